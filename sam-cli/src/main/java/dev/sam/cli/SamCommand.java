@@ -1,0 +1,136 @@
+package dev.sam.cli;
+
+import dev.sam.cli.collect.CollectCommand;
+import dev.sam.cli.collect.DataCommand;
+import dev.sam.cli.collect.DistillCommand;
+import dev.sam.cli.deploy.CanaryCommand;
+import dev.sam.cli.deploy.CurrentCommand;
+import dev.sam.cli.deploy.DeployCommand;
+import dev.sam.cli.deploy.ListCommand;
+import dev.sam.cli.deploy.PromoteCommand;
+import dev.sam.cli.deploy.RollbackCommand;
+import dev.sam.cli.deploy.StatsCommand;
+import dev.sam.cli.deploy.VerifyCommand;
+import dev.sam.cli.deploy.VersionsCommand;
+
+import dev.sam.cli.serve.ServeCommand;
+import dev.sam.cli.train.EvalCommand;
+import dev.sam.cli.train.ForceCommand;
+import dev.sam.cli.train.GenerateCommand;
+import dev.sam.cli.train.ModelCommand;
+import dev.sam.cli.train.ModelsCommand;
+import dev.sam.cli.train.StatusCommand;
+import dev.sam.cli.train.TrainCommand;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.AutoComplete.GenerateCompletion;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The root command: lists the verbs. Each verb is one small class that delegates to a module. */
+@Command(name = "sam",
+        mixinStandardHelpOptions = true,
+        versionProvider = SamCommand.Version.class,
+        description = {
+                "SAM keeps a small local code model improving on your own work:",
+                "collect -> train (LoRA) -> evaluate -> deploy -> serve -> monitor -> roll back.",
+                ""},
+        commandListHeading = "%nCommands:%n",
+        subcommands = {
+                StatusCommand.class, CollectCommand.class, DistillCommand.class, DataCommand.class,
+                ModelsCommand.class, ModelCommand.class, TrainCommand.class, ForceCommand.class, EvalCommand.class,
+                GenerateCommand.class,
+                DeployCommand.class, ListCommand.class, CurrentCommand.class, StatsCommand.class,
+                RollbackCommand.class, CanaryCommand.class, PromoteCommand.class, VerifyCommand.class,
+                VersionsCommand.class,
+                ServeCommand.class, QuickstartCommand.class, GenerateCompletion.class},
+        footerHeading = "%nExit codes:%n",
+        footer = {
+                "  0  ok",
+                "  1  failure (bad data, failed check, refused deployment, I/O error)",
+                "  2  usage error (unknown option, bad value)",
+                "  3  not ready (below the training threshold, another run holds the lock)",
+                "  4  internal error (a bug; see SAM_HOME/logs/sam.log)",
+                "130  interrupted (Ctrl-C / SIGTERM; a training run is checkpointed)",
+                "",
+                "Data home: $SAM_HOME or ~/.sam (override with --sam-home). Docs: docs/user-guide.md"})
+public final class SamCommand implements Callable<Integer> {
+    @Mixin
+    GlobalOptions options = new GlobalOptions();
+
+    @Spec
+    CommandSpec spec;
+
+    private final Map<String, String> env;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private CliContext context;
+
+    public SamCommand() {
+        this(System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    }
+
+    SamCommand(Map<String, String> env, PrintWriter out, PrintWriter err) {
+        this.env = env;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** A ready-to-execute command line whose context is closed after execution. */
+    static CommandLine commandLine(Map<String, String> env, PrintWriter out, PrintWriter err) {
+        SamCommand root = new SamCommand(env, out, err);
+        CommandLine cl = new CommandLine(root);
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionStrategy(parseResult -> {
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } finally {
+                root.closeContext();
+            }
+        });
+        cl.setExecutionExceptionHandler((ex, cmd, pr) ->
+                new ErrorHandler(out, err, root.options.json).handleExecutionException(ex, cmd, pr));
+        cl.setParameterExceptionHandler((ex, args) ->
+                new ErrorHandler(out, err, java.util.Arrays.asList(args).contains("--json"))
+                        .handleParseException(ex, args));
+        return cl;
+    }
+
+    synchronized CliContext context() {
+        if (context == null) {
+            context = new CliContext(options, env, out, err);
+        }
+        return context;
+    }
+
+    private synchronized void closeContext() {
+        if (context != null) {
+            context.close();
+            context = null;
+        }
+    }
+
+    /** `sam` alone: the help, as a usage error (a script calling bare `sam` has a bug). */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(err);
+        return dev.sam.core.ExitCode.USAGE.code();
+    }
+
+    /** Version of the build (from the jar manifest). */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = SamCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"sam " + (v == null ? "(development build)" : v),
+                    "Java " + System.getProperty("java.version") + " on " + System.getProperty("os.name") + " "
+                            + System.getProperty("os.arch")};
+        }
+    }
+}

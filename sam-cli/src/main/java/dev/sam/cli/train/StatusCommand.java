@@ -1,0 +1,61 @@
+package dev.sam.cli.train;
+
+import dev.sam.cli.SamSubcommand;
+import dev.sam.cli.Table;
+import dev.sam.core.status.PipelineStatus;
+import dev.sam.core.status.StatusService;
+import java.io.PrintWriter;
+import java.util.Map;
+import picocli.CommandLine.Command;
+
+/** {@code sam status}: training data, readiness, last run, active version, canary. */
+@Command(name = "status", description = {"Show samples per source, readiness to train, last run, active version.",
+        "Also shows the canary. Exits 0 whenever the status could be read: scripts check ready_to_train."})
+public final class StatusCommand extends SamSubcommand {
+
+    @Override
+    public Integer call() {
+        var c = ctx();
+        PipelineStatus s = new StatusService(c.home(), c.config(), c.db()).status();
+        c.out().result(s, out -> print(out, s));
+        return 0;
+    }
+
+    static void print(PrintWriter out, PipelineStatus s) {
+        out.println("SAM status  (home " + s.samHome() + ")");
+        out.println();
+        var d = s.trainingData();
+        Table t = new Table("training data", "samples");
+        d.bySource().forEach((k, v) -> t.row("  " + k, v));
+        t.row("  total", d.totalSamples());
+        t.print(out);
+        out.println("ready to train:  " + (d.readyToTrain() ? "yes" : "no") + " (minimum " + d.minForTraining()
+                + (d.readyToTrain() ? ")" : ", " + (d.minForTraining() - d.totalSamples()) + " more needed; "
+                + "`sam collect` adds data, `sam force` trains anyway)"));
+        out.println("distilled:       " + d.distilledSamples() + " samples, " + d.preferencePairs()
+                + " preference pairs");
+        out.println("last collect:    " + (d.lastCollect() == null ? "never" : d.lastCollect()));
+        out.println();
+        var r = s.lastTraining();
+        if (r == null) {
+            out.println("last run:        none");
+        } else {
+            out.println("last run:        " + r.runId() + "  " + r.status() + "  " + r.samplesCount() + " samples"
+                    + metric(r.metrics(), "train_loss") + metric(r.metrics(), "val_loss")
+                    + (r.error() != null ? "  error: " + r.error() : ""));
+        }
+        out.println("active version:  " + (s.modelVersion() == null ? "none"
+                : s.modelVersion() + " (deployed " + s.deployedAt() + ")"));
+        var dep = s.deployment();
+        out.println("canary:          " + (dep.canaryActive() ? dep.canaryVersion() + " at "
+                + (dep.canaryTraffic() == null ? "?" : dep.canaryTraffic()) + "% of traffic" : "none"));
+        out.println("versions:        " + dep.totalVersions()
+                + (dep.rollbackAvailable() ? " (rollback available)" : ""));
+        s.warnings().forEach(w -> out.println("warning: " + w));
+    }
+
+    private static String metric(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        return v instanceof Number n ? String.format("  %s %.4f", key, n.doubleValue()) : "";
+    }
+}

@@ -1,0 +1,106 @@
+package dev.sam.core.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything configurable in SAM, one record with defaults in code. {@code SAM_HOME/config.yaml} may
+ * override any key (see {@link ConfigLoader}); command-line flags override both.
+ */
+public record SamConfig(Training training, Rollback rollback, Models models, Collect collect, Serve serve) {
+
+    /** Training thresholds and profiles. */
+    public record Training(int minSamples, String defaultProfile, String baseModel,
+                           Map<String, TrainingProfile> profiles) {
+    }
+
+    /** Auto-rollback policy of {@code sam serve} (DESIGN §6). */
+    public record Rollback(double maxErrorRate, double maxMeanLatencyMs, double maxMemoryGb,
+                           int windowSeconds, int minRequests, boolean enabled) {
+    }
+
+    /** Where model versions live: an external volume when mounted, else SAM_HOME/models. */
+    public record Models(String primary) {
+    }
+
+    /** Default inputs of {@code sam collect}. */
+    public record Collect(List<String> repos, List<String> docs, String since, int maxDiffLines,
+                          double minQuality, double nearDuplicateThreshold) {
+    }
+
+    /** {@code sam serve} defaults. */
+    public record Serve(String host, int port, int maxBodyBytes, int maxTokens) {
+    }
+
+    public static SamConfig defaults() {
+        Map<String, TrainingProfile> profiles = new LinkedHashMap<>();
+        profiles.put("8gb", TrainingProfile.eightGb());
+        profiles.put("full", TrainingProfile.full());
+        return new SamConfig(
+                new Training(100, "8gb", null, profiles),
+                new Rollback(0.15, 5000, 6.0, 300, 20, true),
+                new Models(null),
+                new Collect(List.of(), List.of(), null, 2000, 0.3, 0.85),
+                new Serve("127.0.0.1", 8765, 1 << 20, 512));
+    }
+
+    /** The named profile, or a usage error listing the known ones. */
+    public TrainingProfile profile(String name) {
+        TrainingProfile p = training.profiles().get(name);
+        if (p == null) {
+            throw dev.sam.core.SamException.usage("unknown training profile '" + name + "'",
+                    "use one of " + String.join(", ", training.profiles().keySet())
+                            + " (or define it under training.profiles in config.yaml)");
+        }
+        return p;
+    }
+
+    /** Every value problem, each naming its key; empty when the config is usable. */
+    public List<String> problems() {
+        List<String> out = new ArrayList<>();
+        if (training.minSamples() < 0) {
+            out.add("training.min_samples must be >= 0, got " + training.minSamples());
+        }
+        if (!training.profiles().containsKey(training.defaultProfile())) {
+            out.add("training.default_profile '" + training.defaultProfile() + "' is not one of "
+                    + training.profiles().keySet());
+        }
+        training.profiles().forEach((name, p) -> out.addAll(p.problems("training.profiles." + name)));
+        if (!(rollback.maxErrorRate() > 0 && rollback.maxErrorRate() <= 1)) {
+            out.add("rollback.max_error_rate must be in (0, 1], got " + rollback.maxErrorRate());
+        }
+        if (!(rollback.maxMeanLatencyMs() > 0)) {
+            out.add("rollback.max_mean_latency_ms must be > 0, got " + rollback.maxMeanLatencyMs());
+        }
+        if (!(rollback.maxMemoryGb() > 0)) {
+            out.add("rollback.max_memory_gb must be > 0, got " + rollback.maxMemoryGb());
+        }
+        if (rollback.windowSeconds() <= 0) {
+            out.add("rollback.window_seconds must be > 0, got " + rollback.windowSeconds());
+        }
+        if (rollback.minRequests() <= 0) {
+            out.add("rollback.min_requests must be > 0, got " + rollback.minRequests());
+        }
+        if (collect.maxDiffLines() <= 0) {
+            out.add("collect.max_diff_lines must be > 0, got " + collect.maxDiffLines());
+        }
+        if (!(collect.minQuality() >= 0 && collect.minQuality() <= 1)) {
+            out.add("collect.min_quality must be in [0, 1], got " + collect.minQuality());
+        }
+        if (!(collect.nearDuplicateThreshold() > 0 && collect.nearDuplicateThreshold() <= 1)) {
+            out.add("collect.near_duplicate_threshold must be in (0, 1], got " + collect.nearDuplicateThreshold());
+        }
+        if (serve.port() < 0 || serve.port() > 65535) {
+            out.add("serve.port must be in [0, 65535], got " + serve.port());
+        }
+        if (serve.maxBodyBytes() <= 0) {
+            out.add("serve.max_body_bytes must be > 0, got " + serve.maxBodyBytes());
+        }
+        if (serve.maxTokens() <= 0) {
+            out.add("serve.max_tokens must be > 0, got " + serve.maxTokens());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,150 @@
+package dev.sam.core.home;
+
+import dev.sam.core.SamException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Every path of SAM's data home (DESIGN §2). Nothing else in SAM builds a path under SAM_HOME.
+ * Model versions live under {@link #versionsDir()}, which is on the external volume when one is
+ * configured and mounted ({@link ModelsLocation}), else under {@code SAM_HOME/models}.
+ *
+ * <pre>SamHome home = SamHome.resolve(null, System.getenv()).withModels(config.models().primary(), System.getenv());</pre>
+ */
+public record SamHome(Path root, ModelsLocation models) {
+
+    public static final String ENV_HOME = "SAM_HOME";
+    public static final String ENV_MODELS = "SAM_MODELS_DIR";
+    public static final String[] SOURCES = {"commits", "code_patterns", "knowledge", "routing", "distillation"};
+
+    /** flag (may be null) > $SAM_HOME > ~/.sam. Does not create anything. */
+    public static SamHome resolve(Path flag, Map<String, String> env) {
+        Path root;
+        if (flag != null) {
+            root = flag;
+        } else if (env.get(ENV_HOME) != null && !env.get(ENV_HOME).isBlank()) {
+            root = Path.of(env.get(ENV_HOME));
+        } else {
+            root = Path.of(System.getProperty("user.home"), ".sam");
+        }
+        return of(root);
+    }
+
+    /** A home with the local model store. */
+    public static SamHome of(Path root) {
+        Path abs = root.toAbsolutePath().normalize();
+        return new SamHome(abs, ModelsLocation.local(abs.resolve("models")));
+    }
+
+    /** This home with versions on the external volume ($SAM_MODELS_DIR, else config) when usable. */
+    public SamHome withModels(String configuredPrimary, Map<String, String> env) {
+        String primary = env.getOrDefault(ENV_MODELS, configuredPrimary);
+        return new SamHome(root, ModelsLocation.choose(primary, root.resolve("models")));
+    }
+
+    /** Creates the directories every command expects; fails with a clear message when it cannot. */
+    public SamHome ensureLayout() {
+        try {
+            Files.createDirectories(root);
+            for (String s : SOURCES) {
+                Files.createDirectories(sourceDir(s));
+            }
+            Files.createDirectories(trainingLogs());
+            Files.createDirectories(runsDir());
+            Files.createDirectories(baseModelsDir());
+            Files.createDirectories(versionsDir());
+            Files.createDirectories(logsDir());
+            Files.createDirectories(locksDir());
+        } catch (java.io.IOException e) {
+            throw SamException.failure("cannot create the SAM data home at " + root + ": " + e,
+                    "set SAM_HOME (or --sam-home) to a writable directory");
+        }
+        return this;
+    }
+
+    // ---- data
+    public Path trainingData() {
+        return root.resolve("training_data");
+    }
+
+    public Path sourceDir(String source) {
+        return trainingData().resolve(source);
+    }
+
+    public Path manifest() {
+        return trainingData().resolve("manifest.json");
+    }
+
+    // ---- training
+    public Path trainingLogs() {
+        return root.resolve("training_logs");
+    }
+
+    public Path runsDir() {
+        return root.resolve("runs");
+    }
+
+    public Path runDir(String runId) {
+        return runsDir().resolve(runId);
+    }
+
+    // ---- models
+    public Path modelsDir() {
+        return root.resolve("models");
+    }
+
+    public Path baseModelsDir() {
+        return modelsDir().resolve("base");
+    }
+
+    public Path baseModel(String name) {
+        return baseModelsDir().resolve(name);
+    }
+
+    /** The symlink that always points at the active version's adapters. */
+    public Path activeAdapters() {
+        return modelsDir().resolve("sam-brain-lora").resolve("adapters");
+    }
+
+    public Path versionsDir() {
+        return models.dir().resolve("versions");
+    }
+
+    public Path versionsJson() {
+        return versionsDir().resolve("versions.json");
+    }
+
+    public Path currentTxt() {
+        return versionsDir().resolve("current.txt");
+    }
+
+    public Path versionDir(String version) {
+        return versionsDir().resolve(version);
+    }
+
+    // ---- state
+    public Path database() {
+        return root.resolve("sam.db");
+    }
+
+    public Path configFile() {
+        return root.resolve("config.yaml");
+    }
+
+    public Path logsDir() {
+        return root.resolve("logs");
+    }
+
+    public Path locksDir() {
+        return root.resolve("locks");
+    }
+
+    public Path lockFile(String name) {
+        return locksDir().resolve(name + ".lock");
+    }
+
+    public Path apiToken() {
+        return root.resolve("api_token");
+    }
+}

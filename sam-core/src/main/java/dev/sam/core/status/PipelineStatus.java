@@ -1,0 +1,39 @@
+package dev.sam.core.status;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code sam status} reports (and {@code /api/self}'s training_stats is built from).
+ * Field names are the JSON keys (snake_case) that scripts read; they only ever grow.
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record PipelineStatus(
+        String samHome,
+        TrainingData trainingData,
+        LastTraining lastTraining,
+        String modelVersion,
+        String deployedAt,
+        Deployment deployment,
+        String modelsDir,
+        List<String> warnings) {
+
+    /** Samples on disk, per source, and whether a run may start. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record TrainingData(long totalSamples, int minForTraining, boolean readyToTrain, long distilledSamples,
+                               long preferencePairs, Map<String, Long> bySource, String lastCollect) {
+    }
+
+    /** The newest run; null when there was none. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record LastTraining(String runId, String status, int samplesCount, String startTime, String endTime,
+                               String error, Map<String, Object> metrics) {
+    }
+
+    /** Version store summary. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Deployment(int totalVersions, boolean rollbackAvailable, boolean canaryActive,
+                             String canaryVersion, Integer canaryTraffic) {
+    }
+}

@@ -1,0 +1,75 @@
+package dev.sam.core.status;
+
+import dev.sam.core.config.SamConfig;
+import dev.sam.core.home.SamHome;
+import dev.sam.core.model.Manifest;
+import dev.sam.core.model.ModelVersion;
+import dev.sam.core.model.VersionStatus;
+import dev.sam.core.store.Database;
+import dev.sam.core.store.ManifestFile;
+import dev.sam.core.store.RunRepository;
+import dev.sam.core.store.VersionsFile;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds {@link PipelineStatus} from the manifest, the run table and the version store. Reads only.
+ *
+ * <pre>PipelineStatus s = new StatusService(home, config, db).status();</pre>
+ */
+public final class StatusService {
+    /** Key in a canary version's metrics that holds its traffic share in percent. */
+    public static final String CANARY_TRAFFIC = "canary_traffic";
+
+    private final SamHome home;
+    private final SamConfig config;
+    private final Database db;
+
+    public StatusService(SamHome home, SamConfig config, Database db) {
+        this.home = home;
+        this.config = config;
+        this.db = db;
+    }
+
+    public PipelineStatus status() {
+        List<String> warnings = new ArrayList<>();
+        if (home.models().warning() != null) {
+            warnings.add(home.models().warning());
+        }
+        Manifest m = new ManifestFile(home.manifest()).read();
+        Map<String, Long> bySource = new LinkedHashMap<>();
+        for (String s : SamHome.SOURCES) {
+            bySource.put(s, m.samples(s));
+        }
+        m.sources().forEach((k, v) -> bySource.putIfAbsent(k, v.samples()));
+        long total = bySource.values().stream().mapToLong(Long::longValue).sum();
+        int min = config.training().minSamples();
+        var data = new PipelineStatus.TrainingData(total, min, total >= min, m.distilledSamples(),
+                m.preferencePairs(), bySource, m.updatedAt());
+
+        PipelineStatus.LastTraining last = new RunRepository(db).latest()
+                .map(r -> new PipelineStatus.LastTraining(r.runId(), r.status().json(), r.samplesCount(),
+                        r.startTime(), r.endTime(), r.error(), r.metrics()))
+                .orElse(null);
+
+        VersionsFile vf = new VersionsFile(home);
+        List<ModelVersion> versions = vf.read();
+        Optional<String> current = vf.current();
+        ModelVersion active = current.flatMap(c -> versions.stream().filter(v -> v.version().equals(c)).findFirst())
+                .orElse(null);
+        ModelVersion canary = versions.stream().filter(v -> v.status() == VersionStatus.CANARY).findFirst()
+                .orElse(null);
+        boolean rollback = versions.stream().anyMatch(v -> v.status() == VersionStatus.RETIRED
+                || v.status() == VersionStatus.ROLLED_BACK);
+        Integer traffic = canary == null ? null
+                : canary.metrics().get(CANARY_TRAFFIC) instanceof Number n ? n.intValue() : null;
+        var deployment = new PipelineStatus.Deployment(versions.size(), rollback, canary != null,
+                canary == null ? null : canary.version(), traffic);
+
+        return new PipelineStatus(home.root().toString(), data, last, current.orElse(null),
+                active == null ? null : active.deployedAt(), deployment, home.versionsDir().toString(), warnings);
+    }
+}

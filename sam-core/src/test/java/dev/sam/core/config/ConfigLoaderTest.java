@@ -1,0 +1,99 @@
+package dev.sam.core.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sam.core.ExitCode;
+import dev.sam.core.SamException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void missingFileGivesTheDefaultsOfTheOriginalPipeline() {
+        SamConfig c = ConfigLoader.load(dir.resolve("config.yaml"));
+        assertEquals(100, c.training().minSamples());
+        TrainingProfile p = c.profile("8gb");
+        assertEquals(8, p.loraLayers());
+        assertEquals(4, p.rank());
+        assertEquals(2.0, p.scale());
+        assertEquals(512, p.maxSeqLength());
+        assertEquals(List.of("q_proj", "k_proj", "v_proj", "o_proj"), p.targets());
+        TrainingProfile full = c.profile("full");
+        assertEquals(-1, full.loraLayers());
+        assertEquals(2048, full.maxSeqLength());
+        assertEquals(0.15, c.rollback().maxErrorRate());
+        assertEquals(5000, c.rollback().maxMeanLatencyMs());
+        assertEquals(6.0, c.rollback().maxMemoryGb());
+    }
+
+    @Test
+    void fileOverridesSomeKeysAndKeepsTheRest() {
+        SamConfig c = ConfigLoader.parse("""
+                training:
+                  min_samples: 20
+                  profiles:
+                    8gb: {epochs: 2}
+                    tiny: {base_model: tiny, max_seq_length: 128}
+                serve: {port: 9000}
+                """, dir.resolve("config.yaml"));
+        assertEquals(20, c.training().minSamples());
+        assertEquals(2, c.profile("8gb").epochs());
+        assertEquals(4, c.profile("8gb").rank(), "untouched keys keep their defaults");
+        assertEquals("tiny", c.profile("tiny").baseModel());
+        assertEquals(128, c.profile("tiny").maxSeqLength());
+        assertEquals(8, c.profile("tiny").loraLayers(), "new profiles start from 8gb");
+        assertEquals(9000, c.serve().port());
+        assertEquals("127.0.0.1", c.serve().host());
+    }
+
+    @Test
+    void unknownKeyIsNamed() {
+        SamException e = assertThrows(SamException.class, () -> ConfigLoader.parse("""
+                training:
+                  profiles:
+                    8gb: {rnak: 8}
+                """, dir.resolve("config.yaml")));
+        assertTrue(e.getMessage().contains("training.profiles.8gb.rnak"), e.getMessage());
+        assertTrue(e.hint().contains("rank"), e.hint());
+        assertEquals(ExitCode.FAILURE, e.exitCode());
+    }
+
+    @Test
+    void badValueTypeIsNamed() {
+        SamException e = assertThrows(SamException.class,
+                () -> ConfigLoader.parse("rollback: {min_requests: many}\n", dir.resolve("c.yaml")));
+        assertTrue(e.getMessage().contains("rollback.min_requests"), e.getMessage());
+    }
+
+    @Test
+    void outOfRangeValueIsNamedWithTheValue() {
+        SamException e = assertThrows(SamException.class,
+                () -> ConfigLoader.parse("rollback: {max_error_rate: 1.5}\n", dir.resolve("c.yaml")));
+        assertTrue(e.getMessage().contains("rollback.max_error_rate") && e.getMessage().contains("1.5"),
+                e.getMessage());
+    }
+
+    @Test
+    void brokenYamlSaysWhereAndLeavesTheFileAlone() throws Exception {
+        Path f = dir.resolve("config.yaml");
+        Files.writeString(f, "training:\n  min_samples: [1,\n");
+        SamException e = assertThrows(SamException.class, () -> ConfigLoader.load(f));
+        assertTrue(e.getMessage().contains("line"), e.getMessage());
+        assertEquals("training:\n  min_samples: [1,\n", Files.readString(f));
+    }
+
+    @Test
+    void unknownProfileIsAUsageErrorListingTheKnownOnes() {
+        SamException e = assertThrows(SamException.class, () -> SamConfig.defaults().profile("8GB"));
+        assertEquals(ExitCode.USAGE, e.exitCode());
+        assertTrue(e.hint().contains("8gb") && e.hint().contains("full"));
+    }
+}
