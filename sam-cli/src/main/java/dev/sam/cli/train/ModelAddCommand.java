@@ -8,11 +8,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sam model add DIR}: validate a model directory and register it as a base model. */
-@Command(name = "add", description = {
-        "Register a local HuggingFace or MLX Qwen2 model directory as a base model. It is checked first:",
-        "config.json valid, tokenizer.json loadable, every weight tensor present with the right shape",
-        "(all problems are reported at once). Registration is a symlink under SAM_HOME/models/base/<name>",
-        "(the model stays where it is) or, with --copy, a copy. An existing name is never overwritten.",
+@Command(name = "add", mixinStandardHelpOptions = true, description = {
+        "Check a local HuggingFace or MLX Qwen2 model and register it.",
+        "",
+        "Checked first, all problems reported at once: config.json valid, tokenizer.json",
+        "loadable, every weight tensor present with the shape config.json implies.",
+        "Registering makes SAM_HOME/models/base/<name> a symlink to DIR (or, with --copy,",
+        "a copy). An existing name is never overwritten.",
         "", "Example: sam model add ~/models/Qwen2.5-Coder-1.5B-Instruct-4bit --name qwen-coder-4bit"})
 public final class ModelAddCommand extends SamSubcommand {
     @Parameters(paramLabel = "DIR", description = "The model directory.")

@@ -5,9 +5,11 @@ import dev.sam.core.ExitCode;
 import picocli.CommandLine.Command;
 
 /** {@code sam model}: the base-model verbs; alone it prints its help (a usage error). */
-@Command(name = "model", description = {"Manage base models: create the tiny test model, write a random model at a",
-        "real shape, quantize to MLX 4/8-bit, register an existing HuggingFace or MLX model directory.",
-        "Registered models live under SAM_HOME/models/base/<name>; list them with `sam models`."},
+@Command(name = "model", mixinStandardHelpOptions = true, description = {
+        "Manage base models: init-tiny, add, quantize, random.",
+        "",
+        "Registered base models live under SAM_HOME/models/base/<name>; `sam models`",
+        "lists them."},
         subcommands = {ModelInitTinyCommand.class, ModelAddCommand.class, ModelQuantizeCommand.class,
                 ModelRandomCommand.class},
         commandListHeading = "%nCommands:%n")

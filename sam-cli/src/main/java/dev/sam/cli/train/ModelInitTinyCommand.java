@@ -10,11 +10,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sam model init-tiny [DIR]}: the tiny Qwen2 model with its own byte-level BPE tokenizer. */
-@Command(name = "init-tiny", description = {
-        "Create a tiny random Qwen2 model (hidden 64, 4/2 heads, GQA, tied embeddings) with a small byte-level",
-        "BPE tokenizer trained on SAM's built-in English + code corpus. Writes config.json, model.safetensors,",
-        "tokenizer.json and tokenizer_config.json. For tests, the quickstart and trying SAM without a download.",
-        "Without DIR it is written to SAM_HOME/models/base/tiny (or /<name> with --name) and so registered.",
+@Command(name = "init-tiny", mixinStandardHelpOptions = true, description = {
+        "Create the tiny Qwen2 test model with its own small tokenizer.",
+        "",
+        "A random Qwen2 network (hidden 64, 4 heads / 2 KV heads, tied embeddings) and a",
+        "byte-level BPE tokenizer trained on SAM's built-in English + code corpus:",
+        "config.json, model.safetensors, tokenizer.json, tokenizer_config.json. For tests,",
+        "the quickstart and trying SAM without downloading a model. Without DIR it goes",
+        "to SAM_HOME/models/base/tiny (or base/<name> with --name), i.e. it is registered.",
         "", "Example: sam model init-tiny --layers 3 --seed 7"})
 public final class ModelInitTinyCommand extends SamSubcommand {
     @Parameters(arity = "0..1", paramLabel = "DIR", description = "Directory to create (must not exist or be empty).")

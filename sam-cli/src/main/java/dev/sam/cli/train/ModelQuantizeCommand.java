@@ -13,11 +13,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sam model quantize SRC DST}: MLX affine quantization of a float model. */
-@Command(name = "quantize", description = {
-        "Quantize a float Qwen2 model into MLX's affine layout, as `mlx_lm.convert -q` writes it: every linear",
-        "and the embedding become uint32-packed weight + fp16 scales + biases per group; norms and biases keep",
-        "their dtype; config.json gets \"quantization\". Tensors are streamed, so memory stays small.",
-        "SRC is a registered name or a directory; DST must not exist (or use --name to write it under",
+@Command(name = "quantize", mixinStandardHelpOptions = true, description = {
+        "Quantize a float model to MLX's affine 4/8-bit layout (like mlx_lm.convert -q).",
+        "",
+        "Every linear layer and the embedding become a uint32-packed weight plus fp16",
+        "scales and biases per group; norms and biases keep their dtype; config.json gets",
+        "\"quantization\". Tensors are streamed, so memory stays small. SRC is a registered",
+        "name or a directory; DST must not exist (without DST, --name writes it to",
         "SAM_HOME/models/base/<name>).",
         "", "Example: sam model quantize tiny ~/models/tiny-4bit --bits 4 --group-size 64 --name tiny-4bit"})
 public final class ModelQuantizeCommand extends SamSubcommand {
@@ -36,9 +38,8 @@ public final class ModelQuantizeCommand extends SamSubcommand {
     @Option(names = "--name", description = "Register the result as this base model name.")
     String name;
 
-    @Option(names = "--rounding", defaultValue = "mlx", description = {"mlx (default): round against the float32"
-            + " scale like mlx.core.quantize;", "stored: round against the stored fp16 scale (never worse after"
-            + " dequantization)."})
+    @Option(names = "--rounding", defaultValue = "mlx", description = {"mlx (default): as mlx.core.quantize, against the float32 scale;",
+            "stored: against the stored fp16 scale (never worse after dequantization)."})
     String rounding;
 
     @Override

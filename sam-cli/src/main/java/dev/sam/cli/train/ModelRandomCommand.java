@@ -12,11 +12,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sam model random DIR --shape ...}: a random model at a real shape, for benchmarks. */
-@Command(name = "random", description = {
-        "Write a Qwen2 model with random weights (normal(0, 0.02), norms 1) at a published shape, streamed so",
-        "that even 1.5B parameters need little memory; with --quantize-bits it is written MLX-quantized",
-        "directly. It gets SAM's small tiny-model tokenizer (not Qwen's): use it to measure speed and memory,",
-        "not quality. Shapes: qwen2.5-coder-0.5b, qwen2.5-coder-1.5b, qwen2.5-coder-3b, qwen2.5-coder-7b.",
+@Command(name = "random", mixinStandardHelpOptions = true, description = {
+        "Write a random model at a real Qwen2.5-Coder shape (for benchmarks).",
+        "",
+        "Weights ~ normal(0, 0.02), norms 1, streamed: even 1.5B parameters need little",
+        "memory. With --quantize-bits it is written MLX-quantized directly. It gets SAM's",
+        "small tiny-model tokenizer, not Qwen's: use it to measure speed and memory, not",
+        "quality. Shapes: qwen2.5-coder-0.5b, -1.5b, -3b, -7b.",
         "", "Example: sam model random /tmp/bench-1.5b --shape qwen2.5-coder-1.5b --dtype fp16 --quantize-bits 4"})
 public final class ModelRandomCommand extends SamSubcommand {
     @Parameters(paramLabel = "DIR", description = "Directory to create.")

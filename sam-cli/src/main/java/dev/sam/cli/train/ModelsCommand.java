@@ -9,8 +9,11 @@ import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 
 /** {@code sam models}: registered base models (and, later, trained adapters). */
-@Command(name = "models", description = {"List the registered base models: name, shape, dtype and quantization,",
-        "parameters, size on disk. Register one with `sam model add DIR` or create one with `sam model init-tiny`.",
+@Command(name = "models", mixinStandardHelpOptions = true, description = {
+        "List the registered base models.",
+        "",
+        "Name, shape, dtype and quantization, parameters, size on disk and location.",
+        "Add one with `sam model add DIR`, or create one with `sam model init-tiny`.",
         "", "Example: sam models --json"})
 public final class ModelsCommand extends SamSubcommand {
     @Override
