@@ -4,7 +4,9 @@ import dev.sam.cli.SamSubcommand;
 import dev.sam.train.model.ModelService;
 import dev.sam.train.model.ModelWriteResult;
 import dev.sam.train.model.TinyModel;
+import dev.sam.train.data.CorpusReader;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,10 +40,17 @@ public final class ModelInitTinyCommand extends SamSubcommand {
     @Option(names = "--vocab-merges", paramLabel = "N", description = "BPE merges to learn (default 512).")
     Integer merges;
 
+    @Option(names = "--corpus", paramLabel = "PATH", description = {"Train the tokenizer on these files or directories",
+            "instead of the built-in corpus (.jsonl as samples, e.g. $SAM_HOME/training_data; else text)."})
+    List<Path> corpus;
+
     @Override
     public Integer call() {
         var c = ctx();
         TinyModel.Options o = TinyModel.Options.defaults().with(layers, hidden, merges, seed);
+        if (corpus != null && !corpus.isEmpty()) {
+            o = o.withCorpus(CorpusReader.read(corpus));
+        }
         ModelWriteResult r = new ModelService(c.home()).initTiny(dir, name, o, c.out().progress());
         c.out().result(r, out -> {
             ModelPrint.written(out, "Created tiny model", r);
