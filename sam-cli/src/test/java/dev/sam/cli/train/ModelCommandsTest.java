@@ -90,6 +90,18 @@ class ModelCommandsTest {
     }
 
     @Test
+    void aCrashBeforeTheRenameLeavesNoModelBehind() throws Exception {
+        Path home = tmp.resolve("home");
+        CliRunner crashing = new CliRunner(home).env("SAM_FAULT_AT", "model.before-rename");
+        CliRunner.Result r = crashing.run("model", "init-tiny", "--vocab-merges", "16");
+        assertEquals(137, r.exitCode(), r.toString());
+        assertFalse(Files.exists(home.resolve("models/base/tiny")), "no half-written model");
+        CliRunner sam = new CliRunner(home);
+        assertTrue(sam.run("models").stdout().contains("none yet"));
+        assertEquals(0, sam.run("model", "init-tiny", "--vocab-merges", "16").exitCode(), "a retry succeeds");
+    }
+
+    @Test
     void usageErrorsAndHelp() throws Exception {
         CliRunner sam = new CliRunner(tmp.resolve("home"));
         CliRunner.Result bits = sam.run("model", "quantize", "tiny", tmp.resolve("x").toString(), "--bits", "7");

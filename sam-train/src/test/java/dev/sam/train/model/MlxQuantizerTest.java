@@ -89,7 +89,9 @@ class MlxQuantizerTest {
                 }
             }
         }
-        assertTrue(differing < total / 200, differing + " of " + total + " values differ");
+        // 183: counted independently with a NumPy float32 re-implementation of mlx's kernel
+        assertEquals(183, differing, differing + " of " + total + " values differ");
+        assertEquals(149_504, total);
         // and the expected dequantized row matches exactly
         try (SafetensorsFile mine = SafetensorsFile.open(out.resolve("model.safetensors"))) {
             String m = "model.layers.0.self_attn.q_proj";
