@@ -64,6 +64,11 @@ public final class Tokenizer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new SamException(dev.sam.core.ExitCode.FAILURE, "cannot load tokenizer " + file + ": "
                     + e.getMessage(), "restore tokenizer.json from the model's original files", e);
+        } catch (LinkageError e) {
+            throw new SamException(dev.sam.core.ExitCode.FAILURE, "cannot load the HuggingFace tokenizers native"
+                    + " library for " + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ": "
+                    + e.getMessage(), "DJL ships it for Linux x86_64/aarch64, macOS aarch64 and Windows x86_64;"
+                    + " check that DJL_CACHE_DIR (default ~/.djl.ai) is writable", e);
         }
         return new Tokenizer(file, hf, Map.copyOf(added), max + 1, readEos(dir, added));
     }
