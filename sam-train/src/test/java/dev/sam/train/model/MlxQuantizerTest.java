@@ -143,6 +143,32 @@ class MlxQuantizerTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"2,32", "3,32", "5,32", "6,32", "8,32"})
+    void everyBitWidthDequantizesCloseToTheSource(int bits, int group) throws Exception {
+        Path out = tmp.resolve("b" + bits);
+        MlxQuantizer.quantize(FIXTURE.resolve("fp32"), out, MlxQuantizer.Options.of(bits, group), ProgressListener.NONE);
+        assertTrue(ModelDirectory.inspect(out, false).problems().stream().allMatch(p -> p.startsWith("tokenizer")));
+        try (SafetensorsFile q = SafetensorsFile.open(out.resolve("model.safetensors"));
+             SafetensorsFile src = SafetensorsFile.open(FIXTURE.resolve("fp32/model.safetensors"))) {
+            String m = "model.layers.2.mlp.down_proj"; // [64, 160]: 5 groups of 32
+            assertArrayEquals(new long[] {64, 160L * bits / 32}, q.tensor(m + ".weight").shape());
+            int[] words = q.ints(m + ".weight");
+            float[] s = q.floats(m + ".scales");
+            float[] b = q.floats(m + ".biases");
+            float[] w = src.floats(m + ".weight");
+            float[] back = new float[w.length];
+            int wpr = 160 * bits / 32;
+            for (int r = 0; r < 64; r++) {
+                AffineQuant.dequantizeRow(words, r * wpr, s, b, r * 5, 160, group, bits, back, r * 160);
+            }
+            for (int i = 0; i < w.length; i++) {
+                float scale = Math.abs(s[i / 160 * 5 + (i % 160) / 32]);
+                assertTrue(Math.abs(w[i] - back[i]) <= 1.5f * scale + 1e-4f, m + "[" + i + "] at " + bits + " bits");
+            }
+        }
+    }
+
     @Test
     void refusesQuantizedInputBadParametersAndDamagedWeights() throws Exception {
         SamException again = assertThrows(SamException.class, () -> MlxQuantizer.quantize(
