@@ -86,7 +86,7 @@ class ModelCommandsTest {
 
         CliRunner.Result missing = sam.run("model", "add", tmp.resolve("nowhere").toString());
         assertEquals(1, missing.exitCode(), missing.toString());
-        assertTrue(missing.stderr().contains("not a directory"), missing.stderr());
+        assertTrue(missing.stderr().contains("nowhere does not exist"), missing.stderr());
     }
 
     @Test

@@ -27,6 +27,10 @@ public final class ModelDirectory {
 
     /** Full check, loading the tokenizer; throws a SamException listing every problem. */
     public static ModelCheck validate(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw SamException.failure(dir + (Files.exists(dir) ? " is not a directory" : " does not exist"),
+                    "give the path of a model directory (with config.json, tokenizer.json and *.safetensors)");
+        }
         ModelCheck c = inspect(dir, true);
         if (!c.ok()) {
             throw SamException.failure(dir + " is not a usable model directory:\n  - "
