@@ -33,7 +33,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** The root command: lists the verbs. Each verb is one small class that delegates to a module. */
-@Command(name = "sam",
+@Command(name = "sam", scope = picocli.CommandLine.ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = SamCommand.Version.class,
         description = {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sam model add DIR}: validate a model directory and register it as a base model. */
-@Command(name = "add", mixinStandardHelpOptions = true, description = {
+@Command(name = "add", description = {
         "Check a local HuggingFace or MLX Qwen2 model and register it.",
         "",
         "Checked first, all problems reported at once: config.json valid, tokenizer.json",

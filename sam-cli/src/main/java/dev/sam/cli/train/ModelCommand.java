@@ -5,7 +5,7 @@ import dev.sam.core.ExitCode;
 import picocli.CommandLine.Command;
 
 /** {@code sam model}: the base-model verbs; alone it prints its help (a usage error). */
-@Command(name = "model", mixinStandardHelpOptions = true, description = {
+@Command(name = "model", description = {
         "Manage base models: init-tiny, add, quantize, random.",
         "",
         "Registered base models live under SAM_HOME/models/base/<name>; `sam models`",

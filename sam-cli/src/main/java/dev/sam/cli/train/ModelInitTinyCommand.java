@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sam model init-tiny [DIR]}: the tiny Qwen2 model with its own byte-level BPE tokenizer. */
-@Command(name = "init-tiny", mixinStandardHelpOptions = true, description = {
+@Command(name = "init-tiny", description = {
         "Create the tiny Qwen2 test model with its own small tokenizer.",
         "",
         "A random Qwen2 network (hidden 64, 4 heads / 2 KV heads, tied embeddings) and a",

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sam model quantize SRC DST}: MLX affine quantization of a float model. */
-@Command(name = "quantize", mixinStandardHelpOptions = true, description = {
+@Command(name = "quantize", description = {
         "Quantize a float model to MLX's affine 4/8-bit layout (like mlx_lm.convert -q).",
         "",
         "Every linear layer and the embedding become a uint32-packed weight plus fp16",

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sam model random DIR --shape ...}: a random model at a real shape, for benchmarks. */
-@Command(name = "random", mixinStandardHelpOptions = true, description = {
+@Command(name = "random", description = {
         "Write a random model at a real Qwen2.5-Coder shape (for benchmarks).",
         "",
         "Weights ~ normal(0, 0.02), norms 1, streamed: even 1.5B parameters need little",

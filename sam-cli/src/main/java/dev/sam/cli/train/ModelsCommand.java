@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 
 /** {@code sam models}: registered base models (and, later, trained adapters). */
-@Command(name = "models", mixinStandardHelpOptions = true, description = {
+@Command(name = "models", description = {
         "List the registered base models.",
         "",
         "Name, shape, dtype and quantization, parameters, size on disk and location.",
