@@ -125,7 +125,7 @@ void kn_builtin_sgemm(int ta, int tb, int M, int N, int K, float alpha, const fl
     for (int pc = 0; pc < K; pc += KC) {
         const int kc = K - pc < KC ? K - pc : KC;
         const float bk = pc == 0 ? beta : 1.0f;
-#pragma omp parallel for collapse(2) schedule(static) num_threads(nt) if (nt > 1 && nmb * nnb > 1)
+#pragma omp parallel for collapse(2) schedule(dynamic, 1) num_threads(nt) if (nt > 1 && nmb * nnb > 1)
         for (int ib = 0; ib < nmb; ib++) {
             for (int jb = 0; jb < nnb; jb++) {
                 float Ap[MC * KC] __attribute__((aligned(64)));

@@ -9,12 +9,15 @@
 #include "kernels.h"
 #include "rng.h"
 
-#define PAR_MIN 16384 /* elements below which loops stay serial */
+/* Loops below PAR_MIN elements stay serial. Parallel loops use dynamic schedules: on a laptop the
+ * cores are shared with the JVM and other programs, and a static split waits for a descheduled
+ * thread. Results do not depend on the schedule (every row/element is computed by one thread). */
+#define PAR_MIN 16384
 
 void rmsnorm_forward(float *out, float *rstd, const float *x, const float *w, int N, int C, float eps) {
     const int nt = kn_threads();
     (void)nt;
-#pragma omp parallel for schedule(static) num_threads(nt) if ((size_t)N * C >= PAR_MIN)
+#pragma omp parallel for schedule(dynamic, 8) num_threads(nt) if ((size_t)N * C >= PAR_MIN)
     for (int i = 0; i < N; i++) {
         const float *xi = x + (size_t)i * C;
         float *oi = out + (size_t)i * C;
@@ -30,7 +33,7 @@ void rmsnorm_forward(float *out, float *rstd, const float *x, const float *w, in
 void rmsnorm_backward(float *dx, const float *dout, const float *x, const float *w, const float *rstd, int N, int C) {
     const int nt = kn_threads();
     (void)nt;
-#pragma omp parallel for schedule(static) num_threads(nt) if ((size_t)N * C >= PAR_MIN)
+#pragma omp parallel for schedule(dynamic, 8) num_threads(nt) if ((size_t)N * C >= PAR_MIN)
     for (int i = 0; i < N; i++) {
         const float *xi = x + (size_t)i * C, *di = dout + (size_t)i * C;
         float *dxi = dx + (size_t)i * C;
@@ -60,7 +63,7 @@ static void rope_apply(float *x, const float *cos_t, const float *sin_t, int B, 
                        int ld, float sgn) {
     const int half = D / 2, N = B * T, nt = kn_threads();
     (void)nt;
-#pragma omp parallel for schedule(static) num_threads(nt) if ((size_t)N * nh * D >= PAR_MIN)
+#pragma omp parallel for schedule(dynamic, 8) num_threads(nt) if ((size_t)N * nh * D >= PAR_MIN)
     for (int n = 0; n < N; n++) {
         const int pos = p0 + n % T;
         const float *c = cos_t + (size_t)pos * half, *s = sin_t + (size_t)pos * half;
@@ -88,7 +91,7 @@ static inline float sigmoidf_(float x) { return 1.0f / (1.0f + expf(-x)); }
 void swiglu_forward(float *act, const float *gate, const float *up, size_t n) {
     const int nt = kn_threads();
     (void)nt;
-#pragma omp parallel for schedule(static) num_threads(nt) if (n >= PAR_MIN)
+#pragma omp parallel for schedule(dynamic, PAR_MIN) num_threads(nt) if (n >= PAR_MIN)
     for (size_t i = 0; i < n; i++) {
         const float g = gate[i];
         act[i] = g * sigmoidf_(g) * up[i];
@@ -99,7 +102,7 @@ void swiglu_forward(float *act, const float *gate, const float *up, size_t n) {
 void swiglu_backward(float *dgate, float *dup, const float *dact, const float *gate, const float *up, size_t n) {
     const int nt = kn_threads();
     (void)nt;
-#pragma omp parallel for schedule(static) num_threads(nt) if (n >= PAR_MIN)
+#pragma omp parallel for schedule(dynamic, PAR_MIN) num_threads(nt) if (n >= PAR_MIN)
     for (size_t i = 0; i < n; i++) {
         const float g = gate[i], s = sigmoidf_(g), da = dact[i];
         dgate[i] = da * up[i] * (s * (1.0f + g * (1.0f - s)));
@@ -133,7 +136,7 @@ void attention_forward(float *att, float *probs, const float *q, const float *k,
         kn_sgemm(KN_N, KN_T, T, nk, D, scale, q + (size_t)h * D, HD, k + (size_t)g * D, KVD, 0.0f, P, nk);
         const int nt = kn_threads();
         (void)nt;
-#pragma omp parallel for schedule(static) num_threads(nt) if ((size_t)T * nk >= PAR_MIN)
+#pragma omp parallel for schedule(dynamic, 8) num_threads(nt) if ((size_t)T * nk >= PAR_MIN)
         for (int t = 0; t < T; t++) softmax_causal_row(P + (size_t)t * nk, p0 + t + 1, nk);
         /* att_h (T, D) = P (T, nk) v_g (nk, D) */
         kn_sgemm(KN_N, KN_N, T, D, nk, 1.0f, P, nk, v + (size_t)g * D, KVD, 0.0f, att + (size_t)h * D, HD);
@@ -153,7 +156,7 @@ void attention_backward(float *dq, float *dk, float *dv, float *dP, const float 
         kn_sgemm(KN_T, KN_N, T, D, T, 1.0f, P, T, datt + (size_t)h * D, HD, 1.0f, dv + (size_t)g * D, KVD);
         const int nt = kn_threads();
         (void)nt;
-#pragma omp parallel for schedule(static) num_threads(nt) if ((size_t)T * T >= PAR_MIN)
+#pragma omp parallel for schedule(dynamic, 8) num_threads(nt) if ((size_t)T * T >= PAR_MIN)
         for (int t = 0; t < T; t++) {
             const float *pr = P + (size_t)t * T;
             float *dr = dP + (size_t)t * T;
@@ -173,6 +176,8 @@ void linear_forward(float *out, int ldo, const float *x, const wmat *W, const fl
     const int K = W->cols, N = W->rows;
     if (W->direct) {
         kn_sgemm(KN_N, KN_T, M, N, K, 1.0f, x, K, W->direct, K, 0.0f, out, ldo);
+    } else if (W->kind == WM_Q && M <= Q_SMALL_M) {
+        q_matmul_small(out, ldo, x, W, M); /* decode: read the packed weights once, no tile */
     } else {
         const int tr = wmat_tile_rows(W, tile_floats);
         for (int r0 = 0; r0 < N; r0 += tr) {
@@ -209,7 +214,7 @@ void dropout_forward(float *dst, const float *src, size_t n, uint64_t i0, float 
     const float inv = 1.0f / (1.0f - p);
     const int nt = kn_threads();
     (void)nt;
-#pragma omp parallel for schedule(static) num_threads(nt) if (n >= PAR_MIN)
+#pragma omp parallel for schedule(dynamic, PAR_MIN) num_threads(nt) if (n >= PAR_MIN)
     for (size_t i = 0; i < n; i++) dst[i] = dropout_bits(key, i0 + i) >= thr ? src[i] * inv : 0.0f;
 }
 
@@ -242,6 +247,9 @@ void lora_backward(float *dx, const float *dy, int ldy, const float *x, const fl
         const size_t n = (size_t)M * op->in;
         const uint32_t thr = (uint32_t)((double)op->p * 4294967296.0);
         const float inv = 1.0f / (1.0f - op->p);
+        const int nt = kn_threads();
+        (void)nt;
+#pragma omp parallel for schedule(dynamic, PAR_MIN) num_threads(nt) if (n >= PAR_MIN)
         for (size_t i = 0; i < n; i++)
             if (dropout_bits(op->key, i) >= thr) dx[i] += dropx[i] * inv;
     } else {
@@ -256,7 +264,7 @@ int ce_forward_backward(double *loss, float *dx, const float *x, const int32_t *
     int bad = -1;
     const int nt = kn_threads();
     (void)nt;
-#pragma omp parallel for schedule(static) num_threads(nt) if ((size_t)n * V >= PAR_MIN)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if ((size_t)n * V >= PAR_MIN)
     for (int i = 0; i < n; i++) {
         float *l = logits + (size_t)i * V;
         float mx = -INFINITY;

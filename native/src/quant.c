@@ -151,8 +151,58 @@ void wmat_rows(const wmat *W, int r0, int n, float *dst) {
     }
     const int nt = kn_threads();
     (void)nt;
-#pragma omp parallel for schedule(static) num_threads(nt) if ((size_t)n * W->cols >= 32768)
+#pragma omp parallel for schedule(dynamic, 4) num_threads(nt) if ((size_t)n * W->cols >= 32768)
     for (int i = 0; i < n; i++) convert_row(W, r0 + i, dst + (size_t)i * W->cols);
+}
+
+typedef float v8f __attribute__((vector_size(32)));
+
+static inline float hsum8(v8f v) { return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7])); }
+
+void q_matmul_small(float *out, int ldo, const float *x, const wmat *W, int M) {
+    pthread_once(&g_f16_once, f16_table_init);
+    const int K = W->cols, G = W->group, ng = K / G;
+    const size_t wbytes = (size_t)K * W->bits / 8, sbytes = (size_t)ng * 2;
+    /* per-group sums of x, shared by all rows (bias term); inline when they do not fit */
+    float xs_buf[4096];
+    const int pre = (size_t)M * ng <= 4096;
+    if (pre)
+        for (int m = 0; m < M; m++)
+            for (int g = 0; g < ng; g++) {
+                v8f s = {0};
+                for (int j = 0; j < G; j += 8) { v8f xx; memcpy(&xx, x + (size_t)m * K + (size_t)g * G + j, 32); s += xx; }
+                xs_buf[m * ng + g] = hsum8(s);
+            }
+    const int nt = kn_threads();
+    (void)nt;
+#pragma omp parallel num_threads(nt) if ((size_t)W->rows * K >= 65536)
+    {
+        float qv[128] __attribute__((aligned(32))), acc[Q_SMALL_M];
+        const uint16_t one = 0x3C00, zero = 0; /* scale 1, bias 0: unpack the raw integers */
+#pragma omp for schedule(dynamic, 16)
+        for (int r = 0; r < W->rows; r++) {
+            const uint8_t *wr = W->w + (size_t)r * wbytes, *sr = W->scales + (size_t)r * sbytes, *br = W->biases + (size_t)r * sbytes;
+            for (int m = 0; m < M; m++) acc[m] = 0.0f;
+            for (int g = 0; g < ng; g++) {
+                /* the group's bits start at byte g*G*bits/8 (G is a multiple of 32) */
+                q_dequant_row(qv, wr + (size_t)g * G * W->bits / 8, (const uint8_t *)&one, (const uint8_t *)&zero, 0, G, W->bits, G);
+                const float s = load_half(sr, (size_t)g, W->sb_bf16), b = load_half(br, (size_t)g, W->sb_bf16);
+                for (int m = 0; m < M; m++) {
+                    const float *xg = x + (size_t)m * K + (size_t)g * G;
+                    v8f d = {0}, sx = {0};
+                    for (int j = 0; j < G; j += 8) {
+                        v8f qq, xx;
+                        memcpy(&qq, qv + j, 32);
+                        memcpy(&xx, xg + j, 32);
+                        d += qq * xx;
+                        sx += xx;
+                    }
+                    acc[m] += s * hsum8(d) + b * (pre ? xs_buf[m * ng + g] : hsum8(sx));
+                }
+            }
+            for (int m = 0; m < M; m++) out[(size_t)m * ldo + r] = acc[m];
+        }
+    }
 }
 
 int wmat_tile_rows(const wmat *W, size_t tile_floats) {

@@ -4,6 +4,8 @@
  *    NaN in C, K = 0; tolerance 1e-5 relative to sum |a||b|.
  *  - builtin GEMM is bitwise identical for 1 and 2 threads (no K split).
  *  - fp16/bf16 conversion: known values, and every finite fp16 round-trips exactly.
+ *  - quantized linear: the fused small-M path (decode) and the tile path (dequantize rows + GEMM)
+ *    against a double-precision product with the dequantized matrix, all bit widths and groups.
  *  - MLX bit unpacking for 2/3/4/5/6/8 bits against an independent oracle: for 2/4/8 bits the
  *    "element j of a uint32 at bits [bits*j, bits*(j+1))" rule on u32 words, for 3/5/6 bits the
  *    byte masks of mlx/backend/cpu/quantized.cpp extract_bits. */
@@ -12,6 +14,7 @@
 #include <string.h>
 
 #include "kernels.h"
+#include "layers.h"
 #include "quant.h"
 #include "rng.h"
 #include "test_util.h"
@@ -150,8 +153,48 @@ static void test_unpack(void) {
     CHECK(o[0] == -0.25f && o[1] == -0.75f && o[2] == 0.25f, "w = scale * q + bias with a negative scale: %g %g %g", o[0], o[1], o[2]);
 }
 
+static void test_quant_linear(void) {
+    xoshiro256 r;
+    xoshiro_seed(&r, 5);
+    const int bitsv[6] = {2, 3, 4, 5, 6, 8}, groups[3] = {32, 64, 128}, Ms[5] = {1, 2, 7, 8, 9};
+    const int rows = 37, cols = 256;
+    uint8_t *w = malloc((size_t)rows * cols);
+    uint16_t *sc = malloc(sizeof(uint16_t) * rows * 8), *bi = malloc(sizeof(uint16_t) * rows * 8);
+    float *x = malloc(sizeof(float) * 9 * cols), *out = malloc(sizeof(float) * 9 * 40), *deq = malloc(sizeof(float) * rows * cols);
+    float tile[64 * 256];
+    for (int i = 0; i < 9 * cols; i++) x[i] = xoshiro_uniform(&r) - 0.5f;
+    for (int b = 0; b < 6; b++)
+        for (int gi = 0; gi < 3; gi++)
+            for (int sbf = 0; sbf < 2; sbf++) {
+                const int bits = bitsv[b], G = groups[gi], ng = cols / G;
+                for (int i = 0; i < rows * cols * bits / 8; i++) w[i] = (uint8_t)xoshiro_next(&r);
+                for (int i = 0; i < rows * ng; i++) {
+                    float s = (xoshiro_uniform(&r) - 0.5f) * 0.1f, o = (xoshiro_uniform(&r) - 0.5f) * 0.2f;
+                    sc[i] = sbf ? f32_to_bf16(s) : f32_to_f16(s);
+                    bi[i] = sbf ? f32_to_bf16(o) : f32_to_f16(o);
+                }
+                wmat W = {.kind = WM_Q, .rows = rows, .cols = cols, .w = w, .scales = (const uint8_t *)sc, .biases = (const uint8_t *)bi,
+                          .sb_bf16 = sbf, .bits = bits, .group = G, .name = "W"};
+                wmat_rows(&W, 0, rows, deq);
+                for (int mi = 0; mi < 5; mi++) {
+                    const int M = Ms[mi];
+                    linear_forward(out, 40, x, &W, NULL, M, tile, 10 * cols); /* M <= 8: fused; 9: tiles of 10 rows */
+                    double worst = 0;
+                    for (int m = 0; m < M; m++)
+                        for (int o = 0; o < rows; o++) {
+                            double ref = 0, mag = 0;
+                            for (int j = 0; j < cols; j++) { ref += (double)deq[o * cols + j] * x[m * cols + j]; mag += fabs((double)deq[o * cols + j] * x[m * cols + j]); }
+                            worst = fmax(worst, fabs(out[m * 40 + o] - ref) / (mag + 1e-12));
+                        }
+                    CHECK(worst < 1e-5, "quantized linear bits %d group %d %s M %d: rel err %.3g", bits, G, sbf ? "bf16" : "f16", M, worst);
+                }
+            }
+    free(w); free(sc); free(bi); free(x); free(out); free(deq);
+}
+
 int main(void) {
     test_half();
+    test_quant_linear();
     test_unpack();
     test_gemm_threads();
     const char *be[2];
