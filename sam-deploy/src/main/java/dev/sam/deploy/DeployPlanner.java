@@ -15,6 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Decides a deployment without writing anything: resolves the source, runs the validation gate
@@ -100,7 +103,10 @@ public final class DeployPlanner {
                                List<DeployPlan.PlannedFile> files, long total, ModelVersion active,
                                ValidationReport report) {
         List<String> s = new ArrayList<>();
-        report.checks().forEach(c -> s.add("validate: " + c.line()));
+        Map<String, Long> by = new TreeMap<>();
+        report.checks().forEach(c -> by.merge(c.outcome().words(), 1L, Long::sum));
+        s.add("validate the adapters (sanity, generation, blessing): " + by.entrySet().stream()
+                .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", ")));
         if (leftover) {
             s.add("remove " + dir + ", left unrecorded by an interrupted deploy");
         }

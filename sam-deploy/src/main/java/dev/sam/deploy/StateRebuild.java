@@ -9,9 +9,8 @@ import dev.sam.deploy.store.VersionNumbers;
 import dev.sam.deploy.store.VersionStore;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.time.LocalDateTime;
+import java.time.Clock;
 import java.time.ZoneId;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -52,8 +51,8 @@ final class StateRebuild {
             }
             try {
                 VersionChecksums c = VersionChecksums.read(store.dir(d));
-                String created = LocalDateTime.ofInstant(Files.getLastModifiedTime(store.dir(d).resolve(
-                        VersionChecksums.FILE)).toInstant(), ZoneId.systemDefault()).truncatedTo(ChronoUnit.SECONDS).toString();
+                String created = Times.now(Clock.fixed(Files.getLastModifiedTime(store.dir(d).resolve(
+                        VersionChecksums.FILE)).toInstant(), ZoneId.systemDefault()));
                 VersionStatus status = d.equals(currentHint) ? VersionStatus.ACTIVE : VersionStatus.RETIRED;
                 out.add(new ModelVersion(d, created, status == VersionStatus.ACTIVE ? created : null, status, null,
                         store.adapters(d).toString(), null, 0, Map.of(), c.checksum(),
