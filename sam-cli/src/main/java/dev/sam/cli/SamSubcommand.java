@@ -2,6 +2,7 @@ package dev.sam.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -11,6 +12,10 @@ import picocli.CommandLine.Spec;
 public abstract class SamSubcommand implements Callable<Integer> {
     @Spec
     protected CommandSpec spec;
+
+    /** Every verb explains itself: `sam <verb> --help` (the hint of every usage error points here). */
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
     /** The shared context of this invocation. */
     protected CliContext ctx() {

@@ -62,7 +62,7 @@ public final class Canary {
             throw SamException.usage("--traffic must be 1..99 (percent of requests), got " + traffic,
                     "`sam promote` sends all traffic to the canary; `sam canary abort` none");
         }
-        return change("canary_adjust", (state, canary) -> {
+        return change("canary_adjust", "canary-adjust", (state, canary) -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put(StatusService.CANARY_TRAFFIC, traffic);
             return state.with(canary.withMetrics(m));
@@ -71,11 +71,12 @@ public final class Canary {
 
     /** Stops the canary: it becomes rolled_back and serves nothing; the active version is untouched. */
     public Change abort(String reason) {
-        return change(automatic ? "auto_rollback" : "canary_abort", (state, canary) ->
+        return change(automatic ? "auto_rollback" : "canary_abort", "canary-abort", (state, canary) ->
                 state.with(VersionState.withoutTraffic(canary.withStatus(VersionStatus.ROLLED_BACK, null))), null, reason);
     }
 
-    private Change change(String kind, BiFunction<VersionState, ModelVersion, VersionState> edit, Integer after,
+    /** {@code kind}: the event kind; {@code op}: the fault-point prefix of the commit. */
+    private Change change(String kind, String op, BiFunction<VersionState, ModelVersion, VersionState> edit, Integer after,
                           String reason) {
         VersionStore store = new VersionStore(ctx.home());
         try (ProcessLock lock = store.lock(kind)) {
@@ -83,7 +84,7 @@ public final class Canary {
             ModelVersion canary = state.canary().orElseThrow(() -> SamException.notReady("no canary is running",
                     "start one with `sam canary PATH --traffic N` (or `--run RUN_ID`)"));
             Integer before = VersionState.traffic(canary);
-            new Activation(ctx.home(), ctx.db()).commit(edit.apply(state, canary).versions(), kind.replace('_', '-'));
+            new Activation(ctx.home(), ctx.db()).commit(edit.apply(state, canary).versions(), op);
             String active = state.active().map(ModelVersion::version).orElse(null);
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("traffic_before", before);

@@ -1,5 +1,6 @@
 package dev.sam.deploy;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.sam.deploy.adapter.ValidationReport;
 import java.util.List;
 
@@ -25,7 +26,8 @@ public record DeployPlan(String mode, String version, String source, String runI
         warnings = List.copyOf(warnings);
     }
 
-    /** True when nothing blocks the deployment. */
+    /** True when nothing blocks the deployment ("ok" in JSON). */
+    @JsonProperty("ok")
     public boolean ok() {
         return blockers.isEmpty();
     }

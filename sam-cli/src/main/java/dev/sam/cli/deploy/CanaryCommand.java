@@ -13,9 +13,10 @@ import picocli.CommandLine.Option;
 
 /** {@code sam canary}: start, adjust, show; {@code sam canary abort} stops it. */
 @Command(name = "canary", subcommands = CanaryCommand.Abort.class, description = {
-        "Serve a candidate to a share of requests next to the active version (only one canary at a time).",
-        "With PATH or --run: validate and register a new canary (same gate and copy as `sam deploy`).",
-        "With only --traffic: change the running canary's share. Alone: show the canary.",
+        "Serve a candidate to a share of requests next to the active version (one",
+        "canary at a time). With PATH or --run: validate and register a new canary",
+        "(same gate and copy as `sam deploy`). With only --traffic: change the",
+        "running canary's share. Alone: show the canary.",
         "",
         "Examples:",
         "  sam canary /path/to/adapters --traffic 10",

@@ -9,11 +9,12 @@ import picocli.CommandLine.Mixin;
 
 /** {@code sam deploy}: validate adapters and make them the active version. */
 @Command(name = "deploy", description = {
-        "Validate adapters and make them the active version:",
-        "sanity -> validation -> copy (temp dir, fsync, rename) -> SHA-256 -> activate (current.txt, symlink) -> record.",
-        "A SAM run must be blessed by its evaluation (eval.json) unless --force; external adapter",
-        "directories are gated by sanity and validation only. A kill at any step leaves the old or the",
-        "new version active (`sam verify --repair` tidies the rest).",
+        "Validate adapters and make them the active version: sanity -> validation ->",
+        "copy (temp dir, fsync, rename) -> SHA-256 -> activate (current.txt, symlink)",
+        "-> record. A SAM run must be blessed by its evaluation (eval.json) unless",
+        "--force; external adapter directories are gated by sanity and validation only.",
+        "A kill at any step leaves the old or the new version active",
+        "(`sam verify --repair` tidies the rest).",
         "",
         "Examples:",
         "  sam deploy --run 20260125_100000",

@@ -4,8 +4,8 @@ import dev.sam.deploy.Promoter;
 import picocli.CommandLine.Command;
 
 /** {@code sam promote}. */
-@Command(name = "promote", description = {"Make the running canary the active version (after verifying its",
-        "checksums); the version it replaces is retired and can be rolled back to.",
+@Command(name = "promote", description = {"Make the running canary the active version (after verifying",
+        "its checksums); the version it replaces is retired and can be rolled back to.",
         "Example: sam canary --run 20260125_100000 --traffic 10 && sam stats && sam promote"})
 public final class PromoteCommand extends DeploySubcommand {
     @Override

@@ -8,9 +8,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code sam rollback [VERSION]}. */
 @Command(name = "rollback", description = {
-        "Re-activate the previous version (or the named one) after verifying its checksums; the version",
-        "rolled away from becomes rolled_back. \"Previous\" is the most recently active retired version;",
-        "rolled-back versions are skipped unless named.",
+        "Re-activate the previous version (or the named one) after verifying its",
+        "checksums; the version rolled away from becomes rolled_back. \"Previous\" is",
+        "the most recently active retired version; rolled-back versions are skipped",
+        "unless named.",
         "",
         "Examples:",
         "  sam rollback",

@@ -9,8 +9,9 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 
 /** {@code sam stats}: deployment statistics and per-version request metrics. */
-@Command(name = "stats", description = {"Deployment statistics: versions by status, active and canary, deployments and",
-        "rollbacks, and per-version request metrics (requests, errors, latency) when `sam serve` recorded any.",
+@Command(name = "stats", description = {"Deployment statistics: versions by status, active and canary,",
+        "deployments and rollbacks, and per-version request metrics (requests, errors,",
+        "latency) when `sam serve` recorded any.",
         "Example: sam stats --json | jq '.requests[] | {version, error_rate}'"})
 public final class StatsCommand extends DeploySubcommand {
     @Override

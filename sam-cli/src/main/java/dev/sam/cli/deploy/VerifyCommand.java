@@ -7,11 +7,13 @@ import picocli.CommandLine.Option;
 
 /** {@code sam verify [--repair]}. */
 @Command(name = "verify", description = {
-        "Check every stored version's SHA-256 checksums and that versions.json, current.txt, the active",
-        "symlink and sam.db agree. Exits 1 when something is wrong (0 after a successful --repair).",
-        "--repair restores agreement from versions.json (the commit point of every change), else from",
-        "sam.db, else from the version directories; removes leftovers of interrupted deploys; never",
-        "deletes a recorded version or a directory SAM did not make; moves a corrupt versions.json aside.",
+        "Check every stored version's SHA-256 checksums and that versions.json,",
+        "current.txt, the active symlink and sam.db agree. Exits 1 when something is",
+        "wrong (0 after a successful --repair). --repair restores agreement from",
+        "versions.json (the commit point of every change), else from sam.db, else from",
+        "the version directories; removes leftovers of interrupted deploys; never",
+        "deletes a recorded version or a directory SAM did not make; moves a corrupt",
+        "versions.json aside.",
         "",
         "Examples:",
         "  sam verify",

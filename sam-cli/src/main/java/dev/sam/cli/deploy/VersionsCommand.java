@@ -5,8 +5,8 @@ import picocli.CommandLine.Command;
 
 /** {@code sam versions [list|current|stats]}: the same as {@code sam list}, {@code current}, {@code stats}. */
 @Command(name = "versions", subcommands = {ListCommand.class, CurrentCommand.class, StatsCommand.class},
-        description = {"Versions: `sam versions list|current|stats` (aliases of `sam list`, `sam current`,",
-                "`sam stats`); `sam versions` alone lists them."})
+        description = {"Versions: `sam versions list|current|stats` are aliases of `sam list`,",
+                "`sam current` and `sam stats`; `sam versions` alone lists them."})
 public final class VersionsCommand extends DeploySubcommand {
     @Override
     public Integer call() {

@@ -70,6 +70,16 @@ class DeployCliTest {
     }
 
     @Test
+    void everyVerbExplainsItselfWithAnExample() throws Exception {
+        for (String verb : new String[] {"deploy", "canary", "rollback", "verify"}) {
+            CliRunner.Result r = cli.run(verb, "--help");
+            assertEquals(0, r.exitCode(), r.toString());
+            assertTrue(r.stdout().startsWith("Usage: sam " + verb), r.stdout());
+            assertTrue(r.stdout().contains("sam " + verb + " "), "has an example: " + r.stdout());
+        }
+    }
+
+    @Test
     void explicitVersionAndDuplicateRefused() throws Exception {
         assertEquals("v3.0.0", ok("deploy", h.adapters().toString(), "--version", "v3.0.0", "--json")
                 .at("/version/version").asText());
@@ -95,6 +105,8 @@ class DeployCliTest {
         }
         JsonNode plan = ok("deploy", next.toString(), "--dry-run", "--json");
         assertEquals("v1.0.1", plan.get("version").asText());
+        assertTrue(plan.get("ok").asBoolean());
+        assertTrue(plan.at("/validation/passed").asBoolean());
         assertTrue(plan.get("steps").size() >= 7);
         assertEquals(before, h.snapshot());
 

@@ -1,5 +1,6 @@
 package dev.sam.deploy.adapter;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +16,8 @@ public record ValidationReport(List<Check> checks, List<String> notes, List<Stri
         samples = samples == null ? List.of() : List.copyOf(samples);
     }
 
-    /** True when no check failed (not-run and waived checks do not block). */
+    /** True when no check failed (not-run and waived checks do not block); "passed" in JSON. */
+    @JsonProperty("passed")
     public boolean passed() {
         return checks.stream().noneMatch(c -> c.outcome() == Check.Outcome.FAILED);
     }
