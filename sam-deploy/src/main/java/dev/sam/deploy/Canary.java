@@ -76,6 +76,7 @@ public final class Canary {
     }
 
     /** {@code kind}: the event kind; {@code op}: the fault-point prefix of the commit. */
+    @SuppressWarnings("try") // the lock is held for the block, not used in it
     private Change change(String kind, String op, BiFunction<VersionState, ModelVersion, VersionState> edit, Integer after,
                           String reason) {
         VersionStore store = new VersionStore(ctx.home());

@@ -75,6 +75,8 @@ public final class DeployPlanner {
         if (leftover && !store.madeBySam(version)) {
             blockers.add(dir + " exists but is not a SAM version directory; move it away or choose another --version");
         }
+        insideStore(src.adapters()).ifPresent(v -> blockers.add(src.adapters() + " is inside the version store ("
+                + v + "); to make a stored version active use `sam rollback " + v + "`"));
         ModelVersion active = state.active().orElse(null);
         ModelVersion canary = state.canary().orElse(null);
         if (canary != null) {
@@ -129,6 +131,20 @@ public final class DeployPlanner {
         s.add("mirror the versions into " + ctx.home().database() + " and log a " + (r.canary() ? "canary" : "deploy")
                 + " event");
         return s;
+    }
+
+    /** The version whose directory holds {@code p} (e.g. the active symlink's target), if any. */
+    private java.util.Optional<String> insideStore(Path p) {
+        try {
+            Path real = p.toRealPath();
+            Path versions = ctx.home().versionsDir().toRealPath();
+            if (real.startsWith(versions) && real.getNameCount() > versions.getNameCount()) {
+                return java.util.Optional.of(real.getName(versions.getNameCount()).toString());
+            }
+        } catch (IOException e) {
+            // a path that does not exist is reported by the sanity checks
+        }
+        return java.util.Optional.empty();
     }
 
     private static void checkRequest(DeployRequest r) {

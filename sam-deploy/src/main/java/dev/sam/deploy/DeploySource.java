@@ -12,7 +12,6 @@ import dev.sam.deploy.adapter.Check;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,9 +117,7 @@ public record DeploySource(Path adapters, String runId, TrainingRun run, Map<Str
                 return null;
             }
             Map<String, Object> m = new LinkedHashMap<>();
-            Iterator<Map.Entry<String, JsonNode>> it = n.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
                 JsonNode v = e.getValue();
                 m.put(e.getKey(), v.isBoolean() ? v.asBoolean() : v.isIntegralNumber() ? (Object) v.asLong()
                         : v.isNumber() ? (Object) v.asDouble() : v.isTextual() ? v.asText() : v.toString());

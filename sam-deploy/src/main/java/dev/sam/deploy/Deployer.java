@@ -33,6 +33,7 @@ public final class Deployer {
         this.ctx = ctx;
     }
 
+    @SuppressWarnings("try") // the lock is held for the block, not used in it
     public DeployResult deploy(DeployRequest r, ProgressListener progress) {
         DeployPlanner planner = new DeployPlanner(ctx);
         DeployPlanner.Prepared p = planner.prepare(r);

@@ -29,6 +29,7 @@ public final class Promoter {
     public record Result(String promoted, String previous, Integer canaryTraffic, List<String> notes) {
     }
 
+    @SuppressWarnings("try") // the lock is held for the block, not used in it
     public Result promote() {
         VersionStore store = new VersionStore(ctx.home());
         try (ProcessLock lock = store.lock("promote")) {

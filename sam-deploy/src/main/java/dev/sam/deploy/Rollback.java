@@ -44,6 +44,7 @@ public final class Rollback {
     }
 
     /** {@code version} null = the previous one. {@code reason} may be null; it goes to the event log. */
+    @SuppressWarnings("try") // the lock is held for the block, not used in it
     public RollbackResult to(String version, String reason) {
         VersionStore store = new VersionStore(ctx.home());
         try (ProcessLock lock = store.lock("rollback" + (version == null ? "" : " to " + version))) {

@@ -37,6 +37,7 @@ public final class StoreVerifier {
         this.store = new VersionStore(ctx.home());
     }
 
+    @SuppressWarnings("try") // the lock is held for the block, not used in it
     public VerifyReport verify(boolean repair) {
         try (ProcessLock lock = store.lock(repair ? "verify --repair" : "verify")) {
             List<Finding> findings = new ArrayList<>();

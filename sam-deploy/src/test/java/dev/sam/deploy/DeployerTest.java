@@ -174,6 +174,15 @@ class DeployerTest {
     }
 
     @Test
+    void theActiveSymlinkIsNotDeployedAgain() throws Exception {
+        f.deploy();
+        DeployPlan p = new DeployPlanner(f.ctx).plan(DeployRequest.ofPath(f.home.activeAdapters()));
+        assertFalse(p.ok());
+        assertTrue(p.blockers().get(0).endsWith("is inside the version store (v1.0.0); to make a stored version "
+                + "active use `sam rollback v1.0.0`"), p.blockers().toString());
+    }
+
+    @Test
     void unknownRunIsAClearError() {
         SamException e = assertThrows(SamException.class,
                 () -> new Deployer(f.ctx).deploy(DeployRequest.ofRun("20990101_000000"), ProgressListener.NONE));

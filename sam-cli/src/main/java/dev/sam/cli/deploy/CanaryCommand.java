@@ -49,6 +49,9 @@ public final class CanaryCommand extends DeploySubcommand {
             out.result(r, w -> DeployPrinter.deployed(w, r));
             return 0;
         }
+        if (source.dryRun) {
+            throw SamException.usage("--dry-run checks a new canary: give PATH or --run RUN_ID with --traffic N", null);
+        }
         if (traffic != null) {
             Canary.Change c = new Canary(deployContext()).adjust(traffic);
             out.result(c, w -> w.println("canary " + c.version() + " now serves " + c.trafficAfter() + "% of traffic (was "
