@@ -115,6 +115,12 @@ static int e_poison(const st_tensor *t, void *c, st_wtensor *r) { /* c: the valu
     return 2;
 }
 static int e_no_embed(const st_tensor *t, void *c, st_wtensor *r) { return strcmp(t->name, "model.embed_tokens.weight") == 0; }
+static int e_scale_all(const st_tensor *t, void *c, st_wtensor *r) { /* every element of g_target set to *c */
+    if (strcmp(t->name, g_target)) return 0;
+    for (int64_t i = 0; i < t->numel; i++) g_buf[i] = *(float *)c;
+    r->data = g_buf;
+    return 2;
+}
 static int e_only_embed(const st_tensor *t, void *c, st_wtensor *r) { return strcmp(t->name, "model.embed_tokens.weight") == 0 ? 0 : 1; }
 static int e_layers01(const st_tensor *t, void *c, st_wtensor *r) { return strstr(t->name, "layers.2.") != NULL; }
 
@@ -449,6 +455,19 @@ static void test_nonfinite(void) {
     CHECK_OK(sam_lora_write(big, 13, w)); /* layer 2 o_proj lora_b */
     CHECK_OK(sam_trainer_create(FP, big, &tc, &tb));
     CHECK_ERR(sam_train_accumulate(tb, E.ids, &len, mask, 1, E.n, &loss, &nt), SAM_ERR_NUMERIC, "model.layers.2");
+    /* finite activations but overflowing logits: a huge (finite) final norm weight */
+    float hugew = 3e38f;
+    g_target = "model.norm.weight";
+    sam_model *mh = NULL;
+    CHECK_OK(sam_model_open(model_dir("huge-norm", tu_fixture("fp32"), NULL, e_scale_all, &hugew), &mh));
+    sam_trainer *th = NULL;
+    if (mh) {
+        CHECK_ERR(sam_eval_loss(mh, NULL, E.ids, &len, mask, 1, E.n, &s, &nt), SAM_ERR_NUMERIC, "non-finite loss", "row 0");
+        CHECK_OK(sam_trainer_create(mh, l, &tc, &th));
+        CHECK_ERR(sam_train_accumulate(th, E.ids, &len, mask, 1, E.n, &loss, &nt), SAM_ERR_NUMERIC, "non-finite loss", "row 0, position");
+    }
+    sam_trainer_free(th);
+    sam_model_free(mh);
     free(lg);
     sam_trainer_free(t1); sam_trainer_free(t0); sam_trainer_free(tb);
     sam_lora_free(l); sam_lora_free(big);

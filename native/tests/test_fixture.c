@@ -5,11 +5,17 @@
  * and the training path (sam_train_accumulate's micro-batch mean, with and without activation
  * checkpointing); runs on the builtin kernels and, with SAM_BLAS_LIB, on CBLAS.
  * Also: batching with padding equals per-row evaluation, and KV-cache generation (chunked prefill
- * across the 128-token chunk boundary) follows the argmax of full-sequence logits. */
+ * across the 128-token chunk boundary) follows the argmax of full-sequence logits.
+ * Formats: fp16 and bf16 copies of the fp32 model (converted tile by tile at run time) give the
+ * loss of an fp32 model holding the same rounded values (1e-6), and an fp32 file whose tensors are
+ * not 4-byte aligned (read through the tile path) gives exactly the fp32 loss. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
+#include "quant.h"
 #include "test_util.h"
 
 static tu_expected E;
@@ -132,6 +138,89 @@ static void check_kv_cache(sam_model *m, sam_lora *l) {
     sam_gen_free(g);
 }
 
+/* ---- dtype variants written into a temporary directory ---- */
+static int g_mode; /* 1: f16, 2: bf16, 3: fp32 rounded through f16, 4: fp32 rounded through bf16 */
+static void *g_bufs[64];
+static int g_nbufs;
+static int e_convert(const st_tensor *t, void *ctx, st_wtensor *r) {
+    const float *src = (const float *)(const void *)t->data;
+    const size_t n = (size_t)t->numel;
+    if (g_mode <= 2) {
+        uint16_t *d = malloc(2 * n);
+        for (size_t i = 0; i < n; i++) d[i] = g_mode == 1 ? f32_to_f16(src[i]) : f32_to_bf16(src[i]);
+        r->dtype = g_mode == 1 ? ST_F16 : ST_BF16;
+        r->data = d;
+        g_bufs[g_nbufs++] = d;
+    } else {
+        float *d = malloc(4 * n);
+        for (size_t i = 0; i < n; i++) d[i] = g_mode == 3 ? f16_to_f32(f32_to_f16(src[i])) : bf16_to_f32(f32_to_bf16(src[i]));
+        r->data = d;
+        g_bufs[g_nbufs++] = d;
+    }
+    return 2;
+}
+
+static double dir_loss(const char *dir) {
+    sam_model *m = NULL;
+    if (sam_model_open(dir, &m)) { printf("%s\n", sam_last_error()); return NAN; }
+    int32_t len = E.n;
+    uint8_t mask[64];
+    for (int i = 0; i < E.n; i++) mask[i] = 1;
+    double s = NAN;
+    int64_t nt = 1;
+    if (sam_eval_loss(m, NULL, E.ids, &len, mask, 1, E.n, &s, &nt)) printf("%s\n", sam_last_error());
+    sam_model_free(m);
+    return s / (double)nt;
+}
+
+static const char *write_variant(const char *tmp, const char *name, int mode) {
+    static char dir[8][4096];
+    static int k;
+    char *d = dir[k++ % 8], p[4200];
+    snprintf(d, sizeof dir[0], "%s/%s", tmp, name);
+    mkdir(d, 0755);
+    snprintf(p, sizeof p, "%s/config.json", d);
+    tu_copy_file(tu_fixture("fp32/config.json"), p);
+    snprintf(p, sizeof p, "%s/model.safetensors", d);
+    g_mode = mode;
+    g_nbufs = 0;
+    tu_rewrite_safetensors(tu_fixture("fp32/model.safetensors"), p, e_convert, NULL);
+    for (int i = 0; i < g_nbufs; i++) free(g_bufs[i]);
+    return d;
+}
+
+static void check_formats(void) {
+    char *tmp = tu_tmpdir();
+    const double f16 = dir_loss(write_variant(tmp, "f16", 1)), f16ref = dir_loss(write_variant(tmp, "f16ref", 3));
+    const double bf = dir_loss(write_variant(tmp, "bf16", 2)), bfref = dir_loss(write_variant(tmp, "bf16ref", 4));
+    printf("  fp16 model loss %.9f (fp32 of the same values %.9f), bf16 %.9f (%.9f), fp32 %.9f\n", f16, f16ref, bf, bfref, E.loss_fp32);
+    CHECK(tu_rel(f16, f16ref) < 1e-6 && tu_rel(f16, E.loss_fp32) < 1e-2, "fp16 model loss %.9f vs %.9f", f16, f16ref);
+    CHECK(tu_rel(bf, bfref) < 1e-6 && tu_rel(bf, E.loss_fp32) < 5e-2, "bf16 model loss %.9f vs %.9f", bf, bfref);
+    /* fp32 tensors at odd offsets: a 1-byte U8 tensor first shifts every following tensor */
+    st_file f;
+    CHECK_OK(st_open(&f, tu_fixture("fp32/model.safetensors")));
+    st_wtensor *w = calloc((size_t)f.n + 1, sizeof *w);
+    static const uint8_t one = 7;
+    w[0] = (st_wtensor){"a_padding_byte", ST_U8, 1, {1}, &one};
+    for (int i = 0; i < f.n; i++) {
+        w[i + 1] = (st_wtensor){f.t[i].name, f.t[i].dtype, f.t[i].ndim, {0}, f.t[i].data};
+        for (int d = 0; d < f.t[i].ndim; d++) w[i + 1].shape[d] = f.t[i].shape[d];
+    }
+    char d[4200], p[4300];
+    snprintf(d, sizeof d, "%s/unaligned", tmp);
+    mkdir(d, 0755);
+    snprintf(p, sizeof p, "%s/config.json", d);
+    tu_copy_file(tu_fixture("fp32/config.json"), p);
+    snprintf(p, sizeof p, "%s/model.safetensors", d);
+    CHECK_OK(st_write_atomic(p, w, f.n + 1, NULL, 0));
+    st_close(&f);
+    free(w);
+    const double un = dir_loss(d);
+    CHECK(tu_rel(un, E.loss_fp32) < 1e-4, "unaligned fp32 model loss %.9f", un);
+    tu_rmrf(tmp);
+    free(tmp);
+}
+
 static void run_all(void) {
     sam_model *m = NULL, *q = NULL;
     sam_lora *ad = NULL, *zero = NULL, *adq = NULL;
@@ -192,5 +281,6 @@ int main(void) {
         for (int k = 0; k < 8; k++) printf("  %-28s %.3e\n", worst_name[k], worst[k]);
     }
     sam_backend_init(NULL, 0);
+    check_formats();
     return tu_done("test_fixture");
 }

@@ -12,6 +12,7 @@
  *                  reported grad norm is the norm of the averaged gradient.
  *  schedule        warm-up + cosine learning rates.
  *  dropout         masks vary per micro-batch, are reproducible from the seed, inference unaffected.
+ *  lora_init       A ~ U(-1/sqrt(in), 1/sqrt(in)) from the seed, B = 0.
  *  lora_io         save/load round trip is bitwise, the file holds only lora_a/lora_b F32 tensors.
  *  generation      stop ids, max_new_tokens, seeded sampling, top-p -> greedy limit, restart,
  *                  four concurrent generators on one model equal the sequential results. */
@@ -490,6 +491,35 @@ static void test_dropout(sam_model *m) {
     sam_lora_free(l);
 }
 
+static void test_lora_init(sam_model *m) {
+    sam_lora_config lc = {4, 2.0f, 0.0f, 2, 127};
+    sam_lora *a = NULL, *b = NULL, *c = NULL;
+    CHECK_OK(sam_lora_create(m, &lc, 21, &a));
+    CHECK_OK(sam_lora_create(m, &lc, 21, &b));
+    CHECK_OK(sam_lora_create(m, &lc, 22, &c));
+    size_t n;
+    float *wa = read_all(a, &n), *wb = read_all(b, &n), *wc = read_all(c, &n);
+    CHECK(memcmp(wa, wb, n * sizeof(float)) == 0 && memcmp(wa, wc, n * sizeof(float)) != 0, "LoRA init is not a function of the seed");
+    free(wa); free(wb); free(wc);
+    for (int i = 0; i < sam_lora_num_tensors(a); i++) {
+        char name[128];
+        int32_t r, cc;
+        sam_lora_tensor_info(a, i, name, sizeof name, &r, &cc);
+        float *w = malloc(sizeof(float) * r * cc);
+        sam_lora_read(a, i, w);
+        double mx = 0, mean = 0;
+        for (int j = 0; j < r * cc; j++) { mx = fmax(mx, fabs(w[j])); mean += w[j]; }
+        mean /= r * cc;
+        if (i % 2) CHECK(mx == 0.0, "%s: lora_b must start at zero", name);
+        else { /* U(-1/sqrt(in), 1/sqrt(in)), in = rows */
+            const double bound = 1.0 / sqrt((double)r);
+            CHECK(mx <= bound && mx > 0.9 * bound && fabs(mean) < 0.1 * bound, "%s: max %.4f mean %.4f, bound %.4f", name, mx, mean, bound);
+        }
+        free(w);
+    }
+    sam_lora_free(a); sam_lora_free(b); sam_lora_free(c);
+}
+
 static void test_lora_io(sam_model *m, const char *dir) {
     sam_lora_config lc = tu_fixture_lora_cfg();
     sam_lora *a = NULL, *b = NULL;
@@ -620,6 +650,7 @@ int main(void) {
     test_adamw(m, dir);
     test_schedule(m);
     test_dropout(m);
+    test_lora_init(m);
     test_lora_io(m, dir);
     sam_model_free(m);
     sam_model_free(q);
