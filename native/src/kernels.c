@@ -40,8 +40,31 @@ void kn_sgemm(int ta, int tb, int M, int N, int K, float alpha, const float *A, 
         return;
     }
     kn_blas *b = atomic_load_explicit(&g_blas, memory_order_acquire);
-    if (b) kn_blas_sgemm(b, ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-    else kn_builtin_sgemm(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    if (!b) {
+        kn_builtin_sgemm(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        return;
+    }
+#ifdef _OPENMP
+    /* One thread pool: the BLAS runs single-threaded inside OpenMP threads, each on a slice of C
+     * (columns, or rows when C is narrow). Two spinning pools (libgomp's and OpenBLAS's) on the same
+     * cores slow each other down by an order of magnitude. Slices never split K: deterministic. */
+    const int nt = kn_threads();
+    if (nt > 1 && (double)M * N * K >= 262144.0 && (N >= 64 * nt || M >= 64 * nt)) {
+        const int by_cols = N >= 64 * nt, len = by_cols ? N : M;
+        const int q = 16, chunk = ((len + nt - 1) / nt + q - 1) / q * q; /* slices aligned to 16 */
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+        for (int s = 0; s < nt; s++) {
+            const int o = s * chunk, n = len - o < chunk ? len - o : chunk;
+            if (n <= 0) continue;
+            if (by_cols)
+                kn_blas_sgemm(b, ta, tb, M, n, K, alpha, A, lda, tb ? B + (size_t)o * ldb : B + o, ldb, beta, C + o, ldc);
+            else
+                kn_blas_sgemm(b, ta, tb, n, N, K, alpha, ta ? A + o : A + (size_t)o * lda, lda, B, ldb, beta, C + (size_t)o * ldc, ldc);
+        }
+        return;
+    }
+#endif
+    kn_blas_sgemm(b, ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 /* ---- public ---- */
@@ -56,7 +79,11 @@ int sam_backend_init(const char *blas_library, int num_threads) {
         kn_blas *b;
         rc = kn_blas_open(blas_library, &b);
         if (rc == SAM_OK) {
+#ifdef _OPENMP
+            kn_blas_set_threads(b, 1); /* kn_sgemm parallelizes over slices with OpenMP */
+#else
             kn_blas_set_threads(b, nt);
+#endif
             atomic_store(&g_threads, nt);
             atomic_store_explicit(&g_blas, b, memory_order_release);
             kn_blas_describe(b, nt, g_name, sizeof g_name);

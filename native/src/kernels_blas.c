@@ -69,11 +69,17 @@ void kn_blas_set_threads(kn_blas *b, int n) {
 void kn_blas_describe(const kn_blas *b, int threads, char *dst, size_t cap) {
     const char *base = strrchr(b->path, '/');
     base = base ? base + 1 : b->path;
+#ifdef _OPENMP
+    const char *how = "OpenMP slices";
+#else
+    const char *how = "BLAS threads";
+#endif
     if (b->config)
-        snprintf(dst, cap, "%s (core %s) %d thread%s", b->config(), b->corename ? b->corename() : "?",
-                 threads, threads == 1 ? "" : "s");
+        snprintf(dst, cap, "%s (core %s) %d thread%s (%s)", b->config(), b->corename ? b->corename() : "?",
+                 threads, threads == 1 ? "" : "s", how);
     else
-        snprintf(dst, cap, "cblas %s%s", base, b->set_threads ? "" : " (thread count not controllable)");
+        snprintf(dst, cap, "cblas %s %d thread%s (%s%s)", base, threads, threads == 1 ? "" : "s", how,
+                 b->set_threads ? "" : "; the library's own thread count is not controllable");
 }
 
 void kn_blas_sgemm(const kn_blas *b, int ta, int tb, int M, int N, int K, float alpha,

@@ -177,7 +177,7 @@ void linear_forward(float *out, int ldo, const float *x, const wmat *W, const fl
     if (W->direct) {
         kn_sgemm(KN_N, KN_T, M, N, K, 1.0f, x, K, W->direct, K, 0.0f, out, ldo);
     } else if (W->kind == WM_Q && M <= Q_SMALL_M) {
-        q_matmul_small(out, ldo, x, W, M); /* decode: read the packed weights once, no tile */
+        q_matmul_small(out, ldo, x, W, M, tile, tile_floats); /* decode: read the packed weights once */
     } else {
         const int tr = wmat_tile_rows(W, tile_floats);
         for (int r0 = 0; r0 < N; r0 += tr) {

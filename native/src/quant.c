@@ -156,13 +156,84 @@ void wmat_rows(const wmat *W, int r0, int n, float *dst) {
 }
 
 typedef float v8f __attribute__((vector_size(32)));
+typedef int32_t v8i __attribute__((vector_size(32)));
+typedef uint8_t v8u8 __attribute__((vector_size(8)));
 
 static inline float hsum8(v8f v) { return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7])); }
 
-void q_matmul_small(float *out, int ldo, const float *x, const wmat *W, int M) {
+/* Dot products of one quantized row with M inputs, integer part only per group:
+ * dots[m * ng + g] = sum_j q_j x_mj over group g. 4-bit: x is pre-split into even/odd elements
+ * (xe, xo: the low and high nibble of byte k multiply x[2k] and x[2k+1]); 8-bit: x as is. */
+#define DEFINE_QDOT(NAME, ATTR)                                                                          \
+    ATTR static void NAME(float *dots, const uint8_t *w, const float *xa, const float *xb, int M, int K,   \
+                          int G, int bits) {                                                              \
+        const int ng = K / G;                                                                             \
+        for (int g = 0; g < ng; g++) {                                                                    \
+            const int nb = G * bits / 8; /* bytes of this group */                                         \
+            const uint8_t *wg = w + (size_t)g * nb;                                                       \
+            for (int m = 0; m < M; m++) {                                                                 \
+                v8f acc = {0};                                                                            \
+                if (bits == 4) {                                                                          \
+                    const float *e = xa + (size_t)m * (K / 2) + (size_t)g * nb, *o = xb + (size_t)m * (K / 2) + (size_t)g * nb; \
+                    for (int k = 0; k < nb; k += 8) {                                                     \
+                        v8u8 b;                                                                           \
+                        memcpy(&b, wg + k, 8);                                                            \
+                        const v8i bi = __builtin_convertvector(b, v8i);                                   \
+                        v8f ev, ov;                                                                       \
+                        memcpy(&ev, e + k, 32);                                                           \
+                        memcpy(&ov, o + k, 32);                                                           \
+                        acc += __builtin_convertvector(bi & 15, v8f) * ev + __builtin_convertvector(bi >> 4, v8f) * ov; \
+                    }                                                                                     \
+                } else { /* 8 bits */                                                                     \
+                    const float *xg = xa + (size_t)m * K + (size_t)g * G;                                 \
+                    for (int k = 0; k < nb; k += 8) {                                                     \
+                        v8u8 b;                                                                           \
+                        memcpy(&b, wg + k, 8);                                                            \
+                        v8f xv;                                                                           \
+                        memcpy(&xv, xg + k, 32);                                                          \
+                        acc += __builtin_convertvector(__builtin_convertvector(b, v8i), v8f) * xv;        \
+                    }                                                                                     \
+                }                                                                                         \
+                dots[m * ng + g] = hsum8(acc);                                                            \
+            }                                                                                             \
+        }                                                                                                 \
+    }
+
+DEFINE_QDOT(qdot_generic, )
+#if defined(__x86_64__) && defined(__GNUC__)
+DEFINE_QDOT(qdot_avx2, __attribute__((target("avx2,fma"))))
+#endif
+typedef void (*qdot_fn)(float *, const uint8_t *, const float *, const float *, int, int, int, int);
+static qdot_fn g_qdot = qdot_generic;
+static pthread_once_t g_qdot_once = PTHREAD_ONCE_INIT;
+static void qdot_select(void) {
+#if defined(__x86_64__) && defined(__GNUC__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) g_qdot = qdot_avx2;
+#endif
+}
+
+void q_matmul_small(float *out, int ldo, const float *x, const wmat *W, int M, float *scratch, size_t scratch_floats) {
     pthread_once(&g_f16_once, f16_table_init);
-    const int K = W->cols, G = W->group, ng = K / G;
-    const size_t wbytes = (size_t)K * W->bits / 8, sbytes = (size_t)ng * 2;
+    pthread_once(&g_qdot_once, qdot_select);
+    const int K = W->cols, G = W->group, ng = K / G, bits = W->bits;
+    if ((bits == 4 || bits == 8) && (size_t)M * K > scratch_floats) { /* not enough scratch: one row of x at a time */
+        for (int m = 0; m < M; m++) q_matmul_small(out + (size_t)m * ldo, ldo, x + (size_t)m * K, W, 1, scratch, scratch_floats);
+        return;
+    }
+    const size_t wbytes = (size_t)K * bits / 8, sbytes = (size_t)ng * 2;
+    /* 4-bit: x split into even/odd elements in scratch (M, K/2) + (M, K/2) */
+    const float *xa = x, *xb = NULL;
+    if (bits == 4) {
+        float *e = scratch, *o = scratch + (size_t)M * (K / 2);
+        for (int m = 0; m < M; m++)
+            for (int k = 0; k < K / 2; k++) {
+                e[(size_t)m * (K / 2) + k] = x[(size_t)m * K + 2 * k];
+                o[(size_t)m * (K / 2) + k] = x[(size_t)m * K + 2 * k + 1];
+            }
+        xa = e;
+        xb = o;
+    }
     /* per-group sums of x, shared by all rows (bias term); inline when they do not fit */
     float xs_buf[4096];
     const int pre = (size_t)M * ng <= 4096;
@@ -177,27 +248,36 @@ void q_matmul_small(float *out, int ldo, const float *x, const wmat *W, int M) {
     (void)nt;
 #pragma omp parallel num_threads(nt) if ((size_t)W->rows * K >= 65536)
     {
-        float qv[128] __attribute__((aligned(32))), acc[Q_SMALL_M];
+        float qv[128] __attribute__((aligned(32))), acc[Q_SMALL_M], dots[Q_SMALL_M * 512];
         const uint16_t one = 0x3C00, zero = 0; /* scale 1, bias 0: unpack the raw integers */
+        const int fast = (bits == 4 || bits == 8) && pre && ng <= 512;
 #pragma omp for schedule(dynamic, 16)
         for (int r = 0; r < W->rows; r++) {
             const uint8_t *wr = W->w + (size_t)r * wbytes, *sr = W->scales + (size_t)r * sbytes, *br = W->biases + (size_t)r * sbytes;
             for (int m = 0; m < M; m++) acc[m] = 0.0f;
-            for (int g = 0; g < ng; g++) {
-                /* the group's bits start at byte g*G*bits/8 (G is a multiple of 32) */
-                q_dequant_row(qv, wr + (size_t)g * G * W->bits / 8, (const uint8_t *)&one, (const uint8_t *)&zero, 0, G, W->bits, G);
-                const float s = load_half(sr, (size_t)g, W->sb_bf16), b = load_half(br, (size_t)g, W->sb_bf16);
-                for (int m = 0; m < M; m++) {
-                    const float *xg = x + (size_t)m * K + (size_t)g * G;
-                    v8f d = {0}, sx = {0};
-                    for (int j = 0; j < G; j += 8) {
-                        v8f qq, xx;
-                        memcpy(&qq, qv + j, 32);
-                        memcpy(&xx, xg + j, 32);
-                        d += qq * xx;
-                        sx += xx;
+            if (fast) {
+                g_qdot(dots, wr, xa, xb, M, K, G, bits);
+                for (int g = 0; g < ng; g++) {
+                    const float s = load_half(sr, (size_t)g, W->sb_bf16), b = load_half(br, (size_t)g, W->sb_bf16);
+                    for (int m = 0; m < M; m++) acc[m] += s * dots[m * ng + g] + b * xs_buf[m * ng + g];
+                }
+            } else {
+                for (int g = 0; g < ng; g++) {
+                    /* the group's bits start at byte g*G*bits/8 (G is a multiple of 32) */
+                    q_dequant_row(qv, wr + (size_t)g * G * bits / 8, (const uint8_t *)&one, (const uint8_t *)&zero, 0, G, bits, G);
+                    const float s = load_half(sr, (size_t)g, W->sb_bf16), b = load_half(br, (size_t)g, W->sb_bf16);
+                    for (int m = 0; m < M; m++) {
+                        const float *xg = x + (size_t)m * K + (size_t)g * G;
+                        v8f d = {0}, sx = {0};
+                        for (int j = 0; j < G; j += 8) {
+                            v8f qq, xx;
+                            memcpy(&qq, qv + j, 32);
+                            memcpy(&xx, xg + j, 32);
+                            d += qq * xx;
+                            sx += xx;
+                        }
+                        acc[m] += s * hsum8(d) + b * (pre ? xs_buf[m * ng + g] : hsum8(sx));
                     }
-                    acc[m] += s * hsum8(d) + b * (pre ? xs_buf[m * ng + g] : hsum8(sx));
                 }
             }
             for (int m = 0; m < M; m++) out[(size_t)m * ldo + r] = acc[m];

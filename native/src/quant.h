@@ -36,9 +36,10 @@ void q_dequant_row(float *dst, const uint8_t *wrow, const uint8_t *srow, const u
 int q_bits_supported(int bits);
 /* out (M, ldo) = x (M, cols) W^T for a quantized W with M <= Q_SMALL_M, straight from the packed
  * rows (per group: scale * (q . x_g) + bias * sum(x_g)), for token-by-token decoding where
- * converting a tile would cost more than the product itself. */
+ * converting a tile would cost more than the product itself. scratch: >= cols floats (M * cols
+ * used when available). */
 #define Q_SMALL_M 8
-void q_matmul_small(float *out, int ldo, const float *x, const wmat *W, int M);
+void q_matmul_small(float *out, int ldo, const float *x, const wmat *W, int M, float *scratch, size_t scratch_floats);
 /* Rows per conversion tile so that a tile holds at most tile_floats floats. */
 int wmat_tile_rows(const wmat *W, size_t tile_floats);
 /* 1 if all n half-precision values are finite. */
