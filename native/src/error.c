@@ -21,25 +21,6 @@ int err_set(int code, const char *fmt, ...) {
     return code;
 }
 
-int err_prefix(int code, const char *fmt, ...) {
-    char pre[1024], old[ERR_CAP];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(pre, sizeof pre, fmt, ap);
-    va_end(ap);
-    memcpy(old, g_err, sizeof old);
-    size_t n = strlen(pre);
-    if (n >= sizeof g_err) n = sizeof g_err - 1;
-    memcpy(g_err, pre, n);
-    size_t m = strlen(old);
-    if (m > sizeof g_err - 1 - n) m = sizeof g_err - 1 - n; /* the tail is truncated, not the context */
-    memcpy(g_err + n, old, m);
-    g_err[n + m] = 0;
-    return code;
-}
-
-const char *err_get(void) { return g_err; }
-void err_clear(void) { g_err[0] = 0; }
 
 void *err_malloc(size_t n, const char *what, const char *file, int line) {
     void *p = malloc(n ? n : 1);

@@ -1,6 +1,6 @@
 /* error.h — thread-local error message of the last failure, and checked allocation.
  * Every failing internal function sets the message with err_set() (which returns the status code,
- * so `return err_set(SAM_ERR_IO, "...");` reads naturally) and the caller may prefix context. */
+ * so `return err_set(SAM_ERR_IO, "...");` reads naturally). */
 #ifndef SAM_ERROR_H
 #define SAM_ERROR_H
 
@@ -12,10 +12,6 @@
 /* Sets this thread's message (printf format) and returns code. Messages say what is wrong, where,
  * and end with "HINT: ..." telling the user what to do. */
 int err_set(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Prepends context ("while loading X: ") to the current message; returns code. */
-int err_prefix(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-const char *err_get(void);
-void err_clear(void);
 
 /* Checked allocation: on failure sets SAM_ERR_NOMEM naming what and where, returns NULL. */
 void *err_malloc(size_t n, const char *what, const char *file, int line);

@@ -127,9 +127,7 @@ static int parse_config(const char *path, mdl_config *c, jdoc *doc, quant_cfg *q
     if (c->H % c->KV)
         return err_set(SAM_ERR_FORMAT, "%s: num_attention_heads %d is not a multiple of num_key_value_heads %d. " HINT_CONFIG, path, c->H, c->KV);
     if ((rc = cfg_int(doc, r, "head_dim", 0, c->C / c->H, &c->D, path))) return rc;
-    if (c->D % 2 || c->D * c->H != c->C) {
-        if (c->D % 2) return err_set(SAM_ERR_FORMAT, "%s: head_dim %d must be even for RoPE. " HINT_CONFIG, path, c->D);
-    }
+    if (c->D % 2) return err_set(SAM_ERR_FORMAT, "%s: head_dim %d must be even for RoPE. " HINT_CONFIG, path, c->D);
     c->HD = c->H * c->D;
     c->KVD = c->KV * c->D;
     const jnode *tie = json_get(doc, r, "tie_word_embeddings");

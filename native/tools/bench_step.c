@@ -2,7 +2,7 @@
  * shapes (hidden 1536, 12/2 heads, head_dim 128, intermediate 8960, vocab 151936, MLX 4-bit g64,
  * tied quantized embedding) with a reduced number of layers, on random weights written to a
  * temporary directory. Not a test; prints achieved GFLOP/s next to the backend's GEMM rate.
- * usage: bench_step [layers=2] [seq=512] [blas_library] */
+ * usage: bench_step [layers=2] [seq=512] [blas_library|""] [adapted_layers=layers] */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +48,7 @@ static void vec(owned *o, int *n, const char *name, int len, float val) {
 
 int main(int argc, char **argv) {
     const int L = argc > 1 ? atoi(argv[1]) : 2, T = argc > 2 ? atoi(argv[2]) : 512;
+    const int NA = argc > 4 ? atoi(argv[4]) : L;
     if (sam_backend_init(argc > 3 ? argv[3] : NULL, 0)) { printf("%s\n", sam_last_error()); return 1; }
     char dir[] = "/tmp/sam-bench-XXXXXX";
     if (!mkdtemp(dir)) return 1;
@@ -87,7 +88,7 @@ int main(int argc, char **argv) {
     sam_lora *lo;
     sam_trainer *t;
     if (sam_model_open(dir, &m)) { printf("%s\n", sam_last_error()); return 1; }
-    sam_lora_config lc = {4, 2.0f, 0.0f, L, 15};
+    sam_lora_config lc = {4, 2.0f, 0.0f, NA, 15};
     sam_lora_create(m, &lc, 1, &lo);
     sam_train_config tc = {1e-4f, 0.9f, 0.999f, 1e-8f, 0, 1, 0, 0, 0, 0, 1, T, 1, 1};
     if (sam_trainer_create(m, lo, &tc, &t)) { printf("%s\n", sam_last_error()); return 1; }
@@ -118,11 +119,14 @@ int main(int argc, char **argv) {
     const double att = 2.0 * 2.0 * T * T * D * H;
     const double head = 2.0 * scored * (double)V * C;
     /* forward + recompute + input-grad backward through the frozen weights (LoRA flops negligible) */
-    const double flops = L * (2 * (lin + att) + lin + 2 * att) - lin /* no input grad below layer 0: q/k/v skipped approx */ + 2 * head;
+    /* frozen layers: forward; adapted: forward + recompute + input-grad backward (2 GEMMs of
+     * attention forward, 4 backward); the lowest adapted layer skips its q/k/v input grads */
+    const double qkv = 2.0 * T * ((double)C * H * D + 2.0 * C * KV * D);
+    const double flops = (L - NA) * (lin + att) + NA * (3 * lin + 4 * att) - qkv + 2 * head;
     printf("backend: %s\n", sam_backend_name());
     printf("GEMM %dx2048x%d: %.1f GFLOP/s\n", T, C, gemm);
-    printf("train micro-batch (L=%d, T=%d, grad_checkpoint, 4-bit): %.2f s, ~%.0f GFLOP -> %.1f GFLOP/s (%.0f%% of GEMM), loss %.3f\n",
-           L, T, step, flops / 1e9, flops / step / 1e9, 100 * flops / step / 1e9 / gemm, loss);
+    printf("train micro-batch (L=%d, %d adapted, T=%d, grad_checkpoint, 4-bit): %.2f s, ~%.0f GFLOP -> %.1f GFLOP/s (%.0f%% of GEMM), loss %.3f\n",
+           L, NA, T, step, flops / 1e9, flops / step / 1e9, 100 * flops / step / 1e9 / gemm, loss);
     double s;
     t0 = now();
     sam_eval_loss(m, lo, tok, &len, mask, 1, T, &s, &nt);
@@ -140,6 +144,11 @@ int main(int argc, char **argv) {
     for (; k < 16; k++) sam_gen_next(g, &tk, &done);
     printf("prefill %d tokens: %.2f s; decode: %.1f ms/token\n", T, pf, 1e3 * (now() - t0) / k);
     sam_gen_free(g);
+    FILE *st_f = fopen("/proc/self/status", "r");
+    char line[256];
+    while (st_f && fgets(line, sizeof line, st_f))
+        if (strncmp(line, "VmHWM", 5) == 0) printf("peak RSS %s", line + 6);
+    if (st_f) fclose(st_f);
     sam_trainer_free(t);
     sam_lora_free(lo);
     sam_model_free(m);
