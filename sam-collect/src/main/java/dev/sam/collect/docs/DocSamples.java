@@ -57,8 +57,12 @@ final class DocSamples {
     static String question(String project, String file, MarkdownSplitter.Section s) {
         String title = s.title();
         if (title == null || s.level() == 1 && s.path().size() == 1 && isReadme(file)) {
-            return isReadme(file) ? "What is the " + project + " project, and what is it for?"
-                    : "Summarize the introduction of " + file + " in the " + project + " project.";
+            if (!isReadme(file)) {
+                return "Summarize the introduction of " + file + " in the " + project + " project.";
+            }
+            int slash = file.lastIndexOf('/');
+            return slash < 0 ? "What is the " + project + " project, and what is it for?"
+                    : "What is in " + file.substring(0, slash) + "/ of the " + project + " project, and what is it for?";
         }
         if (title.endsWith("?")) {
             return title + " (in the " + project + " project)";
@@ -69,7 +73,7 @@ final class DocSamples {
         if (s.path().size() <= 2) {
             String key = title.toLowerCase(Locale.ROOT).replaceAll("^\\d+(\\.\\d+)*\\.?\\s*", "");
             for (Map.Entry<String, String> t : TEMPLATES.entrySet()) {
-                if (key.matches(t.getKey())) {
+                if (key.matches("(?:" + t.getKey() + ")(?:\\W.*)?")) {
                     return String.format(t.getValue(), project);
                 }
             }

@@ -70,6 +70,8 @@ public final class MarkdownSplitter {
         }
         List<String> path = new ArrayList<>();
         List<Integer> levels = new ArrayList<>();
+        // A single level-1 heading is the document's title, not part of every section's name.
+        boolean titled = headings.stream().filter(x -> x.level() == 1).count() == 1 && headings.get(0).level() == 1;
         for (int h = 0; h < headings.size(); h++) {
             Heading hd = headings.get(h);
             while (!levels.isEmpty() && levels.get(levels.size() - 1) >= hd.level()) {
@@ -78,6 +80,7 @@ public final class MarkdownSplitter {
             }
             path.add(hd.title());
             levels.add(hd.level());
+            List<String> name = titled && h > 0 ? path.subList(1, path.size()) : path;
             int ownEnd = h + 1 < headings.size() ? headings.get(h + 1).line() : lines.length;
             String body = join(lines, hd.bodyStart(), ownEnd).strip();
             if (body.length() < MIN_OWN_CHARS) {
@@ -90,7 +93,7 @@ public final class MarkdownSplitter {
                 }
                 body = join(lines, hd.bodyStart(), subtreeEnd).strip();
             }
-            out.add(new Section(List.copyOf(path), hd.level(), body));
+            out.add(new Section(List.copyOf(name), hd.level(), body));
         }
         return out;
     }

@@ -44,26 +44,44 @@ public final class Entropy {
     }
 
     /**
-     * A value that could be a generated secret rather than a name, a sentence or a reference to one:
-     * not a placeholder or variable reference, at least 3 bits of entropy per character and at least two
-     * character classes (so "password_field" or "Bearer" stay, "hX9#kq2!Lm" goes).
+     * A value that could be a generated secret rather than a name, a path or a reference to one: not a
+     * placeholder or variable reference, not an identifier (MY_API_KEY, token_name, tokenService) or a
+     * path of words (Qwen/Qwen2.5-Coder-1.5B, com.example.Auth), at least 2.8 bits of entropy per character
+     * and at least two character classes. So "password_field" or "Bearer" stay, "hX9#kq2!Lm" goes.
      */
     public static boolean looksRandom(String v) {
-        if (isPlaceholder(v)) {
+        if (isPlaceholder(v) || isName(v) || isPathOfWords(v)) {
             return false;
         }
-        return bitsPerChar(v) >= 3.0 && classes(v) >= 2 && !isIdentifierPath(v);
+        return bitsPerChar(v) >= 2.8 && classes(v) >= 2;
     }
 
     /** {@code <X>}, {@code ${X}}, {@code {{x}}}, {@code %(x)s}, {@code $X}, {@code ****}, env/config lookups. */
     public static boolean isPlaceholder(String v) {
-        return v.startsWith("<") && v.endsWith(">") || v.startsWith("${") || v.startsWith("{{") || v.startsWith("%(")
+        return v.startsWith("<") && v.endsWith(">") || v.matches(".*<[A-Z][A-Z_]*>.*") || v.startsWith("${") || v.startsWith("{{") || v.startsWith("%(")
                 || v.startsWith("$") || v.startsWith("#{") || v.chars().allMatch(c -> c == '*' || c == 'x' || c == 'X')
                 || v.contains("os.environ") || v.contains("getenv") || v.contains("process.env");
     }
 
-    /** Dotted or slashed identifiers such as {@code com.example.TokenService} or {@code config.auth.token}. */
-    private static boolean isIdentifierPath(String v) {
-        return v.matches("[A-Za-z_][A-Za-z_]*(?:[./:][A-Za-z_][A-Za-z_]*)+\\(?\\)?");
+    /** CONSTANT_CASE, snake_case, kebab-case, dotted.lower, camelCase or PascalCase words without digits. */
+    static boolean isName(String v) {
+        return v.matches("[A-Z]+(?:_[A-Z]+)+(?:_\\d+)?") || v.matches("[a-z]+(?:[_\\-.][a-z]+)+")
+                || v.matches("[a-z]+(?:[A-Z][a-z]+)+") || v.matches("(?:[A-Z][a-z]+){2,}");
+    }
+
+    /** Segments joined by / . : - _ that are each a word, a number or a short version-like token. */
+    static boolean isPathOfWords(String v) {
+        String[] parts = v.split("[/.:_\\-]+");
+        if (parts.length < 2) {
+            return false;
+        }
+        for (String p : parts) {
+            boolean word = p.matches("[a-z]+|[A-Z][a-z]+|[A-Z]{1,8}");
+            boolean shortToken = p.length() <= 6 && p.matches("[A-Za-z]*\\d*[A-Za-z]?");
+            if (!p.isEmpty() && !word && !shortToken) {
+                return false;
+            }
+        }
+        return true;
     }
 }

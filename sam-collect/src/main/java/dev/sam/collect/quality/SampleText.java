@@ -11,11 +11,13 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The text of a sample as dedup sees it: its fields tagged by role (instruction, input, output; or chat
- * roles with the final answer tagged apart), normalized (lower case, whitespace collapsed). The exact
- * hash is SHA-256 over that; near-dup shingles are token 3-grams per field, each tagged with its role,
- * so that "implement this documented function" and "document this function" built from one function
- * (the same words in swapped roles) are not near-duplicates of each other.
+ * The text of a sample as dedup sees it: its turns as chat (an Alpaca sample is instruction + input →
+ * output, {@link Sample#asMessages}), each tagged as prompt, earlier assistant turn or final answer, so a
+ * question answered in Alpaca form by one source and in chat form by another is the same sample.
+ * Normalized (lower case, whitespace collapsed) for the exact hash (SHA-256); near-dup shingles are
+ * token 3-grams per turn, tagged with its role, so that "implement this documented function" and
+ * "document this function" built from one function (the same words in swapped roles) are not
+ * near-duplicates of each other.
  *
  * <pre>String hash = SampleText.of(sample).exactHash();</pre>
  */
@@ -30,16 +32,11 @@ public final class SampleText {
 
     public static SampleText of(Sample s) {
         List<String[]> f = new ArrayList<>();
-        if (s.isChat()) {
-            List<ChatMessage> m = s.messages();
-            for (int i = 0; i < m.size(); i++) {
-                String tag = i == m.size() - 1 ? "final" : m.get(i).role();
-                f.add(new String[] {tag, m.get(i).content()});
-            }
-        } else {
-            f.add(new String[] {"instruction", s.instruction()});
-            f.add(new String[] {"input", s.input()});
-            f.add(new String[] {"output", s.output()});
+        List<ChatMessage> m = s.asMessages();
+        for (int i = 0; i < m.size(); i++) {
+            String role = m.get(i).role();
+            String tag = i == m.size() - 1 ? "final" : "assistant".equals(role) ? "assistant" : "prompt";
+            f.add(new String[] {tag, m.get(i).content()});
         }
         return new SampleText(f);
     }

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  */
 public final class SecretDetector {
     private static final Pattern KEY_MARKER = Pattern.compile("-----BEGIN[ A-Z0-9]{0,20}PRIVATE KEY");
-    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9+/=_\\-]{24,}");
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9+/_\\-]{24,}={0,2}");
 
     private SecretDetector() {
     }

@@ -16,7 +16,12 @@ public final class SecretRules {
     /** A secret-ish name: password, api_key, client_secret, GITHUB_TOKEN, … */
     static final String KEYWORD = "(?:secret|token|passw(?:or)?d|passwd|pwd|api[_\\-.]?key|apikey|access[_\\-.]?key"
             + "|private[_\\-.]?key|client[_\\-.]?secret|auth[_\\-.]?key|credentials?)";
-    private static final String NAME = "[A-Za-z0-9_.\\-]{0,40}" + KEYWORD + "[A-Za-z0-9_.\\-]{0,40}";
+    /**
+     * A name that ends in a secret word, allowing a short suffix (DB_PASSWORD, apiKey, client_secret_prod,
+     * SECRET_KEY_BASE) but not a longer word ("tokenizer", "password_label", "max_tokens").
+     */
+    private static final String NAME = "[A-Za-z0-9_.\\-]{0,40}" + KEYWORD + "(?:[_\\-.]?(?:key|value|base|b64|hash|raw"
+            + "|plain|str|string|env|prod|dev|live|test|\\d{1,3})){0,2}(?![A-Za-z0-9_])";
 
     public static final List<SecretRule> ALL = List.of(
             SecretRule.of("private_key", "<PRIVATE_KEY>",
@@ -56,10 +61,10 @@ public final class SecretRules {
                     "https://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_\\-]{20,}", "hooks.slack.com"),
             SecretRule.of("stripe_key", "<STRIPE_KEY>", "\\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}|\\bwhsec_[A-Za-z0-9]{24,}",
                     "_live_", "_test_", "whsec_"),
-            SecretRule.of("openai_key", "<OPENAI_KEY>",
-                    "\\bsk-(?:proj-|svcacct-|admin-)?(?:[" + URLSAFE + "]{20,}T3BlbkFJ[" + URLSAFE + "]{20,}|["
-                            + URLSAFE + "]{40,})", "sk-"),
             SecretRule.of("anthropic_key", "<ANTHROPIC_KEY>", "\\bsk-ant-[a-z]{3,6}\\d{2}-[" + URLSAFE + "]{40,}", "sk-ant-"),
+            SecretRule.of("openai_key", "<OPENAI_KEY>",
+                    "\\bsk-(?!ant-)(?:proj-|svcacct-|admin-)?(?:[" + URLSAFE + "]{20,}T3BlbkFJ[" + URLSAFE + "]{20,}|["
+                            + URLSAFE + "]{40,})", "sk-"),
             SecretRule.of("huggingface_token", "<HUGGINGFACE_TOKEN>", "\\bhf_[A-Za-z0-9]{30,}", "hf_"),
             SecretRule.of("npm_token", "<NPM_TOKEN>", "\\bnpm_[A-Za-z0-9]{36}\\b", "npm_"),
             SecretRule.of("pypi_token", "<PYPI_TOKEN>", "\\bpypi-AgEIcHlwaS5vcmc[" + URLSAFE + "]{40,}", "pypi-"),
@@ -91,7 +96,8 @@ public final class SecretRules {
             SecretRule.of("email", "<EMAIL>",
                     "(?<![A-Za-z0-9._%+\\-])[A-Za-z0-9._%+\\-]{1,64}@[A-Za-z0-9\\-]{1,63}(?:\\.[A-Za-z0-9\\-]{1,63})*"
                             + "\\.[A-Za-z]{2,24}\\b", "@")
-                    .check(v -> !v.contains("<") && !v.startsWith("@")));
+                    // git@github.com:org/repo is an SSH remote, not someone's address
+                    .check(v -> !v.startsWith("git@")));
 
     private SecretRules() {
     }
