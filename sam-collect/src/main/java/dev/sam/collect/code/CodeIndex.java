@@ -1,6 +1,7 @@
 package dev.sam.collect.code;
 
 import dev.sam.collect.quality.SecretScrubber;
+import dev.sam.collect.store.CollectSchema;
 import dev.sam.core.store.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,6 +24,7 @@ public final class CodeIndex {
 
     public CodeIndex(Database db) {
         this.db = db;
+        db.migrate(CollectSchema.MIGRATIONS);
     }
 
     /** path → blob id of the files indexed for a repository. */

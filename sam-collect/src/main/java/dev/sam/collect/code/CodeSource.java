@@ -116,19 +116,21 @@ public final class CodeSource implements Collector {
 
     private void file(SamplePipeline p, ObjectReader reader, Entry f, String key, String repoName, Set<String> blobs,
                       List<String> notUtf8, String now) throws IOException {
+        // A file that yields nothing is still indexed (with no symbols): reported once, read again when it changes.
+        Database.SqlWork<Void> skip = CodeIndex.record(key, f.path(), f.blob().name(), f.language(), List.of(), false, now);
         if (reader.getObjectSize(f.blob(), Constants.OBJ_BLOB) > MAX_FILE_BYTES) {
             p.reject(Source.CODE, Reasons.TOO_LARGE);
+            p.work(skip);
             return;
         }
         byte[] bytes = reader.open(f.blob(), Constants.OBJ_BLOB).getCachedBytes();
-        if (RawText.isBinary(bytes) || PathKind.generatedContent(bytes)) {
-            p.reject(Source.CODE, RawText.isBinary(bytes) ? Reasons.INVALID_UTF8 : Reasons.GENERATED);
-            return;
-        }
-        String text = JsonlReader.decode(bytes);
-        if (text == null) {
-            p.reject(Source.CODE, Reasons.INVALID_UTF8);
-            notUtf8.add(f.path());
+        String text = RawText.isBinary(bytes) ? null : JsonlReader.decode(bytes);
+        if (text == null || PathKind.generatedContent(bytes)) {
+            p.reject(Source.CODE, text == null ? Reasons.INVALID_UTF8 : Reasons.GENERATED);
+            if (text == null) {
+                notUtf8.add(f.path());
+            }
+            p.work(skip);
             return;
         }
         List<CodeSymbol> symbols = SymbolExtractor.extract(f.language(), text);

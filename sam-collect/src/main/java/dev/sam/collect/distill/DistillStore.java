@@ -2,6 +2,7 @@ package dev.sam.collect.distill;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sam.collect.quality.SampleText;
+import dev.sam.collect.store.CollectSchema;
 import dev.sam.core.json.Json;
 import dev.sam.core.store.Database;
 import java.sql.Connection;
@@ -25,6 +26,7 @@ public final class DistillStore {
 
     public DistillStore(Database db) {
         this.db = db;
+        db.migrate(CollectSchema.MIGRATIONS);
     }
 
     /** A stored capture with its id. */

@@ -79,7 +79,8 @@ final class DocFiles {
         List<DocFile> out = new ArrayList<>();
         String project = projectOf(root);
         Path base = Files.isDirectory(root) ? root : root.getParent();
-        Files.walkFileTree(root, Set.of(), 32, new SimpleFileVisitor<>() {
+        // links are followed (a docs folder is often linked in); loops are reported by visitFileFailed
+        Files.walkFileTree(root, Set.of(java.nio.file.FileVisitOption.FOLLOW_LINKS), 32, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                 String n = dir.getFileName() == null ? "" : dir.getFileName().toString();
@@ -100,6 +101,9 @@ final class DocFiles {
 
             @Override
             public FileVisitResult visitFileFailed(Path file, IOException e) {
+                if (e instanceof java.nio.file.FileSystemLoopException) {
+                    return FileVisitResult.CONTINUE;
+                }
                 out.add(new DocFile(file.toAbsolutePath().toString(), file.toString(), project, () -> {
                     throw e;
                 }));

@@ -85,13 +85,18 @@ public final class MarkdownSplitter {
             String body = join(lines, hd.bodyStart(), ownEnd).strip();
             if (body.length() < MIN_OWN_CHARS) {
                 int subtreeEnd = lines.length;
+                int children = 0;
                 for (int k = h + 1; k < headings.size(); k++) {
                     if (headings.get(k).level() <= hd.level()) {
                         subtreeEnd = headings.get(k).line();
                         break;
                     }
+                    children++;
                 }
-                body = join(lines, hd.bodyStart(), subtreeEnd).strip();
+                // with one subsection the subsection answers for itself; only a group of them adds anything
+                if (children >= 2) {
+                    body = join(lines, hd.bodyStart(), subtreeEnd).strip();
+                }
             }
             out.add(new Section(List.copyOf(name), hd.level(), body));
         }

@@ -17,7 +17,9 @@ import java.util.Locale;
  * Normalized (lower case, whitespace collapsed) for the exact hash (SHA-256); near-dup shingles are
  * token 3-grams per turn, tagged with its role, so that "implement this documented function" and
  * "document this function" built from one function (the same words in swapped roles) are not
- * near-duplicates of each other.
+ * near-duplicates of each other. When an Alpaca sample has an input, its instruction is a task template
+ * ("Write the commit message for this change.") and is left out of the shingles: otherwise a long
+ * shared template would make two short, different inputs look alike.
  *
  * <pre>String hash = SampleText.of(sample).exactHash();</pre>
  */
@@ -25,9 +27,11 @@ public final class SampleText {
     private static final int SHINGLE = 3;
 
     private final List<String[]> fields;
+    private final List<String[]> shingleFields;
 
-    private SampleText(List<String[]> fields) {
+    private SampleText(List<String[]> fields, List<String[]> shingleFields) {
         this.fields = fields;
+        this.shingleFields = shingleFields;
     }
 
     public static SampleText of(Sample s) {
@@ -38,13 +42,17 @@ public final class SampleText {
             String tag = i == m.size() - 1 ? "final" : "assistant".equals(role) ? "assistant" : "prompt";
             f.add(new String[] {tag, m.get(i).content()});
         }
-        return new SampleText(f);
+        if (!s.isChat() && s.input() != null && !s.input().isBlank()) {
+            return new SampleText(f, List.of(new String[] {"input", s.input()}, new String[] {"final", s.output()}));
+        }
+        return new SampleText(f, f);
     }
 
     /** For DPO pairs: prompt, chosen, rejected. */
     public static SampleText ofPair(String prompt, String chosen, String rejected) {
-        return new SampleText(List.of(new String[] {"prompt", prompt}, new String[] {"chosen", chosen},
-                new String[] {"rejected", rejected}));
+        List<String[]> f = List.of(new String[] {"prompt", prompt}, new String[] {"chosen", chosen},
+                new String[] {"rejected", rejected});
+        return new SampleText(f, f);
     }
 
     /** Lower case, runs of whitespace as one space, trimmed. */
@@ -89,7 +97,7 @@ public final class SampleText {
     public long[] shingles() {
         List<Long> out = new ArrayList<>();
         List<String> tokens = new ArrayList<>();
-        for (String[] f : fields) {
+        for (String[] f : shingleFields) {
             tokens.clear();
             tokenize(f[1], tokens);
             long seed = fnv(f[0], 0xcbf29ce484222325L);
