@@ -10,18 +10,25 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sam collect}: run the data sources into SAM_HOME/training_data. */
 @Command(name = "collect", sortOptions = false,
-        description = {"Collect training data from git repositories, code, docs, distillation and routing logs.",
-                "Secrets are scrubbed, samples validated and deduplicated (exact and near) against everything",
-                "collected before; runs are incremental (a second run adds nothing new) and safe to interrupt.",
-                "Repositories, doc roots and routing logs default to collect.* in SAM_HOME/config.yaml.",
+        description = {"Collect training data from git repositories (commits, code), markdown docs,",
+                "distilled assistant sessions and task-routing logs into SAM_HOME/training_data.",
+                "Secrets are scrubbed; samples are validated and deduplicated (exact and near)",
+                "against everything collected before. Runs are incremental (a second run adds",
+                "nothing) and safe to interrupt. Inputs default to collect.* in config.yaml.",
                 "",
-                "Example:  sam collect --repo ~/code/app --docs ~/notes --since 2025-01-01",
-                "          sam collect --source commits,code --repo . --dry-run --json"})
+                "Examples:",
+                "  sam collect --repo ~/code/app --docs ~/notes --since 2025-01-01",
+                "  sam collect --source commits,code --repo . --dry-run --json",
+                ""})
 public final class CollectCommand extends SamSubcommand {
+    @Mixin
+    HelpOption helpOption;
+
     @Option(names = {"-s", "--source"}, split = ",", paramLabel = "SOURCE",
             completionCandidates = SourceNames.class,
             description = "commits, code, docs, distill, routing or all (default: all; repeat or comma-separate).")

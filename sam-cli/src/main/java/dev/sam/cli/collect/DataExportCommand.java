@@ -10,16 +10,28 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sam data export}. */
 @Command(name = "export", sortOptions = false,
-        description = {"Write the collected samples to DIR as train.jsonl / valid.jsonl (and dpo_train.jsonl /",
-                "dpo_valid.jsonl for preference pairs). The split is deterministic by content hash (90/10),",
-                "so a sample keeps its side across re-collections. Formats: alpaca {instruction,input,output};",
-                "chat {messages} + id/source/quality (TRL); mlx {messages} only (mlx-lm's lora --data DIR).",
-                "Example:  sam data export --format mlx --out ~/sam-data && mlx_lm.lora --train --data ~/sam-data"})
+        description = {"Write train/valid files of the collected samples to a directory.",
+                "DIR gets train.jsonl and valid.jsonl (and dpo_train.jsonl / dpo_valid.jsonl",
+                "for preference pairs), plus export.json.",
+                "The split is deterministic by content hash (90/10 by default), so a sample",
+                "keeps its side however often the data is re-collected. Formats:",
+                "  alpaca  {instruction, input, output}",
+                "  chat    {messages} + id, source, quality (TRL's SFTTrainer)",
+                "  mlx     {messages} only (mlx_lm.lora --data DIR)",
+                "",
+                "Example:",
+                "  sam data export --format mlx --out ~/sam-data",
+                "  mlx_lm.lora --model <base> --train --data ~/sam-data",
+                ""})
 public final class DataExportCommand extends SamSubcommand {
+    @Mixin
+    HelpOption helpOption;
+
     @Option(names = "--format", required = true, paramLabel = "FORMAT", completionCandidates = Formats.class,
             description = "alpaca, chat or mlx.")
     String format;

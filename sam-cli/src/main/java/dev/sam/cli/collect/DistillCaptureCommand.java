@@ -9,14 +9,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sam distill capture}: one session from stdin or a file. */
 @Command(name = "capture",
-        description = {"Capture one assistant session (a JSON object) from stdin or --file; it is scrubbed,",
-                "stored in the distillation database and turned into samples at once.",
-                "Example:  my-assistant --last-session --json | sam distill capture"})
+        description = {"Capture one assistant session from stdin or --file.",
+                "The JSON object (see `sam distill --help`) is scrubbed, stored in the",
+                "distillation database and turned into samples at once. A document that is not",
+                "a valid capture fails (exit 1).",
+                "",
+                "Example:  my-assistant --last-session --json | sam distill capture",
+                ""})
 public final class DistillCaptureCommand extends SamSubcommand {
+    @Mixin
+    HelpOption helpOption;
+
     @Option(names = "--file", paramLabel = "FILE", description = "Read the JSON document from FILE instead of stdin.")
     Path file;
 

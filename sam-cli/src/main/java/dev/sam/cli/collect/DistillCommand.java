@@ -3,18 +3,26 @@ package dev.sam.cli.collect;
 import dev.sam.cli.SamSubcommand;
 import dev.sam.core.ExitCode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /** {@code sam distill}: the distillation database (capture, import, stats). */
 @Command(name = "distill",
         description = {"Capture, import and count distilled assistant sessions.",
-                "A capture is one JSON object: {\"prompt\", \"answer\"} required; optional \"reasoning\",",
-                "\"correction\": {\"wrong_answer\", \"explanation\"}, \"preference\": {\"chosen\", \"rejected\"},",
-                "\"domain\", \"quality\" (0..1), \"session_id\", \"model\". Corrections weigh most (1.0) and also",
-                "become DPO pairs (training_data/dpo/preference_pairs.jsonl).",
+                "A capture is one JSON object with \"prompt\" and \"answer\", and optionally",
+                "  \"reasoning\", \"correction\": {\"wrong_answer\", \"explanation\"},",
+                "  \"preference\": {\"chosen\", \"rejected\"}, \"domain\", \"quality\" (0..1),",
+                "  \"session_id\", \"model\".",
+                "Corrections weigh most (1.0) and also become DPO pairs",
+                "(training_data/dpo/preference_pairs.jsonl).",
                 "",
-                "Example:  echo '{\"prompt\":\"Sort a list in Go\",\"answer\":\"Use sort.Slice\"}' | sam distill capture"},
+                "Example:",
+                "  echo '{\"prompt\":\"Sort in Go?\",\"answer\":\"sort.Slice\"}' | sam distill capture",
+                ""},
         subcommands = {DistillCaptureCommand.class, DistillImportCommand.class, DistillStatsCommand.class})
 public final class DistillCommand extends SamSubcommand {
+    @Mixin
+    HelpOption helpOption;
+
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());

@@ -6,15 +6,22 @@ import dev.sam.collect.distill.DistillReport;
 import dev.sam.collect.distill.DistillService;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code sam distill import FILE.jsonl}. */
 @Command(name = "import",
-        description = {"Import a JSONL file of captures, one JSON object per line. Bad lines are reported with",
-                "their line number and reason and skipped; the good ones are kept (exit 0). If no line is",
-                "usable the command fails (exit 1). Importing the same file twice adds nothing.",
-                "Example:  sam distill import ~/sessions/2025-06.jsonl"})
+        description = {"Import a JSONL file of captures, one JSON object per line.",
+                "Bad lines are reported with their line number and reason and skipped; the good",
+                "ones are kept (exit 0). If no line is usable the command fails (exit 1).",
+                "Importing the same file twice adds nothing.",
+                "",
+                "Example:  sam distill import ~/sessions/2025-06.jsonl",
+                ""})
 public final class DistillImportCommand extends SamSubcommand {
+    @Mixin
+    HelpOption helpOption;
+
     @Parameters(paramLabel = "FILE.jsonl", description = "The captures to import.")
     Path file;
 
