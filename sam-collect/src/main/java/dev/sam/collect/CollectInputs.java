@@ -29,7 +29,8 @@ final class CollectInputs implements AutoCloseable {
 
     static CollectInputs resolve(CollectRequest req, SamConfig config, SamHome home, Clock clock) {
         SamConfig.Collect c = config.collect();
-        CollectInputs in = new CollectInputs(Since.parse(req.since() != null ? req.since() : c.since(), clock));
+        CollectInputs in = new CollectInputs(req.since() != null ? Since.parse(req.since(), clock)
+                : Since.parse(c.since(), clock, "config.yaml collect.since"));
         try {
             boolean cli = req.repos() != null;
             for (Path p : paths(req.repos(), c.repos(), home)) {

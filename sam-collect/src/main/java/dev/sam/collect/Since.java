@@ -24,6 +24,11 @@ public final class Since {
 
     /** Epoch seconds, or null for null/blank; a usage error naming the value otherwise. */
     public static Long parse(String value, Clock clock) {
+        return parse(value, clock, "--since");
+    }
+
+    /** As {@link #parse(String, Clock)}, naming where the value came from ("config.yaml collect.since"). */
+    public static Long parse(String value, Clock clock, String origin) {
         if (value == null || value.isBlank()) {
             return null;
         }
@@ -47,7 +52,7 @@ public final class Since {
         try {
             return OffsetDateTime.parse(v).toEpochSecond();
         } catch (DateTimeParseException e) {
-            throw SamException.usage("--since '" + value + "' is not a date",
+            throw SamException.usage(origin + " '" + value + "' is not a date",
                     "use a date like 2025-01-31, a date-time like 2025-01-31T14:00, or an age like 30d or 2w");
         }
     }

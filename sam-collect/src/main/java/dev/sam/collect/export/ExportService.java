@@ -61,7 +61,9 @@ public final class ExportService {
             String rel = f.getKey();
             boolean pairFile = Records.isPairFile(rel);
             Source src = Source.ofDir(rel.substring(0, rel.indexOf('/')));
-            if (!pairFile && !sources.isEmpty() && (src == null || !sources.contains(src))) {
+            // DPO pairs come from distillation: exported with it
+            Source owner = pairFile ? Source.DISTILL : src;
+            if (!sources.isEmpty() && (owner == null || !sources.contains(owner))) {
                 continue;
             }
             read(rel, f.getValue().bytes(), format, pairFile ? pairs : samples, skipped);
