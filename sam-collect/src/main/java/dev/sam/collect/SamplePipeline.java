@@ -30,6 +30,7 @@ import java.util.Map;
  * <pre>pipeline.offer(pipeline.prepare(Source.DOCS, candidate)); pipeline.checkpoint();</pre>
  */
 public final class SamplePipeline {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SamplePipeline.class);
     private static final int AUTO_COMMIT_LINES = 2000;
 
     private final DataStore store;
@@ -67,6 +68,8 @@ public final class SamplePipeline {
         if (s.isChat() ? s.messages().stream().anyMatch(m -> SecretDetector.stillSecret(m.content()))
                 : SecretDetector.stillSecret(s.instruction()) || SecretDetector.stillSecret(s.input())
                 || SecretDetector.stillSecret(s.output())) {
+            // where it came from (never the text): lets the user find and rotate the credential
+            LOG.info("{}: rejected a sample that still looks secret after scrubbing: {}", source.cliName(), c.meta());
             return new Prepared(source, s, null, null, Reasons.SECRET);
         }
         SampleText text = SampleText.of(s);

@@ -51,7 +51,8 @@ public final class CollectCommand extends SamSubcommand {
             description = "Only commits from this date: 2025-01-31, 2025-01-31T14:00, or an age like 30d or 2w.")
     String since;
 
-    @Option(names = "--dry-run", description = "Do everything except write: show what would be added.")
+    @Option(names = "--dry-run", description = {"Do everything except write: show what would be added",
+            "(a run interrupted earlier is still repaired first)."})
     boolean dryRun;
 
     @Override

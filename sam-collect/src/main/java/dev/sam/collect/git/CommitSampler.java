@@ -103,11 +103,13 @@ final class CommitSampler {
             return new Outcome(Reasons.HUGE_DIFF, null);
         }
         int changed = 0;
+        int textFiles = 0;
         int added = 0;
         int removed = 0;
         boolean onlyDocs = true;
         for (FileChange f : diff.files()) {
             if (f.hasText()) {
+                textFiles++;
                 changed += f.changed();
                 added += f.added();
                 removed += f.removed();
@@ -117,7 +119,8 @@ final class CommitSampler {
         if (changed > maxDiffLines) {
             return new Outcome(Reasons.HUGE_DIFF, null);
         }
-        if (changed == 0) {
+        if (textFiles == 0) {
+            // only binary, lockfile, vendored or generated paths: nothing a message could describe from the diff
             return new Outcome(Reasons.NO_SOURCE_CHANGES, null);
         }
         Map<String, Object> meta = new LinkedHashMap<>();

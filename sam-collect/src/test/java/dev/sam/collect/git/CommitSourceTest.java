@@ -50,6 +50,8 @@ class CommitSourceTest {
         repo.checkout("main");
         repo.write("README.md", "# Project\n\nGreets people politely.\n").commit("Document the greeting service in the README");
         repo.merge("feature");
+        repo.write("docs/README.md", java.nio.file.Files.readString(repo.dir().resolve("README.md"))).delete("README.md")
+                .commit("Move the README next to the other documentation");
         secretCommit = repo.write("config.py", "AWS_ACCESS_KEY_ID = \"AKIAQWERTYUIOPASDFGH\"\nREGION = \"eu-west-1\"\n")
                 .commit("Configure the AWS region for uploads");
     }
@@ -65,10 +67,10 @@ class CommitSourceTest {
             assertEquals(List.of("Add greeting service with a configurable salutation\n\nThe salutation comes from the"
                             + " config file.", "Rename Foo to Greeter to say what it does",
                             "Add farewell support to the greeter", "Document the greeting service in the README",
-                            "Configure the AWS region for uploads"),
+                            "Move the README next to the other documentation", "Configure the AWS region for uploads"),
                     samples.stream().map(Sample::output).collect(Collectors.toList()), "oldest first, merge parents first");
-            assertEquals(5, c.added());
-            assertEquals(12, c.scanned());
+            assertEquals(6, c.added());
+            assertEquals(13, c.scanned());
             Sample first = samples.get(0);
             assertEquals("Write the commit message for this change.", first.instruction());
             assertTrue(first.input().startsWith("1 file changed, +"), first.input());
@@ -82,15 +84,16 @@ class CommitSourceTest {
             Sample rename = samples.get(1);
             assertTrue(rename.input().contains("R src/Foo.java -> src/Greeter.java"), rename.input());
 
-            Sample secret = samples.get(4);
+            assertTrue(samples.get(4).input().contains("R README.md -> docs/README.md  +0 -0"), samples.get(4).input());
+            Sample secret = samples.get(5);
             assertEquals(secretCommit.name(), secret.meta().get("commit"));
             assertFalse(h.text(Source.COMMITS).contains("AKIAQWERTYUIOPASDFGH"), "key scrubbed before storing");
             assertTrue(secret.input().contains("<AWS_ACCESS_KEY_ID>"), secret.input());
             assertEquals(1, secret.meta().get("secrets_scrubbed"));
 
             var m = h.manifest();
-            assertEquals(5, m.samples("commits"));
-            assertEquals(5, m.totalSamples());
+            assertEquals(6, m.samples("commits"));
+            assertEquals(6, m.totalSamples());
             assertEquals(Map.of(Reasons.TRIVIAL_MESSAGE, 1L, Reasons.BOT, 1L, Reasons.NO_SOURCE_CHANGES, 3L,
                     Reasons.HUGE_DIFF, 1L, Reasons.MERGE, 1L), m.sources().get("commits").rejects());
             String head = repo.git().getRepository().resolve("HEAD").name();
@@ -111,7 +114,7 @@ class CommitSourceTest {
             repo.write("src/Greeter.java", javaClass("Greeter", 20)).commit("Greet in twenty languages instead of twelve");
             CollectReport third = h.collect(Source.COMMITS, List.of(repo.dir()));
             assertEquals(1, third.added());
-            assertEquals(6, h.manifest().samples("commits"));
+            assertEquals(7, h.manifest().samples("commits"));
             assertEquals(Map.of(Reasons.TRIVIAL_MESSAGE, 1L, Reasons.BOT, 1L, Reasons.NO_SOURCE_CHANGES, 3L,
                     Reasons.HUGE_DIFF, 1L, Reasons.MERGE, 1L), h.manifest().sources().get("commits").rejects(),
                     "rejects are not counted twice");
@@ -127,7 +130,8 @@ class CommitSourceTest {
             CollectReport r = h.collect(new dev.sam.collect.CollectRequest(java.util.Set.of(Source.COMMITS),
                     List.of(repo.dir()), null, null, since, false));
             SourceReport c = h.report(r, Source.COMMITS);
-            assertEquals(List.of("Document the greeting service in the README", "Configure the AWS region for uploads"),
+            assertEquals(List.of("Document the greeting service in the README",
+                            "Move the README next to the other documentation", "Configure the AWS region for uploads"),
                     h.samples(Source.COMMITS).stream().map(Sample::output).toList());
             assertEquals(Map.of(Reasons.MERGE, 1L), c.rejects());
         }
