@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.eclipse.jgit.lib.Repository;
 
 /**
@@ -27,21 +28,26 @@ final class CollectInputs implements AutoCloseable {
         this.since = since;
     }
 
-    static CollectInputs resolve(CollectRequest req, SamConfig config, SamHome home, Clock clock) {
+    /** Resolves and checks only what the selected sources read (a moved repo does not block `--source distill`). */
+    static CollectInputs resolve(CollectRequest req, Set<Source> selected, SamConfig config, SamHome home, Clock clock) {
         SamConfig.Collect c = config.collect();
-        CollectInputs in = new CollectInputs(req.since() != null ? Since.parse(req.since(), clock)
-                : Since.parse(c.since(), clock, "config.yaml collect.since"));
+        Long since = req.since() != null ? Since.parse(req.since(), clock)
+                : selected.contains(Source.COMMITS) ? Since.parse(c.since(), clock, "config.yaml collect.since") : null;
+        CollectInputs in = new CollectInputs(since);
         try {
             boolean cli = req.repos() != null;
-            for (Path p : paths(req.repos(), c.repos(), home)) {
+            boolean needRepos = selected.contains(Source.COMMITS) || selected.contains(Source.CODE)
+                    || selected.contains(Source.DOCS);
+            for (Path p : needRepos ? paths(req.repos(), c.repos(), home) : List.<Path>of()) {
                 in.repos.add(GitRepos.open(p, cli ? "--repo" : "config.yaml collect.repos:", cli));
             }
             cli = req.docs() != null;
-            for (Path p : paths(req.docs(), c.docs(), home)) {
+            for (Path p : selected.contains(Source.DOCS) ? paths(req.docs(), c.docs(), home) : List.<Path>of()) {
                 in.docRoots.add(existing(p, cli ? "--docs" : "config.yaml collect.docs:", cli, false));
             }
             cli = req.routingLogs() != null;
-            for (Path p : paths(req.routingLogs(), c.routingLogs(), home)) {
+            for (Path p : selected.contains(Source.ROUTING) ? paths(req.routingLogs(), c.routingLogs(), home)
+                    : List.<Path>of()) {
                 in.routingLogs.add(existing(p, cli ? "--routing-log" : "config.yaml collect.routing_logs:", cli, true));
             }
         } catch (RuntimeException e) {

@@ -50,7 +50,7 @@ public final class CollectService {
     public CollectReport collect(CollectRequest req, ProgressListener progress) {
         long t0 = System.nanoTime();
         Set<Source> selected = req.sources().isEmpty() ? EnumSet.allOf(Source.class) : EnumSet.copyOf(req.sources());
-        try (CollectInputs in = CollectInputs.resolve(req, config, home, clock)) {
+        try (CollectInputs in = CollectInputs.resolve(req, selected, config, home, clock)) {
             if (!req.sources().isEmpty()) {
                 for (Source s : selected) {
                     if (in.missing(s) != null) {
