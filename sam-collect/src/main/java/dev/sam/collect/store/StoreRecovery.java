@@ -45,6 +45,7 @@ final class StoreRecovery {
     }
 
     Manifest recover() throws IOException {
+        removeStaleTempFiles();
         Manifest read = readManifest();
         boolean changed = read == null;
         Manifest m = read == null ? Manifest.empty() : read;
@@ -66,6 +67,19 @@ final class StoreRecovery {
         }
         new IndexCatchUp(home, db).run(m);
         return m;
+    }
+
+    /** Temp files of atomic writes a kill interrupted (the caller holds the collect lock: none is live). */
+    private void removeStaleTempFiles() throws IOException {
+        if (!Files.isDirectory(home.trainingData())) {
+            return;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(home.trainingData(),
+                "{.manifest.json.,.collect-journal.json.}*.tmp")) {
+            for (Path p : ds) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private Manifest readManifest() throws IOException {

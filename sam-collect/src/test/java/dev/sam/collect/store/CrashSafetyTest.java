@@ -90,7 +90,10 @@ class CrashSafetyTest {
             Files.writeString(h.home.collectJournal(), "{\"commits/commit_messages.jsonl\": {\"before\": " + size
                     + ", \"after\": " + (size + 5000) + "}}");
             Files.writeString(file, "{\"id\":\"abc\",\"instruction\":\"Write the comm", StandardOpenOption.APPEND);
+            Path staleTemp = h.home.trainingData().resolve(".manifest.json.8123.tmp");
+            Files.writeString(staleTemp, "{\"half\": ");
             CollectReport r = h.collect(Source.COMMITS, List.of(repo.dir()));
+            assertFalse(Files.exists(staleTemp), "the temp file of an interrupted atomic write is removed");
             assertEquals(size, Files.size(file));
             assertFalse(Files.exists(h.home.collectJournal()));
             assertTrue(r.warnings().stream().anyMatch(w -> w.contains("rolled back an interrupted collection")),
