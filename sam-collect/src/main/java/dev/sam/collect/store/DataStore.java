@@ -139,6 +139,7 @@ public final class DataStore {
     private void appendAndCommit(Map<String, Journal.Span> spans, Map<String, List<String>> payload, Manifest next)
             throws IOException {
         boolean committed = false;
+        Map<String, Journal.Span> appended = new LinkedHashMap<>();
         try {
             journal.write(spans);
             Faults.point("collect.after-journal");
@@ -149,6 +150,7 @@ public final class DataStore {
                     throw new IOException(f + " changed while collecting (" + size + " bytes, expected "
                             + spans.get(e.getKey()).before() + ")");
                 }
+                appended.put(e.getKey(), spans.get(e.getKey()));
                 JsonlFiles.append(f, e.getValue());
                 Faults.point("collect.after-append");
             }
@@ -157,14 +159,14 @@ public final class DataStore {
             Faults.point("collect.after-manifest");
         } finally {
             if (!committed) {
-                rollBack(spans);
+                rollBack(appended);
             } else {
                 journal.delete();
             }
         }
     }
 
-    /** Cuts every file back to its length before the batch, so nothing uncommitted stays behind. */
+    /** Cuts the files appended to back to their length before the batch: nothing uncommitted stays behind. */
     private void rollBack(Map<String, Journal.Span> spans) {
         try {
             StoreRecovery.truncate(home.trainingData(), spans);
