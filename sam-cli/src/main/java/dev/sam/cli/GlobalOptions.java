@@ -6,6 +6,10 @@ import picocli.CommandLine.ScopeType;
 
 /** Options every subcommand accepts (declared once on the root, inherited by all). */
 public final class GlobalOptions {
+    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT,
+            description = "Show this help message and exit.")
+    boolean help;
+
     @Option(names = "--json", scope = ScopeType.INHERIT,
             description = "Print the result as JSON on stdout (for scripts); errors too.")
     boolean json;

@@ -24,7 +24,6 @@ import dev.sam.cli.train.TrainCommand;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.AutoComplete.GenerateCompletion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -33,8 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** The root command: lists the verbs. Each verb is one small class that delegates to a module. */
-@Command(name = "sam",
-        mixinStandardHelpOptions = true,
+@Command(name = "sam", scope = picocli.CommandLine.ScopeType.INHERIT,
         versionProvider = SamCommand.Version.class,
         description = {
                 "SAM keeps a small local code model improving on your own work:",
@@ -48,7 +46,7 @@ import picocli.CommandLine.Spec;
                 DeployCommand.class, ListCommand.class, CurrentCommand.class, StatsCommand.class,
                 RollbackCommand.class, CanaryCommand.class, PromoteCommand.class, VerifyCommand.class,
                 VersionsCommand.class,
-                ServeCommand.class, QuickstartCommand.class, GenerateCompletion.class},
+                ServeCommand.class, QuickstartCommand.class, CompletionCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
                 "  0  ok",
@@ -65,6 +63,11 @@ public final class SamCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** Root only: `sam deploy --version vX.Y.Z` names a version, it does not print SAM's. */
+    @picocli.CommandLine.Option(names = {"-V", "--version"}, versionHelp = true,
+            description = "Print version information and exit.")
+    boolean versionRequested;
 
     private final Map<String, String> env;
     private final PrintWriter out;

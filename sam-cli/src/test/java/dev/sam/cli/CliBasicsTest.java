@@ -111,5 +111,8 @@ class CliBasicsTest {
         CliRunner.Result h = cli.run("--help");
         assertEquals(0, h.exitCode());
         assertTrue(h.stdout().contains("Exit codes"), h.stdout());
+        CliRunner.Result sub = cli.run("status", "--help");
+        assertEquals(0, sub.exitCode(), "every subcommand has --help: " + sub);
+        assertTrue(sub.stdout().contains("Usage: sam status"), sub.stdout());
     }
 }

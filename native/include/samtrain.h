@@ -1,0 +1,222 @@
+/*
+ * samtrain.h — C ABI of libsamtrain, SAM's native LoRA trainer for Qwen2 models.
+ *
+ * Called from Java through JNA (module sam-train). Rules of this ABI:
+ *  - opaque handles, created by sam_X_create / sam_model_open and released by sam_X_free (NULL-safe);
+ *  - every fallible function returns a SAM_* code; on failure the message for the
+ *    caller's thread is in sam_last_error() and it always says what to do next;
+ *  - the library never calls exit()/abort() and never prints: bad input is an error code;
+ *  - no callbacks into the caller in the hot loop; streaming is pull-based (sam_gen_next).
+ *
+ * Tensor conventions follow mlx-lm: a linear layer's base weight is [out, in] (HF layout),
+ * LoRA A is [in, r], LoRA B is [r, out], y = x W^T + b + scale * (dropout(x) A) B.
+ * Token batches are row-major [batch, seq_len] int32.
+ *
+ * Threading: a model, and an adapter used only for inference, are read-only after creation and may
+ * be shared by threads (e.g. several generators). A trainer and the adapter it trains belong to one
+ * thread at a time. sam_backend_init must not run while other threads compute.
+ * Changes to the lead's first draft are listed in native/README.md, "ABI changes".
+ */
+#ifndef SAMTRAIN_H
+#define SAMTRAIN_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SAM_ABI_VERSION 1
+
+enum sam_status {
+    SAM_OK = 0,
+    SAM_ERR_INVALID_ARG = 1, /* NULL handle, out-of-range size or value */
+    SAM_ERR_IO = 2,          /* file missing, unreadable or unwritable */
+    SAM_ERR_FORMAT = 3,      /* malformed config.json, safetensors or checkpoint */
+    SAM_ERR_SHAPE = 4,       /* tensor missing, or dtype/shape not what config.json implies */
+    SAM_ERR_NUMERIC = 5,     /* NaN/Inf in weights, activations, loss or gradients */
+    SAM_ERR_NOMEM = 6,       /* allocation failed */
+    SAM_ERR_BACKEND = 7,     /* compute backend (BLAS) could not be loaded */
+    SAM_ERR_STATE = 8        /* call out of order (e.g. apply with nothing accumulated) */
+};
+
+/* Message of the last failure on this thread ("" if none). Valid until the next call on this thread. */
+const char *sam_last_error(void);
+int sam_abi_version(void);
+
+/* ---- backend ------------------------------------------------------------------------------
+ * blas_library: path of a shared library exporting cblas_sgemm (e.g. OpenBLAS' libopenblas.so.0),
+ * opened with dlopen; NULL or "" selects the built-in portable kernels. num_threads <= 0: all cores.
+ * May be called again to switch. Without a call, the built-in kernels are used. */
+int sam_backend_init(const char *blas_library, int num_threads);
+/* Human-readable description, e.g. "OpenBLAS 0.3.31 ... (core Haswell) 2 threads" or
+ * "builtin (avx512) 2 threads". */
+const char *sam_backend_name(void);
+
+/* ---- model --------------------------------------------------------------------------------- */
+enum sam_dtype { SAM_F32 = 0, SAM_F16 = 1, SAM_BF16 = 2, SAM_Q_AFFINE = 3 };
+
+typedef struct sam_model sam_model;
+
+typedef struct sam_model_info {
+    int32_t hidden_size;
+    int32_t num_layers;
+    int32_t num_heads;
+    int32_t num_kv_heads;
+    int32_t head_dim;
+    int32_t intermediate_size;
+    int32_t vocab_size;
+    int32_t tie_word_embeddings;
+    float rope_theta;
+    float rms_norm_eps;
+    int32_t weight_dtype;     /* enum sam_dtype of the projection weights */
+    int32_t quant_bits;       /* 0 unless SAM_Q_AFFINE */
+    int32_t quant_group_size; /* 0 unless SAM_Q_AFFINE */
+    int64_t num_params;       /* logical parameter count (unquantized) */
+} sam_model_info;
+
+/* Opens <dir>/config.json and <dir>/model.safetensors (or model-0000x-of-0000y.safetensors shards),
+ * memory-mapped; weights are never dequantized as a whole. */
+int sam_model_open(const char *model_dir, sam_model **out);
+int sam_model_get_info(const sam_model *m, sam_model_info *out);
+/* Shape of a base-model weight by its safetensors name (e.g. "model.layers.0.self_attn.q_proj.weight",
+ * "model.embed_tokens.weight", "model.norm.weight"): the logical (dequantized) [rows, cols];
+ * 1-D tensors (norms, biases) report rows = 1. */
+int sam_model_weight_info(const sam_model *m, const char *name, int32_t *rows, int32_t *cols);
+/* Rows [row0, row0 + nrows) of that weight as fp32 (dequantized / converted), into out (nrows, cols).
+ * Lets callers check dequantization or build an fp32 reference copy of a quantized model. */
+int sam_model_weight_rows(const sam_model *m, const char *name, int32_t row0, int32_t nrows, float *out);
+void sam_model_free(sam_model *m);
+
+/* ---- LoRA adapters ------------------------------------------------------------------------- */
+enum sam_target {
+    SAM_TARGET_Q = 1, SAM_TARGET_K = 2, SAM_TARGET_V = 4, SAM_TARGET_O = 8,
+    SAM_TARGET_GATE = 16, SAM_TARGET_UP = 32, SAM_TARGET_DOWN = 64
+};
+
+typedef struct sam_lora_config {
+    int32_t rank;
+    float scale;        /* mlx-lm "scale"; SAM passes alpha / rank */
+    float dropout;      /* on the LoRA input during training only */
+    int32_t num_layers; /* last N layers; -1 = all */
+    uint32_t targets;   /* OR of sam_target */
+} sam_lora_config;
+
+typedef struct sam_lora sam_lora;
+
+/* Fresh adapters: A ~ U(-1/sqrt(in), 1/sqrt(in)) from seed, B = 0. */
+int sam_lora_create(const sam_model *m, const sam_lora_config *cfg, uint64_t seed, sam_lora **out);
+/* Loads mlx-lm adapters.safetensors; every expected tensor is checked for presence, dtype and shape,
+ * tensors the config does not expect are rejected too, and all mismatches are reported at once. */
+int sam_lora_load(const sam_model *m, const sam_lora_config *cfg, const char *path, sam_lora **out);
+/* Writes adapters.safetensors (only model.layers.N.<module>.lora_a/lora_b, fp32), atomically. */
+int sam_lora_save(const sam_lora *l, const char *path);
+/* Tensor order: layers ascending, modules q, k, v, o, gate, up, down, lora_a before lora_b.
+ * Returns -1 (and sets the error) for a NULL adapter. */
+int sam_lora_num_tensors(const sam_lora *l);
+/* name e.g. "model.layers.27.self_attn.q_proj.lora_a" (128 bytes always suffice); rows x cols is the
+ * stored shape. name, rows and cols may each be NULL. */
+int sam_lora_tensor_info(const sam_lora *l, int32_t index, char *name, int32_t name_capacity,
+                         int32_t *rows, int32_t *cols);
+int sam_lora_read(const sam_lora *l, int32_t index, float *out);
+int sam_lora_write(sam_lora *l, int32_t index, const float *in);
+void sam_lora_free(sam_lora *l);
+
+/* ---- training ------------------------------------------------------------------------------ */
+enum sam_lr_schedule { SAM_LR_CONSTANT = 0, SAM_LR_COSINE = 1 };
+
+typedef struct sam_train_config {
+    float learning_rate;
+    float beta1, beta2, eps;
+    float weight_decay;     /* decoupled (AdamW) */
+    float grad_clip;        /* global L2 norm; <= 0 disables */
+    int32_t lr_schedule;    /* enum sam_lr_schedule */
+    int32_t warmup_steps;   /* linear warm-up from 0 */
+    int32_t total_steps;    /* optimizer steps, for cosine decay */
+    float min_lr;           /* cosine floor */
+    int32_t max_batch;      /* sizes the arena once; no allocation in the step loop */
+    int32_t max_seq_len;
+    int32_t grad_checkpoint; /* 1: keep only layer inputs, recompute in backward */
+    uint64_t seed;          /* dropout RNG */
+} sam_train_config;
+
+typedef struct sam_trainer sam_trainer;
+
+typedef struct sam_step_stats {
+    int64_t step;       /* optimizer steps taken so far */
+    float learning_rate;/* the rate used by this step */
+    float grad_norm;    /* global norm before clipping */
+    int32_t micro_batches;
+} sam_step_stats;
+
+/* Learning rate of optimizer step s (0-based): base * (s+1) / warmup_steps while s < warmup_steps;
+ * then constant, or cosine from base to min_lr over steps [warmup_steps, total_steps].
+ * The trainer updates l in place (l must outlive it); all buffers are allocated here, none later. */
+int sam_trainer_create(const sam_model *m, sam_lora *l, const sam_train_config *cfg, sam_trainer **out);
+/* Forward + backward of one micro-batch. tokens [batch, seq_len]; lengths[b] valid tokens of row b
+ * (the rest is padding and is never read); loss_mask [batch, seq_len]: nonzero where token t
+ * (1 <= t < lengths[b]) is a scored target, predicted from position t-1. The micro-batch loss is the
+ * mean cross-entropy over its scored targets; its gradient is added to the accumulators. Returns
+ * that mean and the target count. Errors: batch < 1 or > max_batch, seq_len > max_seq_len, token
+ * outside the vocabulary, no scored target (SAM_ERR_INVALID_ARG); NaN/Inf activation or loss
+ * (SAM_ERR_NUMERIC, naming the layer; nothing is accumulated). */
+int sam_train_accumulate(sam_trainer *t, const int32_t *tokens, const int32_t *lengths,
+                         const uint8_t *loss_mask, int32_t batch, int32_t seq_len,
+                         double *mean_loss, int64_t *num_targets);
+/* Averages the accumulated gradients over the micro-batches, clips, applies AdamW, zeroes them.
+ * A NaN/Inf gradient norm skips the step, discards the gradients and returns SAM_ERR_NUMERIC. */
+int sam_train_apply(sam_trainer *t, sam_step_stats *stats);
+/* Accumulated gradient of LoRA tensor `index` (same order as sam_lora_*), averaged as apply would. */
+int sam_trainer_read_grad(const sam_trainer *t, int32_t index, float *out);
+/* Optimizer steps taken; -1 for a NULL trainer. */
+int64_t sam_trainer_step(const sam_trainer *t);
+/* Checkpoint: adapters + AdamW moments + step + RNG state, one safetensors file, written atomically.
+ * Loading into a trainer created with the same configs continues bit-identically; a checkpoint of
+ * another model, adapter or optimizer configuration is refused listing every difference (max_batch,
+ * max_seq_len and grad_checkpoint may differ). Saving with accumulated but unapplied micro-batches
+ * is refused (SAM_ERR_STATE); loading discards them. */
+int sam_checkpoint_save(const sam_trainer *t, const char *path);
+int sam_checkpoint_load(sam_trainer *t, const char *path);
+void sam_trainer_free(sam_trainer *t);
+
+/* ---- evaluation ---------------------------------------------------------------------------- */
+/* Sum of next-token cross-entropy over the scored targets of each row, with adapters l (NULL: base
+ * model). loss_sum and num_targets are arrays of batch elements; -loss_sum[b] is the
+ * log-probability of row b's targets. Same tokens/lengths/loss_mask conventions as training; rows
+ * without scored targets give 0 and 0. */
+int sam_eval_loss(const sam_model *m, const sam_lora *l, const int32_t *tokens, const int32_t *lengths,
+                  const uint8_t *loss_mask, int32_t batch, int32_t seq_len,
+                  double *loss_sum, int64_t *num_targets);
+/* Logits [n, vocab] for every position of one sequence. */
+int sam_forward_logits(const sam_model *m, const sam_lora *l, const int32_t *tokens, int32_t n,
+                       float *logits);
+
+/* ---- generation (KV cache) ------------------------------------------------------------------ */
+typedef struct sam_gen_config {
+    int32_t max_new_tokens;
+    int32_t max_context;    /* KV cache length; prompt + new tokens must fit */
+    float temperature;      /* <= 0: greedy */
+    float top_p;            /* (0, 1]; 1 disables nucleus filtering */
+    uint64_t seed;
+    const int32_t *stop_ids;
+    int32_t num_stop_ids;
+} sam_gen_config;
+
+typedef struct sam_generator sam_generator;
+
+/* Allocates the KV cache (num_layers x max_context x kv_dim, K and V) and all scratch. */
+int sam_gen_create(const sam_model *m, const sam_lora *l, const sam_gen_config *cfg, sam_generator **out);
+/* Starts (or restarts) generation from a prompt: empties the cache and reseeds the sampler.
+ * n + max_new_tokens must not exceed max_context (SAM_ERR_INVALID_ARG otherwise). */
+int sam_gen_prefill(sam_generator *g, const int32_t *ids, int32_t n);
+/* Next token. *token is the sampled id, or -1 when no token is produced; *done = 1 when generation
+ * ended: on a stop id (which is not returned: *token = -1) or together with the max_new_tokens-th
+ * token (*token valid). Calls after the end return *done = 1, *token = -1. */
+int sam_gen_next(sam_generator *g, int32_t *token, int32_t *done);
+void sam_gen_free(sam_generator *g);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SAMTRAIN_H */

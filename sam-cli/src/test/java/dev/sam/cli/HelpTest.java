@@ -1,0 +1,50 @@
+package dev.sam.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Every verb and sub-verb answers --help with exit 0 and a usage line (the hint of every usage error). */
+class HelpTest {
+    @Test
+    void everyCommandHasHelp() {
+        List<String> failures = new ArrayList<>();
+        CommandLine root = SamCommand.commandLine(Map.of(), new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter()));
+        visit(root, List.of(), failures);
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
+    private static void visit(CommandLine cmd, List<String> path, List<String> failures) {
+        for (var e : cmd.getSubcommands().entrySet()) {
+            List<String> p = new ArrayList<>(path);
+            p.add(e.getKey());
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            List<String> args = new ArrayList<>(p);
+            args.add("--help");
+            int rc = SamCommand.commandLine(Map.of(), new PrintWriter(out), new PrintWriter(err))
+                    .execute(args.toArray(String[]::new));
+            if (rc != 0 || !out.toString().contains("Usage: sam " + String.join(" ", p))) {
+                failures.add(String.join(" ", p) + " --help -> exit " + rc + ": " + err);
+            }
+            visit(e.getValue(), p, failures);
+        }
+    }
+
+    @Test
+    void versionIsOnlyTheRootsFlag() {
+        StringWriter out = new StringWriter();
+        int rc = SamCommand.commandLine(Map.of(), new PrintWriter(out), new PrintWriter(new StringWriter()))
+                .execute("--version");
+        assertEquals(0, rc);
+        assertTrue(out.toString().startsWith("sam "), out.toString());
+    }
+}

@@ -1,0 +1,78 @@
+package dev.sam.deploy;
+
+import dev.sam.core.store.Database;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Per-version request metrics that {@code sam serve} records in the {@code request_metrics} table:
+ * requests, errors, error rate, latency mean / p50 / p95 (nearest rank), peak RSS. {@code sam stats}
+ * shows them; the auto-rollback policy reads a recent window with {@code since}.
+ *
+ * <pre>List&lt;RequestStats.PerVersion&gt; l = new RequestStats(db).perVersion(0);</pre>
+ */
+public final class RequestStats {
+    private final Database db;
+
+    public RequestStats(Database db) {
+        this.db = db;
+    }
+
+    /** One version's numbers; latencies in milliseconds, {@code peakRssBytes} null when not recorded. */
+    public record PerVersion(String version, long requests, long errors, double errorRate, double meanLatencyMs,
+                             double p50LatencyMs, double p95LatencyMs, Long peakRssBytes, long tokens,
+                             long firstTimeMs, long lastTimeMs) {
+    }
+
+    /** Every version with requests at or after {@code sinceMs} (epoch ms; 0 = all), by version name. */
+    public List<PerVersion> perVersion(long sinceMs) {
+        String sql = """
+                SELECT version, COUNT(*), SUM(CASE WHEN ok = 0 THEN 1 ELSE 0 END), AVG(latency_ms), MAX(rss_bytes),
+                       COALESCE(SUM(tokens), 0), MIN(time_ms), MAX(time_ms)
+                FROM request_metrics WHERE time_ms >= ? GROUP BY version ORDER BY version""";
+        synchronized (db) {
+            try (PreparedStatement ps = db.connection().prepareStatement(sql)) {
+                ps.setLong(1, sinceMs);
+                List<PerVersion> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String v = rs.getString(1);
+                        long n = rs.getLong(2);
+                        long errors = rs.getLong(3);
+                        long rss = rs.getLong(5);
+                        Long peak = rs.wasNull() ? null : rss;
+                        out.add(new PerVersion(v, n, errors, n == 0 ? 0 : (double) errors / n, rs.getDouble(4),
+                                0, 0, peak, rs.getLong(6), rs.getLong(7), rs.getLong(8)));
+                    }
+                }
+                List<PerVersion> withPercentiles = new ArrayList<>();
+                for (PerVersion p : out) {
+                    withPercentiles.add(new PerVersion(p.version(), p.requests(), p.errors(), p.errorRate(),
+                            p.meanLatencyMs(), percentile(p.version(), sinceMs, p.requests(), 0.50),
+                            percentile(p.version(), sinceMs, p.requests(), 0.95), p.peakRssBytes(), p.tokens(),
+                            p.firstTimeMs(), p.lastTimeMs()));
+                }
+                return withPercentiles;
+            } catch (SQLException e) {
+                throw db.error("read request metrics", e);
+            }
+        }
+    }
+
+    /** Nearest-rank percentile: the ⌈q·n⌉-th smallest latency. */
+    private double percentile(String version, long sinceMs, long n, double q) throws SQLException {
+        long rank = Math.max(1, (long) Math.ceil(q * n));
+        try (PreparedStatement ps = db.connection().prepareStatement("SELECT latency_ms FROM request_metrics "
+                + "WHERE version = ? AND time_ms >= ? ORDER BY latency_ms LIMIT 1 OFFSET ?")) {
+            ps.setString(1, version);
+            ps.setLong(2, sinceMs);
+            ps.setLong(3, rank - 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getDouble(1) : 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.sam.train.data;
+
+/**
+ * One training sequence. {@code mask[t] == 1} when token {@code t} (t >= 1) is a scored target, i.e.
+ * the loss includes predicting {@code tokens[t]} from position {@code t-1} (the convention of the native
+ * trainer's {@code sam_train_accumulate}); {@code mask[0]} is always 0. {@code offset} is the number of
+ * prompt tokens (mlx-lm's offset; 0 for text records).
+ */
+public record TokenizedExample(String location, int[] tokens, byte[] mask, int offset) {
+
+    public int length() {
+        return tokens.length;
+    }
+
+    /** Number of scored targets. */
+    public int scored() {
+        int n = 0;
+        for (byte b : mask) {
+            n += b;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.sam.train.nativelib;
+
+import dev.sam.core.SamException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.JarURLConnection;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+/**
+ * Finds the CBLAS library the native trainer should dlopen. Order: {@code $SAM_BLAS_LIB} (a path, or
+ * "builtin" for the portable kernels); the OpenBLAS that Maven delivered on the classpath
+ * (org.bytedeco:openblas), extracted once into a per-user cache next to its libgfortran; else the
+ * built-in kernels. The native side never links BLAS, so a missing library is never a crash.
+ */
+final class BlasLocator {
+    static final String ENV = "SAM_BLAS_LIB";
+    private static final String RESOURCE_DIR = "org/bytedeco/openblas/linux-x86_64/";
+    private static final String LIB = "libopenblas.so.0";
+
+    private BlasLocator() {
+    }
+
+    /** Path to pass to sam_backend_init, or null for the built-in kernels. */
+    static String locate(Map<String, String> env) {
+        String explicit = env.get(ENV);
+        if (explicit != null && !explicit.isBlank()) {
+            if (explicit.equals("builtin")) {
+                return null;
+            }
+            if (!Files.isRegularFile(Path.of(explicit))) {
+                throw SamException.failure(ENV + " points to " + explicit + ", which does not exist",
+                        "unset it to use the bundled OpenBLAS, or set it to a libopenblas.so path or 'builtin'");
+            }
+            return explicit;
+        }
+        if (!System.getProperty("os.name", "").toLowerCase().contains("linux")
+                || !System.getProperty("os.arch", "").matches("amd64|x86_64")) {
+            return null;
+        }
+        URL url = BlasLocator.class.getClassLoader().getResource(RESOURCE_DIR + LIB);
+        if (url == null) {
+            return null;
+        }
+        try {
+            return extract(url).toString();
+        } catch (IOException e) {
+            throw SamException.failure("cannot extract the bundled OpenBLAS: " + e.getMessage(),
+                    "make ~/.cache writable (or set XDG_CACHE_HOME), or set " + ENV + "=builtin");
+        }
+    }
+
+    private static Path extract(URL libUrl) throws IOException {
+        if (libUrl.getProtocol().equals("file")) {
+            return Path.of(java.net.URI.create(libUrl.toString()));
+        }
+        JarURLConnection conn = (JarURLConnection) libUrl.openConnection();
+        conn.setUseCaches(false);
+        Path jarPath = Path.of(conn.getJarFileURL().getPath());
+        String stamp = jarPath.getFileName() + "-" + Files.size(jarPath);
+        Path dir = cacheRoot().resolve("openblas").resolve(stamp);
+        Path lib = dir.resolve(LIB);
+        if (Files.isRegularFile(lib)) {
+            return lib;
+        }
+        Files.createDirectories(dir.getParent());
+        Path tmp = Files.createTempDirectory(dir.getParent(), ".extract-");
+        List<String> names = new ArrayList<>();
+        try (JarFile jar = new JarFile(jarPath.toFile())) {
+            Enumeration<JarEntry> entries = jar.entries();
+            while (entries.hasMoreElements()) {
+                JarEntry e = entries.nextElement();
+                String n = e.getName();
+                // libopenblas and the runtime it needs ($ORIGIN RUNPATH); the JNI glue is not needed.
+                if (n.startsWith(RESOURCE_DIR) && n.indexOf('/', RESOURCE_DIR.length()) < 0 && n.contains(".so")
+                        && !n.contains("libjni")) {
+                    try (InputStream in = jar.getInputStream(e)) {
+                        Files.copy(in, tmp.resolve(n.substring(RESOURCE_DIR.length())),
+                                StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    names.add(n);
+                }
+            }
+        }
+        try {
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException raced) {
+            // Another process extracted it first: use theirs.
+            deleteTree(tmp);
+        }
+        return lib;
+    }
+
+    static Path cacheRoot() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("sam");
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        try (var s = Files.walk(p)) {
+            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(q);
+            }
+        }
+    }
+}

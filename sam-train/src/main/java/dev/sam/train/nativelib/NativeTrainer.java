@@ -1,0 +1,90 @@
+package dev.sam.train.nativelib;
+
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.DoubleByReference;
+import com.sun.jna.ptr.LongByReference;
+import com.sun.jna.ptr.PointerByReference;
+import java.nio.file.Path;
+
+/**
+ * Trains the LoRA tensors of {@link LoraAdapters} on a {@link NativeModel}: accumulate micro-batches,
+ * then apply one AdamW step. Not thread-safe: one thread drives a trainer.
+ *
+ * <pre>
+ * try (NativeTrainer t = NativeTrainer.create(model, adapters, settings)) {
+ *     for (TokenBatch b : microBatches) t.accumulate(b);
+ *     StepStats s = t.apply();
+ * }</pre>
+ */
+public final class NativeTrainer implements AutoCloseable {
+    /** Loss of one micro-batch: mean over its scored targets. */
+    public record MicroBatchLoss(double meanLoss, long targets) {
+    }
+
+    /** What an optimizer step did. */
+    public record StepStats(long step, float learningRate, float gradNorm, int microBatches) {
+    }
+
+    private Pointer handle;
+
+    private NativeTrainer(Pointer handle) {
+        this.handle = handle;
+    }
+
+    public static NativeTrainer create(NativeModel model, LoraAdapters adapters, TrainSettings settings) {
+        PointerByReference out = new PointerByReference();
+        Natives.check(Natives.lib().sam_trainer_create(model.handle(), adapters.handle(), settings.toStruct(), out),
+                "create the trainer");
+        return new NativeTrainer(out.getValue());
+    }
+
+    public MicroBatchLoss accumulate(TokenBatch b) {
+        DoubleByReference loss = new DoubleByReference();
+        LongByReference n = new LongByReference();
+        Natives.check(Natives.lib().sam_train_accumulate(handle(), b.tokens(), b.lengths(), b.lossMask(), b.batch(),
+                b.seqLen(), loss, n), "run a training step");
+        return new MicroBatchLoss(loss.getValue(), n.getValue());
+    }
+
+    public StepStats apply() {
+        SamTrainLibrary.StepStatsStruct s = new SamTrainLibrary.StepStatsStruct();
+        Natives.check(Natives.lib().sam_train_apply(handle(), s), "apply the optimizer step");
+        return new StepStats(s.step, s.learning_rate, s.grad_norm, s.micro_batches);
+    }
+
+    /** The accumulated gradient of one LoRA tensor (averaged over micro-batches as apply() would). */
+    public float[] gradient(LoraAdapters.Tensor t) {
+        float[] out = new float[t.size()];
+        Natives.check(Natives.lib().sam_trainer_read_grad(handle(), t.index(), out), "read the gradient of " + t.name());
+        return out;
+    }
+
+    public long step() {
+        return Natives.lib().sam_trainer_step(handle());
+    }
+
+    public void saveCheckpoint(Path file) {
+        Natives.check(Natives.lib().sam_checkpoint_save(handle(), file.toAbsolutePath().toString()),
+                "save checkpoint " + file);
+    }
+
+    public void loadCheckpoint(Path file) {
+        Natives.check(Natives.lib().sam_checkpoint_load(handle(), file.toAbsolutePath().toString()),
+                "load checkpoint " + file);
+    }
+
+    private Pointer handle() {
+        if (handle == null) {
+            throw new IllegalStateException("trainer is closed");
+        }
+        return handle;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (handle != null) {
+            Natives.lib().sam_trainer_free(handle);
+            handle = null;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.sam.train.nativelib;
+
+import com.sun.jna.Native;
+import dev.sam.core.ExitCode;
+import dev.sam.core.SamException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads libsamtrain once per JVM and selects its compute backend. The library comes from
+ * {@code $SAM_NATIVE_LIB} when set, else from the classpath (linux-x86-64/libsamtrain.so, built by
+ * Maven from native/). Threads: {@code $SAM_THREADS}, else all available cores.
+ */
+public final class Natives {
+    private static final Logger LOG = LoggerFactory.getLogger(Natives.class);
+    static final int ABI_VERSION = 1;
+    private static volatile SamTrainLibrary lib;
+    private static volatile String backend;
+
+    private Natives() {
+    }
+
+    static SamTrainLibrary lib() {
+        SamTrainLibrary l = lib;
+        if (l == null) {
+            synchronized (Natives.class) {
+                if (lib == null) {
+                    lib = load(System.getenv());
+                }
+                l = lib;
+            }
+        }
+        return l;
+    }
+
+    /** Description of the compute backend in use, e.g. "openblas 0.3.31 (Haswell) 2 threads". */
+    public static String backend() {
+        lib();
+        return backend;
+    }
+
+    private static SamTrainLibrary load(Map<String, String> env) {
+        SamTrainLibrary l;
+        String override = env.get("SAM_NATIVE_LIB");
+        try {
+            if (override != null && !override.isBlank()) {
+                if (!Files.isRegularFile(Path.of(override))) {
+                    throw SamException.failure("SAM_NATIVE_LIB points to " + override + ", which does not exist",
+                            "unset it to use the library bundled with SAM");
+                }
+                l = Native.load(override, SamTrainLibrary.class);
+            } else {
+                l = Native.load("samtrain", SamTrainLibrary.class);
+            }
+        } catch (UnsatisfiedLinkError e) {
+            throw new SamException(ExitCode.FAILURE, "cannot load the native trainer libsamtrain: " + e.getMessage(),
+                    "rebuild SAM with `mvn -q -B install -DskipTests` (needs gcc and cmake), or set SAM_NATIVE_LIB",
+                    e);
+        }
+        int abi = l.sam_abi_version();
+        if (abi != ABI_VERSION) {
+            throw SamException.failure("libsamtrain has ABI version " + abi + " but this SAM expects " + ABI_VERSION,
+                    "rebuild SAM so that the Java and native parts match");
+        }
+        String blas = BlasLocator.locate(env);
+        int threads = threads(env);
+        int rc = l.sam_backend_init(blas, threads);
+        if (rc != SamTrainLibrary.SAM_OK) {
+            LOG.warn("BLAS backend {} failed ({}); using the built-in kernels", blas, l.sam_last_error());
+            check(l, l.sam_backend_init(null, threads), "select the built-in kernels");
+        }
+        backend = l.sam_backend_name();
+        LOG.info("native trainer loaded: backend {}", backend);
+        return l;
+    }
+
+    private static int threads(Map<String, String> env) {
+        String t = env.get("SAM_THREADS");
+        if (t != null) {
+            try {
+                return Integer.parseInt(t.trim());
+            } catch (NumberFormatException e) {
+                throw SamException.usage("SAM_THREADS must be a number, got '" + t + "'", "unset it or set e.g. 2");
+            }
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Throws the library's message as a SamException when rc is not SAM_OK. */
+    static void check(SamTrainLibrary l, int rc, String doing) {
+        if (rc == SamTrainLibrary.SAM_OK) {
+            return;
+        }
+        throw NativeError.of(rc, l.sam_last_error(), doing);
+    }
+
+    static void check(int rc, String doing) {
+        check(lib(), rc, doing);
+    }
+}
