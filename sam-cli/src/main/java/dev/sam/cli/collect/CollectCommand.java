@@ -10,7 +10,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sam collect}: run the data sources into SAM_HOME/training_data. */
@@ -26,9 +25,6 @@ import picocli.CommandLine.Option;
                 "  sam collect --source commits,code --repo . --dry-run --json",
                 ""})
 public final class CollectCommand extends SamSubcommand {
-    @Mixin
-    HelpOption helpOption;
-
     @Option(names = {"-s", "--source"}, split = ",", paramLabel = "SOURCE",
             completionCandidates = SourceNames.class,
             description = "commits, code, docs, distill, routing or all (default: all; repeat or comma-separate).")

@@ -10,7 +10,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sam data export}. */
@@ -29,9 +28,6 @@ import picocli.CommandLine.Option;
                 "  mlx_lm.lora --model <base> --train --data ~/sam-data",
                 ""})
 public final class DataExportCommand extends SamSubcommand {
-    @Mixin
-    HelpOption helpOption;
-
     @Option(names = "--format", required = true, paramLabel = "FORMAT", completionCandidates = Formats.class,
             description = "alpaca, chat or mlx.")
     String format;

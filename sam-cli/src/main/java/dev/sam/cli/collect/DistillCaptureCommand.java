@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sam distill capture}: one session from stdin or a file. */
@@ -22,9 +21,6 @@ import picocli.CommandLine.Option;
                 "Example:  my-assistant --last-session --json | sam distill capture",
                 ""})
 public final class DistillCaptureCommand extends SamSubcommand {
-    @Mixin
-    HelpOption helpOption;
-
     @Option(names = "--file", paramLabel = "FILE", description = "Read the JSON document from FILE instead of stdin.")
     Path file;
 

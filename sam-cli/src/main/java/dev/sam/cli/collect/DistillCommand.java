@@ -3,7 +3,6 @@ package dev.sam.cli.collect;
 import dev.sam.cli.SamSubcommand;
 import dev.sam.core.ExitCode;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** {@code sam distill}: the distillation database (capture, import, stats). */
 @Command(name = "distill",
@@ -20,9 +19,6 @@ import picocli.CommandLine.Mixin;
                 ""},
         subcommands = {DistillCaptureCommand.class, DistillImportCommand.class, DistillStatsCommand.class})
 public final class DistillCommand extends SamSubcommand {
-    @Mixin
-    HelpOption helpOption;
-
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());

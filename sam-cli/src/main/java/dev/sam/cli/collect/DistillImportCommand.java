@@ -6,7 +6,6 @@ import dev.sam.collect.distill.DistillReport;
 import dev.sam.collect.distill.DistillService;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code sam distill import FILE.jsonl}. */
@@ -19,9 +18,6 @@ import picocli.CommandLine.Parameters;
                 "Example:  sam distill import ~/sessions/2025-06.jsonl",
                 ""})
 public final class DistillImportCommand extends SamSubcommand {
-    @Mixin
-    HelpOption helpOption;
-
     @Parameters(paramLabel = "FILE.jsonl", description = "The captures to import.")
     Path file;
 

@@ -4,7 +4,6 @@ import dev.sam.cli.SamSubcommand;
 import dev.sam.collect.distill.DistillService;
 import dev.sam.collect.distill.DistillStats;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** {@code sam distill stats}. */
 @Command(name = "stats", description = {"Count captures by kind and domain, and what they became.",
@@ -12,9 +11,6 @@ import picocli.CommandLine.Mixin;
         "Example:  sam distill stats --json",
         ""})
 public final class DistillStatsCommand extends SamSubcommand {
-    @Mixin
-    HelpOption helpOption;
-
     @Override
     public Integer call() {
         var c = ctx();
