@@ -25,9 +25,17 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
     public record Models(String primary) {
     }
 
-    /** Default inputs of {@code sam collect}. */
-    public record Collect(List<String> repos, List<String> docs, String since, int maxDiffLines,
-                          double minQuality, double nearDuplicateThreshold) {
+    /**
+     * Default inputs of {@code sam collect}: git repositories, markdown roots, task-routing logs (JSONL of
+     * {@code {"task","route","outcome"}}), a start date for commits, and the quality/dedup thresholds.
+     */
+    public record Collect(List<String> repos, List<String> docs, List<String> routingLogs, String since,
+                          int maxDiffLines, double minQuality, double nearDuplicateThreshold) {
+        public Collect {
+            repos = repos == null ? List.of() : List.copyOf(repos);
+            docs = docs == null ? List.of() : List.copyOf(docs);
+            routingLogs = routingLogs == null ? List.of() : List.copyOf(routingLogs);
+        }
     }
 
     /** {@code sam serve} defaults. */
@@ -42,7 +50,7 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
                 new Training(100, "8gb", null, profiles),
                 new Rollback(0.15, 5000, 6.0, 300, 20, true),
                 new Models(null),
-                new Collect(List.of(), List.of(), null, 2000, 0.3, 0.85),
+                new Collect(List.of(), List.of(), List.of(), null, 2000, 0.3, 0.85),
                 new Serve("127.0.0.1", 8765, 1 << 20, 512));
     }
 

@@ -76,6 +76,19 @@ public record SamHome(Path root, ModelsLocation models) {
         return trainingData().resolve("manifest.json");
     }
 
+    /**
+     * DPO preference pairs ({@code {"prompt","chosen","rejected"}}, TRL's convention). Kept outside the
+     * source directories so that readers of {@code <source>/*.jsonl} never mistake them for samples.
+     */
+    public Path preferencePairs() {
+        return trainingData().resolve("dpo").resolve("preference_pairs.jsonl");
+    }
+
+    /** sam-collect's record of the batch being appended (present only while, or after a crash during, a write). */
+    public Path collectJournal() {
+        return trainingData().resolve(".collect-journal.json");
+    }
+
     // ---- training
     public Path trainingLogs() {
         return root.resolve("training_logs");

@@ -1,0 +1,37 @@
+package dev.sam.collect;
+
+/**
+ * Why a candidate did not become a sample. These names are the keys of {@code rejects} in
+ * manifest.json and in every report; scripts read them, so they never change meaning.
+ */
+public final class Reasons {
+    // commits
+    public static final String MERGE = "merge";
+    public static final String BOT = "bot";
+    public static final String TRIVIAL_MESSAGE = "trivial_message";
+    public static final String HUGE_DIFF = "huge_diff";
+    public static final String NO_SOURCE_CHANGES = "no_source_changes";
+    // any source
+    public static final String SECRET = "secret";
+    public static final String DUPLICATE = "duplicate";
+    public static final String NEAR_DUPLICATE = "near_duplicate";
+    public static final String EMPTY = "empty";
+    public static final String MISSING_FIELD = "missing_field";
+    public static final String TOO_SHORT = "too_short";
+    public static final String TOO_LONG = "too_long";
+    public static final String LOW_QUALITY = "low_quality";
+    // inputs
+    public static final String INVALID_JSON = "invalid_json";
+    public static final String INVALID_UTF8 = "invalid_utf8";
+    public static final String UNREADABLE = "unreadable";
+    public static final String TOO_LARGE = "too_large";
+    public static final String GENERATED = "generated";
+    // distillation
+    public static final String INVALID_PAIR = "invalid_pair";
+    public static final String DUPLICATE_PAIR = "duplicate_pair";
+    // routing
+    public static final String FAILED_OUTCOME = "failed_outcome";
+
+    private Reasons() {
+    }
+}

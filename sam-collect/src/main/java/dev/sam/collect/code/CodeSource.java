@@ -1,0 +1,163 @@
+package dev.sam.collect.code;
+
+import dev.sam.collect.Collector;
+import dev.sam.collect.Reasons;
+import dev.sam.collect.SamplePipeline;
+import dev.sam.collect.Source;
+import dev.sam.collect.git.GitRepos;
+import dev.sam.collect.git.PathKind;
+import dev.sam.collect.store.JsonlReader;
+import dev.sam.core.SamException;
+import dev.sam.core.Times;
+import dev.sam.core.model.Sample;
+import dev.sam.core.progress.ProgressListener;
+import dev.sam.core.store.Database;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.jgit.diff.RawText;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/**
+ * Code-pattern samples from the source files at HEAD of each repository: every file goes into the code
+ * index by content (git blob id) and language; documented functions and types of content not seen
+ * before become "implement this documented function" and "document this function" samples. Files whose
+ * blob did not change since the last run are skipped; the cursor is the HEAD that was indexed.
+ *
+ * <pre>new CodeSource(repos, db).collect(pipeline, progress);</pre>
+ */
+public final class CodeSource implements Collector {
+    /** Larger source files are generated or data, not code to learn from. */
+    static final long MAX_FILE_BYTES = 512 * 1024;
+    private static final int FILES_PER_CHECKPOINT = 200;
+    private static final int LISTED = 5;
+
+    private final List<Repository> repos;
+    private final Database db;
+
+    public CodeSource(List<Repository> repos, Database db) {
+        this.repos = repos;
+        this.db = db;
+    }
+
+    /** A source file at HEAD. */
+    private record Entry(String path, ObjectId blob, Language language) {
+    }
+
+    @Override
+    public void collect(SamplePipeline p, ProgressListener progress) {
+        CodeIndex index = new CodeIndex(db);
+        Set<String> blobs = index.blobs();
+        for (Repository repo : repos) {
+            try {
+                collect(repo, p, progress, index, blobs);
+            } catch (IOException e) {
+                throw SamException.failure("cannot read the files of " + repo.getDirectory() + ": " + e.getMessage(),
+                        "check the repository with `git fsck`; samples collected so far are kept");
+            }
+        }
+    }
+
+    private void collect(Repository repo, SamplePipeline p, ProgressListener progress, CodeIndex index,
+                         Set<String> blobs) throws IOException {
+        String key = GitRepos.key(repo);
+        String name = GitRepos.name(repo);
+        ObjectId head = repo.resolve(Constants.HEAD);
+        if (head == null) {
+            p.note(Source.CODE, "repository " + name + " (" + repo.getDirectory() + ") has no commits yet");
+            return;
+        }
+        if (head.name().equals(p.store().cursor(Source.CODE, key))) {
+            return;
+        }
+        Map<String, String> known = index.files(key);
+        List<Entry> files = list(repo, head);
+        p.scanned(Source.CODE, files.size());
+        progress.start("code " + name, files.size());
+        Set<String> seen = new HashSet<>();
+        List<String> notUtf8 = new ArrayList<>();
+        String now = Times.now();
+        try (ObjectReader reader = repo.newObjectReader()) {
+            for (int i = 0; i < files.size(); i++) {
+                Entry f = files.get(i);
+                seen.add(f.path());
+                if (!f.blob().name().equals(known.get(f.path()))) {
+                    file(p, reader, f, key, name, blobs, notUtf8, now);
+                }
+                if ((i + 1) % FILES_PER_CHECKPOINT == 0) {
+                    p.checkpoint();
+                    progress.update(i + 1, p.report(Source.CODE, null).added() + " added");
+                }
+            }
+        }
+        Set<String> gone = new HashSet<>(known.keySet());
+        gone.removeAll(seen);
+        if (!gone.isEmpty()) {
+            p.work(CodeIndex.forget(key, gone));
+        }
+        if (!notUtf8.isEmpty()) {
+            p.note(Source.CODE, name + ": " + notUtf8.size() + " file(s) are not valid UTF-8 and were skipped: "
+                    + String.join(", ", notUtf8.subList(0, Math.min(LISTED, notUtf8.size())))
+                    + (notUtf8.size() > LISTED ? ", …" : ""));
+        }
+        p.cursor(Source.CODE, key, head.name());
+        p.checkpoint();
+        progress.finish(null);
+    }
+
+    private void file(SamplePipeline p, ObjectReader reader, Entry f, String key, String repoName, Set<String> blobs,
+                      List<String> notUtf8, String now) throws IOException {
+        // A file that yields nothing is still indexed (with no symbols): reported once, read again when it changes.
+        Database.SqlWork<Void> skip = CodeIndex.record(key, f.path(), f.blob().name(), f.language(), List.of(), false, now);
+        if (reader.getObjectSize(f.blob(), Constants.OBJ_BLOB) > MAX_FILE_BYTES) {
+            p.reject(Source.CODE, Reasons.TOO_LARGE);
+            p.work(skip);
+            return;
+        }
+        byte[] bytes = reader.open(f.blob(), Constants.OBJ_BLOB).getCachedBytes();
+        String text = RawText.isBinary(bytes) ? null : JsonlReader.decode(bytes);
+        if (text == null || PathKind.generatedContent(bytes)) {
+            p.reject(Source.CODE, text == null ? Reasons.INVALID_UTF8 : Reasons.GENERATED);
+            if (text == null) {
+                notUtf8.add(f.path());
+            }
+            p.work(skip);
+            return;
+        }
+        List<CodeSymbol> symbols = SymbolExtractor.extract(f.language(), text);
+        boolean newBlob = blobs.add(f.blob().name());
+        if (newBlob) {
+            for (CodeSymbol s : symbols) {
+                for (Sample candidate : CodeSamples.of(s, repoName, f.path())) {
+                    p.offer(Source.CODE, candidate);
+                }
+            }
+        }
+        p.work(CodeIndex.record(key, f.path(), f.blob().name(), f.language(), symbols, newBlob, now));
+    }
+
+    private static List<Entry> list(Repository repo, ObjectId head) throws IOException {
+        List<Entry> out = new ArrayList<>();
+        try (RevWalk rw = new RevWalk(repo); TreeWalk tw = new TreeWalk(repo)) {
+            tw.addTree(rw.parseCommit(head).getTree());
+            tw.setRecursive(true);
+            while (tw.next()) {
+                String path = tw.getPathString();
+                Language lang = Language.of(path);
+                if (lang != null && tw.getFileMode(0) == FileMode.REGULAR_FILE && PathKind.of(path) == PathKind.SOURCE) {
+                    out.add(new Entry(path, tw.getObjectId(0), lang));
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,155 @@
+package dev.sam.collect.distill;
+
+import dev.sam.collect.CollectReport;
+import dev.sam.collect.CollectService;
+import dev.sam.collect.SamplePipeline;
+import dev.sam.collect.Source;
+import dev.sam.collect.quality.SampleValidator;
+import dev.sam.collect.quality.SecretDetector;
+import dev.sam.collect.quality.SecretScrubber;
+import dev.sam.collect.store.DataStore;
+import dev.sam.collect.store.JsonlReader;
+import dev.sam.core.SamException;
+import dev.sam.core.Times;
+import dev.sam.core.config.SamConfig;
+import dev.sam.core.home.SamHome;
+import dev.sam.core.io.ProcessLock;
+import dev.sam.core.model.Manifest;
+import dev.sam.core.model.SourceStats;
+import dev.sam.core.progress.ProgressListener;
+import dev.sam.core.store.Database;
+import dev.sam.core.store.ManifestFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * {@code sam distill}: captures assistant sessions (one JSON document, or a JSONL file of them) into the
+ * distillation database, scrubbed, then turns the new captures into samples and DPO pairs at once. A bad
+ * line of an import is reported with its number and reason and the good lines are kept.
+ *
+ * <pre>DistillReport r = new DistillService(home, config, db).importFile(Path.of("sessions.jsonl"), progress);</pre>
+ */
+public final class DistillService {
+    private static final int SHOWN = 3;
+
+    private final SamHome home;
+    private final SamConfig config;
+    private final Database db;
+
+    public DistillService(SamHome home, SamConfig config, Database db) {
+        this.home = home;
+        this.config = config;
+        this.db = db;
+    }
+
+    /** One capture document (from stdin or a file); a document that is not a valid capture is refused. */
+    public DistillReport capture(String text, String origin) {
+        DistillParser.Result r = DistillParser.parse(text == null ? null : text.strip());
+        if (r.error() != null) {
+            throw SamException.failure("the capture from " + origin + " is not valid: " + r.error(),
+                    "send one JSON object with at least \"prompt\" and \"answer\" (see `sam distill capture --help`)");
+        }
+        DistillCapture clean = scrub(r.capture());
+        if (clean == null) {
+            throw SamException.failure("the capture from " + origin + " still looks like it contains a secret after "
+                    + "scrubbing; it was not stored", "remove the credential from the text and capture it again");
+        }
+        return ingest(List.of(clean), origin, 1, List.of(), ProgressListener.NONE);
+    }
+
+    /** A JSONL file of capture documents: bad lines are reported (line and reason) and skipped. */
+    public DistillReport importFile(Path file, ProgressListener progress) {
+        if (!Files.exists(file)) {
+            throw SamException.usage(file + " does not exist", "check the path of the JSONL file to import");
+        }
+        if (Files.isDirectory(file)) {
+            throw SamException.usage(file + " is a directory", "pass a JSONL file with one capture per line");
+        }
+        List<DistillCapture> good = new ArrayList<>();
+        List<DistillReport.Problem> problems = new ArrayList<>();
+        long[] read = {0};
+        try {
+            JsonlReader.read(file, 0, Long.MAX_VALUE, (no, text, end) -> {
+                if (text != null && text.isBlank()) {
+                    return;
+                }
+                read[0]++;
+                DistillParser.Result r = DistillParser.parse(text);
+                DistillCapture clean = r.capture() == null ? null : scrub(r.capture());
+                if (r.error() != null) {
+                    problems.add(new DistillReport.Problem(no, r.error()));
+                } else if (clean == null) {
+                    problems.add(new DistillReport.Problem(no, "still looks like it contains a secret after scrubbing"));
+                } else {
+                    good.add(clean);
+                }
+            });
+        } catch (IOException e) {
+            throw SamException.failure("cannot read " + file + ": " + e.getMessage(), "check its permissions");
+        }
+        if (good.isEmpty() && !problems.isEmpty()) {
+            throw SamException.failure("none of the " + read[0] + " documents in " + file + " is a valid capture: "
+                    + problems.stream().limit(SHOWN).map(p -> "line " + p.line() + ": " + p.reason())
+                    .collect(Collectors.joining("; ")) + (problems.size() > SHOWN ? "; …" : ""),
+                    "each line must be one JSON object with at least \"prompt\" and \"answer\"");
+        }
+        return ingest(good, file.toString(), read[0], problems, progress);
+    }
+
+    public DistillStats stats() {
+        DistillStore.Counts c = new DistillStore(db).counts();
+        Manifest m = new ManifestFile(home.manifest()).read();
+        SourceStats s = m.sources().get(Source.DISTILL.dir());
+        String cursor = m.cursors().getOrDefault(Source.DISTILL.dir(), Map.of()).get(DistillSource.CURSOR);
+        long pending = Math.max(0, c.maxId() - (cursor == null ? 0 : Long.parseLong(cursor)));
+        return new DistillStats(c.captures(), c.byKind(), c.byDomain(), c.averageQuality(), c.first(), c.last(),
+                m.distilledSamples(), m.preferencePairs(), s == null ? Map.of() : s.rejects(), pending);
+    }
+
+    private DistillReport ingest(List<DistillCapture> captures, String origin, long read,
+                                 List<DistillReport.Problem> problems, ProgressListener progress) {
+        long t0 = System.nanoTime();
+        try (ProcessLock lock = ProcessLock.acquire(home.lockFile(CollectService.LOCK), "sam distill (" + origin + ")")) {
+            List<Long> ids = new DistillStore(db).add(captures, origin, Times.now());
+            long captured = ids.stream().filter(id -> id > 0).count();
+            DataStore store = DataStore.open(home, db, config.collect().nearDuplicateThreshold(), false);
+            SamplePipeline p = new SamplePipeline(store, new SampleValidator(config.collect().minQuality()));
+            new DistillSource(new DistillStore(db)).collect(p, progress);
+            p.ran(Source.DISTILL);
+            p.checkpoint();
+            CollectReport collected = CollectService.report(home, false, store,
+                    List.of(p.report(Source.DISTILL, null)), t0);
+            return new DistillReport(origin, read, captured, captures.size() - captured, List.copyOf(problems),
+                    collected);
+        }
+    }
+
+    /** The capture with every text scrubbed, or null when a secret survives scrubbing. */
+    static DistillCapture scrub(DistillCapture d) {
+        DistillCapture c = new DistillCapture(clean(d.prompt()), clean(d.reasoning()), clean(d.answer()),
+                d.correction() == null ? null : new DistillCapture.Correction(clean(d.correction().wrongAnswer()),
+                        clean(d.correction().explanation())),
+                d.preference() == null ? null : new DistillCapture.Preference(clean(d.preference().chosen()),
+                        clean(d.preference().rejected())),
+                d.domain(), d.quality(), d.sessionId(), d.model());
+        for (String t : new String[] {c.prompt(), c.reasoning(), c.answer(),
+                c.correction() == null ? null : c.correction().wrongAnswer(),
+                c.correction() == null ? null : c.correction().explanation(),
+                c.preference() == null ? null : c.preference().chosen(),
+                c.preference() == null ? null : c.preference().rejected()}) {
+            if (SecretDetector.stillSecret(t)) {
+                return null;
+            }
+        }
+        return c;
+    }
+
+    private static String clean(String s) {
+        return s == null ? null : SecretScrubber.DEFAULT.clean(s);
+    }
+}

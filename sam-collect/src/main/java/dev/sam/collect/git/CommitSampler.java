@@ -1,0 +1,143 @@
+package dev.sam.collect.git;
+
+import dev.sam.collect.Reasons;
+import dev.sam.collect.SamplePipeline;
+import dev.sam.collect.SamplePipeline.Prepared;
+import dev.sam.collect.Source;
+import dev.sam.core.model.Sample;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+
+/**
+ * Turns commits into prepared samples or reject reasons, a chunk at a time on a thread pool (diffing,
+ * scrubbing and hashing are the expensive part; every slice has its own ObjectReader, as JGit requires).
+ */
+final class CommitSampler {
+    /** A commit's fate: a reject reason, a prepared sample, or neither (older than --since). */
+    record Outcome(String reject, Prepared prepared) {
+    }
+
+    private static final Outcome SKIPPED = new Outcome(null, null);
+    private static final Set<String> DOC_OR_CONFIG = Set.of("md", "markdown", "txt", "rst", "adoc", "json", "yaml",
+            "yml", "toml", "ini", "cfg", "conf", "properties", "xml", "csv", "lock");
+
+    private final Repository repo;
+    private final String name;
+    private final Long since;
+    private final int maxDiffLines;
+    private final SamplePipeline pipeline;
+
+    CommitSampler(Repository repo, String name, Long since, int maxDiffLines, SamplePipeline pipeline) {
+        this.repo = repo;
+        this.name = name;
+        this.since = since;
+        this.maxDiffLines = maxDiffLines;
+        this.pipeline = pipeline;
+    }
+
+    /** Outcomes in the order of {@code chunk}. */
+    List<Outcome> run(List<ObjectId[]> chunk, ExecutorService pool, int threads)
+            throws InterruptedException, ExecutionException {
+        int slice = Math.max(1, (chunk.size() + threads - 1) / threads);
+        List<Future<List<Outcome>>> futures = new ArrayList<>();
+        for (int i = 0; i < chunk.size(); i += slice) {
+            List<ObjectId[]> part = chunk.subList(i, Math.min(chunk.size(), i + slice));
+            futures.add(pool.submit(() -> slice(part)));
+        }
+        List<Outcome> out = new ArrayList<>(chunk.size());
+        for (Future<List<Outcome>> f : futures) {
+            out.addAll(f.get());
+        }
+        return out;
+    }
+
+    private List<Outcome> slice(List<ObjectId[]> part) throws IOException {
+        List<Outcome> out = new ArrayList<>(part.size());
+        try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader);
+             CommitDiffer differ = new CommitDiffer(repo)) {
+            for (ObjectId[] ids : part) {
+                try {
+                    out.add(sample(rw, differ, rw.parseCommit(ids[0])));
+                } catch (MissingObjectException e) {
+                    // a shallow clone's boundary: the parent is not there to diff against
+                    out.add(new Outcome(Reasons.UNREADABLE, null));
+                }
+            }
+        }
+        return out;
+    }
+
+    private Outcome sample(RevWalk rw, CommitDiffer differ, RevCommit c) throws IOException {
+        if (since != null && c.getCommitTime() < since) {
+            return SKIPPED;
+        }
+        if (c.getParentCount() > 1) {
+            return new Outcome(Reasons.MERGE, null);
+        }
+        PersonIdent author = c.getAuthorIdent();
+        if (CommitFilters.isBot(author.getName(), author.getEmailAddress())) {
+            return new Outcome(Reasons.BOT, null);
+        }
+        String message = CommitFilters.clean(c.getFullMessage());
+        if (CommitFilters.isTrivial(message)) {
+            return new Outcome(Reasons.TRIVIAL_MESSAGE, null);
+        }
+        RevCommit parent = c.getParentCount() == 0 ? null : rw.parseCommit(c.getParent(0));
+        CommitDiffer.Diff diff = differ.diff(c, parent);
+        if (diff.huge()) {
+            return new Outcome(Reasons.HUGE_DIFF, null);
+        }
+        int changed = 0;
+        int textFiles = 0;
+        int added = 0;
+        int removed = 0;
+        boolean onlyDocs = true;
+        for (FileChange f : diff.files()) {
+            if (f.hasText()) {
+                textFiles++;
+                changed += f.changed();
+                added += f.added();
+                removed += f.removed();
+                onlyDocs &= DOC_OR_CONFIG.contains(extension(f.path()));
+            }
+        }
+        if (changed > maxDiffLines) {
+            return new Outcome(Reasons.HUGE_DIFF, null);
+        }
+        if (textFiles == 0) {
+            // only binary, lockfile, vendored or generated paths: nothing a message could describe from the diff
+            return new Outcome(Reasons.NO_SOURCE_CHANGES, null);
+        }
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("repo", name);
+        meta.put("commit", c.name());
+        meta.put("date", author.getWhenAsInstant().atZone(author.getZoneId()).toOffsetDateTime().toString());
+        meta.put("files", diff.files().size());
+        meta.put("added", added);
+        meta.put("removed", removed);
+        Sample candidate = Sample.alpaca(null, null, CommitFilters.quality(message, changed, onlyDocs), null,
+                CommitSource.INSTRUCTION, DiffRenderer.render(diff.files()), message, meta);
+        return new Outcome(null, pipeline.prepare(Source.COMMITS, candidate));
+    }
+
+    private static String extension(String path) {
+        int slash = path.lastIndexOf('/');
+        int dot = path.lastIndexOf('.');
+        return dot > slash ? path.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
+    }
+}

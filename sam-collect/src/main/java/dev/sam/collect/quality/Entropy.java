@@ -1,0 +1,87 @@
+package dev.sam.collect.quality;
+
+/** Shannon entropy and the "looks like a random secret" test used by the generic secret rules. */
+public final class Entropy {
+    private Entropy() {
+    }
+
+    /** Bits per character of the string's character distribution. */
+    public static double bitsPerChar(String s) {
+        if (s.isEmpty()) {
+            return 0;
+        }
+        java.util.Map<Character, Integer> counts = new java.util.HashMap<>();
+        for (int i = 0; i < s.length(); i++) {
+            counts.merge(s.charAt(i), 1, Integer::sum);
+        }
+        double h = 0;
+        for (int c : counts.values()) {
+            double p = c / (double) s.length();
+            h -= p * Math.log(p) / Math.log(2);
+        }
+        return h;
+    }
+
+    /** Character classes present: lower, upper, digit, other. */
+    public static int classes(String s) {
+        boolean lo = false;
+        boolean up = false;
+        boolean di = false;
+        boolean ot = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isLowerCase(c)) {
+                lo = true;
+            } else if (Character.isUpperCase(c)) {
+                up = true;
+            } else if (Character.isDigit(c)) {
+                di = true;
+            } else {
+                ot = true;
+            }
+        }
+        return (lo ? 1 : 0) + (up ? 1 : 0) + (di ? 1 : 0) + (ot ? 1 : 0);
+    }
+
+    /**
+     * A value that could be a generated secret rather than a name, a path or a reference to one: not a
+     * placeholder or variable reference, not an identifier (MY_API_KEY, token_name, tokenService) or a
+     * path of words (Qwen/Qwen2.5-Coder-1.5B, com.example.Auth), at least 2.8 bits of entropy per character
+     * and at least two character classes. So "password_field" or "Bearer" stay, "hX9#kq2!Lm" goes.
+     */
+    public static boolean looksRandom(String v) {
+        if (isPlaceholder(v) || isName(v) || isPathOfWords(v)) {
+            return false;
+        }
+        return bitsPerChar(v) >= 2.8 && classes(v) >= 2;
+    }
+
+    /** {@code <X>}, {@code ${X}}, {@code {{x}}}, {@code %(x)s}, {@code $X}, {@code ****}, env/config lookups. */
+    public static boolean isPlaceholder(String v) {
+        return v.startsWith("<") && v.endsWith(">") || v.matches(".*<[A-Z][A-Z_]*>.*") || v.startsWith("${") || v.startsWith("{{") || v.startsWith("%(")
+                || v.startsWith("$") || v.startsWith("#{") || v.chars().allMatch(c -> c == '*' || c == 'x' || c == 'X')
+                || v.contains("os.environ") || v.contains("getenv") || v.contains("process.env");
+    }
+
+    /** CONSTANT_CASE, snake_case, kebab-case, dotted.lower, camelCase or PascalCase words without digits. */
+    static boolean isName(String v) {
+        return v.matches("[A-Z]+(?:_[A-Z]+)+(?:_\\d+)?") || v.matches("[a-z]+(?:[_\\-.][a-z]+)+")
+                || v.matches("[a-z]+(?:[A-Z][a-z]+)+") || v.matches("(?:[A-Z][a-z]+){2,}");
+    }
+
+    /** Segments joined by / . : - _ that are each a word, a number or a short version-like token. */
+    static boolean isPathOfWords(String v) {
+        String[] parts = v.split("[/.:_\\-]+");
+        if (parts.length < 2) {
+            return false;
+        }
+        for (String p : parts) {
+            boolean word = p.matches("[a-z]+|[A-Z][a-z]+|[A-Z]{1,8}");
+            boolean shortToken = p.length() <= 6 && p.matches("[A-Za-z]*\\d*[A-Za-z]?");
+            if (!p.isEmpty() && !word && !shortToken) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
