@@ -159,7 +159,12 @@ typedef float v8f __attribute__((vector_size(32)));
 typedef int32_t v8i __attribute__((vector_size(32)));
 typedef uint8_t v8u8 __attribute__((vector_size(8)));
 
-static inline float hsum8(v8f v) { return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7])); }
+/* By pointer: a vector passed by value between an AVX2-targeted caller and this baseline function
+ * would use different calling conventions when not inlined (-Wpsabi). */
+static inline float hsum8(const v8f *p) {
+    const v8f v = *p;
+    return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
+}
 
 /* Dot products of one quantized row with M inputs, integer part only per group:
  * dots[m * ng + g] = sum_j q_j x_mj over group g. 4-bit: x is pre-split into even/odd elements
@@ -194,7 +199,7 @@ static inline float hsum8(v8f v) { return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[
                         acc += __builtin_convertvector(__builtin_convertvector(b, v8i), v8f) * xv;        \
                     }                                                                                     \
                 }                                                                                         \
-                dots[m * ng + g] = hsum8(acc);                                                            \
+                dots[m * ng + g] = hsum8(&acc);                                                            \
             }                                                                                             \
         }                                                                                                 \
     }
@@ -242,7 +247,7 @@ void q_matmul_small(float *out, int ldo, const float *x, const wmat *W, int M, f
             for (int g = 0; g < ng; g++) {
                 v8f s = {0};
                 for (int j = 0; j < G; j += 8) { v8f xx; memcpy(&xx, x + (size_t)m * K + (size_t)g * G + j, 32); s += xx; }
-                xs_buf[m * ng + g] = hsum8(s);
+                xs_buf[m * ng + g] = hsum8(&s);
             }
     const int nt = kn_threads();
     (void)nt;
@@ -276,7 +281,7 @@ void q_matmul_small(float *out, int ldo, const float *x, const wmat *W, int M, f
                             d += qq * xx;
                             sx += xx;
                         }
-                        acc[m] += s * hsum8(d) + b * (pre ? xs_buf[m * ng + g] : hsum8(sx));
+                        acc[m] += s * hsum8(&d) + b * (pre ? xs_buf[m * ng + g] : hsum8(&sx));
                     }
                 }
             }
