@@ -167,6 +167,12 @@ int blk_check_batch(const char *who, const sam_model *m, const int32_t *tokens, 
     return SAM_OK;
 }
 
+int blk_ce_rows(int vocab, int max_rows) {
+    int r = (int)(((size_t)16 << 20) / (size_t)vocab);
+    r = r < 1 ? 1 : r > 128 ? 128 : r;
+    return r > max_rows ? max_rows : r;
+}
+
 /* ---- planning ---- */
 
 void plan_add(plan *p, float **ptr, size_t nfloats) {

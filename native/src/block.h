@@ -77,6 +77,10 @@ void blk_forward(blk_acts *a, float *out, const float *x, float *kc, float *vc, 
 void blk_backward(float *dx, const blk_acts *a, const float *x, const sam_model *m, int layer,
                   const blk_lora *bl, int B, int T, int need_dx, blk_scratch *s, blk_grads *g);
 
+/* Rows per cross-entropy block: scored positions whose full-vocabulary logits are formed at once,
+ * at most 16M floats (64 MiB; 110 rows for a 151936 vocabulary) and 128 rows, at most max_rows. */
+int blk_ce_rows(int vocab, int max_rows);
+
 /* Validates a token batch (NULLs, empty batch, sizes against the maxima, lengths, token ids). */
 int blk_check_batch(const char *who, const sam_model *m, const int32_t *tokens, const int32_t *lengths,
                     const uint8_t *mask, int32_t batch, int32_t seq_len, int max_batch, int max_seq);

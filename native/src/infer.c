@@ -7,8 +7,6 @@
 #include "block.h"
 #include "error.h"
 
-#define CE_BUDGET ((size_t)16 << 20)
-#define CE_MAX_ROWS 128
 
 typedef struct {
     float *arena;
@@ -35,9 +33,7 @@ static int ws_create(infer_ws *w, const sam_model *m, const sam_lora *l, int T, 
     plan_add(&p, &w->cos_t, (size_t)T * c->D / 2);
     plan_add(&p, &w->sin_t, (size_t)T * c->D / 2);
     if (with_ce) {
-        int r = (int)(CE_BUDGET / (size_t)c->V);
-        r = r < 1 ? 1 : r > CE_MAX_ROWS ? CE_MAX_ROWS : r;
-        w->ce_rows = r > T ? T : r;
+        w->ce_rows = blk_ce_rows(c->V, T);
         plan_add(&p, &w->ce_x, (size_t)w->ce_rows * c->C);
         plan_add(&p, &w->ce_logits, (size_t)w->ce_rows * c->V);
     }

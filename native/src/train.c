@@ -8,7 +8,7 @@
  *   activations, with grad_checkpoint one activation set is shared and a layer's forward is
  *   recomputed from xs[i] right before its backward (same code, same dropout mask -> bitwise equal).
  * Cross-entropy: only scored positions get logits, in blocks of ce_rows tokens x full vocabulary
- *   (at most CE_BUDGET floats, 64 MiB: 110 tokens for Qwen2's 151936), so [T x V] is never
+ *   (blk_ce_rows: at most 64 MiB, 110 tokens for Qwen2's 151936), so [T x V] is never
  *   materialized; the block's softmax gradient is formed in place and multiplied back at once. */
 #include <math.h>
 #include <stdio.h>
@@ -19,8 +19,6 @@
 #include "error.h"
 #include "kernels.h"
 
-#define CE_BUDGET ((size_t)16 << 20)
-#define CE_MAX_ROWS 128
 #define CKPT_FORMAT "samtrain-checkpoint"
 #define CKPT_VERSION "1"
 
@@ -84,9 +82,7 @@ int sam_trainer_create(const sam_model *m, sam_lora *l, const sam_train_config *
     t->first = l->first;
     t->nad = c->L - l->first;
     const int BT = t->maxB * t->maxT, nsets = cfg->grad_checkpoint ? 1 : t->nad;
-    t->ce_rows = (int)(CE_BUDGET / (size_t)c->V);
-    t->ce_rows = t->ce_rows < 1 ? 1 : t->ce_rows > CE_MAX_ROWS ? CE_MAX_ROWS : t->ce_rows;
-    t->ce_rows = t->ce_rows > BT ? BT : t->ce_rows;
+    t->ce_rows = blk_ce_rows(c->V, BT);
     t->xs = XCALLOC((size_t)t->nad + 1, sizeof *t->xs, "trainer layer inputs");
     t->acts = XCALLOC((size_t)nsets, sizeof *t->acts, "trainer activations");
     t->tok = XMALLOC((size_t)BT * 3 * sizeof(int32_t), "trainer token buffers");
@@ -310,6 +306,13 @@ static void ckpt_fields(const sam_trainer *t, ckpt_field f[NFIELDS]) {
 #undef FI
 }
 
+/* Name of tensor i of part k in a checkpoint: 0 adapter, 1 first moment, 2 second moment. */
+static const char *ckpt_name(char *buf, size_t cap, int k, const lora_tensor *lt) {
+    if (k == 0) snprintf(buf, cap, "%s", lt->name);
+    else snprintf(buf, cap, "optimizer.%s.%s", k == 1 ? "m" : "v", lt->name);
+    return buf;
+}
+
 int sam_checkpoint_save(const sam_trainer *t, const char *path) {
     if (!t || !path) return err_set(SAM_ERR_INVALID_ARG, "sam_checkpoint_save: NULL %s. HINT: pass a trainer and a file path.", !t ? "trainer" : "path");
     if (t->micro > 0)
@@ -330,17 +333,13 @@ int sam_checkpoint_save(const sam_trainer *t, const char *path) {
     for (int i = 0; i < NFIELDS; i++) { meta[2 * nm] = f[i].key; meta[2 * nm++ + 1] = f[i].val; }
 
     st_wtensor *w = XCALLOC((size_t)l->nt * 3, sizeof *w, "checkpoint tensor list");
-    char (*names)[160] = XCALLOC((size_t)l->nt * 2, sizeof *names, "checkpoint names");
+    char (*names)[160] = XCALLOC((size_t)l->nt * 3, sizeof *names, "checkpoint names");
     if (!w || !names) { free(w); free(names); return SAM_ERR_NOMEM; }
     for (int k = 0; k < 3; k++)
         for (int i = 0; i < l->nt; i++) {
             st_wtensor *x = &w[k * l->nt + i];
             const lora_tensor *lt = &l->t[i];
-            if (k == 0) x->name = lt->name;
-            else {
-                snprintf(names[(k - 1) * l->nt + i], sizeof names[0], "optimizer.%s.%s", k == 1 ? "m" : "v", lt->name);
-                x->name = names[(k - 1) * l->nt + i];
-            }
+            x->name = ckpt_name(names[k * l->nt + i], sizeof names[0], k, lt);
             x->dtype = ST_F32;
             x->ndim = 2;
             x->shape[0] = lt->rows;
@@ -383,9 +382,7 @@ int sam_checkpoint_load(sam_trainer *t, const char *path) {
         for (int i = 0; i < l->nt; i++) {
             char name[160];
             const lora_tensor *lt = &l->t[i];
-            if (k == 0) snprintf(name, sizeof name, "%s", lt->name);
-            else snprintf(name, sizeof name, "optimizer.%s.%s", k == 1 ? "m" : "v", lt->name);
-            const st_tensor *s = st_find(&f, name);
+            const st_tensor *s = st_find(&f, ckpt_name(name, sizeof name, k, lt));
             if (!s || s->dtype != ST_F32 || s->ndim != 2 || s->shape[0] != lt->rows || s->shape[1] != lt->cols)
                 sb_printf(&sb, "%stensor %s %s", bad++ ? "; " : "", name, s ? "has the wrong dtype or shape" : "is missing");
         }
@@ -404,9 +401,7 @@ int sam_checkpoint_load(sam_trainer *t, const char *path) {
         for (int i = 0; i < l->nt; i++) {
             char name[160];
             const lora_tensor *lt = &l->t[i];
-            if (k == 0) snprintf(name, sizeof name, "%s", lt->name);
-            else snprintf(name, sizeof name, "optimizer.%s.%s", k == 1 ? "m" : "v", lt->name);
-            const st_tensor *s = st_find(&f, name);
+            const st_tensor *s = st_find(&f, ckpt_name(name, sizeof name, k, lt));
             memcpy((k == 0 ? l->data : k == 1 ? t->m1 : t->m2) + lt->off, s->data, s->nbytes);
         }
     st_close(&f);
