@@ -1,0 +1,78 @@
+package dev.sam.serve;
+
+import dev.sam.core.config.SamConfig;
+import dev.sam.serve.chat.ChatBackend;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How to run the server. Defaults come from {@code serve.*} in config.yaml; the CLI's flags override.
+ *
+ * @param samCommand    the command that runs {@code sam} for POST /api/train (empty: training cannot be
+ *                      started through the API); see {@link #currentJvm}
+ * @param env           environment (for the test-only fault injection variables)
+ * @param backend       the inference backend; null = sam-train's engine
+ * @param monitorMillis period of the auto-rollback check
+ * @param graceMillis   how long a shutdown waits for requests in flight
+ */
+public record ServeOptions(String host, int port, boolean allowRemote, List<String> samCommand, Map<String, String> env,
+                           ChatBackend backend, long monitorMillis, long graceMillis, int threads, int queue,
+                           long trainWaitMillis) {
+
+    public ServeOptions {
+        samCommand = List.copyOf(samCommand);
+        env = Map.copyOf(env);
+    }
+
+    public static ServeOptions of(SamConfig config) {
+        return new ServeOptions(config.serve().host(), config.serve().port(), false, List.of(), Map.of(), null, 2000,
+                30_000, 16, 512, 5000);
+    }
+
+    public ServeOptions withHost(String h) {
+        return new ServeOptions(h, port, allowRemote, samCommand, env, backend, monitorMillis, graceMillis, threads,
+                queue, trainWaitMillis);
+    }
+
+    public ServeOptions withPort(int p) {
+        return new ServeOptions(host, p, allowRemote, samCommand, env, backend, monitorMillis, graceMillis, threads,
+                queue, trainWaitMillis);
+    }
+
+    public ServeOptions withAllowRemote(boolean a) {
+        return new ServeOptions(host, port, a, samCommand, env, backend, monitorMillis, graceMillis, threads, queue,
+                trainWaitMillis);
+    }
+
+    public ServeOptions withSamCommand(List<String> c) {
+        return new ServeOptions(host, port, allowRemote, c, env, backend, monitorMillis, graceMillis, threads, queue,
+                trainWaitMillis);
+    }
+
+    public ServeOptions withEnv(Map<String, String> e) {
+        return new ServeOptions(host, port, allowRemote, samCommand, e, backend, monitorMillis, graceMillis, threads,
+                queue, trainWaitMillis);
+    }
+
+    public ServeOptions withBackend(ChatBackend b) {
+        return new ServeOptions(host, port, allowRemote, samCommand, env, b, monitorMillis, graceMillis, threads, queue,
+                trainWaitMillis);
+    }
+
+    public ServeOptions withMonitorMillis(long m) {
+        return new ServeOptions(host, port, allowRemote, samCommand, env, backend, m, graceMillis, threads, queue,
+                trainWaitMillis);
+    }
+
+    public ServeOptions withGraceMillis(long g) {
+        return new ServeOptions(host, port, allowRemote, samCommand, env, backend, monitorMillis, g, threads, queue,
+                trainWaitMillis);
+    }
+
+    /** The command that starts {@code mainClass} in a new JVM like this one: same java binary and classpath. */
+    public static List<String> currentJvm(String mainClass) {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return List.of(java.toString(), "-cp", System.getProperty("java.class.path"), mainClass);
+    }
+}

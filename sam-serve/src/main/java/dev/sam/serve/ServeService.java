@@ -1,0 +1,150 @@
+package dev.sam.serve;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.sam.core.SamException;
+import dev.sam.core.config.SamConfig;
+import dev.sam.core.home.SamHome;
+import dev.sam.core.store.Database;
+import dev.sam.deploy.DeployContext;
+import dev.sam.serve.api.MetricsHandler;
+import dev.sam.serve.api.ModelsHandler;
+import dev.sam.serve.api.SelfHandler;
+import dev.sam.serve.api.ServeState;
+import dev.sam.serve.api.TrainHandler;
+import dev.sam.serve.api.TrainLauncher;
+import dev.sam.serve.api.TrainingHandler;
+import dev.sam.serve.api.VersionsHandler;
+import dev.sam.serve.chat.ChatBackend;
+import dev.sam.serve.chat.ChatCompletionsHandler;
+import dev.sam.serve.chat.EngineBackends;
+import dev.sam.serve.chat.FaultInjectingBackend;
+import dev.sam.serve.http.ApiToken;
+import dev.sam.serve.http.BoundedExecutor;
+import dev.sam.serve.http.RequestGuard;
+import dev.sam.serve.http.Route;
+import dev.sam.serve.http.Router;
+import dev.sam.serve.metrics.MetricsRecorder;
+import dev.sam.serve.metrics.MetricsWriter;
+import dev.sam.serve.metrics.ProcessMemory;
+import dev.sam.serve.rollback.RollbackMonitor;
+import dev.sam.serve.rollback.RollbackPolicy;
+import dev.sam.serve.routing.ServedVersions;
+import dev.sam.serve.routing.TrafficSplitter;
+import dev.sam.serve.routing.VersionWatcher;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code sam serve} (DESIGN §7): starts the HTTP API on 127.0.0.1:8765 (config serve.host/port) with
+ * the active adapter version and the canary's share of requests, request metrics in SQLite, the
+ * auto-rollback monitor, and the training endpoints. Refuses a non-loopback address unless allowed.
+ *
+ * <pre>try (RunningServer s = new ServeService(home, config, db).start(ServeOptions.of(config))) { s.awaitShutdownSignal(); }</pre>
+ */
+public final class ServeService {
+    private final SamHome home;
+    private final SamConfig config;
+    private final Database db;
+
+    public ServeService(SamHome home, SamConfig config, Database db) {
+        this.home = home;
+        this.config = config;
+        this.db = db;
+    }
+
+    public RunningServer start(ServeOptions o) {
+        InetAddress addr = bindAddress(o);
+        List<String> warnings = new ArrayList<>();
+        ApiToken token = ApiToken.loadOrCreate(home.apiToken());
+        warnings.addAll(token.warnings());
+        VersionWatcher watcher = new VersionWatcher(home, config, 250);
+        ChatBackend backend = o.backend() != null ? o.backend() : EngineBackends.create(home);
+        var faults = FaultInjectingBackend.Settings.fromEnv(o.env());
+        if (faults.isPresent()) {
+            backend = new FaultInjectingBackend(backend, faults.get());
+            warnings.add("TEST FAULT INJECTION is on (" + faults.get() + "): unset SAM_SERVE_FAULT_* in normal use");
+        }
+        HttpServer server = bind(addr, o.port());
+        int port = server.getAddress().getPort();
+        String url = "http://" + (addr.getHostAddress().contains(":") ? "[" + addr.getHostAddress() + "]"
+                : o.host().equals("localhost") ? "localhost" : addr.getHostAddress()) + ":" + port;
+        MetricsWriter writer = MetricsWriter.start(db, 100);
+        RollbackPolicy policy = RollbackPolicy.from(config.rollback());
+        RollbackMonitor monitor = new RollbackMonitor(DeployContext.of(home, db, config), policy, writer, watcher,
+                System::currentTimeMillis);
+        if (config.rollback().enabled()) {
+            monitor.start(o.monitorMillis());
+        }
+        ServeState state = new ServeState(home, config, db, watcher, url, System.currentTimeMillis(),
+                backend.describe(), warnings);
+        TrainLauncher launcher = new TrainLauncher(home, db, o.samCommand(), o.trainWaitMillis());
+        List<Route> routes = List.of(
+                Route.get("/api/self", "api.self", new SelfHandler(state, config.rollback().enabled())),
+                Route.get("/api/training", "api.training", new TrainingHandler(state, launcher)),
+                Route.mutating("/api/train", "api.train", o.samCommand().isEmpty()
+                        ? call -> {
+                            throw dev.sam.serve.http.ApiError.unavailable("this server was started without a way to"
+                                    + " run `sam train`; run it in a terminal");
+                        }
+                        : new TrainHandler(launcher)),
+                Route.get("/api/versions", "api.versions", new VersionsHandler(state)),
+                Route.get("/api/metrics", "api.metrics", new MetricsHandler(state, writer, monitor)),
+                Route.get("/v1/models", "models", new ModelsHandler(state)),
+                Route.post("/v1/chat/completions", "chat.completions", new ChatCompletionsHandler(backend, watcher,
+                        new TrafficSplitter(), config.serve().maxTokens())));
+        RequestGuard guard = new RequestGuard(port, o.host(), o.allowRemote(), token, config.serve().maxBodyBytes());
+        Router router = new Router(routes, guard, config.serve().maxBodyBytes(),
+                new MetricsRecorder(writer, new ProcessMemory()));
+        var executor = BoundedExecutor.create(o.threads(), o.queue());
+        server.createContext("/", router);
+        server.setExecutor(executor);
+        server.start();
+        ServedVersions v = watcher.current();
+        ServeInfo info = new ServeInfo(url, o.host(), port, token.file().toString(), token.created(), v.active().version(),
+                v.canary() == null ? null : v.canary().version(), v.canaryTraffic(), v.active().baseModel(),
+                backend.describe(), config.rollback().enabled() ? describe(policy) : "disabled", warnings);
+        if (v.active().problem() != null) {
+            warnings.add(v.active().problem());
+        }
+        return new RunningServer(info, server, router, executor, writer, monitor, backend, o.graceMillis());
+    }
+
+    private static String describe(RollbackPolicy p) {
+        return String.format(Locale.ROOT, "error rate > %.0f%%, mean latency > %.0f ms or memory > %.1f GB over %d s"
+                        + " (at least %d requests)", p.maxErrorRate() * 100, p.maxMeanLatencyMs(),
+                p.maxMemoryBytes() / (1L << 30), p.windowSeconds(), p.minRequests());
+    }
+
+    private static InetAddress bindAddress(ServeOptions o) {
+        InetAddress addr;
+        try {
+            addr = InetAddress.getByName(o.host());
+        } catch (UnknownHostException e) {
+            throw SamException.usage("cannot resolve --host " + o.host(), "use 127.0.0.1 (the default)");
+        }
+        if (!addr.isLoopbackAddress() && !o.allowRemote()) {
+            throw SamException.usage("refusing to listen on " + o.host() + ": it is reachable from other machines, and"
+                    + " the API runs your model and starts training", "add --allow-remote if you mean it (POST"
+                    + " /api/train still needs the token), or use the default 127.0.0.1");
+        }
+        return addr;
+    }
+
+    private static HttpServer bind(InetAddress addr, int port) {
+        try {
+            return HttpServer.create(new InetSocketAddress(addr, port), 128);
+        } catch (BindException e) {
+            throw SamException.failure("cannot listen on " + addr.getHostAddress() + ":" + port + ": " + e.getMessage(),
+                    "another program (another `sam serve`?) uses the port; stop it or pick one with --port N");
+        } catch (IOException e) {
+            throw SamException.failure("cannot start the HTTP server on " + addr.getHostAddress() + ":" + port + ": "
+                    + e.getMessage(), null);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.sam.serve;
+
+import dev.sam.core.model.ChatMessage;
+import dev.sam.serve.chat.ChatBackend;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Test fake of the inference engine for HTTP-level tests: answers "[version] <last user message>",
+ * word by word, so that tests can see which version served a request and how streaming splits text.
+ * Never used outside tests.
+ */
+final class EchoBackend implements ChatBackend {
+    final AtomicInteger calls = new AtomicInteger();
+    private final long delayMillis;
+
+    EchoBackend() {
+        this(0);
+    }
+
+    EchoBackend(long delayMillis) {
+        this.delayMillis = delayMillis;
+    }
+
+    @Override
+    public Completion generate(Generation g, TextSink sink) throws Exception {
+        calls.incrementAndGet();
+        if (delayMillis > 0) {
+            Thread.sleep(delayMillis);
+        }
+        List<ChatMessage> m = g.messages();
+        String text = "[" + g.version() + "] " + m.get(m.size() - 1).content();
+        String[] words = text.split("(?<= )");
+        int prompt = m.stream().mapToInt(x -> x.content().split(" ").length).sum();
+        int n = 0;
+        for (String w : words) {
+            if (n == g.maxTokens()) {
+                return new Completion(text, prompt, n, "length");
+            }
+            n++;
+            if (!sink.accept(w)) {
+                return new Completion(text, prompt, n, "stop");
+            }
+        }
+        return new Completion(text, prompt, n, "stop");
+    }
+
+    @Override
+    public String describe() {
+        return "echo (test fake)";
+    }
+}
