@@ -7,6 +7,7 @@ import dev.sam.core.json.Json;
 import dev.sam.core.store.Database;
 import dev.sam.core.store.RunRepository;
 import dev.sam.core.model.TrainingRun;
+import dev.sam.serve.http.ApiError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +69,10 @@ public final class TrainLauncher {
 
     /** Starts the child; the caller has checked {@link #running()} under the same lock of this object. */
     public synchronized Launch launch(boolean force) throws IOException, InterruptedException {
+        if (samCommand.isEmpty()) {
+            throw ApiError.unavailable("this server was started without a way to run `sam train`"
+                    + " (embedded use); run `sam train` in a terminal");
+        }
         String verb = force ? "force" : "train";
         String stamp = Times.runId(java.time.Clock.systemDefaultZone());
         Path output = home.logsDir().resolve("api-train-" + stamp + ".json");

@@ -1,0 +1,68 @@
+package dev.sam.serve.rollback;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sam.core.config.SamConfig;
+import dev.sam.deploy.RequestStats;
+import org.junit.jupiter.api.Test;
+
+/** The policy as a pure function: thresholds from the original spec, strict comparisons, minimum count. */
+class RollbackPolicyTest {
+    static final RollbackPolicy P = RollbackPolicy.from(SamConfig.defaults().rollback());
+    static final long GB = 1L << 30;
+
+    static RequestStats.PerVersion w(long requests, long errors, double meanMs, Long rss) {
+        return new RequestStats.PerVersion("v1.0.1", requests, errors, requests == 0 ? 0 : (double) errors / requests,
+                meanMs, meanMs, meanMs, rss, 0, 0, 0);
+    }
+
+    @Test
+    void defaultsAreTheOriginalThresholds() {
+        assertEquals(0.15, P.maxErrorRate());
+        assertEquals(5000, P.maxMeanLatencyMs());
+        assertEquals(6.0 * GB, P.maxMemoryBytes());
+        assertEquals(20, P.minRequests());
+        assertEquals(300, P.windowSeconds());
+    }
+
+    @Test
+    void healthyOrTooFewRequestsKeepServing() {
+        assertTrue(P.evaluate("active", w(100, 15, 4999, 6 * GB)).isEmpty(), "at the thresholds is not over them");
+        assertTrue(P.evaluate("active", w(19, 19, 9000, 7 * GB)).isEmpty(), "below min_requests nothing is judged");
+        assertTrue(P.evaluate("active", null).isEmpty(), "no requests at all");
+        assertTrue(P.evaluate("active", w(100, 0, 10, null)).isEmpty(), "unknown memory is not a trigger");
+    }
+
+    @Test
+    void errorRateTriggersWithTheNumbersInTheReason() {
+        var v = P.evaluate("canary", w(40, 7, 120, 100_000_000L)).orElseThrow();
+        assertEquals("v1.0.1", v.version());
+        assertEquals("canary", v.role());
+        assertEquals("error rate 17.5% (7 of 40) > 15.0% over the last 300 s (40 requests)", v.reason());
+        assertEquals(40L, v.numbers().get("requests"));
+        assertEquals(7L, v.numbers().get("errors"));
+        assertEquals(0.175, (double) v.numbers().get("error_rate"), 1e-9);
+        assertEquals(0.15, v.numbers().get("max_error_rate"));
+        assertEquals(300, v.numbers().get("window_seconds"));
+    }
+
+    @Test
+    void latencyAndMemoryTriggerAndAreAllListed() {
+        assertEquals("mean latency 5001 ms > 5000 ms over the last 300 s (20 requests)",
+                P.evaluate("active", w(20, 0, 5001, null)).orElseThrow().reason());
+        assertEquals("memory 6.50 GB > 6.00 GB over the last 300 s (20 requests)",
+                P.evaluate("active", w(20, 0, 10, (long) (6.5 * GB))).orElseThrow().reason());
+        assertEquals("error rate 50.0% (10 of 20) > 15.0%; mean latency 6000 ms > 5000 ms; memory 7.00 GB > 6.00 GB"
+                + " over the last 300 s (20 requests)", P.evaluate("active", w(20, 10, 6000, 7 * GB)).orElseThrow().reason());
+    }
+
+    @Test
+    void thresholdsComeFromConfig() {
+        RollbackPolicy p = RollbackPolicy.from(new SamConfig.Rollback(0.5, 100, 1, 10, 3, true));
+        assertTrue(p.evaluate("active", w(3, 1, 50, null)).isEmpty());
+        assertTrue(p.evaluate("active", w(3, 2, 50, null)).isPresent());
+        assertTrue(p.evaluate("active", w(3, 0, 101, null)).isPresent());
+        assertTrue(p.evaluate("active", w(3, 0, 50, GB + 1)).isPresent());
+    }
+}
