@@ -110,12 +110,12 @@ public final class ServeService {
         server.setExecutor(executor);
         server.start();
         ServedVersions v = watcher.current();
-        ServeInfo info = new ServeInfo(url, o.host(), port, token.file().toString(), token.created(), v.active().version(),
-                v.canary() == null ? null : v.canary().version(), v.canaryTraffic(), v.active().baseModel(),
-                backend.describe(), config.rollback().enabled() ? describe(policy) : "disabled", warnings);
         if (v.active().problem() != null) {
             warnings.add(v.active().problem());
         }
+        ServeInfo info = new ServeInfo(url, o.host(), port, token.file().toString(), token.created(), v.active().version(),
+                v.canary() == null ? null : v.canary().version(), v.canaryTraffic(), v.active().baseModel(),
+                backend.describe(), config.rollback().enabled() ? describe(policy) : "disabled", warnings);
         return new RunningServer(info, server, router, executor, writer, monitor, backend, o.graceMillis());
     }
 

@@ -18,12 +18,18 @@ final class StopSignals {
     private StopSignals() {
     }
 
-    /** Installs {@code onSignal} for TERM and INT; false when signals cannot be handled here. */
+    /**
+     * Installs {@code onSignal} for TERM and INT; false when SIGTERM cannot be handled here. (A SIGINT
+     * that the parent shell ignores, as for background jobs and nohup, stays ignored.)
+     */
     static boolean install(Runnable onSignal) {
+        Object handler;
+        Method handle;
+        Class<?> signal;
         try {
-            Class<?> signal = Class.forName("sun.misc.Signal");
+            signal = Class.forName("sun.misc.Signal");
             Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
-            Object handler = Proxy.newProxyInstance(StopSignals.class.getClassLoader(), new Class<?>[] {handlerType},
+            handler = Proxy.newProxyInstance(StopSignals.class.getClassLoader(), new Class<?>[] {handlerType},
                     (proxy, m, args) -> switch (m.getName()) {
                         case "handle" -> {
                             LOG.info("signal {}: shutting down", args[0]);
@@ -34,14 +40,20 @@ final class StopSignals {
                         case "equals" -> proxy == args[0];
                         default -> "sam serve stop handler";
                     });
-            Method handle = signal.getMethod("handle", signal, handlerType);
-            for (String name : new String[] {"TERM", "INT"}) {
-                handle.invoke(null, signal.getConstructor(String.class).newInstance(name), handler);
-            }
-            return true;
+            handle = signal.getMethod("handle", signal, handlerType);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             LOG.warn("cannot handle SIGTERM/SIGINT here ({}); using a shutdown hook", e.toString());
             return false;
         }
+        boolean term = false;
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                handle.invoke(null, signal.getConstructor(String.class).newInstance(name), handler);
+                term |= name.equals("TERM");
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                LOG.warn("cannot handle SIG{} ({})", name, e.toString());
+            }
+        }
+        return term;
     }
 }

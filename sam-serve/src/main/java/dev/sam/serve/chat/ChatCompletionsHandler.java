@@ -42,6 +42,10 @@ public final class ChatCompletionsHandler implements Handler {
         call.servedBy(v.version());
         call.setHeader("X-SAM-Version", v.version());
         if (v.baseDir() == null) {
+            if (v.isBase()) {
+                call.servedBy(HttpCall.NO_VERSION);
+                throw ApiError.unavailable("nothing to serve: " + v.problem());
+            }
             throw new ApiError(500, v.version() + " cannot be served: " + v.problem());
         }
         long seed = req.seed() != null ? req.seed() : RANDOM.nextLong();
