@@ -1,0 +1,89 @@
+package dev.sam.serve;
+
+import dev.sam.core.io.AtomicFiles;
+import dev.sam.core.json.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Benchmark of sam serve (run by bench/serve.sh): a real server on a free loopback port over a temporary
+ * SAM_HOME with an active version and a canary, {@code clients} concurrent clients × {@code requests}
+ * requests each to GET /api/self (after a warm-up), latency percentiles by nearest rank. Prints a
+ * table and writes {@code <out>/<date>-serve.json}. Bounded: 10 000 requests by default.
+ */
+public final class ServeBench {
+    private ServeBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "bench/results");
+        int clients = Integer.getInteger("bench.clients", 20);
+        int requests = Integer.getInteger("bench.requests", 500);
+        Path tmp = Files.createTempDirectory("sam-serve-bench");
+        List<Map<String, Object>> runs = new ArrayList<>();
+        try (ServeFixture f = new ServeFixture(tmp)) {
+            f.deploy();
+            f.canary(10);
+            f.start(new EchoBackend());
+            int port = f.server.port();
+            LoadRunner.run(clients, 100, LoadRunner.get(port, "/api/self")); // warm-up (JIT, connections)
+            runs.add(row("GET /api/self", LoadRunner.run(clients, requests, LoadRunner.get(port, "/api/self"))));
+            runs.add(row("GET /v1/models", LoadRunner.run(clients, requests, LoadRunner.get(port, "/v1/models"))));
+        } finally {
+            dev.sam.deploy.store.VersionStore.deleteQuietly(tmp);
+        }
+        System.out.printf("%-16s %7s %8s %7s %9s %8s %8s %8s %8s%n", "endpoint", "clients", "requests", "errors",
+                "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms");
+        for (Map<String, Object> r : runs) {
+            System.out.printf(Locale.ROOT, "%-16s %7d %8d %7d %9.0f %8.2f %8.2f %8.2f %8.2f%n", r.get("endpoint"),
+                    r.get("clients"), r.get("total"), r.get("errors"), r.get("requests_per_second"), r.get("p50_ms"),
+                    r.get("p90_ms"), r.get("p99_ms"), r.get("max_ms"));
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("benchmark", "serve");
+        doc.put("date", LocalDate.now().toString());
+        doc.put("what", "sam serve on 127.0.0.1 (JDK HttpServer, 16 request threads), SQLite request metrics on;"
+                + " clients and server in one JVM on the same machine; each client one keep-alive connection,"
+                + " requests back to back");
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        doc.put("machine", machine);
+        doc.put("runs", runs);
+        Files.createDirectories(out);
+        Path file = out.resolve(LocalDate.now() + "-serve.json");
+        AtomicFiles.writeString(file, Json.pretty(doc) + "\n");
+        System.out.println("wrote " + file.toAbsolutePath());
+    }
+
+    private static Map<String, Object> row(String endpoint, LoadRunner.Result r) {
+        if (r.errors() > 0) {
+            throw new IllegalStateException(endpoint + ": " + r.errors() + " errors, first: " + r.firstError());
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("endpoint", endpoint);
+        m.put("clients", r.clients());
+        m.put("requests_per_client", r.requestsPerClient());
+        m.put("total", r.total());
+        m.put("errors", r.errors());
+        m.put("seconds", round(r.seconds()));
+        m.put("requests_per_second", round(r.requestsPerSecond()));
+        m.put("p50_ms", round(r.p50Ms()));
+        m.put("p90_ms", round(r.p90Ms()));
+        m.put("p99_ms", round(r.p99Ms()));
+        m.put("max_ms", round(r.maxMs()));
+        return m;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}
