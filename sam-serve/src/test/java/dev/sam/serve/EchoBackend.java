@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Test fake of the inference engine for HTTP-level tests: answers "[version] <last user message>",
  * word by word, so that tests can see which version served a request and how streaming splits text.
- * Never used outside tests.
+ * Never used outside tests. Two prompts misbehave on purpose: {@code <too long>} (the engine's usage error) and
+ * {@code <fail midway>} (fails after the first piece of text).
  */
 final class EchoBackend implements ChatBackend {
     final AtomicInteger calls = new AtomicInteger();
@@ -29,6 +30,14 @@ final class EchoBackend implements ChatBackend {
             Thread.sleep(delayMillis);
         }
         List<ChatMessage> m = g.messages();
+        String last = m.get(m.size() - 1).content();
+        if (last.equals("<too long>")) {
+            throw dev.sam.core.SamException.usage("the prompt has 9999 tokens; it exceeds the model's context", null);
+        }
+        if (last.equals("<fail midway>")) {
+            sink.accept("partial ");
+            throw new IllegalStateException("native generator failed");
+        }
         String text = "[" + g.version() + "] " + m.get(m.size() - 1).content();
         String[] words = text.split("(?<= )");
         int prompt = m.stream().mapToInt(x -> x.content().split(" ").length).sum();

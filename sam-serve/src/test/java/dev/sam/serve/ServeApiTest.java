@@ -159,6 +159,29 @@ class ServeApiTest {
     }
 
     @Test
+    void engineErrorsAreMappedAndAttributed() throws Exception {
+        Api.Resp r = api.chat("<too long>", false);
+        assertEquals(400, r.status());
+        assertTrue(r.json().get("error").asText().contains("exceeds the model's context"));
+        r = api.chat("<fail midway>", false);
+        assertEquals(500, r.status());
+        assertEquals("generation failed on v1.0.0: native generator failed", r.json().get("error").asText());
+        r = api.chat("<fail midway>", true);
+        assertEquals(200, r.status(), "the stream had started");
+        assertFalse(r.body().contains("[DONE]"), r.body());
+        List<JsonNode> ev = Api.events(r.body());
+        assertEquals("partial ", ev.get(1).at("/choices/0/delta/content").asText());
+        assertEquals("server_error", ev.get(ev.size() - 1).at("/error/type").asText());
+        JsonNode all = api.get("/api/metrics").json().get("all_time");
+        for (JsonNode row : all) {
+            if (row.get("version").asText().equals("v1.0.0")) {
+                assertEquals(2, row.get("requests").asInt(), "the 400 is the client's, not the version's");
+                assertEquals(2, row.get("errors").asInt());
+            }
+        }
+    }
+
+    @Test
     void otherEndpointsAnswer() throws Exception {
         JsonNode v = api.get("/api/versions").json();
         assertEquals("v1.0.0", v.get("active").asText());

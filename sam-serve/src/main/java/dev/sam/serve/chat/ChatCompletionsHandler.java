@@ -1,5 +1,7 @@
 package dev.sam.serve.chat;
 
+import dev.sam.core.ExitCode;
+import dev.sam.core.SamException;
 import dev.sam.core.json.Json;
 import dev.sam.serve.http.ApiError;
 import dev.sam.serve.http.Handler;
@@ -143,6 +145,12 @@ public final class ChatCompletionsHandler implements Handler {
             throw ApiError.unavailable(e.getMessage());
         } catch (ApiError e) {
             throw e;
+        } catch (SamException e) {
+            if (e.exitCode() == ExitCode.USAGE) {
+                call.servedBy(HttpCall.NO_VERSION); // e.g. the prompt does not fit the context: the client's doing
+                throw ApiError.badRequest(e.getMessage());
+            }
+            throw new ApiError(500, "generation failed on " + g.version() + ": " + e.getMessage());
         } catch (Exception e) {
             throw new ApiError(500, "generation failed on " + g.version() + ": " + e.getMessage());
         }
