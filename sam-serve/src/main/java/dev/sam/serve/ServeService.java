@@ -81,8 +81,7 @@ public final class ServeService {
         }
         HttpServer server = bind(addr, o.port());
         int port = server.getAddress().getPort();
-        String url = "http://" + (addr.getHostAddress().contains(":") ? "[" + addr.getHostAddress() + "]"
-                : o.host().equals("localhost") ? "localhost" : addr.getHostAddress()) + ":" + port;
+        String url = "http://" + urlHost(addr, o.host()) + ":" + port;
         MetricsWriter writer = MetricsWriter.start(db, 100);
         RollbackPolicy policy = RollbackPolicy.from(config.rollback());
         RollbackMonitor monitor = new RollbackMonitor(DeployContext.of(home, db, config), policy, writer, watcher,
@@ -123,6 +122,18 @@ public final class ServeService {
         return String.format(Locale.ROOT, "error rate > %.0f%%, mean latency > %.0f ms or memory > %.1f GB over %d s"
                         + " (at least %d requests)", p.maxErrorRate() * 100, p.maxMeanLatencyMs(),
                 p.maxMemoryBytes() / (1L << 30), p.windowSeconds(), p.minRequests());
+    }
+
+    /** The host part of the printed URL: what the user gave, 127.0.0.1 for "all addresses". */
+    private static String urlHost(InetAddress addr, String given) {
+        if (addr.isAnyLocalAddress()) {
+            return "127.0.0.1";
+        }
+        if (given.equalsIgnoreCase("localhost")) {
+            return "localhost";
+        }
+        String a = addr.getHostAddress();
+        return a.contains(":") ? "[" + a.replaceAll("%.*", "") + "]" : a;
     }
 
     private static InetAddress bindAddress(ServeOptions o) {

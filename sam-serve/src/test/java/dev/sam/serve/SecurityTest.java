@@ -124,6 +124,19 @@ class SecurityTest {
     }
 
     @Test
+    void allowRemoteAcceptsIpLiteralsButNotNames() throws Exception {
+        f.server.stop();
+        f.start(f.options(new EchoBackend()).withHost("0.0.0.0").withAllowRemote(true));
+        int port = f.server.port();
+        assertEquals("http://127.0.0.1:" + port, f.server.info().url());
+        String ok = RawHttp.send(port, "GET /api/self HTTP/1.1\r\nHost: 10.1.2.3:" + port + "\r\nConnection: close\r\n\r\n");
+        assertEquals(200, RawHttp.status(ok));
+        String name = RawHttp.send(port, "GET /api/self HTTP/1.1\r\nHost: rebound.example:" + port
+                + "\r\nConnection: close\r\n\r\n");
+        assertEquals(403, RawHttp.status(name));
+    }
+
+    @Test
     void portInUseIsAClearError() {
         SamException e = assertThrows(SamException.class, () -> new ServeService(f.home, f.config, f.db)
                 .start(f.options(new EchoBackend()).withPort(f.server.port())));
