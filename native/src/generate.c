@@ -12,7 +12,7 @@
 #include "error.h"
 #include "rng.h"
 
-#define PREFILL_CHUNK 128
+#define PREFILL_CHUNK 512 /* every chunk converts all weights once: larger chunks amortize it */
 
 typedef struct { double p; int32_t id; } cand;
 

@@ -5,7 +5,7 @@
  * and the training path (sam_train_accumulate's micro-batch mean, with and without activation
  * checkpointing); runs on the builtin kernels and, with SAM_BLAS_LIB, on CBLAS.
  * Also: batching with padding equals per-row evaluation, and KV-cache generation (chunked prefill
- * across the 128-token chunk boundary) follows the argmax of full-sequence logits.
+ * across the 512-token chunk boundary) follows the argmax of full-sequence logits.
  * Formats: fp16 and bf16 copies of the fp32 model (converted tile by tile at run time) give the
  * loss of an fp32 model holding the same rounded values (1e-6), and an fp32 file whose tensors are
  * not 4-byte aligned (read through the tile path) gives exactly the fp32 loss. */
@@ -112,9 +112,10 @@ static void check_padding(sam_model *m, sam_lora *l) {
     sam_trainer_free(t);
 }
 
-/* Greedy with the KV cache (prompt of 150 tokens: two prefill chunks) == argmax of sam_forward_logits. */
+/* Greedy with the KV cache (prompt of 600 tokens: two prefill chunks of at most 512) == argmax of
+ * sam_forward_logits over the whole sequence (no cache). */
 static void check_kv_cache(sam_model *m, sam_lora *l) {
-    enum { P = 150, G = 6 };
+    enum { P = 600, G = 6 };
     int32_t seq[P + G];
     for (int i = 0; i < P; i++) seq[i] = E.ids[i % E.n] ^ (i / E.n); /* stays < 320 */
     sam_gen_config gc = {G, P + G + 4, 0.0f, 1.0f, 0, NULL, 0};

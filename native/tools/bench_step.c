@@ -152,6 +152,7 @@ int main(int argc, char **argv) {
     sam_trainer_free(t);
     sam_lora_free(lo);
     sam_model_free(m);
+    if (getenv("SAM_BENCH_KEEP")) { printf("model kept in %s\n", dir); return 0; }
     snprintf(path, sizeof path, "rm -rf %s", dir);
     if (system(path)) return 1;
     free(A); free(B); free(Cm); free(tok); free(mask);

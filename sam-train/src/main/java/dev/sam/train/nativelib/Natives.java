@@ -42,7 +42,21 @@ public final class Natives {
         return backend;
     }
 
+    /** libc's setenv, to configure libgomp before libsamtrain (and with it libgomp) is loaded. */
+    private interface CLib extends com.sun.jna.Library {
+        int setenv(String name, String value, int overwrite);
+    }
+
     private static SamTrainLibrary load(Map<String, String> env) {
+        if (!env.containsKey("OMP_WAIT_POLICY")) {
+            // OpenMP threads that spin while idle steal the only other core from the JVM, the BLAS and
+            // other processes; libgomp reads this once, when it is loaded (native/README.md).
+            try {
+                Native.load("c", CLib.class).setenv("OMP_WAIT_POLICY", "passive", 0);
+            } catch (UnsatisfiedLinkError e) {
+                LOG.debug("cannot set OMP_WAIT_POLICY: {}", e.getMessage());
+            }
+        }
         SamTrainLibrary l;
         String override = env.get("SAM_NATIVE_LIB");
         try {
