@@ -61,6 +61,7 @@ class TrainEndpointTest {
         assertEquals(FakeTrainRun.RUN_ID, t.get("run_id").asText());
         assertEquals(3, t.at("/progress/step").asInt(), "last complete line of metrics.jsonl");
         assertTrue(t.at("/started_here/alive").asBoolean());
+        assertEquals("pending", t.at("/run/status").asText(), "the run row");
 
         Files.writeString(f.home.root().resolve("stop-fake"), "");
         long deadline = System.currentTimeMillis() + 20_000;

@@ -32,7 +32,7 @@ public final class TrainLauncher {
 
     /**
      * @param samCommand the command that runs {@code sam} (e.g. java -cp … dev.sam.cli.Main)
-     * @param waitMillis how long a launch waits to learn the run id or an early refusal
+     * @param waitMillis how long a launch waits for the run to be recorded (or refused)
      */
     public TrainLauncher(SamHome home, Database db, List<String> samCommand, long waitMillis) {
         this.home = home;
@@ -85,20 +85,26 @@ public final class TrainLauncher {
         Process p = pb.start();
         p.getOutputStream().close();
         child = new Child(p, verb, Times.now(), stamp, output, log);
+        // The runner takes the lock first, then checks the data (threshold, base model) and records the run:
+        // the run row is the sign that it really trains; an early refusal ends the child within the wait.
         long deadline = System.nanoTime() + waitMillis * 1_000_000L;
+        String runId = null;
         while (System.nanoTime() < deadline) {
             if (p.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 int code = p.exitValue();
-                return new Launch(code == 0 ? "finished" : "failed", p.pid(), verb, runSince(stamp), code,
-                        readJson(output), output.toString(), log.toString());
+                return new Launch(code == 0 ? "finished" : "failed", p.pid(), verb, runId != null ? runId
+                        : runSince(stamp), code, readJson(output), output.toString(), log.toString());
             }
             Optional<TrainLock.Holder> h = TrainLock.line(home.lockFile("train")).filter(x -> x.pid() == p.pid());
-            if (h.isPresent()) {
-                String runId = h.get().runId() != null ? h.get().runId() : runSince(stamp);
-                return new Launch("running", p.pid(), verb, runId, null, null, output.toString(), log.toString());
+            if (h.isPresent() && h.get().runId() != null) {
+                runId = h.get().runId();
+                if (new RunRepository(db).find(runId).isPresent()) {
+                    break;
+                }
             }
         }
-        return new Launch("running", p.pid(), verb, runSince(stamp), null, null, output.toString(), log.toString());
+        return new Launch("running", p.pid(), verb, runId != null ? runId : runSince(stamp), null, null,
+                output.toString(), log.toString());
     }
 
     /** The last child this server started, if any. */

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  */
 final class TrainLock {
     private static final Pattern PID = Pattern.compile("^pid (\\d+):");
-    private static final Pattern RUN_ID = Pattern.compile("\\b(\\d{8}_\\d{6})\\b");
+    private static final Pattern RUN_ID = Pattern.compile("\\b(\\d{8}_\\d{6}(?:_\\d+)?)\\b");
 
     /** The current holder: its pid, what it wrote, and the run id in that line when there is one. */
     record Holder(long pid, String text, String runId) {
