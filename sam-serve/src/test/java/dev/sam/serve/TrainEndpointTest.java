@@ -74,6 +74,7 @@ class TrainEndpointTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the lock is held for the block, not used in it
     void aRunHeldByAnotherProcessIs409() throws Exception {
         Api api = start("hold");
         try (ProcessLock lock = ProcessLock.tryAcquire(f.home.lockFile("train"), "run 20990101_000002").orElseThrow()) {
