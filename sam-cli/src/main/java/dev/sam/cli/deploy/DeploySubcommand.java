@@ -2,7 +2,7 @@ package dev.sam.cli.deploy;
 
 import dev.sam.cli.SamSubcommand;
 import dev.sam.deploy.DeployContext;
-import dev.sam.deploy.adapter.AdapterProbe;
+import dev.sam.train.adapters.AdapterProbe;
 
 /** Base of the deployment verbs: builds the sam-deploy context from the CLI context. */
 abstract class DeploySubcommand extends SamSubcommand {

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sam.core.TestHomes;
 import dev.sam.core.home.SamHome;
-import dev.sam.deploy.TestAdapters;
+import dev.sam.train.adapters.AdapterProbe;
+import dev.sam.train.adapters.AdapterSanity;
+import dev.sam.train.adapters.Check;
+import dev.sam.train.adapters.TestAdapters;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;

@@ -1,4 +1,6 @@
-package dev.sam.deploy.adapter;
+package dev.sam.train.adapters;
+
+import dev.sam.train.model.ModelConfig;
 
 /**
  * Size bounds of an adapter weights file. The original pipeline accepted 1 MB – 2 GB. A tiny test
@@ -25,7 +27,7 @@ public final class SizeRule {
     }
 
     /** {@code config} or {@code base} may be null (unknown): then the original 1 MB floor applies. */
-    public static Bounds bounds(AdapterConfig config, BaseModelConfig base) {
+    public static Bounds bounds(AdapterConfig config, ModelConfig base) {
         if (config == null || base == null || config.keys() == null) {
             return new Bounds(ORIGINAL_MIN, MAX, "original 1 MB floor (base model unknown)");
         }

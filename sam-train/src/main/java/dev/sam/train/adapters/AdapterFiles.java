@@ -1,4 +1,4 @@
-package dev.sam.deploy.adapter;
+package dev.sam.train.adapters;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,10 +1,14 @@
-package dev.sam.deploy.adapter;
+package dev.sam.train.adapters;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sam.core.SamException;
 import dev.sam.core.TestHomes;
+import dev.sam.train.safetensors.Dtype;
+import dev.sam.train.safetensors.TensorInfo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -19,48 +23,29 @@ import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The safetensors and npz header readers against real mlx-lm output and broken files. */
+/** Adapter headers: a real mlx-lm file, a truncated one, npz files (safetensors rules: SafetensorsCorruptTest). */
 class FormatReadersTest {
     @TempDir
     Path tmp;
 
     @Test
     void readsTheRealMlxLmAdapterHeader() throws Exception {
-        Map<String, TensorInfo> t = SafetensorsHeader.read(
-                TestHomes.testdata("qwen2-tiny").resolve("adapters/adapters.safetensors"));
+        Map<String, TensorInfo> t = AdapterSanity.tensors(AdapterFiles.locate(
+                TestHomes.testdata("qwen2-tiny").resolve("adapters")));
         assertEquals(16, t.size());
-        assertEquals(List.of(64L, 4L), t.get("model.layers.1.self_attn.k_proj.lora_a").shape());
-        assertEquals(List.of(4L, 32L), t.get("model.layers.2.self_attn.v_proj.lora_b").shape());
-        assertEquals("F32", t.get("model.layers.2.self_attn.q_proj.lora_b").dtype());
+        assertArrayEquals(new long[] {64, 4}, t.get("model.layers.1.self_attn.k_proj.lora_a").shape());
+        assertArrayEquals(new long[] {4, 32}, t.get("model.layers.2.self_attn.v_proj.lora_b").shape());
+        assertEquals(Dtype.F32, t.get("model.layers.2.self_attn.q_proj.lora_b").dtype());
     }
 
     @Test
     void truncatedFileIsReportedNotMisread() throws Exception {
         byte[] b = Files.readAllBytes(TestHomes.testdata("qwen2-tiny").resolve("adapters/adapters.safetensors"));
-        Path f = tmp.resolve("adapters.safetensors");
-        Files.write(f, Arrays.copyOf(b, b.length - 100));
-        IOException e = assertThrows(IOException.class, () -> SafetensorsHeader.read(f));
+        Path d = Files.createDirectories(tmp.resolve("a"));
+        Files.write(d.resolve("adapters.safetensors"), Arrays.copyOf(b, b.length - 100));
+        Files.writeString(d.resolve("adapter_config.json"), "{}");
+        SamException e = assertThrows(SamException.class, () -> AdapterSanity.tensors(AdapterFiles.locate(d)));
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
-    }
-
-    @Test
-    void garbageIsNotASafetensorsFile() throws Exception {
-        Path f = tmp.resolve("adapters.safetensors");
-        Files.writeString(f, "this is text, not tensors".repeat(10));
-        IOException e = assertThrows(IOException.class, () -> SafetensorsHeader.read(f));
-        assertTrue(e.getMessage().contains("invalid header length"), e.getMessage());
-    }
-
-    @Test
-    void declaredBytesMustMatchShape() throws Exception {
-        String json = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,12]}}";
-        byte[] h = json.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer buf = ByteBuffer.allocate(8 + h.length + 12).order(ByteOrder.LITTLE_ENDIAN);
-        buf.putLong(h.length).put(h);
-        Path f = tmp.resolve("x.safetensors");
-        Files.write(f, buf.array());
-        IOException e = assertThrows(IOException.class, () -> SafetensorsHeader.read(f));
-        assertTrue(e.getMessage().contains("declares 12 bytes but F32 [2, 2] needs 16"), e.getMessage());
     }
 
     @Test
@@ -71,8 +56,8 @@ class FormatReadersTest {
             npy(z, "model.layers.1.self_attn.q_proj.lora_b", "<f2", "(4, 64)", 4 * 64 * 2);
         }
         Map<String, TensorInfo> t = NpzHeader.read(f);
-        assertEquals(List.of(64L, 4L), t.get("model.layers.1.self_attn.q_proj.lora_a").shape());
-        assertEquals("F16", t.get("model.layers.1.self_attn.q_proj.lora_b").dtype());
+        assertArrayEquals(new long[] {64, 4}, t.get("model.layers.1.self_attn.q_proj.lora_a").shape());
+        assertEquals(Dtype.F16, t.get("model.layers.1.self_attn.q_proj.lora_b").dtype());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.sam.deploy;
+package dev.sam.train.adapters;
 
 import dev.sam.core.TestHomes;
 import dev.sam.core.home.SamHome;

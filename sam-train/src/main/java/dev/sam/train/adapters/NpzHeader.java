@@ -1,5 +1,7 @@
-package dev.sam.deploy.adapter;
+package dev.sam.train.adapters;
 
+import dev.sam.train.safetensors.Dtype;
+import dev.sam.train.safetensors.TensorInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -92,29 +94,33 @@ public final class NpzHeader {
                 dims.add(Long.parseLong(part.trim().replace("L", "")));
             }
         }
-        TensorInfo t = new TensorInfo(name, dtype(d.group(1)), dims);
-        int width = TensorInfo.dtypeBytes(t.dtype());
-        if (entrySize >= 0 && width > 0 && entrySize != prefix + headerLen + t.elements() * width) {
-            throw new IOException("holds " + (entrySize - prefix - headerLen) + " data bytes but " + t.dtype() + " "
-                    + dims + " needs " + t.elements() * width);
+        Dtype dtype = dtype(d.group(1));
+        if (dtype == null) {
+            throw new IOException("has the unsupported numpy dtype '" + d.group(1) + "'");
         }
-        return t;
+        long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
+        long bytes = TensorInfo.numel(shape) * dtype.size();
+        if (entrySize >= 0 && entrySize != prefix + headerLen + bytes) {
+            throw new IOException("holds " + (entrySize - prefix - headerLen) + " data bytes but " + dtype + " " + dims
+                    + " needs " + bytes);
+        }
+        return new TensorInfo(name, dtype, shape, 0, bytes);
     }
 
-    /** numpy descr such as {@code <f4} → safetensors dtype names; unknown descrs are kept as they are. */
-    static String dtype(String descr) {
+    /** numpy descr such as {@code <f4} → the safetensors dtype; null when SAM has no equivalent. */
+    static Dtype dtype(String descr) {
         String k = descr.length() > 1 && "<>|=".indexOf(descr.charAt(0)) >= 0 ? descr.substring(1) : descr;
         return switch (k) {
-            case "f8" -> "F64";
-            case "f4" -> "F32";
-            case "f2" -> "F16";
-            case "i8" -> "I64";
-            case "i4" -> "I32";
-            case "i2" -> "I16";
-            case "i1" -> "I8";
-            case "u1" -> "U8";
-            case "b1" -> "BOOL";
-            default -> descr;
+            case "f8" -> Dtype.F64;
+            case "f4" -> Dtype.F32;
+            case "f2" -> Dtype.F16;
+            case "i8" -> Dtype.I64;
+            case "i4" -> Dtype.I32;
+            case "i2" -> Dtype.I16;
+            case "i1" -> Dtype.I8;
+            case "u1" -> Dtype.U8;
+            case "b1" -> Dtype.BOOL;
+            default -> null;
         };
     }
 }

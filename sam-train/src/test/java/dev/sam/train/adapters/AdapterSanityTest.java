@@ -1,4 +1,4 @@
-package dev.sam.deploy.adapter;
+package dev.sam.train.adapters;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sam.core.TestHomes;
 import dev.sam.core.home.SamHome;
-import dev.sam.deploy.TestAdapters;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,16 +1,25 @@
-package dev.sam.deploy.adapter;
+package dev.sam.train.adapters;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sam.core.SamException;
+import dev.sam.core.io.AtomicFiles;
 import dev.sam.core.json.Json;
+import dev.sam.train.nativelib.LoraSpec;
+import dev.sam.train.safetensors.SafetensorsFile;
+import dev.sam.train.safetensors.TensorInfo;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The fields of mlx-lm's {@code adapter_config.json} that a deployment depends on (mlx-lm
- * {@code tuner/utils.py} load_adapters: fine_tune_type, num_layers, lora_parameters). Reading it
- * collects every problem instead of stopping at the first.
+ * mlx-lm's {@code adapter_config.json}: the fields its loader needs (mlx-lm {@code tuner/utils.py}
+ * load_adapters: {@code fine_tune_type}, {@code num_layers}, {@code lora_parameters} with rank, scale,
+ * dropout and keys) plus the base {@code model}. Reading collects every problem instead of stopping at
+ * the first; writing produces the flat, key-sorted file of training arguments that mlx-lm's
+ * {@code save_config(vars(args))} writes (lora.py), so mlx-lm and SAM read each other's adapters.
  *
  * <pre>AdapterConfig c = AdapterConfig.read(dir.resolve("adapter_config.json"), problems, notes);</pre>
  *
@@ -80,6 +89,67 @@ public record AdapterConfig(String fineTuneType, int numLayers, int rank, double
         }
         return new AdapterConfig(type, numLayers, rank, scale, dropout, keys == null ? null : List.copyOf(keys),
                 model);
+    }
+
+    /** The config of adapters SAM trains with {@code spec} on {@code model} (a base model name). */
+    public static AdapterConfig of(LoraSpec spec, String model) {
+        return new AdapterConfig("lora", spec.numLayers(), spec.rank(), spec.scale(), spec.dropout(), spec.mlxKeys(),
+                model);
+    }
+
+    /**
+     * Reads {@code dir/adapter_config.json} for loading the adapters: every problem in one SamException;
+     * absent keys are taken from the tensor names of {@code dir/adapters.safetensors} (mlx-lm would use
+     * the model's defaults, which for qwen2 are q_proj and v_proj only — the tensors are the truth).
+     */
+    public static AdapterConfig load(Path dir) {
+        Path file = dir.resolve(AdapterFiles.CONFIG);
+        List<String> problems = new ArrayList<>();
+        AdapterConfig c = java.nio.file.Files.isRegularFile(file) ? read(file, problems, new ArrayList<>()) : null;
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            problems.add(file + " does not exist");
+        }
+        if (c == null) {
+            throw SamException.failure("adapters in " + dir + " cannot be used: " + String.join("; ", problems),
+                    "use an mlx-lm adapter directory (adapters.safetensors + adapter_config.json)");
+        }
+        if (c.keys() == null) {
+            Path weights = dir.resolve(AdapterFiles.SAFETENSORS);
+            Map<String, TensorInfo> tensors = new LinkedHashMap<>();
+            SafetensorsFile.readHeader(weights).tensors().forEach(t -> tensors.put(t.name(), t));
+            c = c.withKeys(LoraShapes.keysOf(tensors));
+        }
+        return c;
+    }
+
+    /** The native trainer's view: rank, scale, dropout, last N layers, target modules. */
+    public LoraSpec toLoraSpec() {
+        return new LoraSpec(rank, (float) scale, (float) dropout, numLayers, LoraSpec.targetsFromKeys(keys));
+    }
+
+    /**
+     * Writes the file as mlx-lm's lora.py does ({@code save_config}: one flat JSON object, keys sorted):
+     * fine_tune_type, num_layers, lora_parameters {rank, scale, dropout, keys[, alpha]}, model, and the
+     * training arguments given (batch_size, iters, learning_rate, max_seq_length, grad_checkpoint,
+     * mask_prompt, seed, ... and SAM's own, e.g. profile). Atomic.
+     */
+    public void write(Path file, Double alpha, Map<String, ?> trainingArgs) throws IOException {
+        Map<String, Object> lp = new LinkedHashMap<>();
+        lp.put("rank", rank);
+        lp.put("scale", scale);
+        lp.put("dropout", dropout);
+        lp.put("keys", keys);
+        if (alpha != null) {
+            lp.put("alpha", alpha);
+        }
+        Map<String, Object> root = new LinkedHashMap<>(trainingArgs);
+        root.put("fine_tune_type", fineTuneType);
+        root.put("num_layers", numLayers);
+        root.put("lora_parameters", lp);
+        if (model != null) {
+            root.put("model", model);
+        }
+        AtomicFiles.writeJson(file, root);
     }
 
     /** This config with the keys filled in (from the tensor names when the file had none). */

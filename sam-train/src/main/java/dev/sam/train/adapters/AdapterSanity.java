@@ -1,6 +1,9 @@
-package dev.sam.deploy.adapter;
+package dev.sam.train.adapters;
 
+import dev.sam.core.SamException;
 import dev.sam.core.home.SamHome;
+import dev.sam.train.safetensors.SafetensorsFile;
+import dev.sam.train.safetensors.TensorInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,12 +59,14 @@ public final class AdapterSanity {
 
         Map<String, TensorInfo> tensors = null;
         try {
-            tensors = files.format().equals("npz") ? NpzHeader.read(files.weights())
-                    : SafetensorsHeader.read(files.weights());
+            tensors = tensors(files);
             checks.add(Check.passed("format", files.format() + ", " + tensors.size() + " tensors"));
         } catch (IOException e) {
             checks.add(Check.failed("format", files.weights().getFileName() + " cannot be read",
                     List.of(files.weights().getFileName() + " " + e.getMessage())));
+        } catch (SamException e) {
+            checks.add(Check.failed("format", files.weights().getFileName() + " cannot be read",
+                    List.of(e.getMessage())));
         } catch (RuntimeException e) {
             checks.add(Check.failed("format", files.weights().getFileName() + " cannot be read",
                     List.of(files.weights().getFileName() + " is malformed: " + e.getMessage())));
@@ -76,7 +81,7 @@ public final class AdapterSanity {
             try {
                 base = BaseModel.find(home, name);
                 break;
-            } catch (IOException e) {
+            } catch (SamException e) {
                 tried.add(e.getMessage());
             }
         }
@@ -110,6 +115,16 @@ public final class AdapterSanity {
                     + " with base " + base.name(), mismatches));
         }
         return new Result(files, config, base, tensors == null ? null : new LinkedHashMap<>(tensors), checks, notes);
+    }
+
+    /** The tensors a weights file declares (headers only; the safetensors rules of SafetensorsHeader). */
+    public static Map<String, TensorInfo> tensors(AdapterFiles files) throws IOException {
+        if (files.format().equals("npz")) {
+            return NpzHeader.read(files.weights());
+        }
+        Map<String, TensorInfo> out = new LinkedHashMap<>();
+        SafetensorsFile.readHeader(files.weights()).tensors().forEach(t -> out.put(t.name(), t));
+        return out;
     }
 
     private static List<String> candidates(BaseChoice c, AdapterConfig config) {

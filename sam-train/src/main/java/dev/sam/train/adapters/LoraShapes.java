@@ -1,6 +1,9 @@
-package dev.sam.deploy.adapter;
+package dev.sam.train.adapters;
 
+import dev.sam.train.model.ModelConfig;
+import dev.sam.train.safetensors.TensorInfo;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,13 +16,12 @@ import java.util.regex.Pattern;
  * Which LoRA tensors an adapter must hold for a base model, and every way the actual ones differ.
  * mlx-lm names them {@code model.layers.N.<key>.lora_a} with shape [in, r] and {@code .lora_b} with
  * shape [r, out], on the last {@code num_layers} layers (mlx-lm {@code tuner/lora.py},
- * {@code linear_to_lora_layers}).
+ * {@code linear_to_lora_layers}); in/out of each linear as transformers' {@code modeling_qwen2.py}.
  *
  * <pre>List&lt;String&gt; mismatches = LoraShapes.mismatches(config, base, tensors);</pre>
  */
 public final class LoraShapes {
     static final Pattern LORA = Pattern.compile("model\\.layers\\.(\\d+)\\.(.+)\\.lora_([ab])");
-    private static final Set<String> FLOAT = Set.of("F32", "F16", "BF16", "F64");
 
     private LoraShapes() {
     }
@@ -36,9 +38,27 @@ public final class LoraShapes {
         return List.copyOf(keys);
     }
 
+    /**
+     * [in, out] of the linear layer at {@code key} (e.g. self_attn.k_proj) of a Qwen2 decoder layer, or
+     * null when it is not one: q hidden→heads·head_dim, k/v hidden→kv_heads·head_dim, o heads·head_dim→
+     * hidden, gate/up hidden→intermediate, down intermediate→hidden.
+     */
+    public static long[] inOut(ModelConfig b, String key) {
+        long q = (long) b.numAttentionHeads() * b.headDim();
+        long kv = (long) b.numKeyValueHeads() * b.headDim();
+        return switch (key) {
+            case "self_attn.q_proj" -> new long[] {b.hiddenSize(), q};
+            case "self_attn.k_proj", "self_attn.v_proj" -> new long[] {b.hiddenSize(), kv};
+            case "self_attn.o_proj" -> new long[] {q, b.hiddenSize()};
+            case "mlp.gate_proj", "mlp.up_proj" -> new long[] {b.hiddenSize(), b.intermediateSize()};
+            case "mlp.down_proj" -> new long[] {b.intermediateSize(), b.hiddenSize()};
+            default -> null;
+        };
+    }
+
     /** Expected tensor name → shape, in layer order; empty when the config does not fit the base. */
-    public static Map<String, List<Long>> expected(AdapterConfig c, BaseModelConfig base) {
-        Map<String, List<Long>> out = new LinkedHashMap<>();
+    public static Map<String, long[]> expected(AdapterConfig c, ModelConfig base) {
+        Map<String, long[]> out = new LinkedHashMap<>();
         int layers = base.numHiddenLayers();
         int n = c.numLayers() == -1 ? layers : c.numLayers();
         if (n > layers) {
@@ -46,11 +66,11 @@ public final class LoraShapes {
         }
         for (int l = layers - n; l < layers; l++) {
             for (String key : c.keys()) {
-                long[] io = base.inOut(key);
+                long[] io = inOut(base, key);
                 if (io != null) {
                     String p = "model.layers." + l + "." + key;
-                    out.put(p + ".lora_a", List.of(io[0], (long) c.rank()));
-                    out.put(p + ".lora_b", List.of((long) c.rank(), io[1]));
+                    out.put(p + ".lora_a", new long[] {io[0], c.rank()});
+                    out.put(p + ".lora_b", new long[] {c.rank(), io[1]});
                 }
             }
         }
@@ -59,27 +79,28 @@ public final class LoraShapes {
 
     /** Every mismatch between the adapter's tensors and what the config and base model require. */
     public static List<String> mismatches(AdapterConfig c, BaseModel base, Map<String, TensorInfo> tensors) {
-        BaseModelConfig b = base.config();
+        ModelConfig b = base.config();
         List<String> out = new ArrayList<>();
         int layers = b.numHiddenLayers();
         if (c.numLayers() > layers) {
             out.add("num_layers " + c.numLayers() + " exceeds the " + layers + " layers of base model " + base.name());
         }
         for (String key : c.keys()) {
-            if (b.inOut(key) == null) {
-                out.add("key \"" + key + "\" is not a linear layer of a " + b.modelType()
-                        + " decoder layer (expected self_attn.{q,k,v,o}_proj or mlp.{gate,up,down}_proj)");
+            if (inOut(b, key) == null) {
+                out.add("key \"" + key + "\" is not a linear layer of a qwen2 decoder layer"
+                        + " (expected self_attn.{q,k,v,o}_proj or mlp.{gate,up,down}_proj)");
             }
         }
-        Map<String, List<Long>> want = expected(c, b);
-        for (Map.Entry<String, List<Long>> e : want.entrySet()) {
+        Map<String, long[]> want = expected(c, b);
+        for (Map.Entry<String, long[]> e : want.entrySet()) {
             TensorInfo t = tensors.get(e.getKey());
+            String shape = Arrays.toString(e.getValue());
             if (t == null) {
-                out.add("missing " + e.getKey() + " " + e.getValue());
-            } else if (!t.shape().equals(e.getValue())) {
-                out.add(e.getKey() + " has shape " + t.shape() + ", base model " + base.name() + " with rank "
-                        + c.rank() + " needs " + e.getValue());
-            } else if (!FLOAT.contains(t.dtype())) {
+                out.add("missing " + e.getKey() + " " + shape);
+            } else if (!t.hasShape(e.getValue())) {
+                out.add(e.getKey() + " has shape " + t.shapeString() + ", base model " + base.name() + " with rank "
+                        + c.rank() + " needs " + shape);
+            } else if (!t.dtype().isFloat()) {
                 out.add(e.getKey() + " has dtype " + t.dtype() + ", expected a float type (F32, F16, BF16)");
             }
         }
@@ -105,10 +126,10 @@ public final class LoraShapes {
     }
 
     /** Parameters the config declares for this base: Σ over adapted layers and keys of r·(in + out). */
-    public static long parameters(AdapterConfig c, BaseModelConfig b) {
+    public static long parameters(AdapterConfig c, ModelConfig b) {
         long n = 0;
-        for (List<Long> shape : expected(c, b).values()) {
-            n += shape.get(0) * shape.get(1);
+        for (long[] shape : expected(c, b).values()) {
+            n += shape[0] * shape[1];
         }
         return n;
     }

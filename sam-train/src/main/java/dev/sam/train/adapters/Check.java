@@ -1,4 +1,4 @@
-package dev.sam.deploy.adapter;
+package dev.sam.train.adapters;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
