@@ -40,6 +40,8 @@ public final class AdapterValidator {
             checks.add(Check.notRun(GenerationCheck.NAME, "sanity checks failed"));
         } else if (s.base() == null) {
             checks.add(Check.notRun(GenerationCheck.NAME, "no base model to load"));
+        } else if (probe.cannotRun(s.base().dir()).isPresent()) {
+            checks.add(Check.notRun(GenerationCheck.NAME, probe.cannotRun(s.base().dir()).get()));
         } else {
             GenerationCheck.Outcome g = GenerationCheck.run(probe, s.base().dir(), s.files().dir());
             samples = g.samples();

@@ -20,6 +20,15 @@ public interface AdapterProbe {
     ProbeResult probe(Path baseModelDir, Path adapterDir) throws Exception;
 
     /**
+     * Why this probe cannot run on that base model at all (e.g. a directory holding only config.json,
+     * enough for the shape checks but not for generating), or empty when it can. The check is then
+     * reported as "not run" with this reason, never as passed.
+     */
+    default java.util.Optional<String> cannotRun(Path baseModelDir) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * @param samples        the generated texts, one per prompt
      * @param repetitionRate share of repeated n-grams over all generated tokens, 0..1 (DESIGN §5)
      */
