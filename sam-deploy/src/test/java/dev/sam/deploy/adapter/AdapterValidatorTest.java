@@ -77,6 +77,24 @@ class AdapterValidatorTest {
     }
 
     @Test
+    void anEngineThatCannotRunOnTheBaseSaysWhyAndIsNotCalled() {
+        AdapterProbe probe = new AdapterProbe() {
+            @Override
+            public ProbeResult probe(Path base, Path dir) {
+                throw new AssertionError("must not be called");
+            }
+
+            @Override
+            public java.util.Optional<String> cannotRun(Path base) {
+                return java.util.Optional.of("base model has no weights");
+            }
+        };
+        ValidationReport r = new AdapterValidator(home, probe).validate(adapters, TINY, false).report();
+        assertEquals("generation check: not run (base model has no weights)", generation(r).line());
+        assertTrue(r.passed());
+    }
+
+    @Test
     void engineIsNotCalledForInsaneAdapters() {
         AdapterProbe probe = (base, dir) -> {
             throw new AssertionError("must not be called");

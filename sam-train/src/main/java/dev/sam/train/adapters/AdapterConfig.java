@@ -93,8 +93,9 @@ public record AdapterConfig(String fineTuneType, int numLayers, int rank, double
 
     /** The config of adapters SAM trains with {@code spec} on {@code model} (a base model name). */
     public static AdapterConfig of(LoraSpec spec, String model) {
-        return new AdapterConfig("lora", spec.numLayers(), spec.rank(), spec.scale(), spec.dropout(), spec.mlxKeys(),
-                model);
+        // float → the shortest decimal (0.05f is written 0.05, not 0.05000000074505806)
+        return new AdapterConfig("lora", spec.numLayers(), spec.rank(), Double.parseDouble(Float.toString(spec.scale())),
+                Double.parseDouble(Float.toString(spec.dropout())), spec.mlxKeys(), model);
     }
 
     /**

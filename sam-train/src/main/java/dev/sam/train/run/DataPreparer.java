@@ -92,7 +92,7 @@ public final class DataPreparer {
     }
 
     private static String reasons(LoadReport r) {
-        return r.skippedByReason().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+        return new java.util.TreeMap<>(r.skippedByReason()).entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
                 .collect(Collectors.joining(", "));
     }
 
