@@ -82,7 +82,7 @@ public final class AdapterSanity {
                 base = BaseModel.find(home, name);
                 break;
             } catch (SamException e) {
-                tried.add(e.getMessage());
+                tried.add(e.getMessage().replace(":\n  - ", ": ").replace("\n  - ", "; "));
             }
         }
         if (base != null) {

@@ -80,7 +80,8 @@ final class ReportPage {
         for (Check c : checks) {
             StringBuilder d = new StringBuilder(esc(c.detail()));
             c.problems().stream().limit(20).forEach(p -> d.append("<br>– ").append(esc(p)));
-            row(h, c.name(), c.outcome().words(), d.toString(), "");
+            h.append("<tr><td>").append(esc(c.name())).append("</td><td>").append(esc(c.outcome().words()))
+                    .append("</td><td>").append(d).append("</td></tr>\n");
         }
         h.append("</table>\n");
     }
@@ -99,22 +100,24 @@ final class ReportPage {
         h.append("</table>\n");
     }
 
+    /** A two-column table of a JSON object, nested objects flattened to dotted keys. */
     private static void table(StringBuilder h, JsonNode n) {
         h.append("<table>\n");
-        n.fields().forEachRemaining(e -> row(h, e.getKey(), e.getValue().isObject() ? null
-                : esc(e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()), null, null,
-                e.getValue()));
+        flatten(h, "", n);
         h.append("</table>\n");
     }
 
-    private static void row(StringBuilder h, String k, String v, String c, String verdict, JsonNode nested) {
-        if (nested != null && nested.isObject()) {
-            nested.fields().forEachRemaining(e -> row(h, k + "." + e.getKey(), e.getValue().isObject() ? null
-                    : esc(e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()), null, null,
-                    e.getValue()));
-            return;
-        }
-        h.append("<tr><th>").append(esc(k)).append("</th><td>").append(v).append("</td></tr>\n");
+    private static void flatten(StringBuilder h, String prefix, JsonNode n) {
+        n.properties().forEach(e -> {
+            String k = prefix + e.getKey();
+            JsonNode v = e.getValue();
+            if (v.isObject()) {
+                flatten(h, k + ".", v);
+            } else {
+                h.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(v.isTextual() ? v.asText()
+                        : v.toString())).append("</td></tr>\n");
+            }
+        });
     }
 
     private static void row(StringBuilder h, String a, String b, String c, String d) {

@@ -54,9 +54,9 @@ final class RunExecution {
             metrics.truncateAfter(resumedFrom);
             prior = metrics.read().stream().filter(m -> !m.isValidation()).map(StepMetrics::loss).toList();
         } else {
-            run = store.save(TrainingRun.pending(id, plan.createdAt(), data.load().valid() > Integer.MAX_VALUE
-                    ? Integer.MAX_VALUE : (int) data.load().valid(), plan.settings().baseModel(), plan.profile(),
-                    runDir.resolve("adapters").toString()));
+            int samples = (int) Math.min(Integer.MAX_VALUE, data.load().valid());
+            run = store.save(TrainingRun.pending(id, plan.createdAt(), samples, plan.settings().baseModel(),
+                    plan.profile(), runDir.resolve("adapters").toString()));
             store.writePlan(plan);
         }
         try (TrainingLog log = TrainingLog.open(home.trainingLogs(), id)) {

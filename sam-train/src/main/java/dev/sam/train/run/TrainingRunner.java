@@ -16,8 +16,6 @@ import dev.sam.train.eval.Evaluator;
 import dev.sam.train.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -59,6 +57,7 @@ public final class TrainingRunner {
     }
 
     /** Runs with a given stop signal (tests, servers). */
+    @SuppressWarnings("try") // the lock is held for the whole block, not otherwise used
     public RunResult run(TrainRequest r, RunListener listener, StopSignal stop) {
         boolean resume = r.resumeRunId() != null;
         if (resume && r.hasOverrides()) {
@@ -88,6 +87,11 @@ public final class TrainingRunner {
                         + " continue bit-identically", "start a new run with `sam train` (or restore the data)");
             }
             data.warnings().forEach(listener::warning);
+            if (stop.requested()) {
+                throw new SamException(ExitCode.INTERRUPTED, "stopped (" + stop.reason() + ") before training started;"
+                        + " nothing was recorded", resume ? "resume it later with `sam train --resume " + runId + "`"
+                        : "start it again when you are ready");
+            }
             return new RunExecution(home, store, planned, data, listener, stop).execute(resume);
         }
     }
@@ -173,8 +177,4 @@ public final class TrainingRunner {
         return ev.evaluateRun(t, data, stop);
     }
 
-    /** Warnings for humans, in order. */
-    static List<String> warnings(PreparedData d) {
-        return new ArrayList<>(d.warnings());
-    }
 }

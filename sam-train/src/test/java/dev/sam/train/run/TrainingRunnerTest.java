@@ -107,6 +107,15 @@ class TrainingRunnerTest {
         assertEquals(300, ac.get("iters").asInt());
 
         activate(home, id, dir.resolve("adapters"));
+        try (Database db = Database.open(home.database())) {
+            EvalReport v = new dev.sam.train.eval.Evaluator(home, ConfigLoader.load(home.configFile()), db)
+                    .evaluate("v1.0.0", StopSignal.NEVER);
+            assertEquals("version", v.target());
+            assertEquals(e.valLoss(), v.valLoss(), 1e-9, "the same adapters on the same held-out examples");
+            assertTrue(v.notes().contains("v1.0.0 is the active version: compared with the base model only"),
+                    v.notes().toString());
+            assertTrue(v.blessed(), v.reason());
+        }
         TrainHomes.helloTask(home, 120, true, 11);
         RunResult b = train(home, TrainRequest.profile(null));
         EvalReport be = b.eval();
