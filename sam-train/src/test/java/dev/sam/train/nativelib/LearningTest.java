@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 4, "Learning": the tiny model memorizes 20 short chat samples — the loss over all of them falls
- * below 0.1 within a bounded number of steps, and greedy generation through ChatEngine with the saved
- * adapters reproduces every trained answer; the base model alone reproduces none.
+ * below 0.1 within a bounded number of steps (it takes ~400); trained on until every sample's own loss is
+ * below 0.02, greedy generation through ChatEngine with the saved adapters reproduces every trained
+ * answer; the base model alone reproduces none.
  */
 class LearningTest {
     static final String[] WORDS = {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india",
@@ -49,14 +50,14 @@ class LearningTest {
         try (Tokenizer tok = Tokenizer.load(model)) {
             data = new ExampleTokenizer(tok, ChatTemplate.qwen(), 128).tokenize(records);
         }
-        LoraSpec spec = new LoraSpec(16, 2f, 0f, -1, List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj",
+        LoraSpec spec = new LoraSpec(16, 4f, 0f, -1, List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj",
                 "up_proj", "down_proj"));
         Path dir = Files.createDirectories(tmp.resolve("adapters"));
         int steps = 0;
         int below = -1;
         double loss = Double.NaN;
         try (NativeModel m = NativeModel.open(model); LoraAdapters a = LoraAdapters.create(m, spec, 0);
-             NativeTrainer t = NativeTrainer.create(m, a, TrainSettings.of(5e-3, 4, 128, 0)
+             NativeTrainer t = NativeTrainer.create(m, a, TrainSettings.of(3e-3, 4, 128, 0)
                      .withSchedule(true, 20, MAX_STEPS, 1e-5f))) {
             BatchIterator it = new BatchIterator(data.examples(), 4, 0, 0);
             while (steps < MAX_STEPS) {
@@ -66,13 +67,13 @@ class LearningTest {
                 if (steps % 50 == 0) {
                     loss = HeldOutLoss.of(m, a, data.examples()).loss();
                     below = below < 0 && loss < 0.1 ? steps : below;
-                    if (loss < 0.01) {
-                        break;
+                    if (worst(m, a, data) < 0.02) {
+                        break;   // every sample learned, not just the average
                     }
                 }
             }
             a.save(dir.resolve("adapters.safetensors"));
-            AdapterConfig.of(spec, "tiny").write(dir.resolve("adapter_config.json"), 32.0, Map.of("iters", steps));
+            AdapterConfig.of(spec, "tiny").write(dir.resolve("adapter_config.json"), 64.0, Map.of("iters", steps));
         }
         assertTrue(below > 0, "train loss below 0.1 within " + MAX_STEPS + " steps (last " + loss + ")");
 
@@ -80,6 +81,17 @@ class LearningTest {
         int base = answered(model, null);
         assertEquals(WORDS.length, withAdapters, "greedy generation with the adapters reproduces every answer");
         assertEquals(0, base, "the base model alone reproduces none");
+    }
+
+    /** The highest per-sample mean loss. */
+    private static double worst(NativeModel m, LoraAdapters a, TokenizedDataset data) {
+        double w = 0;
+        for (var e : data.examples()) {
+            NativeEval.RowLosses r = NativeEval.loss(m, a, new TokenBatch(e.tokens(), new int[] {e.length()},
+                    e.mask(), 1, e.length()));
+            w = Math.max(w, r.totalLoss() / r.totalTargets());
+        }
+        return w;
     }
 
     private static ChatMessage prompt(int i) {
