@@ -24,11 +24,6 @@ public record TrainRequest(String profile, Integer epochs, Double learningRate, 
                 seed, f, resumeRunId);
     }
 
-    public TrainRequest withMaxSteps(Integer n) {
-        return new TrainRequest(profile, epochs, learningRate, maxSeqLength, batchSize, gradAccum, n, baseModel, seed,
-                force, resumeRunId);
-    }
-
     /** True when any setting flag was given (not allowed with --resume). */
     public boolean hasOverrides() {
         return profile != null || epochs != null || learningRate != null || maxSeqLength != null || batchSize != null
