@@ -4,7 +4,7 @@ import dev.sam.core.Times;
 import dev.sam.core.config.SamConfig;
 import dev.sam.core.home.SamHome;
 import dev.sam.core.store.Database;
-import dev.sam.deploy.adapter.AdapterProbe;
+import dev.sam.train.adapters.AdapterProbe;
 import java.time.Clock;
 
 /**

@@ -2,10 +2,10 @@ package dev.sam.deploy;
 
 import dev.sam.core.SamException;
 import dev.sam.core.model.ModelVersion;
-import dev.sam.deploy.adapter.AdapterFiles;
-import dev.sam.deploy.adapter.AdapterSanity;
+import dev.sam.train.adapters.AdapterFiles;
+import dev.sam.train.adapters.AdapterSanity;
 import dev.sam.deploy.adapter.AdapterValidator;
-import dev.sam.deploy.adapter.Bytes;
+import dev.sam.train.adapters.Bytes;
 import dev.sam.deploy.adapter.ValidationReport;
 import dev.sam.deploy.store.ActiveLink;
 import dev.sam.deploy.store.VersionNumbers;

@@ -15,6 +15,7 @@ import dev.sam.core.store.VersionsFile;
 import dev.sam.deploy.store.ActiveLink;
 import dev.sam.deploy.store.Checksums;
 import dev.sam.deploy.store.VersionStore;
+import dev.sam.train.adapters.TestAdapters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

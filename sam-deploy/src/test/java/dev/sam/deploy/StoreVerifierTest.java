@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sam.core.model.VersionStatus;
 import dev.sam.core.store.EventRepository;
+import dev.sam.train.adapters.TestAdapters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

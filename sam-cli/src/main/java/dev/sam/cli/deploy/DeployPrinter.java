@@ -3,7 +3,7 @@ package dev.sam.cli.deploy;
 import dev.sam.core.model.ModelVersion;
 import dev.sam.deploy.DeployPlan;
 import dev.sam.deploy.DeployResult;
-import dev.sam.deploy.adapter.Check;
+import dev.sam.train.adapters.Check;
 import dev.sam.deploy.adapter.ValidationReport;
 import java.io.PrintWriter;
 import java.util.List;

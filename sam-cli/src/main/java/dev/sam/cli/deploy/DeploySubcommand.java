@@ -2,7 +2,8 @@ package dev.sam.cli.deploy;
 
 import dev.sam.cli.SamSubcommand;
 import dev.sam.deploy.DeployContext;
-import dev.sam.deploy.adapter.AdapterProbe;
+import dev.sam.train.adapters.AdapterProbe;
+import dev.sam.train.eval.GenerationProbe;
 
 /** Base of the deployment verbs: builds the sam-deploy context from the CLI context. */
 abstract class DeploySubcommand extends SamSubcommand {
@@ -15,11 +16,10 @@ abstract class DeploySubcommand extends SamSubcommand {
     }
 
     /**
-     * The inference engine for the generation check. None in this build yet: sam-train's native
-     * engine plugs in here (an {@link AdapterProbe} over its generate + repetition rate), and until
-     * then validation reports "generation check: not run (no inference engine available)".
+     * The inference engine for the generation check: sam-train's native engine (base + adapters, fixed
+     * prompts, repetition rate). It reports "not run" itself for a base model without weights.
      */
     static AdapterProbe probe() {
-        return null;
+        return new GenerationProbe();
     }
 }

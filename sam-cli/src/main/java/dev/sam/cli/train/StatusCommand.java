@@ -41,8 +41,13 @@ public final class StatusCommand extends SamSubcommand {
             out.println("last run:        none");
         } else {
             out.println("last run:        " + r.runId() + "  " + r.status() + "  " + r.samplesCount() + " samples"
-                    + metric(r.metrics(), "train_loss") + metric(r.metrics(), "val_loss")
                     + (r.error() != null ? "  error: " + r.error() : ""));
+            Map<String, Object> m = r.metrics();
+            if (m.containsKey("steps")) {
+                out.println("                 " + m.get("steps") + " steps" + metric(m, "train_loss")
+                        + metric(m, "val_loss") + metric(m, "perplexity") + (m.get("blessed") instanceof Boolean b
+                        ? (b ? "  blessed" : "  not blessed") : ""));
+            }
         }
         out.println("active version:  " + (s.modelVersion() == null ? "none"
                 : s.modelVersion() + " (deployed " + s.deployedAt() + ")"));

@@ -74,7 +74,8 @@ class DeployBadInputCliTest {
     void adapterForAnotherBaseModelListsTheMismatches() throws Exception {
         Path other = Files.createDirectories(h.root.resolve("models/base/qwen2-wide"));
         Files.writeString(other.resolve("config.json"), "{\"model_type\":\"qwen2\",\"hidden_size\":96,"
-                + "\"num_attention_heads\":4,\"num_key_value_heads\":2,\"num_hidden_layers\":3,\"intermediate_size\":160}");
+                + "\"num_attention_heads\":4,\"num_key_value_heads\":2,\"num_hidden_layers\":3,\"intermediate_size\":160,"
+                + "\"vocab_size\":320}");
         CliRunner.Result r = h.cli.run("deploy", h.adapters().toString(), "--base", "qwen2-wide", "--json");
         assertEquals(1, r.exitCode(), r.toString());
         JsonNode err = Json.mapper().readTree(r.stdout());

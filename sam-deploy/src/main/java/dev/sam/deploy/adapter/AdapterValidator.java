@@ -1,10 +1,13 @@
 package dev.sam.deploy.adapter;
 
 import dev.sam.core.home.SamHome;
+import dev.sam.train.adapters.AdapterProbe;
+import dev.sam.train.adapters.AdapterSanity;
+import dev.sam.train.adapters.Check;
+import dev.sam.train.adapters.GenerationCheck;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Sanity checks, then the generation check when an {@link AdapterProbe} is available. Never claims a
@@ -13,9 +16,6 @@ import java.util.Locale;
  * <pre>ValidationReport r = new AdapterValidator(home, null).validate(path, choice, false).report();</pre>
  */
 public final class AdapterValidator {
-    /** Original spec, "Evaluation Metrics": repetition rate must stay below 5%. */
-    public static final double MAX_REPETITION = 0.05;
-
     private final SamHome home;
     private final AdapterProbe probe;
 
@@ -35,34 +35,18 @@ public final class AdapterValidator {
         List<String> samples = null;
         boolean sane = checks.stream().noneMatch(c -> c.outcome() == Check.Outcome.FAILED);
         if (probe == null) {
-            checks.add(Check.notRun("generation", "no inference engine available"));
+            checks.add(Check.notRun(GenerationCheck.NAME, "no inference engine available"));
         } else if (!sane) {
-            checks.add(Check.notRun("generation", "sanity checks failed"));
+            checks.add(Check.notRun(GenerationCheck.NAME, "sanity checks failed"));
         } else if (s.base() == null) {
-            checks.add(Check.notRun("generation", "no base model to load"));
+            checks.add(Check.notRun(GenerationCheck.NAME, "no base model to load"));
+        } else if (probe.cannotRun(s.base().dir()).isPresent()) {
+            checks.add(Check.notRun(GenerationCheck.NAME, probe.cannotRun(s.base().dir()).get()));
         } else {
-            try {
-                AdapterProbe.ProbeResult r = probe.probe(s.base().dir(), s.files().dir());
-                samples = r.samples();
-                checks.add(judge(r));
-            } catch (Exception e) {
-                checks.add(Check.failed("generation", "the model did not load or generate",
-                        List.of(String.valueOf(e.getMessage()))));
-            }
+            GenerationCheck.Outcome g = GenerationCheck.run(probe, s.base().dir(), s.files().dir());
+            samples = g.samples();
+            checks.add(g.check());
         }
         return new Outcome(s, new ValidationReport(checks, s.notes(), samples));
-    }
-
-    static Check judge(AdapterProbe.ProbeResult r) {
-        String rate = String.format(Locale.ROOT, "%.1f%%", r.repetitionRate() * 100);
-        if (r.samples().isEmpty() || r.samples().stream().allMatch(String::isBlank)) {
-            return Check.failed("generation", "generated no text", List.of("every sample was empty"));
-        }
-        if (!(r.repetitionRate() < MAX_REPETITION)) {
-            return Check.failed("generation", "repetitive output", List.of("repetition rate " + rate
-                    + " is not below " + (int) (MAX_REPETITION * 100) + "% over " + r.samples().size() + " samples"));
-        }
-        return Check.passed("generation", r.samples().size() + " samples, repetition rate " + rate + " < "
-                + (int) (MAX_REPETITION * 100) + "%");
     }
 }

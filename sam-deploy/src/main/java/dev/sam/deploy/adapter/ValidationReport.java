@@ -1,6 +1,7 @@
 package dev.sam.deploy.adapter;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.sam.train.adapters.Check;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -7,7 +7,7 @@ import dev.sam.core.io.Faults;
 import dev.sam.core.io.ProcessLock;
 import dev.sam.core.progress.ProgressListener;
 import dev.sam.core.store.VersionsFile;
-import dev.sam.deploy.adapter.Bytes;
+import dev.sam.train.adapters.Bytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

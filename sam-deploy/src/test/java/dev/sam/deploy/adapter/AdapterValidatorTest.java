@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sam.core.TestHomes;
 import dev.sam.core.home.SamHome;
-import dev.sam.deploy.TestAdapters;
+import dev.sam.train.adapters.AdapterProbe;
+import dev.sam.train.adapters.AdapterSanity;
+import dev.sam.train.adapters.Check;
+import dev.sam.train.adapters.TestAdapters;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -71,6 +74,24 @@ class AdapterValidatorTest {
         ValidationReport r = new AdapterValidator(home, probe).validate(adapters, TINY, false).report();
         assertEquals(Check.Outcome.FAILED, generation(r).outcome());
         assertTrue(r.failures().get(0).contains("lora_a shape mismatch in layer 2"));
+    }
+
+    @Test
+    void anEngineThatCannotRunOnTheBaseSaysWhyAndIsNotCalled() {
+        AdapterProbe probe = new AdapterProbe() {
+            @Override
+            public ProbeResult probe(Path base, Path dir) {
+                throw new AssertionError("must not be called");
+            }
+
+            @Override
+            public java.util.Optional<String> cannotRun(Path base) {
+                return java.util.Optional.of("base model has no weights");
+            }
+        };
+        ValidationReport r = new AdapterValidator(home, probe).validate(adapters, TINY, false).report();
+        assertEquals("generation check: not run (base model has no weights)", generation(r).line());
+        assertTrue(r.passed());
     }
 
     @Test

@@ -7,4 +7,9 @@ package dev.sam.train.data;
  */
 public record Batch(long index, int epoch, int rows, int seqLen, int[] tokens, int[] lengths, byte[] mask,
                     long scoredTokens, long realTokens) {
+
+    /** The same arrays in the native binding's batch type (no copy). */
+    public dev.sam.train.nativelib.TokenBatch toTokenBatch() {
+        return new dev.sam.train.nativelib.TokenBatch(tokens, lengths, mask, rows, seqLen);
+    }
 }

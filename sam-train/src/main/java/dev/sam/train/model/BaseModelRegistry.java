@@ -92,6 +92,46 @@ public final class BaseModelRegistry {
                 "see `sam models` for the registered names, or give the path of a model directory");
     }
 
+    /**
+     * Where a model named by a training config, an adapter_config.json or a user may be: the registered
+     * name {@code models/base/<name>}, then {@code models/base/<last path segment>} (trainers record hub
+     * ids such as {@code mlx-community/Qwen2.5-Coder-1.5B-Instruct-4bit}), then the name as a directory
+     * path. In that order, without duplicates; they may not exist.
+     */
+    public List<Path> candidates(String name) {
+        java.util.Set<Path> out = new java.util.LinkedHashSet<>();
+        if (!name.isBlank() && !name.contains("..")) {
+            out.add(home.baseModel(name));
+            String last = name.contains("/") ? name.substring(name.lastIndexOf('/') + 1) : name;
+            if (!last.isEmpty()) {
+                out.add(home.baseModel(last));
+            }
+        }
+        Path asPath = Path.of(name);
+        if (asPath.isAbsolute() || name.startsWith(".") || Files.isDirectory(asPath)) {
+            out.add(asPath.toAbsolutePath().normalize());
+        }
+        return List.copyOf(out);
+    }
+
+    /** The first of {@link #candidates} holding a config.json, if any. */
+    public java.util.Optional<Path> locate(String name) {
+        return candidates(name).stream().filter(d -> Files.isRegularFile(d.resolve("config.json"))).findFirst();
+    }
+
+    /** {@link #locate}, or a SamException naming every place that was tried and what to do. */
+    public Path require(String name) {
+        return locate(name).orElseThrow(() -> SamException.failure("base model '" + name + "' not found (looked for "
+                + "config.json in " + String.join(", ", candidates(name).stream().map(Path::toString).toList()) + ")",
+                "register it with `sam model add DIR --name " + lastSegment(name) + "` (or create a test model with "
+                        + "`sam model init-tiny`), or choose another with --base NAME; `sam models` lists them"));
+    }
+
+    private static String lastSegment(String name) {
+        String n = name.contains("/") ? name.substring(name.lastIndexOf('/') + 1) : name;
+        return NAME.matcher(n).matches() ? n : "NAME";
+    }
+
     /** Every registered model, by name, checked from the headers (tokenizers are not loaded). */
     public List<BaseModelInfo> list() {
         List<BaseModelInfo> out = new ArrayList<>();

@@ -4,6 +4,7 @@ import dev.sam.core.io.AtomicFiles;
 import dev.sam.core.json.Json;
 import dev.sam.core.progress.ProgressListener;
 import dev.sam.train.safetensors.Dtype;
+import dev.sam.train.safetensors.Halfs;
 import dev.sam.train.tokenizer.BpeVocabulary;
 import dev.sam.train.tokenizer.TokenizerFiles;
 import java.io.IOException;
@@ -24,12 +25,23 @@ public final class ModelFactory {
     private ModelFactory() {
     }
 
-    /** Seed, weight dtype and, for a quantized model, the quantization (null: unquantized). */
-    public record Options(long seed, Dtype dtype, AffineQuant.Params quant) {
+    /**
+     * Seed, weight dtype, for a quantized model the quantization (null: unquantized), and the value of the
+     * final RMSNorm weight {@code model.norm.weight} (1 as in HF's init; see {@link TinyModel} for why the
+     * tiny model uses more).
+     */
+    public record Options(long seed, Dtype dtype, AffineQuant.Params quant, float outputNorm) {
         public Options {
             if (dtype != Dtype.F32 && dtype != Dtype.F16 && dtype != Dtype.BF16) {
                 throw new IllegalArgumentException("model dtype must be F32, F16 or BF16, not " + dtype);
             }
+            if (!(outputNorm > 0) || Float.isInfinite(outputNorm)) {
+                throw new IllegalArgumentException("output norm must be a positive number, not " + outputNorm);
+            }
+        }
+
+        public Options(long seed, Dtype dtype, AffineQuant.Params quant) {
+            this(seed, dtype, quant, 1f);
         }
     }
 
@@ -70,11 +82,17 @@ public final class ModelFactory {
             throws IOException {
         List<TensorPlan> plans = new ArrayList<>();
         for (ParamTensor t : config.tensors()) {
-            RowSource src = RandomInit.of(t, o.seed(), o.dtype());
+            RowSource src = t.name().equals("model.norm.weight") && o.outputNorm() != 1f
+                    ? constant(Halfs.roundTo(o.dtype(), o.outputNorm()), Math.toIntExact(t.cols()))
+                    : RandomInit.of(t, o.seed(), o.dtype());
             AffineQuant.Params q = MlxQuantizer.quantizes(t, o.quant()) ? o.quant() : null;
             plans.add(new TensorPlan(t, o.dtype(), q, src));
         }
         Map<String, String> meta = Map.of("format", o.quant() == null ? "pt" : "mlx");
         return WeightsWriter.write(file, plans, meta, progress, "writing " + file.getFileName());
+    }
+
+    private static RowSource constant(float v, int cols) {
+        return (first, rows, dst) -> java.util.Arrays.fill(dst, 0, rows * cols, v);
     }
 }

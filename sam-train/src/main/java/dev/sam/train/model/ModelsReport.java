@@ -1,11 +1,14 @@
 package dev.sam.train.model;
 
+import dev.sam.train.run.RunInfo;
 import java.util.List;
 
 /**
- * What {@code sam models} shows. Today: the registered base models. Seam: trained runs and adapters
- * (issue 7) are to be added here as a second list next to {@code baseModels}, filled by the run
- * store, so that the JSON output gains a key and existing keys keep their meaning.
+ * What {@code sam models} shows: the registered base models and the trained runs with their adapters,
+ * metrics, verdicts and deployments (newest first). JSON keys only ever grow.
  */
-public record ModelsReport(String baseDir, List<BaseModelInfo> baseModels) {
+public record ModelsReport(String baseDir, List<BaseModelInfo> baseModels, List<RunInfo> runs) {
+    public ModelsReport {
+        runs = runs == null ? List.of() : List.copyOf(runs);
+    }
 }

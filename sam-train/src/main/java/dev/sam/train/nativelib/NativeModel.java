@@ -37,6 +37,22 @@ public final class NativeModel implements AutoCloseable {
         return info;
     }
 
+    /** Logical [rows, cols] of a base weight by its safetensors name (1-D tensors: rows = 1). */
+    public int[] weightShape(String name) {
+        com.sun.jna.ptr.IntByReference r = new com.sun.jna.ptr.IntByReference();
+        com.sun.jna.ptr.IntByReference c = new com.sun.jna.ptr.IntByReference();
+        Natives.check(Natives.lib().sam_model_weight_info(handle(), name, r, c), "read the shape of " + name);
+        return new int[] {r.getValue(), c.getValue()};
+    }
+
+    /** Rows [row0, row0 + n) of a base weight as fp32, dequantized or converted as the trainer sees them. */
+    public float[] weightRows(String name, int row0, int n) {
+        int cols = weightShape(name)[1];
+        float[] out = new float[Math.multiplyExact(n, cols)];
+        Natives.check(Natives.lib().sam_model_weight_rows(handle(), name, row0, n, out), "read rows of " + name);
+        return out;
+    }
+
     public Path dir() {
         return dir;
     }

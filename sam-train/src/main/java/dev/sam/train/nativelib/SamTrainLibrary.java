@@ -28,6 +28,10 @@ interface SamTrainLibrary extends Library {
 
     int sam_model_get_info(Pointer model, ModelInfoStruct out);
 
+    int sam_model_weight_info(Pointer model, String name, IntByReference rows, IntByReference cols);
+
+    int sam_model_weight_rows(Pointer model, String name, int row0, int nrows, float[] out);
+
     void sam_model_free(Pointer model);
 
     // ---- LoRA

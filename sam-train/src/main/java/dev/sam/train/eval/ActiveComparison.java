@@ -1,0 +1,76 @@
+package dev.sam.train.eval;
+
+import dev.sam.core.SamException;
+import dev.sam.core.home.SamHome;
+import dev.sam.core.model.ModelVersion;
+import dev.sam.core.store.VersionsFile;
+import dev.sam.train.data.TokenizedExample;
+import dev.sam.train.infer.ChatEngine;
+import dev.sam.train.model.BaseModelRegistry;
+import dev.sam.train.nativelib.LoraAdapters;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The held-out loss of the active version (versions/current.txt), measured with its adapters on the same
+ * base model and examples as the candidate's. Not measured, with a note saying why, when there is no
+ * active version, when the candidate is the active version itself, when the active version belongs to
+ * another base model (its loss is over other tokens and cannot be compared), or when its adapters do
+ * not load.
+ */
+final class ActiveComparison {
+    private final SamHome home;
+
+    ActiveComparison(SamHome home) {
+        this.home = home;
+    }
+
+    /** The active version and its held-out loss. */
+    record Result(String version, HeldOutLoss.Result loss) {
+    }
+
+    Result measure(ChatEngine engine, EvalTarget t, List<TokenizedExample> heldOut, List<String> notes) {
+        VersionsFile vf = new VersionsFile(home);
+        Optional<String> current = vf.current();
+        if (current.isEmpty()) {
+            notes.add("no active version: compared with the base model only");
+            return null;
+        }
+        String v = current.get();
+        if (t.kind().equals("version") && t.id().equals(v)) {
+            notes.add(v + " is the active version: compared with the base model only");
+            return null;
+        }
+        ModelVersion mv = vf.read().stream().filter(x -> x.version().equals(v)).findFirst().orElse(null);
+        Path dir = mv != null && mv.adapterPath() != null ? Path.of(mv.adapterPath())
+                : home.versionDir(v).resolve("adapters");
+        if (mv != null && mv.baseModel() != null && !sameBase(mv.baseModel(), t.baseModel())) {
+            notes.add("active version " + v + " was trained on base model '" + mv.baseModel() + "', not '"
+                    + t.baseModel() + "': its loss is not comparable and was not measured");
+            return null;
+        }
+        try (LoraAdapters a = ChatEngine.loadAdapters(engine.model(), dir)) {
+            return new Result(v, HeldOutLoss.of(engine.model(), a, heldOut));
+        } catch (SamException e) {
+            notes.add("active version " + v + " could not be loaded on base model '" + t.baseModel()
+                    + "' and was not compared: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private boolean sameBase(String a, String b) {
+        if (a.equals(b)) {
+            return true;
+        }
+        BaseModelRegistry r = new BaseModelRegistry(home);
+        Optional<Path> pa = r.locate(a);
+        Optional<Path> pb = r.locate(b);
+        try {
+            return pa.isPresent() && pb.isPresent() && pa.get().toRealPath().equals(pb.get().toRealPath());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

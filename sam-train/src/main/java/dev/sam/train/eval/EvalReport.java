@@ -1,0 +1,45 @@
+package dev.sam.train.eval;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.sam.train.adapters.Check;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The result of evaluating adapters, as written to {@code runs/<id>/eval.json} (docs/formats.md, "Runs").
+ * sam-deploy reads {@code blessed} (and {@code reason}) from it, and copies its top-level numbers and
+ * flags into the version's metrics. Every number was measured; what was not measured is null with a
+ * note, never a placeholder.
+ *
+ * @param target        "run" or "version"
+ * @param heldOut       which examples the held-out losses are over
+ * @param checks        sanity checks (files, config, format, base model, size, shapes) and generation
+ * @param valLoss       mean cross-entropy per answer token on the held-out examples, with the adapters
+ * @param baseValLoss   the same for the base model alone
+ * @param activeValLoss the same for the active version's adapters (null: none, or not comparable)
+ * @param targets       the original spec's targets (train loss &lt; 1.0, val loss &lt; 1.5, perplexity &lt; 5)
+ * @param blessed       sanity and generation passed and the held-out loss beats the base and the active version
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record EvalReport(String target, String runId, String version, String adaptersDir, String baseModel,
+                         String baseModelDir, String evaluatedAt, HeldOut heldOut, List<Check> checks,
+                         List<Sample> samples, Double repetitionRate, Double trainLoss, Double valLoss,
+                         Double perplexity, Double baseValLoss, String activeVersion, Double activeValLoss,
+                         Boolean beatsBase, Boolean beatsActive, Map<String, TargetResult> targets, boolean blessed,
+                         String reason, List<String> notes) {
+
+    /** The examples of the held-out comparison. */
+    public record HeldOut(String source, int examples, long targets) {
+    }
+
+    /** One generated answer of the generation check. */
+    public record Sample(String prompt, String source, String output, int tokens, String finishReason) {
+    }
+
+    /** A target of the original spec: measured value, threshold (value must be below it), verdict. */
+    public record TargetResult(Double value, double threshold, Boolean passed) {
+        static TargetResult of(Double value, double threshold) {
+            return new TargetResult(value, threshold, value == null ? null : value < threshold);
+        }
+    }
+}

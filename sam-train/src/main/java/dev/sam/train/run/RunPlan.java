@@ -1,0 +1,40 @@
+package dev.sam.train.run;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.sam.core.config.TrainingProfile;
+import java.util.List;
+
+/**
+ * The effective configuration of one run, every value resolved (flag &gt; config.yaml &gt; profile
+ * default), as written to {@code runs/<id>/config.json}. A resumed run reads it back and continues
+ * with exactly these settings. {@code data} is filled in once the data is tokenized.
+ *
+ * @param settings     the profile with overrides applied; {@code settings.baseModel} is the base's name
+ * @param baseModelDir where the base model was found
+ * @param fromFlags    the setting keys that came from the command line
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record RunPlan(String runId, String profile, TrainingProfile settings, String baseModelDir,
+                      List<String> fromFlags, boolean forced, int minSamples, double validFraction,
+                      boolean maskPrompt, DataShape data, String createdAt) {
+
+    /** What the data made of the settings. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record DataShape(int trainExamples, int validExamples, int batchesPerEpoch, int totalSteps,
+                            int longestTokens, String fingerprint) {
+    }
+
+    public RunPlan {
+        fromFlags = fromFlags == null ? List.of() : List.copyOf(fromFlags);
+    }
+
+    public RunPlan withData(DataShape d) {
+        return new RunPlan(runId, profile, settings, baseModelDir, fromFlags, forced, minSamples, validFraction,
+                maskPrompt, d, createdAt);
+    }
+
+    public RunPlan withRunId(String id, String created) {
+        return new RunPlan(id, profile, settings, baseModelDir, fromFlags, forced, minSamples, validFraction,
+                maskPrompt, data, created);
+    }
+}

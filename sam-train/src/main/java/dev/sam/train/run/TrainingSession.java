@@ -1,0 +1,99 @@
+package dev.sam.train.run;
+
+import dev.sam.core.config.TrainingProfile;
+import dev.sam.train.adapters.AdapterConfig;
+import dev.sam.train.nativelib.LoraAdapters;
+import dev.sam.train.nativelib.LoraSpec;
+import dev.sam.train.nativelib.NativeModel;
+import dev.sam.train.nativelib.NativeTrainer;
+import dev.sam.train.nativelib.TrainSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The native part of a run: opens the base model, creates (or, when resuming, restores from the newest
+ * checkpoint) the adapters and the AdamW trainer, runs the {@link TrainingLoop}, and on completion saves
+ * {@code adapters/adapters.safetensors} next to the {@code adapter_config.json} written at the start
+ * (as mlx-lm does, so step snapshots are usable on their own).
+ */
+final class TrainingSession {
+    private final RunPlan plan;
+    private final PreparedData data;
+    private final Path runDir;
+
+    TrainingSession(RunPlan plan, PreparedData data, Path runDir) {
+        this.plan = plan;
+        this.data = data;
+        this.runDir = runDir;
+    }
+
+    Path adaptersDir() {
+        return runDir.resolve("adapters");
+    }
+
+    static LoraSpec spec(TrainingProfile s) {
+        return new LoraSpec(s.rank(), (float) s.scale(), (float) s.dropout(), s.loraLayers(), s.targets());
+    }
+
+    static TrainSettings settings(RunPlan p) {
+        TrainingProfile s = p.settings();
+        return TrainSettings.of(s.learningRate(), s.batchSize(), p.data().longestTokens(), s.seed())
+                .withGradCheckpoint(s.gradCheckpoint())
+                .withSchedule(s.lrSchedule().equals("cosine"), s.warmupSteps(), p.data().totalSteps(), 0f)
+                .withRegularization((float) s.weightDecay(), (float) s.gradClip());
+    }
+
+    /** mlx-lm's training arguments as adapter_config.json records them, plus SAM's. */
+    static Map<String, Object> trainingArgs(RunPlan p) {
+        TrainingProfile s = p.settings();
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("batch_size", s.batchSize());
+        a.put("iters", p.data().totalSteps());
+        a.put("learning_rate", s.learningRate());
+        a.put("max_seq_length", s.maxSeqLength());
+        a.put("grad_checkpoint", s.gradCheckpoint());
+        a.put("mask_prompt", p.maskPrompt());
+        a.put("seed", s.seed());
+        a.put("save_every", s.checkpointEvery());
+        a.put("steps_per_eval", s.evalEvery());
+        a.put("optimizer", "adamw");
+        a.put("lr_schedule", s.lrSchedule());
+        a.put("grad_accum", s.gradAccum());
+        a.put("epochs", s.epochs());
+        a.put("profile", p.profile());
+        a.put("sam_run_id", p.runId());
+        return a;
+    }
+
+    /** Trains until done or stopped; {@code resume} restores the newest checkpoint first. */
+    TrainingLoop.Outcome run(StepReporter reporter, StopSignal stop, boolean resume, List<Double> priorLosses,
+                             Checkpoints checkpoints) {
+        TrainingProfile s = plan.settings();
+        LoraSpec spec = spec(s);
+        try {
+            Files.createDirectories(adaptersDir());
+            AdapterConfig.of(spec, s.baseModel()).write(adaptersDir().resolve("adapter_config.json"), s.alpha(),
+                    trainingArgs(plan));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (NativeModel model = NativeModel.open(Path.of(plan.baseModelDir()));
+             LoraAdapters adapters = LoraAdapters.create(model, spec, s.seed());
+             NativeTrainer trainer = NativeTrainer.create(model, adapters, settings(plan))) {
+            if (resume) {
+                checkpoints.latest().ifPresent(c -> trainer.loadCheckpoint(c.file()));
+            }
+            TrainingLoop.Outcome o = new TrainingLoop(plan, data, adaptersDir(), checkpoints, reporter, stop)
+                    .run(model, adapters, trainer, priorLosses);
+            if (!o.interrupted()) {
+                adapters.save(adaptersDir().resolve("adapters.safetensors"));
+            }
+            return o;
+        }
+    }
+}

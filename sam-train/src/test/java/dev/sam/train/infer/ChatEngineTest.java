@@ -1,0 +1,121 @@
+package dev.sam.train.infer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sam.core.SamException;
+import dev.sam.core.model.ChatMessage;
+import dev.sam.core.progress.ProgressListener;
+import dev.sam.train.model.TinyModel;
+import dev.sam.train.tokenizer.Tokenizer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ChatEngine on the tiny model: results consistent with the tokenizer, streaming pieces that never
+ * split a character and add up to the answer, many concurrent requests on one model with the same
+ * answers as one at a time, seeded sampling, clear errors, close().
+ */
+class ChatEngineTest {
+    static final List<ChatMessage> HI = List.of(new ChatMessage("user", "Write a haiku about Java."));
+
+    @TempDir
+    static Path tmp;
+    static Path model;
+    static ChatEngine engine;
+
+    @BeforeAll
+    static void open() throws Exception {
+        model = TinyModel.write(tmp.resolve("tiny"), TinyModel.Options.defaults().with(null, null, 256, null),
+                ProgressListener.NONE).dir();
+        engine = ChatEngine.open(model, null);
+    }
+
+    @AfterAll
+    static void close() {
+        engine.close();
+    }
+
+    @Test
+    void completionMatchesTheTokenizer() {
+        Completion c = engine.complete(HI, GenerationOptions.greedy(12));
+        assertEquals(12, c.completionTokens());
+        assertEquals("length", c.finishReason());
+        assertTrue(c.promptTokens() > 20, "system prompt + user turn + generation prompt");
+        int[] ids = c.tokenIds().stream().mapToInt(Integer::intValue).toArray();
+        assertEquals(engine.tokenizer().decode(ids, true), c.text());
+        assertTrue(c.tokensPerSecond() > 0);
+    }
+
+    @Test
+    void streamedPiecesNeverSplitACharacterAndAddUp() {
+        Tokenizer tok = engine.tokenizer();
+        String text = "naïve café — 日本語のテキスト 🙂🚀 ok";
+        IncrementalDecoder d = new IncrementalDecoder(tok);
+        StringBuilder all = new StringBuilder();
+        int pieces = 0;
+        for (int id : tok.encode(text)) {
+            String p = d.add(id);
+            assertFalse(p.contains("\uFFFD"), "no broken character in '" + p + "'");
+            all.append(p);
+            pieces += p.isEmpty() ? 0 : 1;
+        }
+        all.append(d.finish());
+        assertEquals(text, all.toString());
+        assertTrue(pieces > 5, "pieces come as tokens complete, not all at the end");
+
+        List<String> streamed = new ArrayList<>();
+        Completion c = engine.stream(HI, GenerationOptions.greedy(20), streamed::add);
+        assertEquals(c.text(), String.join("", streamed));
+    }
+
+    @Test
+    void concurrentRequestsShareTheModel() throws Exception {
+        GenerationOptions o = GenerationOptions.greedy(16);
+        String alone = engine.complete(HI, o).text();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<String>> f = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                f.add(pool.submit(() -> engine.complete(HI, o).text()));
+            }
+            for (Future<String> x : f) {
+                assertEquals(alone, x.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void samplingIsSeeded() {
+        GenerationOptions a = new GenerationOptions(16, 8.0, 1.0, 7);
+        assertEquals(engine.complete(HI, a).text(), engine.complete(HI, a).text());
+        assertNotEquals(engine.complete(HI, a).tokenIds(),
+                engine.complete(HI, new GenerationOptions(16, 8.0, 1.0, 8)).tokenIds());
+    }
+
+    @Test
+    void badOptionsAndClosedEngine() throws Exception {
+        assertThrows(SamException.class, () -> new GenerationOptions(0, 0, 1, 0));
+        assertThrows(SamException.class, () -> new GenerationOptions(5, -1, 1, 0));
+        SamException tooLong = assertThrows(SamException.class, () -> engine.complete(HI,
+                GenerationOptions.greedy(32768)));
+        assertTrue(tooLong.getMessage().contains("exceeds the model's context"), tooLong.getMessage());
+        ChatEngine e = ChatEngine.open(model, null);
+        e.close();
+        e.close();
+        assertThrows(IllegalStateException.class, () -> e.complete(HI, GenerationOptions.greedy(2)));
+    }
+}
