@@ -73,7 +73,7 @@ public final class ServeService {
         ApiToken token = ApiToken.loadOrCreate(home.apiToken());
         warnings.addAll(token.warnings());
         VersionWatcher watcher = new VersionWatcher(home, config, 250);
-        ChatBackend backend = o.backend() != null ? o.backend() : EngineBackends.create(home);
+        ChatBackend backend = o.backend() != null ? o.backend() : EngineBackends.create();
         var faults = FaultInjectingBackend.Settings.fromEnv(o.env());
         if (faults.isPresent()) {
             backend = new FaultInjectingBackend(backend, faults.get());

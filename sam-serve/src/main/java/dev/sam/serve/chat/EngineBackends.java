@@ -1,29 +1,18 @@
 package dev.sam.serve.chat;
 
-import dev.sam.core.home.SamHome;
-
 /**
- * The one place where sam serve's {@link ChatBackend} meets the inference engine of sam-train.
- * <p>Until sam-train's {@code ChatEngine} (base model + adapters → tokenizer, Qwen chat template,
- * native KV-cache generation) is part of this build, there is no engine: chat completions answer
- * 503 saying so, and everything else (status, training, versions, metrics, auto-rollback) works.
+ * The one place where sam serve's {@link ChatBackend} meets the inference engine: sam-train's
+ * {@code ChatEngine} through {@link EngineChatBackend}, with at most two generations at once (each uses
+ * every core already) and up to two minutes of waiting for one before a 503.
  */
 public final class EngineBackends {
+    static final int SLOTS = 2;
+    static final long WAIT_MILLIS = 120_000;
+
     private EngineBackends() {
     }
 
-    public static ChatBackend create(SamHome home) {
-        return new ChatBackend() {
-            @Override
-            public Completion generate(Generation request, TextSink sink) throws BackendUnavailableException {
-                throw new BackendUnavailableException("this build of SAM has no inference engine yet"
-                        + " (sam-train's ChatEngine); /v1/chat/completions cannot generate", null);
-            }
-
-            @Override
-            public String describe() {
-                return "none (no inference engine in this build)";
-            }
-        };
+    public static ChatBackend create() {
+        return new EngineChatBackend(SLOTS, WAIT_MILLIS);
     }
 }

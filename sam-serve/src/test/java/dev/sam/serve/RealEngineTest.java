@@ -72,7 +72,7 @@ class RealEngineTest {
 
     private Api start(Map<String, String> env) {
         server = new ServeService(home, config, db).start(ServeOptions.of(config).withPort(0).withMonitorMillis(200)
-                .withEnv(env).withBackend(EngineBackends.create(home)));
+                .withEnv(env).withBackend(EngineBackends.create()));
         return new Api(server.port());
     }
 
