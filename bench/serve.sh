@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark of `sam serve`: 20 concurrent clients x 500 requests to GET /api/self (and /v1/models) on a
-# free 127.0.0.1 port, after a warm-up; prints p50/p90/p99 and writes bench/results/<date>-serve.json.
-# Loopback only, bounded (~10 000 requests per endpoint, well under a minute on 2 cores).
+# free 127.0.0.1 port, after a warm-up, then 4 clients x 25 chat completions with the real engine on
+# the tiny model; prints p50/p90/p99 and writes bench/results/<date>-serve.json.
+# Loopback only, bounded (~10 000 requests per endpoint, about a minute on 2 cores).
 # Extra Maven flags (e.g. -o for offline) via MAVEN_ARGS.
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"

@@ -14,8 +14,9 @@ import java.util.Map;
 /**
  * Benchmark of sam serve (run by bench/serve.sh): a real server on a free loopback port over a temporary
  * SAM_HOME with an active version and a canary, {@code clients} concurrent clients × {@code requests}
- * requests each to GET /api/self (after a warm-up), latency percentiles by nearest rank. Prints a
- * table and writes {@code <out>/<date>-serve.json}. Bounded: 10 000 requests by default.
+ * requests each to GET /api/self and GET /v1/models (after a warm-up), then chat completions with the
+ * real engine on the tiny model; latency percentiles by nearest rank. Prints a table and writes
+ * {@code <out>/<date>-serve.json}. Bounded: 10 000 requests per status endpoint, 100 completions.
  */
 public final class ServeBench {
     private ServeBench() {
@@ -38,10 +39,11 @@ public final class ServeBench {
         } finally {
             dev.sam.deploy.store.VersionStore.deleteQuietly(tmp);
         }
-        System.out.printf("%-16s %7s %8s %7s %9s %8s %8s %8s %8s%n", "endpoint", "clients", "requests", "errors",
+        runs.add(chat(Files.createTempDirectory("sam-serve-bench-chat")));
+        System.out.printf("%-50s %7s %8s %7s %9s %8s %8s %8s %8s%n", "endpoint", "clients", "requests", "errors",
                 "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms");
         for (Map<String, Object> r : runs) {
-            System.out.printf(Locale.ROOT, "%-16s %7d %8d %7d %9.0f %8.2f %8.2f %8.2f %8.2f%n", r.get("endpoint"),
+            System.out.printf(Locale.ROOT, "%-50s %7d %8d %7d %9.0f %8.2f %8.2f %8.2f %8.2f%n", r.get("endpoint"),
                     r.get("clients"), r.get("total"), r.get("errors"), r.get("requests_per_second"), r.get("p50_ms"),
                     r.get("p90_ms"), r.get("p99_ms"), r.get("max_ms"));
         }
@@ -62,6 +64,32 @@ public final class ServeBench {
         Path file = out.resolve(LocalDate.now() + "-serve.json");
         AtomicFiles.writeString(file, Json.pretty(doc) + "\n");
         System.out.println("wrote " + file.toAbsolutePath());
+    }
+
+    /**
+     * Chat completions with the real engine: the tiny model (2 layers, hidden 64) with an adapter version,
+     * 4 clients × 25 requests of 16 greedy tokens each — server, routing, metrics and generation overhead,
+     * not model speed (see native/README.md for that).
+     */
+    private static Map<String, Object> chat(Path tmp) throws Exception {
+        try (ServeFixture f = new ServeFixture(tmp)) {
+            Path model = TinyEngineHome.installTiny(f.home.baseModel(TinyEngineHome.BASE));
+            f.config = new dev.sam.core.config.SamConfig(new dev.sam.core.config.SamConfig.Training(100, "8gb",
+                    TinyEngineHome.BASE, f.config.training().profiles()), f.config.rollback(), f.config.models(),
+                    f.config.collect(), f.config.serve());
+            new dev.sam.deploy.Deployer(f.ctx()).deploy(dev.sam.deploy.DeployRequest.ofPath(
+                    TinyEngineHome.adapters(model, tmp.resolve("a"), 1)), dev.sam.core.progress.ProgressListener.NONE);
+            f.start(f.options(dev.sam.serve.chat.EngineBackends.create()));
+            java.net.URI u = java.net.URI.create("http://127.0.0.1:" + f.server.port() + "/v1/chat/completions");
+            String body = "{\"temperature\":0,\"max_tokens\":16,\"messages\":[{\"role\":\"user\","
+                    + "\"content\":\"Write a Python function that reverses a string.\"}]}";
+            java.util.function.Supplier<java.net.http.HttpRequest> req = () -> java.net.http.HttpRequest.newBuilder(u)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+            LoadRunner.run(4, 5, req); // warm-up
+            return row("POST /v1/chat/completions (tiny model, 16 tokens)", LoadRunner.run(4, 25, req));
+        } finally {
+            dev.sam.deploy.store.VersionStore.deleteQuietly(tmp);
+        }
     }
 
     private static Map<String, Object> row(String endpoint, LoadRunner.Result r) {
