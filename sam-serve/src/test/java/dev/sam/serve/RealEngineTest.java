@@ -109,6 +109,19 @@ class RealEngineTest {
             assertEquals(n == 16 ? "length" : "stop", j.at("/choices/0/finish_reason").asText());
         }
         assertEquals(Map.of("v1.0.0", 7, "v1.0.1", 3), seen);
+        assertTrue(a.length() > 4, "the tiny model said something: '" + a + "'");
+
+        String stop = a.substring(a.length() / 2, a.length() / 2 + 2);
+        for (int i = 0; i < 4; i++) {
+            Api.Resp r = api.post("/v1/chat/completions", body("Write a haiku about Java.", 16, false)
+                    .replace("\"stream\":false", "\"stream\":false,\"stop\":" + dev.sam.core.json.Json.write(stop)), null);
+            String full = r.header("X-SAM-Version").equals("v1.0.0") ? a : b;
+            String want = full.contains(stop) ? full.substring(0, full.indexOf(stop)) : full;
+            assertEquals(want, r.json().at("/choices/0/message/content").asText(), "cut before the stop sequence");
+            if (full.contains(stop)) {
+                assertEquals("stop", r.json().at("/choices/0/finish_reason").asText());
+            }
+        }
 
         Api.Resp s = api.post("/v1/chat/completions", body("Write a haiku about Java.", 16, true), null);
         assertEquals(200, s.status());
