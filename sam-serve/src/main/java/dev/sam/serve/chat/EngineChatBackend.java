@@ -2,6 +2,7 @@ package dev.sam.serve.chat;
 
 import dev.sam.train.infer.ChatEngine;
 import dev.sam.train.infer.GenerationOptions;
+import dev.sam.train.infer.LoadedBase;
 import dev.sam.train.nativelib.Natives;
 import dev.sam.train.tokenizer.ChatTemplate;
 import java.io.IOException;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The real {@link ChatBackend}: sam-train's {@link ChatEngine} (tokenizer, Qwen2.5 chat template,
  * native KV-cache generation with the version's LoRA adapters). One engine per (base model, adapters)
- * pair, opened on first use and kept: at most {@value #KEEP} (the active version, the canary and one
+ * pair, opened on first use (on one shared {@link LoadedBase} per base model, so versions do not map
+ * the weights twice) and kept: at most {@value #KEEP} (the active version, the canary and one
  * more); the least recently used is closed in the background when another is needed (ChatEngine.close
  * waits for its running requests). At most {@code slots} generations run at once — each already uses
  * every core through the native thread pool — and a request waits up to {@code waitMillis} for a slot,
@@ -34,6 +36,8 @@ public final class EngineChatBackend implements ChatBackend {
     static final int KEEP = 3;
 
     private final Map<List<Path>, ChatEngine> engines = new LinkedHashMap<>(8, 0.75f, true);
+    /** One opened base model per directory, shared by the engines of all versions on it. */
+    private final Map<Path, LoadedBase> bases = new LinkedHashMap<>();
     private final Semaphore slots;
     private final int slotCount;
     private final long waitMillis;
@@ -118,7 +122,7 @@ public final class EngineChatBackend implements ChatBackend {
             e = engines.get(key);
             if (e == null) {
                 long t0 = System.nanoTime();
-                e = ChatEngine.open(base, adapters);
+                e = ChatEngine.open(bases.computeIfAbsent(key.get(0), LoadedBase::open), adapters);
                 LOG.info("opened {} with adapters {} in {} ms", base, adapters, (System.nanoTime() - t0) / 1_000_000);
                 engines.put(key, e);
                 for (Iterator<Map.Entry<List<Path>, ChatEngine>> it = engines.entrySet().iterator();
@@ -148,6 +152,8 @@ public final class EngineChatBackend implements ChatBackend {
         synchronized (engines) {
             engines.values().forEach(ChatEngine::close);
             engines.clear();
+            bases.values().forEach(LoadedBase::close);
+            bases.clear();
         }
     }
 }

@@ -4,7 +4,6 @@ import dev.sam.core.SamException;
 import dev.sam.core.model.ChatMessage;
 import dev.sam.train.adapters.AdapterConfig;
 import dev.sam.train.adapters.AdapterFiles;
-import dev.sam.train.model.ModelConfig;
 import dev.sam.train.nativelib.GenSettings;
 import dev.sam.train.nativelib.LoraAdapters;
 import dev.sam.train.nativelib.NativeGenerator;
@@ -35,6 +34,7 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class ChatEngine implements AutoCloseable {
+    private final LoadedBase base;
     private final Tokenizer tokenizer;
     private final NativeModel model;
     private final LoraAdapters adapters;
@@ -43,11 +43,12 @@ public final class ChatEngine implements AutoCloseable {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
 
-    private ChatEngine(Tokenizer tokenizer, NativeModel model, LoraAdapters adapters, int maxContext) {
-        this.tokenizer = tokenizer;
-        this.model = model;
+    private ChatEngine(LoadedBase base, LoraAdapters adapters) {
+        this.base = base;
+        this.tokenizer = base.tokenizer();
+        this.model = base.model();
         this.adapters = adapters;
-        this.maxContext = maxContext;
+        this.maxContext = base.config().maxPositionEmbeddings();
         List<Integer> stops = new ArrayList<>();
         for (String s : List.of(SpecialTokens.IM_END, SpecialTokens.ENDOFTEXT)) {
             tokenizer.specialTokenId(s).ifPresent(stops::add);
@@ -60,23 +61,19 @@ public final class ChatEngine implements AutoCloseable {
 
     /** Opens the base model in {@code baseDir} and, when {@code adapterDir} is not null, its adapters. */
     public static ChatEngine open(Path baseDir, Path adapterDir) {
-        ModelConfig config = ModelConfig.load(baseDir.resolve("config.json"));
-        Tokenizer tok = Tokenizer.load(baseDir);
-        NativeModel model = null;
+        try (LoadedBase base = LoadedBase.open(baseDir)) {
+            return open(base, adapterDir);
+        }
+    }
+
+    /** An engine for {@code adapterDir} (null: none) on an already opened, shared base model. */
+    public static ChatEngine open(LoadedBase base, Path adapterDir) {
+        base.retain();
         try {
-            if (tok.vocabSize() > config.vocabSize()) {
-                throw SamException.failure("tokenizer " + tok.file() + " produces ids up to " + (tok.vocabSize() - 1)
-                        + " but the model in " + baseDir + " has vocab_size " + config.vocabSize(),
-                        "tokenizer.json and the weights come from different models: restore the model's own files");
-            }
-            model = NativeModel.open(baseDir);
-            LoraAdapters adapters = adapterDir == null ? null : loadAdapters(model, adapterDir);
-            return new ChatEngine(tok, model, adapters, config.maxPositionEmbeddings());
+            LoraAdapters adapters = adapterDir == null ? null : loadAdapters(base.model(), adapterDir);
+            return new ChatEngine(base, adapters);
         } catch (RuntimeException e) {
-            if (model != null) {
-                model.close();
-            }
-            tok.close();
+            base.close();
             throw e;
         }
     }
@@ -173,8 +170,7 @@ public final class ChatEngine implements AutoCloseable {
             if (adapters != null) {
                 adapters.close();
             }
-            model.close();
-            tokenizer.close();
+            base.close();
         } finally {
             lock.writeLock().unlock();
         }

@@ -118,4 +118,18 @@ class ChatEngineTest {
         e.close();
         assertThrows(IllegalStateException.class, () -> e.complete(HI, GenerationOptions.greedy(2)));
     }
+
+    @Test
+    void enginesShareOneBaseModelUntilTheLastCloses() {
+        String alone = engine.complete(HI, GenerationOptions.greedy(12)).text();
+        LoadedBase base = LoadedBase.open(model);
+        ChatEngine a = ChatEngine.open(base, null);
+        ChatEngine b = ChatEngine.open(base, null);
+        base.close(); // the engines hold their own references
+        assertTrue(a.model() == b.model(), "one native model for both engines");
+        a.close();
+        assertEquals(alone, b.complete(HI, GenerationOptions.greedy(12)).text(), "still usable after a closed");
+        b.close();
+        assertThrows(IllegalStateException.class, base::retain, "freed with the last engine");
+    }
 }
