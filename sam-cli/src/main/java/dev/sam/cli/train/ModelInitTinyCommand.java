@@ -54,8 +54,10 @@ public final class ModelInitTinyCommand extends SamSubcommand {
         ModelWriteResult r = new ModelService(c.home()).initTiny(dir, name, o, c.out().progress());
         c.out().result(r, out -> {
             ModelPrint.written(out, "Created tiny model", r);
-            out.println("Next: `sam models` lists it; `sam train --base " + (r.registeredAs() != null
-                    ? r.registeredAs() : r.path()) + "` trains on it.");
+            String base = r.registeredAs() != null ? r.registeredAs() : r.path().toString();
+            out.println("Next: `sam models` lists it; `sam train --profile tiny"
+                    + ("tiny".equals(base) ? "" : " --base " + base) + "` trains on it (the tiny profile adapts"
+                    + " every layer and takes seconds).");
         });
         return 0;
     }

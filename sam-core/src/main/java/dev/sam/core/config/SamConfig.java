@@ -46,6 +46,7 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
         Map<String, TrainingProfile> profiles = new LinkedHashMap<>();
         profiles.put("8gb", TrainingProfile.eightGb());
         profiles.put("full", TrainingProfile.full());
+        profiles.put("tiny", TrainingProfile.tiny());
         return new SamConfig(
                 new Training(100, "8gb", null, profiles),
                 new Rollback(0.15, 5000, 6.0, 300, 20, true),

@@ -44,6 +44,15 @@ public record TrainingProfile(
                 0.0, 1.0, 2048, 3, 0, true, ATTENTION_TARGETS, 100, 200, 0);
     }
 
+    /**
+     * For the tiny model of {@code sam model init-tiny} (2 layers, hidden 64): adapts every layer and
+     * learns fast, so a run takes seconds — for trying SAM out and for tests, not for real models.
+     */
+    public static TrainingProfile tiny() {
+        return new TrainingProfile("tiny", -1, 8, 16, 0.0, 4, 1, 2e-3, "constant", 0, 0.0, 1.0, 256, 1, 0, false,
+                ATTENTION_TARGETS, 50, 50, 0);
+    }
+
     public double scale() {
         return alpha / rank;
     }
