@@ -41,15 +41,16 @@ class ConfigLoaderTest {
                   min_samples: 20
                   profiles:
                     8gb: {epochs: 2}
-                    tiny: {base_model: tiny, max_seq_length: 128}
+                    mine: {base_model: tiny, max_seq_length: 128}
                 serve: {port: 9000}
                 """, dir.resolve("config.yaml"));
         assertEquals(20, c.training().minSamples());
         assertEquals(2, c.profile("8gb").epochs());
         assertEquals(4, c.profile("8gb").rank(), "untouched keys keep their defaults");
-        assertEquals("tiny", c.profile("tiny").baseModel());
-        assertEquals(128, c.profile("tiny").maxSeqLength());
-        assertEquals(8, c.profile("tiny").loraLayers(), "new profiles start from 8gb");
+        assertEquals("tiny", c.profile("mine").baseModel());
+        assertEquals(128, c.profile("mine").maxSeqLength());
+        assertEquals(8, c.profile("mine").loraLayers(), "new profiles start from 8gb");
+        assertEquals(-1, c.profile("tiny").loraLayers(), "the built-in tiny profile adapts every layer");
         assertEquals(9000, c.serve().port());
         assertEquals("127.0.0.1", c.serve().host());
     }
