@@ -52,6 +52,12 @@ int sam_backend_init(const char *blas_library, int num_threads);
 /* Human-readable description, e.g. "OpenBLAS 0.3.31 ... (core Haswell) 2 threads" or
  * "builtin (avx512) 2 threads". */
 const char *sam_backend_name(void);
+/* C (M,N) = alpha op(A) (M,K) op(B) (K,N) + beta C, row-major, op(X) = X^T when trans_x != 0, on the
+ * selected backend and threads (the kernels the model code uses). For benchmarks (GEMM ceilings)
+ * and tests; beta == 0 writes C without reading it. Errors: NULL matrices, negative sizes, leading
+ * dimensions smaller than a row (SAM_ERR_INVALID_ARG). */
+int sam_sgemm(int32_t trans_a, int32_t trans_b, int32_t M, int32_t N, int32_t K, float alpha,
+              const float *A, int32_t lda, const float *B, int32_t ldb, float beta, float *C, int32_t ldc);
 
 /* ---- model --------------------------------------------------------------------------------- */
 enum sam_dtype { SAM_F32 = 0, SAM_F16 = 1, SAM_BF16 = 2, SAM_Q_AFFINE = 3 };
