@@ -42,6 +42,11 @@ final class BlasLocator {
             }
             return explicit;
         }
+        return bundled();
+    }
+
+    /** The OpenBLAS delivered by Maven on the classpath, extracted; null where there is none. */
+    static String bundled() {
         if (!System.getProperty("os.name", "").toLowerCase().contains("linux")
                 || !System.getProperty("os.arch", "").matches("amd64|x86_64")) {
             return null;

@@ -23,6 +23,9 @@ interface SamTrainLibrary extends Library {
 
     String sam_backend_name();
 
+    int sam_sgemm(int transA, int transB, int m, int n, int k, float alpha, Pointer a, int lda, Pointer b, int ldb,
+                  float beta, Pointer c, int ldc);
+
     // ---- model
     int sam_model_open(String modelDir, PointerByReference out);
 

@@ -1,0 +1,34 @@
+package dev.sam.train.nativelib;
+
+import com.sun.jna.Pointer;
+
+/**
+ * The compute kernels of libsamtrain on the selected backend, for benchmarks and diagnostics: the
+ * backend's name and its row-major SGEMM (the one the model code calls).
+ *
+ * <pre>NativeKernels.sgemm(false, true, 512, 1536, 1536, 1f, x, 1536, w, 1536, 0f, y, 1536);</pre>
+ */
+public final class NativeKernels {
+    private NativeKernels() {
+    }
+
+    /** Description of the backend in use, e.g. "builtin (avx512) 2 threads". */
+    public static String backend() {
+        return Natives.backend();
+    }
+
+    /** Path of the OpenBLAS bundled with SAM (org.bytedeco:openblas, extracted to the user cache), or null. */
+    public static String bundledOpenBlas() {
+        return BlasLocator.bundled();
+    }
+
+    /**
+     * C (m, n) = alpha op(A) (m, k) op(B) (k, n) + beta C on native memory (e.g. {@link com.sun.jna.Memory}),
+     * op(X) = X^T when transX.
+     */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Pointer a, int lda,
+                             Pointer b, int ldb, float beta, Pointer c, int ldc) {
+        Natives.check(Natives.lib().sam_sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c,
+                ldc), "run a GEMM");
+    }
+}
