@@ -52,6 +52,9 @@ int sam_backend_init(const char *blas_library, int num_threads);
 /* Human-readable description, e.g. "OpenBLAS 0.3.31 ... (core Haswell) 2 threads" or
  * "builtin (avx512) 2 threads". */
 const char *sam_backend_name(void);
+/* Instruction set the built-in kernels use on this CPU: "avx512", "avx2" (AVX2 + FMA) or "generic"
+ * (after the optional SAM_ISA=avx2|generic cap). Lets a binding choose the default backend. */
+const char *sam_builtin_isa(void);
 /* C (M,N) = alpha op(A) (M,K) op(B) (K,N) + beta C, row-major, op(X) = X^T when trans_x != 0, on the
  * selected backend and threads (the kernels the model code uses). For benchmarks (GEMM ceilings)
  * and tests; beta == 0 writes C without reading it. Errors: NULL matrices, negative sizes, leading

@@ -75,7 +75,7 @@ void kn_sgemm_ws(int ta, int tb, int M, int N, int K, float alpha, const float *
         return;
     }
     const kn_f32mat b = {B, ldb, tb};
-    kn_builtin_gemm_packed(M, N, K, alpha, A, lda, ta, kn_pack_b_f32, &b, beta, C, ldc, ws, ws_floats);
+    kn_builtin_gemm_packed(M, N, K, alpha, A, lda, ta, kn_pack_b_f32, NULL, &b, beta, C, ldc, ws, ws_floats);
 }
 
 void kn_wgemm(int ta, int tw, int M, int N, int K, float alpha, const float *A, int lda, const wmat *W,
@@ -86,8 +86,8 @@ void kn_wgemm(int ta, int tw, int M, int N, int K, float alpha, const float *A, 
         return;
     }
     if (!atomic_load_explicit(&g_blas, memory_order_acquire)) {
-        kn_builtin_gemm_packed(M, N, K, alpha, A, lda, ta, tw ? wmat_pack_t : wmat_pack_n, W, beta, C, ldc, ws,
-                               ws_floats);
+        kn_builtin_gemm_packed(M, N, K, alpha, A, lda, ta, tw ? wmat_pack_t : wmat_pack_n,
+                               tw ? wmat_prefetch_t : wmat_prefetch_n, W, beta, C, ldc, ws, ws_floats);
         return;
     }
     /* BLAS: convert row tiles of W into ws and multiply them (rows of W are columns of C for the
@@ -162,4 +162,8 @@ int sam_sgemm(int32_t trans_a, int32_t trans_b, int32_t M, int32_t N, int32_t K,
     kn_sgemm_ws(trans_a ? KN_T : KN_N, trans_b ? KN_T : KN_N, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ws, wsf);
     free(ws);
     return SAM_OK;
+}
+
+const char *sam_builtin_isa(void) {
+    return kn_builtin_isa();
 }

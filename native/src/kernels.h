@@ -45,12 +45,15 @@ int kn_panel_width(void);         /* NR of the builtin micro-kernel */
 
 /* Packs rows [k0, k0+kc) x cols [j0, j0+n) of op(B) into dst (kc x nr, k-major), columns n..nr zero. */
 typedef void (*kn_pack_fn)(const void *src, float *dst, int k0, int kc, int j0, int n, int nr);
+/* Optional: starts loading what pack_fn will read for that block (weights stream from memory). */
+typedef void (*kn_prefetch_fn)(const void *src, int k0, int kc, int j0, int n);
 typedef struct { const float *p; int ld, trans; } kn_f32mat; /* op(B) = trans ? B^T : B */
 void kn_pack_b_f32(const void *kn_f32mat_src, float *dst, int k0, int kc, int j0, int n, int nr);
 /* Workspace floats for which kn_builtin_gemm_packed packs all of op(A) at once (less also works). */
 size_t kn_gemm_ws_floats(int M, int K);
 void kn_builtin_gemm_packed(int M, int N, int K, float alpha, const float *A, int lda, int ta, kn_pack_fn pack_b,
-                            const void *bsrc, float beta, float *C, int ldc, float *ws, size_t ws_floats);
+                            kn_prefetch_fn prefetch_b, const void *bsrc, float beta, float *C, int ldc, float *ws,
+                            size_t ws_floats);
 
 typedef struct kn_blas kn_blas;
 /* dlopen(path) and dlsym cblas_sgemm (+ OpenBLAS extras if present). Never dlclose'd. */

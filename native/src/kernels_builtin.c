@@ -247,7 +247,8 @@ size_t kn_gemm_ws_floats(int M, int K) {
 }
 
 void kn_builtin_gemm_packed(int M, int N, int K, float alpha, const float *A, int lda, int ta, kn_pack_fn pack_b,
-                            const void *bsrc, float beta, float *C, int ldc, float *ws, size_t ws_floats) {
+                            kn_prefetch_fn prefetch_b, const void *bsrc, float beta, float *C, int ldc, float *ws,
+                            size_t ws_floats) {
     pthread_once(&g_ukr_once, ukr_select);
     const ukr_desc u = g_ukr;
     const int mr = u.mr, nr = u.nr;
@@ -293,6 +294,13 @@ void kn_builtin_gemm_packed(int M, int N, int K, float alpha, const float *A, in
                         for (int p = pa; p < pb; p++) {
                             const int j0 = p * nr, n = N - j0 < nr ? N - j0 : nr;
                             pack_b(bsrc, Bp, r0 + kb * KC, kc, j0, n, nr);
+                            if (prefetch_b) { /* the block packed next, while the micro-kernels run */
+                                const int q = p + 1 < pb ? p + 1 : pa, kq = p + 1 < pb ? kb : kb + 1;
+                                if (kq < nblk) {
+                                    const int kcq = krange - kq * KC < KC ? krange - kq * KC : KC;
+                                    prefetch_b(bsrc, r0 + kq * KC, kcq, q * nr, N - q * nr < nr ? N - q * nr : nr);
+                                }
+                            }
                             for (int ip = 0; ip < npa; ip++) {
                                 const int rows = m - ip * mr < mr ? m - ip * mr : mr;
                                 u.f(kc, Ablk + (size_t)ip * mr * kc, Bp, C + (size_t)(i0 + ip * mr) * ldc + j0, ldc,

@@ -477,24 +477,12 @@ AVX512 static void seg_avx512(const wmat *W, int r, int c0, int n, float *dst) {
     }
 }
 
-/* Prefetches columns [c0, c0+n) of rows [r0, r0+nrows) of W (the next panel), into L2. */
-static void prefetch_rows(const wmat *W, int r0, int nrows, int c0, int n) {
-    if (r0 + nrows > W->rows) nrows = W->rows - r0;
-    const size_t cols = (size_t)W->cols;
-    const size_t esz8 = W->kind == WM_F32 ? 32 : W->kind == WM_Q ? (size_t)W->bits : 16; /* bits per value */
-    const size_t rowbytes = cols * esz8 / 8, off = (size_t)c0 * esz8 / 8, len = (size_t)n * esz8 / 8;
-    for (int i = 0; i < nrows; i++) {
-        const uint8_t *p = W->w + (size_t)(r0 + i) * rowbytes + off;
-        for (size_t b = 0; b < len; b += 64) __builtin_prefetch(p + b, 0, 2);
-    }
-}
 
 /* dst[k * nr + j] = W[j0 + j][k0 + k]: each row segment is dequantized sequentially into an L1
  * buffer, then 16 x 16 blocks are transposed in registers. */
 AVX512 static void pack_t_avx512(const wmat *W, float *dst, int k0, int kc, int j0, int n, int nr) {
     float buf[16 * 256] __attribute__((aligned(64)));
     const int kc16 = kc & ~15;
-    prefetch_rows(W, j0 + nr, nr, k0, kc); /* the next panel of this task */
     for (int kb0 = 0; kb0 < kc16; kb0 += 256) {
         const int len = kc16 - kb0 < 256 ? kc16 - kb0 : 256;
         for (int jb = 0; jb < nr; jb += 16) {
@@ -535,6 +523,32 @@ static int fast_pack(const wmat *W, int col0, int nr) {
     return kn_isa_level() >= 2 && nr % 16 == 0 && col0 % 16 == 0 && (W->kind != WM_Q || W->bits == 4 || W->bits == 8);
 }
 #endif
+
+/* Prefetches columns [c0, c0+n) of rows [r0, r0+nrows) of W, with their scales and biases. */
+static void prefetch_rows(const wmat *W, int r0, int nrows, int c0, int n) {
+    if (r0 + nrows > W->rows) nrows = W->rows - r0;
+    const size_t cols = (size_t)W->cols;
+    const size_t bits = W->kind == WM_F32 ? 32 : W->kind == WM_Q ? (size_t)W->bits : 16;
+    const size_t rowbytes = cols * bits / 8, off = (size_t)c0 * bits / 8, len = ((size_t)n * bits + 7) / 8;
+    const size_t sbytes = W->kind == WM_Q ? cols / (size_t)W->group * 2 : 0, soff = W->kind == WM_Q ? (size_t)c0 / W->group * 2 : 0;
+    for (int i = 0; i < nrows; i++) {
+        const uint8_t *p = W->w + (size_t)(r0 + i) * rowbytes + off;
+        for (size_t b = 0; b < len; b += 64) __builtin_prefetch(p + b, 0, 2);
+        __builtin_prefetch(p + len - 1, 0, 2);
+        if (sbytes) {
+            __builtin_prefetch(W->scales + (size_t)(r0 + i) * sbytes + soff, 0, 2);
+            __builtin_prefetch(W->biases + (size_t)(r0 + i) * sbytes + soff, 0, 2);
+        }
+    }
+}
+
+void wmat_prefetch_t(const void *src, int k0, int kc, int j0, int n) {
+    prefetch_rows(src, j0, n, k0, kc); /* op(W) = W^T: rows j0.., columns k0.. */
+}
+
+void wmat_prefetch_n(const void *src, int k0, int kc, int j0, int n) {
+    prefetch_rows(src, k0, kc, j0, n); /* op(W) = W: rows k0.., columns j0.. */
+}
 
 void wmat_pack_t(const void *src, float *dst, int k0, int kc, int j0, int n, int nr) {
     const wmat *W = src;

@@ -29,17 +29,18 @@ public record BenchOptions(Path work, Path results, String shapeName, ModelConfi
             "  --seq N             training sequence length (default 512)",
             "  --steps N           timed 8gb steps after --warmup N (defaults 3 and 1)",
             "  --full-batch N      batch of the full-profile run (default the profile's, 4)",
-            "  --full-steps N      timed full-profile steps after --full-warmup N (defaults 1 and 1)",
+            "  --full-steps N      timed full-profile steps after --full-warmup N (defaults 1 and 0)",
             "  --gen-prompt N      generation prompt tokens (default 64); --gen-new N new tokens (default 128)",
             "  --threads N         threads for every measurement (default 2)",
             "  --gemm-reps N       timed calls per GEMM shape (default 5)",
-            "  --skip LIST         comma list of: openblas, openblas-auto, torch, full, gen, compare",
+            "  --skip LIST         comma list of: openblas, openblas-auto, torch, full, gen, compare (the 8gb",
+            "                      run on the other backends)",
             "  --date YYYY-MM-DD   date in the results file name (default today)",
             "  -h, --help          this text");
 
     public static BenchOptions defaults() {
         return new BenchOptions(Path.of("bench/work"), Path.of("bench/results"), "qwen2.5-coder-1.5b",
-                ModelShapes.get("qwen2.5-coder-1.5b"), 512, 3, 1, TrainingProfile.full().batchSize(), 1, 1, 64, 128, 2,
+                ModelShapes.get("qwen2.5-coder-1.5b"), 512, 3, 1, TrainingProfile.full().batchSize(), 1, 0, 64, 128, 2,
                 5, 128, LocalDate.now().toString(), Set.of(), "512m", true);
     }
 

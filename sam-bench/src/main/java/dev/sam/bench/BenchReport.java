@@ -66,14 +66,9 @@ public final class BenchReport {
         gen = TrainBench.strip(r);
     }
 
-    boolean nativeBackendIsBuiltin() {
-        return train.get("native").path("backend").asText().startsWith("builtin");
-    }
-
     /** The GEMM entry measured on the backend a training run used. */
     private ObjectNode gemmOf(ObjectNode run) {
-        String b = run.path("backend").asText();
-        return b.startsWith("builtin") ? gemm.get("builtin") : gemm.get("openblas");
+        return gemm.get(run.path("gemm_key").asText(TrainBench.backendOf(run.path("backend").asText())));
     }
 
     void finish(String load) {
@@ -144,6 +139,11 @@ public final class BenchReport {
         FlopModel f = flops(run, p, batch);
         double step = medianStep(run);
         m.put("s_per_step_median", step);
+        if (run.has("step_cpu_s")) {
+            List<Double> c = new ArrayList<>();
+            run.path("step_cpu_s").forEach(n -> c.add(n.asDouble()));
+            m.put("cpu_s_per_step_median", BenchData.median(c.stream().mapToDouble(Double::doubleValue).toArray()));
+        }
         m.put("tokens_per_s", tokensPerS(run));
         m.put("model_gflop_per_step", f.total() / 1e9);
         m.put("achieved_model_gflops", f.total() / step / 1e9);

@@ -91,6 +91,10 @@ final class BenchTable {
         }
         line("%s", h);
         row(names, "s/step (median)", n -> fmt("%.2f", r.summary(n).get("s_per_step_median")));
+        row(names, "CPU s/step (all threads)", n -> {
+            Object v = r.summary(n).get("cpu_s_per_step_median");
+            return v == null ? "-" : fmt("%.2f", v);
+        });
         row(names, "tokens/s", n -> fmt("%.1f", r.summary(n).get("tokens_per_s")));
         row(names, "model GFLOP/step", n -> fmt("%.0f", r.summary(n).get("model_gflop_per_step")));
         row(names, "model GFLOP/s", n -> fmt("%.1f", r.summary(n).get("achieved_model_gflops")));

@@ -74,6 +74,12 @@ public final class MachineInfo {
         }
     }
 
+    /** CPU time of this process (all threads) in nanoseconds, or -1 where the JVM cannot tell. */
+    public static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
+    }
+
     /** This process' peak resident set (VmHWM of /proc/self/status) in bytes, or -1. */
     public static long peakRssBytes() {
         String s = read("/proc/self/status");
@@ -82,6 +88,13 @@ public final class MachineInfo {
             return -1;
         }
         return Long.parseLong(v.replace("kB", "").trim()) * 1024;
+    }
+
+    /** This process' current resident set (VmRSS) in bytes, or -1. */
+    public static long rssBytes() {
+        String s = read("/proc/self/status");
+        String v = s == null ? null : field(s, "VmRSS");
+        return v == null ? -1 : Long.parseLong(v.replace("kB", "").trim()) * 1024;
     }
 
     private static Map<String, String> caches() {

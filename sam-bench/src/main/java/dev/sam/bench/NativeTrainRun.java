@@ -58,6 +58,7 @@ public final class NativeTrainRun {
                 double setup = (System.nanoTime() - t0) / 1e9;
                 System.err.printf("bench: %s, setup %.1f s%n", dev.sam.train.nativelib.NativeKernels.backend(), setup);
                 double[] secs = new double[steps];
+                double[] cpu = new double[steps];
                 double[] losses = new double[warmup + steps];
                 double warm = 0;
                 long scored = 0;
@@ -65,24 +66,28 @@ public final class NativeTrainRun {
                     TokenBatch b = new TokenBatch(BenchData.tokens(i, batch, seq, vocab, seed), lengths, mask, batch,
                             seq);
                     long s0 = System.nanoTime();
+                    long c0 = MachineInfo.processCpuNanos();
                     NativeTrainer.MicroBatchLoss l = trainer.accumulate(b);
                     trainer.apply();
                     double dt = (System.nanoTime() - s0) / 1e9;
+                    double dc = (MachineInfo.processCpuNanos() - c0) / 1e9;
                     losses[i] = l.meanLoss();
                     scored = l.targets();
                     if (i < warmup) {
                         warm += dt;
                     } else {
                         secs[i - warmup] = dt;
+                        cpu[i - warmup] = dc;
                     }
-                    System.err.printf("bench: %s step %d/%d: %.2f s, loss %.5f, load %s%n", i < warmup ? "warm-up" : "timed",
-                            i < warmup ? i + 1 : i - warmup + 1, i < warmup ? warmup : steps, dt, l.meanLoss(),
-                            MachineInfo.loadAverage());
+                    System.err.printf("bench: %s step %d/%d: %.2f s (CPU %.2f s), loss %.5f, load %s%n",
+                            i < warmup ? "warm-up" : "timed", i < warmup ? i + 1 : i - warmup + 1,
+                            i < warmup ? warmup : steps, dt, dc, l.meanLoss(), MachineInfo.loadAverage());
                 }
                 res.put("backend", dev.sam.train.nativelib.NativeKernels.backend());
                 res.put("setup_s", setup);
                 res.put("warmup_s", warm);
                 res.put("step_s", secs);
+                res.put("step_cpu_s", cpu);
                 res.put("losses", losses);
                 res.put("tokens_per_step", batch * seq);
                 res.put("scored_per_step", scored);

@@ -72,10 +72,13 @@ public final class TorchTrainRun {
             System.err.printf("bench: %s, weights loaded in %.1f s%n", res.get("engine"), setup);
             AdamW opt = new AdamW(nd, new ArrayList<>(model.lora.values()), lr, 0.9f, 0.999f, 1e-8f, clip);
             double[] secs = new double[steps];
+            double[] cpu = new double[steps];
             double[] losses = new double[warmup + steps];
+            res.put("rss_after_load_bytes", MachineInfo.rssBytes());
             for (int i = 0; i < warmup + steps; i++) {
                 int[] ids = BenchData.tokens(i, 1, seq, c.vocabSize(), seed);
                 long s0 = System.nanoTime();
+                long c0 = MachineInfo.processCpuNanos();
                 try (NDScope scope = new NDScope()) {
                     try (GradientCollector gc = engine.newGradientCollector()) {
                         NDArray loss = model.loss(ids);
@@ -85,14 +88,18 @@ public final class TorchTrainRun {
                     opt.step();
                 }
                 double dt = (System.nanoTime() - s0) / 1e9;
+                double dc = (MachineInfo.processCpuNanos() - c0) / 1e9;
                 if (i >= warmup) {
                     secs[i - warmup] = dt;
+                    cpu[i - warmup] = dc;
                 }
-                System.err.printf("bench: %s step %d: %.2f s, loss %.5f, load %s%n", i < warmup ? "warm-up" : "timed",
-                        i + 1, dt, losses[i], MachineInfo.loadAverage());
+                System.err.printf("bench: %s step %d: %.2f s (CPU %.2f s), loss %.5f, RSS %.2f GB, load %s%n",
+                        i < warmup ? "warm-up" : "timed", i + 1, dt, dc, losses[i], MachineInfo.rssBytes() / 1e9,
+                        MachineInfo.loadAverage());
             }
             res.put("setup_s", setup);
             res.put("step_s", secs);
+            res.put("step_cpu_s", cpu);
             res.put("losses", losses);
             res.put("tokens_per_step", seq);
         }

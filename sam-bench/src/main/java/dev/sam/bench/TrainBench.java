@@ -62,33 +62,31 @@ public final class TrainBench {
         String threads = Integer.toString(o.threads());
         String shapes = String.join(",", gemmShapes(o).stream().map(GemmRun.GemmShape::spec).toList());
         String reps = Integer.toString(o.gemmReps());
-        String openblas = NativeKernels.bundledOpenBlas();
+        List<Backend> backends = backends(threads);
 
         log.println("bench: GEMM ceilings");
-        r.gemm("builtin", jvm.run("gemm-builtin", GemmRun.class, List.of(shapes, reps),
-                Map.of("SAM_BLAS_LIB", "builtin", "SAM_THREADS", threads), List.of()));
-        if (openblas != null && o.runs("openblas")) {
-            r.gemm("openblas", jvm.run("gemm-openblas", GemmRun.class, List.of(shapes, reps),
-                    ciOpenBlasEnv(openblas, threads), List.of()));
-        }
-        if (openblas != null && o.runs("openblas-auto")) {
-            // benchmark only: let OpenBLAS pick its kernel for this CPU (tests and CI pin Haswell)
-            r.gemm("openblas-auto", jvm.run("gemm-openblas-auto", GemmRun.class, List.of(shapes, reps),
-                    Map.of("SAM_BLAS_LIB", openblas, "SAM_THREADS", threads, "OPENBLAS_VERBOSE", "2"),
-                    List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")));
+        for (Backend b : backends) {
+            r.gemm(b.name(), jvm.run("gemm-" + b.name(), GemmRun.class, List.of(shapes, reps), b.env(), b.unset()));
         }
 
         TrainingProfile p8 = TrainingProfile.eightGb();
         log.println("bench: native trainer, 8gb profile (default backend)");
-        r.train("native", jvm.run("train-native", NativeTrainRun.class, trainArgs(models.q4(), p8, 1, o.steps(),
-                o.warmup()), Map.of("SAM_THREADS", threads), List.of()));
-        if (o.compareBackends() && openblas != null && o.runs("openblas")) {
-            String other = r.nativeBackendIsBuiltin() ? "openblas" : "builtin";
-            log.println("bench: native trainer, 8gb profile on " + other);
-            Map<String, String> env = other.equals("builtin") ? Map.of("SAM_BLAS_LIB", "builtin", "SAM_THREADS", threads)
-                    : ciOpenBlasEnv(openblas, threads);
-            r.train("native-" + other, jvm.run("train-native-" + other, NativeTrainRun.class, trainArgs(models.q4(), p8,
-                    1, o.steps(), o.warmup()), env, List.of()));
+        ObjectNode nat = jvm.run("train-native", NativeTrainRun.class, trainArgs(models.q4(), p8, 1, o.steps(),
+                o.warmup()), Map.of("SAM_THREADS", threads), List.of());
+        String defaultBackend = backendOf(nat.path("backend").asText());
+        nat.put("gemm_key", defaultBackend);
+        r.train("native", nat);
+        if (o.compareBackends()) {
+            for (Backend b : backends) {
+                if (b.name().equals(defaultBackend)) {
+                    continue;
+                }
+                log.println("bench: native trainer, 8gb profile on " + b.name());
+                ObjectNode run = jvm.run("train-native-" + b.name(), NativeTrainRun.class, trainArgs(models.q4(), p8, 1,
+                        o.steps(), o.warmup()), b.env(), b.unset());
+                run.put("gemm_key", b.name());
+                r.train("native-" + b.name(), run);
+            }
         }
         if (o.runs("torch")) {
             log.println("bench: DJL PyTorch eager fp32, 8gb profile");
@@ -106,8 +104,10 @@ public final class TrainBench {
         if (o.runs("full")) {
             TrainingProfile full = TrainingProfile.full();
             log.println("bench: native trainer, full profile on the fp16 base");
-            r.train("native-full", jvm.run("train-native-full", NativeTrainRun.class, trainArgs(models.fp16(), full,
-                    o.fullBatch(), o.fullSteps(), o.fullWarmup()), Map.of("SAM_THREADS", threads), List.of()));
+            ObjectNode run = jvm.run("train-native-full", NativeTrainRun.class, trainArgs(models.fp16(), full,
+                    o.fullBatch(), o.fullSteps(), o.fullWarmup()), Map.of("SAM_THREADS", threads), List.of());
+            run.put("gemm_key", backendOf(run.path("backend").asText()));
+            r.train("native-full", run);
         }
         if (o.runs("gen")) {
             log.println("bench: generation, 4-bit, batch 1");
@@ -125,14 +125,42 @@ public final class TrainBench {
                 "clip=" + p.gradClip(), "seed=" + p.seed());
     }
 
-    /** The bundled OpenBLAS as tests and CI run it: Haswell kernels unless the environment pins another. */
-    private static Map<String, String> ciOpenBlasEnv(String lib, String threads) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("SAM_BLAS_LIB", lib);
-        env.put("SAM_THREADS", threads);
+    /** A backend the benchmark measures: its name, the child's environment, variables removed from it. */
+    record Backend(String name, Map<String, String> env, List<String> unset) {
+    }
+
+    /**
+     * The built-in kernels (and, on an AVX-512 CPU, the same capped at AVX2, which is what a CPU without
+     * AVX-512 runs), the bundled OpenBLAS as tests and CI run it (Haswell kernels unless the environment
+     * pins another core), and — benchmark only — OpenBLAS choosing its own kernel for this CPU.
+     */
+    private List<Backend> backends(String threads) {
+        List<Backend> out = new ArrayList<>();
+        out.add(new Backend("builtin", Map.of("SAM_BLAS_LIB", "builtin", "SAM_THREADS", threads), List.of("SAM_ISA")));
+        if (o.compareBackends() && NativeKernels.builtinIsa().equals("avx512")) {
+            out.add(new Backend("builtin-avx2", Map.of("SAM_BLAS_LIB", "builtin", "SAM_THREADS", threads, "SAM_ISA",
+                    "avx2"), List.of()));
+        }
+        String lib = NativeKernels.bundledOpenBlas();
+        if (lib != null && o.runs("openblas")) {
+            String core = System.getenv("OPENBLAS_CORETYPE");
+            out.add(new Backend("openblas", Map.of("SAM_BLAS_LIB", lib, "SAM_THREADS", threads, "OPENBLAS_CORETYPE",
+                    core == null || core.isBlank() ? "Haswell" : core), List.of()));
+        }
+        if (lib != null && o.runs("openblas-auto")) {
+            out.add(new Backend("openblas-auto", Map.of("SAM_BLAS_LIB", lib, "SAM_THREADS", threads,
+                    "OPENBLAS_VERBOSE", "2"), List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")));
+        }
+        return out;
+    }
+
+    /** Which measured backend a training run's backend description is. */
+    static String backendOf(String description) {
+        if (description.startsWith("builtin")) {
+            return description.contains("(avx512)") || !description.contains("(avx2)") ? "builtin" : "builtin-avx2";
+        }
         String core = System.getenv("OPENBLAS_CORETYPE");
-        env.put("OPENBLAS_CORETYPE", core == null || core.isBlank() ? "Haswell" : core);
-        return env;
+        return core == null || core.isBlank() ? "openblas-auto" : "openblas";
     }
 
     /** The GEMMs of one training step, as (M tokens) x (N outputs) x (K inputs). */

@@ -17,6 +17,11 @@ public final class NativeKernels {
         return Natives.backend();
     }
 
+    /** Instruction set of the built-in kernels on this CPU: "avx512", "avx2" or "generic". */
+    public static String builtinIsa() {
+        return Natives.lib().sam_builtin_isa();
+    }
+
     /** Path of the OpenBLAS bundled with SAM (org.bytedeco:openblas, extracted to the user cache), or null. */
     public static String bundledOpenBlas() {
         return BlasLocator.bundled();

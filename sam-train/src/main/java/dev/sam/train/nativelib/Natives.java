@@ -10,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads libsamtrain once per JVM and selects its compute backend. The library comes from
+ * Loads libsamtrain once per JVM and selects its compute backend ({@link BlasLocator}: built-in kernels on
+ * AVX-512 CPUs, else the bundled OpenBLAS; {@code $SAM_BLAS_LIB} overrides). The library comes from
  * {@code $SAM_NATIVE_LIB} when set, else from the classpath (linux-x86-64/libsamtrain.so, built by
  * Maven from native/). Threads: {@code $SAM_THREADS}, else all available cores.
  */
@@ -79,7 +80,7 @@ public final class Natives {
             throw SamException.failure("libsamtrain has ABI version " + abi + " but this SAM expects " + ABI_VERSION,
                     "rebuild SAM so that the Java and native parts match");
         }
-        String blas = BlasLocator.locate(env);
+        String blas = BlasLocator.locate(env, l.sam_builtin_isa());
         int threads = threads(env);
         int rc = l.sam_backend_init(blas, threads);
         if (rc != SamTrainLibrary.SAM_OK) {
