@@ -52,6 +52,13 @@ int sam_backend_init(const char *blas_library, int num_threads);
 /* Human-readable description, e.g. "OpenBLAS 0.3.31 ... (core Haswell) 2 threads" or
  * "builtin (avx512) 2 threads". */
 const char *sam_backend_name(void);
+/* Precision of the large products (the linears and the head) on the built-in kernels. FP32 (default)
+ * everywhere; BF16 rounds both operands of those products to bfloat16 and sums in fp32 (AVX512-BF16,
+ * about twice the fp32 rate); attention, norms, softmax, LoRA and the optimizer stay fp32. Errors:
+ * SAM_ERR_BACKEND when the CPU lacks AVX512-BF16 or a BLAS library is selected (selecting a BLAS library
+ * later switches back to FP32). Same threading rule as sam_backend_init. */
+enum sam_precision { SAM_PRECISION_FP32 = 0, SAM_PRECISION_BF16 = 1 };
+int sam_backend_set_precision(int32_t precision);
 /* Instruction set the built-in kernels use on this CPU: "avx512", "avx2" (AVX2 + FMA) or "generic"
  * (after the optional SAM_ISA=avx2|generic cap). Lets a binding choose the default backend. */
 const char *sam_builtin_isa(void);

@@ -15,6 +15,7 @@
 
 static _Atomic(kn_blas *) g_blas;   /* NULL: builtin */
 static atomic_int g_threads;        /* 0: not set, use all cores */
+static atomic_int g_bf16;           /* 1: kn_sgemm_ws / kn_wgemm compute in bf16 (builtin only) */
 static char g_name[512] = "builtin";
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -75,7 +76,8 @@ void kn_sgemm_ws(int ta, int tb, int M, int N, int K, float alpha, const float *
         return;
     }
     const kn_f32mat b = {B, ldb, tb};
-    kn_builtin_gemm_packed(M, N, K, alpha, A, lda, ta, kn_pack_b_f32, NULL, &b, beta, C, ldc, ws, ws_floats);
+    (kn_bf16_enabled() ? kn_bf16_gemm_packed : kn_builtin_gemm_packed)(M, N, K, alpha, A, lda, ta, kn_pack_b_f32, NULL,
+                                                                       &b, beta, C, ldc, ws, ws_floats);
 }
 
 void kn_wgemm(int ta, int tw, int M, int N, int K, float alpha, const float *A, int lda, const wmat *W,
@@ -86,8 +88,9 @@ void kn_wgemm(int ta, int tw, int M, int N, int K, float alpha, const float *A, 
         return;
     }
     if (!atomic_load_explicit(&g_blas, memory_order_acquire)) {
-        kn_builtin_gemm_packed(M, N, K, alpha, A, lda, ta, tw ? wmat_pack_t : wmat_pack_n,
-                               tw ? wmat_prefetch_t : wmat_prefetch_n, W, beta, C, ldc, ws, ws_floats);
+        (kn_bf16_enabled() ? kn_bf16_gemm_packed : kn_builtin_gemm_packed)(
+            M, N, K, alpha, A, lda, ta, tw ? wmat_pack_t : wmat_pack_n, tw ? wmat_prefetch_t : wmat_prefetch_n, W, beta, C,
+            ldc, ws, ws_floats);
         return;
     }
     /* BLAS: convert row tiles of W into ws and multiply them (rows of W are columns of C for the
@@ -101,6 +104,16 @@ void kn_wgemm(int ta, int tw, int M, int N, int K, float alpha, const float *A, 
         else
             kn_sgemm(ta, KN_N, M, N, n, alpha, ta ? A + (size_t)r0 * lda : A + r0, lda, ws, N, r0 == 0 ? beta : 1.0f, C, ldc);
     }
+}
+
+int kn_bf16_enabled(void) {
+    return atomic_load_explicit(&g_bf16, memory_order_relaxed);
+}
+
+/* Called under g_lock. */
+static void builtin_name(int nt) {
+    snprintf(g_name, sizeof g_name, "builtin (%s%s) %d thread%s", kn_builtin_isa(), atomic_load(&g_bf16) ? ", bf16" : "",
+             nt, nt == 1 ? "" : "s");
 }
 
 /* ---- public ---- */
@@ -121,13 +134,31 @@ int sam_backend_init(const char *blas_library, int num_threads) {
             kn_blas_set_threads(b, nt);
 #endif
             atomic_store(&g_threads, nt);
+            atomic_store(&g_bf16, 0); /* bf16 is a property of the built-in kernels */
             atomic_store_explicit(&g_blas, b, memory_order_release);
             kn_blas_describe(b, nt, g_name, sizeof g_name);
         }
     } else {
         atomic_store(&g_threads, nt);
         atomic_store_explicit(&g_blas, NULL, memory_order_release);
-        snprintf(g_name, sizeof g_name, "builtin (%s) %d thread%s", kn_builtin_isa(), nt, nt == 1 ? "" : "s");
+        builtin_name(nt);
+    }
+    pthread_mutex_unlock(&g_lock);
+    return rc;
+}
+
+int sam_backend_set_precision(int32_t precision) {
+    if (precision != SAM_PRECISION_FP32 && precision != SAM_PRECISION_BF16)
+        return err_set(SAM_ERR_INVALID_ARG, "sam_backend_set_precision: unknown precision %d. HINT: use SAM_PRECISION_FP32 or SAM_PRECISION_BF16.", precision);
+    pthread_mutex_lock(&g_lock);
+    int rc = SAM_OK;
+    if (precision == SAM_PRECISION_BF16 && atomic_load(&g_blas))
+        rc = err_set(SAM_ERR_BACKEND, "bf16 compute needs the built-in kernels, but a BLAS library is selected. HINT: call sam_backend_init(NULL, threads) first (SAM_BLAS_LIB=builtin).");
+    else if (precision == SAM_PRECISION_BF16 && !kn_bf16_supported())
+        rc = err_set(SAM_ERR_BACKEND, "this CPU has no AVX512-BF16 instructions, so bf16 compute is not available. HINT: keep the default fp32 precision.");
+    else {
+        atomic_store(&g_bf16, precision == SAM_PRECISION_BF16);
+        if (!atomic_load(&g_blas)) builtin_name(atomic_load(&g_threads) > 0 ? atomic_load(&g_threads) : default_threads());
     }
     pthread_mutex_unlock(&g_lock);
     return rc;
@@ -135,9 +166,8 @@ int sam_backend_init(const char *blas_library, int num_threads) {
 
 const char *sam_backend_name(void) {
     if (!atomic_load(&g_blas) && atomic_load(&g_threads) == 0) {
-        int nt = default_threads();
         pthread_mutex_lock(&g_lock);
-        snprintf(g_name, sizeof g_name, "builtin (%s) %d thread%s", kn_builtin_isa(), nt, nt == 1 ? "" : "s");
+        builtin_name(default_threads());
         pthread_mutex_unlock(&g_lock);
     }
     return g_name;

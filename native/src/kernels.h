@@ -55,6 +55,15 @@ void kn_builtin_gemm_packed(int M, int N, int K, float alpha, const float *A, in
                             kn_prefetch_fn prefetch_b, const void *bsrc, float beta, float *C, int ldc, float *ws,
                             size_t ws_floats);
 
+/* bf16 compute (kernels_bf16.c): the same driver with both operands rounded to bf16 while packing and
+ * VDPBF16PS products summed in fp32. Used by kn_sgemm_ws / kn_wgemm when sam_backend_set_precision
+ * selected it (builtin backend on a CPU with AVX512-BF16). */
+int kn_bf16_supported(void);
+int kn_bf16_enabled(void);
+void kn_bf16_gemm_packed(int M, int N, int K, float alpha, const float *A, int lda, int ta, kn_pack_fn pack_b,
+                         kn_prefetch_fn prefetch_b, const void *bsrc, float beta, float *C, int ldc, float *ws,
+                         size_t ws_floats);
+
 typedef struct kn_blas kn_blas;
 /* dlopen(path) and dlsym cblas_sgemm (+ OpenBLAS extras if present). Never dlclose'd. */
 int kn_blas_open(const char *path, kn_blas **out);

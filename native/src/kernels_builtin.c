@@ -174,8 +174,31 @@ int kn_panel_width(void) {
 
 /* ---- packing ---- */
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include "simd_avx512.h"
+/* Untransposed A into an MR-row panel: 16 k at a time, rows transposed in registers. */
+AVX512 static void pack_a_avx512(float *restrict dst, const float *A, int lda, int i0, int m, int p0, int kc, int mr) {
+    const int kc16 = kc & ~15;
+    const __mmask16 keep = (__mmask16)((1u << mr) - 1);
+    for (int kb = 0; kb < kc16; kb += 16) {
+        __m512 r[16];
+        for (int i = 0; i < 16; i++) r[i] = i < m ? _mm512_loadu_ps(A + (size_t)(i0 + i) * lda + p0 + kb) : _mm512_setzero_ps();
+        transpose16(r);
+        for (int k = 0; k < 16; k++) _mm512_mask_storeu_ps(dst + (size_t)(kb + k) * mr, keep, r[k]);
+    }
+    for (int k = kc16; k < kc; k++)
+        for (int i = 0; i < mr; i++) dst[(size_t)k * mr + i] = i < m ? A[(size_t)(i0 + i) * lda + p0 + k] : 0.0f;
+}
+#endif
+
 /* Packs rows [i0, i0+m) x cols [p0, p0+kc) of op(A) into one MR-row panel (k-major), rows m..mr zero. */
 static void pack_a_panel(float *restrict dst, const float *A, int lda, int ta, int i0, int m, int p0, int kc, int mr) {
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (!ta && mr <= 16 && kn_isa_level() >= 2) {
+        pack_a_avx512(dst, A, lda, i0, m, p0, kc, mr);
+        return;
+    }
+#endif
     if (!ta) {
         const float *rows[MR_MAX];
         for (int i = 0; i < m; i++) rows[i] = A + (size_t)(i0 + i) * lda + p0;
@@ -194,7 +217,6 @@ static void pack_a_panel(float *restrict dst, const float *A, int lda, int ta, i
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
-#include "simd_avx512.h"
 /* op(B) = B^T: 16 rows of B x 16 columns at a time, transposed in registers. */
 AVX512 static void pack_bt_avx512(const kn_f32mat *b, float *restrict dst, int k0, int kc, int j0, int n, int nr) {
     const int kc16 = kc & ~15;
@@ -211,13 +233,27 @@ AVX512 static void pack_bt_avx512(const kn_f32mat *b, float *restrict dst, int k
     for (int k = kc16; k < kc; k++)
         for (int j = 0; j < nr; j++) dst[(size_t)k * nr + j] = j < n ? b->p[(size_t)(j0 + j) * b->ld + k0 + k] : 0.0f;
 }
+
+/* op(B) = B: each k row of the panel is a contiguous row segment (masked at the edge). */
+AVX512 static void pack_bn_avx512(const kn_f32mat *b, float *restrict dst, int k0, int kc, int j0, int n, int nr) {
+    for (int k = 0; k < kc; k++) {
+        const float *s = b->p + (size_t)(k0 + k) * b->ld + j0;
+        float *d = dst + (size_t)k * nr;
+        for (int j = 0; j < nr; j += 16) {
+            const int left = n - j < 0 ? 0 : n - j > 16 ? 16 : n - j;
+            const __mmask16 mk = (__mmask16)((1u << left) - 1);
+            _mm512_storeu_ps(d + j, _mm512_maskz_loadu_ps(mk, s + j));
+        }
+    }
+}
 #endif
 
 void kn_pack_b_f32(const void *src, float *restrict dst, int k0, int kc, int j0, int n, int nr) {
     const kn_f32mat *b = src;
 #if defined(__x86_64__) && defined(__GNUC__)
-    if (b->trans && nr % 16 == 0 && kn_isa_level() >= 2) {
-        pack_bt_avx512(b, dst, k0, kc, j0, n, nr);
+    if (nr % 16 == 0 && kn_isa_level() >= 2) {
+        if (b->trans) pack_bt_avx512(b, dst, k0, kc, j0, n, nr);
+        else pack_bn_avx512(b, dst, k0, kc, j0, n, nr);
         return;
     }
 #endif

@@ -198,6 +198,84 @@ static void test_wgemm(void) {
     free(w); free(sc); free(bi); free(deq); free(x); free(out); free(ref); free(ws);
 }
 
+/* bf16 compute (sam_backend_set_precision): the workspace and weight GEMMs with both operands rounded to
+ * bf16 and fp32 sums, within the bf16 rounding bound (2^-8 of sum |a||b|) of a double product, for
+ * transposed and untransposed A, odd K (a zero pair partner), partial panels; bitwise equal for 1 and 2
+ * threads and to the product with the dequantized fp32 copy; refused on a BLAS backend. */
+static void test_bf16(void) {
+    if (!kn_bf16_supported()) {
+        printf("test_bf16: skipped, this CPU has no AVX512-BF16\n");
+        CHECK(sam_backend_set_precision(SAM_PRECISION_BF16) == SAM_ERR_BACKEND, "bf16 must be refused without AVX512-BF16");
+        return;
+    }
+    xoshiro256 r;
+    xoshiro_seed(&r, 13);
+    const int sz[][3] = {{1, 5, 2}, {15, 33, 301}, {29, 70, 512}, {100, 64, 777}};
+    const size_t wsf = (size_t)1 << 15;
+    float *ws = malloc(sizeof(float) * wsf);
+    for (int s = 0; s < 4; s++)
+        for (int ta = 0; ta < 2; ta++) {
+            const int M = sz[s][0], N = sz[s][1], K = sz[s][2], lda = ta ? M : K;
+            float *A = malloc(sizeof(float) * M * K), *B = malloc(sizeof(float) * N * K);
+            float *C1 = malloc(sizeof(float) * M * N), *C2 = malloc(sizeof(float) * M * N);
+            for (int i = 0; i < M * K; i++) A[i] = urand(&r);
+            for (int i = 0; i < N * K; i++) B[i] = urand(&r);
+            sam_backend_init(NULL, 2);
+            CHECK_OK(sam_backend_set_precision(SAM_PRECISION_BF16));
+            kn_sgemm_ws(ta, KN_T, M, N, K, 1.0f, A, lda, B, K, 0.0f, C1, N, ws, wsf);
+            double worst = 0.0;
+            for (int i = 0; i < M; i++)
+                for (int j = 0; j < N; j++) {
+                    double acc = 0.0, mag = 0.0;
+                    for (int k = 0; k < K; k++) {
+                        const double p = (double)(ta ? A[(size_t)k * M + i] : A[(size_t)i * K + k]) * B[(size_t)j * K + k];
+                        acc += p;
+                        mag += fabs(p);
+                    }
+                    const double err = fabs(C1[(size_t)i * N + j] - acc) / (mag + 1e-12);
+                    if (!(err <= worst)) worst = err;
+                }
+            CHECK(worst < 1.0 / 256 && worst > 1e-6, "bf16 sgemm ta=%d M=%d N=%d K=%d: rel err %.3g (expected bf16-sized)", ta, M, N, K, worst);
+            sam_backend_init(NULL, 1);
+            kn_sgemm_ws(ta, KN_T, M, N, K, 1.0f, A, lda, B, K, 0.0f, C2, N, ws, wsf);
+            CHECK(memcmp(C1, C2, sizeof(float) * M * N) == 0, "bf16 sgemm ta=%d M=%d: 1 and 2 threads differ", ta, M);
+            free(A); free(B); free(C1); free(C2);
+        }
+    /* weights: 4-bit g64 in both orientations equals the product with its dequantized copy */
+    const int rows = 70, cols = 384, M = 37;
+    uint8_t *w = malloc((size_t)rows * cols / 2);
+    uint16_t *sc = malloc(sizeof(uint16_t) * rows * 6), *bi = malloc(sizeof(uint16_t) * rows * 6);
+    float *deq = malloc(sizeof(float) * rows * cols), *x = malloc(sizeof(float) * M * cols);
+    float *o1 = malloc(sizeof(float) * M * cols), *o2 = malloc(sizeof(float) * M * cols);
+    for (int i = 0; i < rows * cols / 2; i++) w[i] = (uint8_t)xoshiro_next(&r);
+    for (int i = 0; i < rows * 6; i++) { sc[i] = f32_to_f16(urand(&r) * 0.1f); bi[i] = f32_to_f16(urand(&r) * 0.2f); }
+    for (int i = 0; i < M * cols; i++) x[i] = urand(&r);
+    const wmat W = {.kind = WM_Q, .rows = rows, .cols = cols, .w = w, .scales = (const uint8_t *)sc, .biases = (const uint8_t *)bi, .bits = 4, .group = 64, .name = "W"};
+    wmat_rows(&W, 0, rows, deq);
+    const wmat D = {.kind = WM_F32, .rows = rows, .cols = cols, .w = (const uint8_t *)deq, .direct = deq, .name = "D"};
+    sam_backend_init(NULL, 2);
+    CHECK_OK(sam_backend_set_precision(SAM_PRECISION_BF16));
+    CHECK(strstr(sam_backend_name(), "bf16") != NULL, "backend name shows bf16: %s", sam_backend_name());
+    for (int tw = 0; tw < 2; tw++) {
+        const int N = tw ? rows : cols, K = tw ? cols : rows;
+        kn_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &W, 0.0f, o1, N, ws, wsf);
+        kn_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &D, 0.0f, o2, N, ws, wsf);
+        CHECK(memcmp(o1, o2, sizeof(float) * M * N) == 0, "bf16 wgemm tw %d differs from the product with the fp32 copy", tw);
+    }
+    /* a BLAS backend turns bf16 off; bf16 on a BLAS backend is refused */
+    const char *blas = getenv("SAM_BLAS_LIB");
+    if (blas && blas[0]) {
+        CHECK_OK(sam_backend_init(blas, 2));
+        CHECK(!kn_bf16_enabled(), "selecting a BLAS library must switch bf16 off");
+        CHECK_ERR(sam_backend_set_precision(SAM_PRECISION_BF16), SAM_ERR_BACKEND, "built-in kernels");
+    }
+    CHECK_ERR(sam_backend_set_precision(7), SAM_ERR_INVALID_ARG, "unknown precision");
+    sam_backend_init(NULL, 0);
+    sam_backend_set_precision(SAM_PRECISION_FP32);
+    CHECK(!kn_bf16_enabled() && strstr(sam_backend_name(), "bf16") == NULL, "back to fp32: %s", sam_backend_name());
+    free(w); free(sc); free(bi); free(deq); free(x); free(o1); free(o2); free(ws);
+}
+
 static void test_half(void) {
     CHECK(f16_to_f32(0x3C00) == 1.0f && f16_to_f32(0xC000) == -2.0f && f16_to_f32(0x7BFF) == 65504.0f, "f16 normals");
     CHECK(f16_to_f32(0x0001) == ldexpf(1.0f, -24) && f16_to_f32(0x03FF) == ldexpf(1023.0f, -24), "f16 subnormals");
@@ -315,6 +393,7 @@ int main(void) {
     test_gemm_threads();
     test_gemm_ws();
     test_wgemm();
+    test_bf16();
     const char *be[2];
     int nb = tu_backends(be);
     for (int i = 0; i < nb; i++) {

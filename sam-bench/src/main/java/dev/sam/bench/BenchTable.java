@@ -106,6 +106,10 @@ final class BenchTable {
             Object v = r.summary(n).get(n.equals("torch") ? "mfu_vs_own_matmul_peak" : "mfu");
             return v == null ? "-" : BenchReport.pct((Double) v);
         });
+        row(names, "vs built-in fp32 peak", n -> {
+            Object v = r.summary(n).get("model_flops_vs_builtin_fp32_peak");
+            return v == null ? "-" : BenchReport.pct((Double) v);
+        });
         row(names, "peak RSS", n -> BenchReport.gb(((Number) r.summary(n).get("peak_rss_bytes")).doubleValue()));
         row(names, "loss, first step", n -> fmt("%.5f", r.trainResults().get(n).path("losses").get(0).asDouble()));
         row(names, "backend", n -> {

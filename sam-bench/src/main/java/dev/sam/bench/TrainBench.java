@@ -83,7 +83,7 @@ public final class TrainBench {
                 }
                 log.println("bench: native trainer, 8gb profile on " + b.name());
                 ObjectNode run = jvm.run("train-native-" + b.name(), NativeTrainRun.class, trainArgs(models.q4(), p8, 1,
-                        o.steps(), o.warmup()), b.env(), b.unset());
+                        b.name().equals("builtin-bf16") ? o.steps() : o.compareSteps(), 1), b.env(), b.unset());
                 run.put("gemm_key", b.name());
                 r.train("native-" + b.name(), run);
             }
@@ -130,13 +130,18 @@ public final class TrainBench {
     }
 
     /**
-     * The built-in kernels (and, on an AVX-512 CPU, the same capped at AVX2, which is what a CPU without
-     * AVX-512 runs), the bundled OpenBLAS as tests and CI run it (Haswell kernels unless the environment
-     * pins another core), and — benchmark only — OpenBLAS choosing its own kernel for this CPU.
+     * The built-in kernels (fp32; bf16 where the CPU has AVX512-BF16; on an AVX-512 CPU also capped at
+     * AVX2, which is what a CPU without AVX-512 runs), the bundled OpenBLAS as tests and CI run it
+     * (Haswell kernels unless the environment pins another core), and — benchmark only — OpenBLAS
+     * choosing its own kernel for this CPU.
      */
     private List<Backend> backends(String threads) {
         List<Backend> out = new ArrayList<>();
         out.add(new Backend("builtin", Map.of("SAM_BLAS_LIB", "builtin", "SAM_THREADS", threads), List.of("SAM_ISA")));
+        if (o.runs("bf16") && NativeKernels.bf16Supported()) {
+            out.add(new Backend("builtin-bf16", Map.of("SAM_BLAS_LIB", "builtin", "SAM_THREADS", threads,
+                    "SAM_PRECISION", "bf16"), List.of("SAM_ISA")));
+        }
         if (o.compareBackends() && NativeKernels.builtinIsa().equals("avx512")) {
             out.add(new Backend("builtin-avx2", Map.of("SAM_BLAS_LIB", "builtin", "SAM_THREADS", threads, "SAM_ISA",
                     "avx2"), List.of()));
@@ -156,6 +161,9 @@ public final class TrainBench {
 
     /** Which measured backend a training run's backend description is. */
     static String backendOf(String description) {
+        if (description.startsWith("builtin") && description.contains("bf16")) {
+            return "builtin-bf16";
+        }
         if (description.startsWith("builtin")) {
             return description.contains("(avx512)") || !description.contains("(avx2)") ? "builtin" : "builtin-avx2";
         }

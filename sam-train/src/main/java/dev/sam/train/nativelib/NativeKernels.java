@@ -22,6 +22,21 @@ public final class NativeKernels {
         return Natives.lib().sam_builtin_isa();
     }
 
+    /**
+     * Whether SAM_PRECISION=bf16 would work here: built-in kernels selected and a CPU with AVX512-BF16.
+     * Probes by switching the precision and back (call it before any computation starts).
+     */
+    public static synchronized boolean bf16Supported() {
+        SamTrainLibrary l = Natives.lib();
+        if (l.sam_backend_set_precision(1) != SamTrainLibrary.SAM_OK) {
+            return false;
+        }
+        if (!Natives.backend().contains("bf16")) {
+            Natives.check(l, l.sam_backend_set_precision(0), "restore the fp32 precision");
+        }
+        return true;
+    }
+
     /** Path of the OpenBLAS bundled with SAM (org.bytedeco:openblas, extracted to the user cache), or null. */
     public static String bundledOpenBlas() {
         return BlasLocator.bundled();

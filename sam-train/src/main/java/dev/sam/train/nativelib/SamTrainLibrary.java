@@ -25,6 +25,8 @@ interface SamTrainLibrary extends Library {
 
     String sam_builtin_isa();
 
+    int sam_backend_set_precision(int precision);
+
     int sam_sgemm(int transA, int transB, int m, int n, int k, float alpha, Pointer a, int lda, Pointer b, int ldb,
                   float beta, Pointer c, int ldc);
 
