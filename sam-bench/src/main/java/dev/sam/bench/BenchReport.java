@@ -158,6 +158,12 @@ public final class BenchReport {
         if (!name.equals("torch") && g != null) {
             m.put("gemm_peak_gflops_of_backend", g.path("peak_gflops").asDouble());
             m.put("mfu", mfu(run, p, batch));
+            if (m.containsKey("cpu_s_per_step_median") && g.has("peak_gflops_per_cpu_s")) {
+                /* the same ratio per CPU-second: insensitive to other processes taking the cores */
+                double perCpu = f.total() / (double) m.get("cpu_s_per_step_median") / 1e9;
+                m.put("model_gflops_per_cpu_s", perCpu);
+                m.put("mfu_cpu_time_basis", perCpu / g.path("peak_gflops_per_cpu_s").asDouble());
+            }
         }
         ObjectNode fp32 = gemm.get("builtin");
         if (fp32 != null) {
@@ -218,6 +224,9 @@ public final class BenchReport {
         f.put("gemm_peak", "max over the trainer's GEMM shapes of 2*M*N*K / best time, fp32, backend's kernels, "
                 + o.threads() + " threads");
         f.put("tokens_per_s", "batch*seq / median seconds per timed step (forward + backward + optimizer step)");
+        f.put("mfu_cpu_time_basis", "model FLOP per CPU-second of the training process / best GEMM FLOP per"
+                + " CPU-second of the same backend: the same ratio with time-sharing by other processes factored out"
+                + " (idle OpenMP threads sleep, so CPU time is work done)");
         f.put("peak_rss", "VmHWM of the child JVM (/proc/self/status) at the end of its run");
         f.put("generation", "decode: new tokens / time of the sam_gen_next calls; end-to-end adds the prefill");
         m.put("formulas", f);

@@ -73,6 +73,11 @@ final class BenchTable {
             peak.append(String.format(" %16.1f", g.get(c).path("peak_gflops").asDouble()));
         }
         line("%s", peak);
+        StringBuilder cpuPeak = new StringBuilder(String.format("  %-39s", "peak per CPU-second"));
+        for (String c : cols) {
+            cpuPeak.append(String.format(" %16.1f", g.get(c).path("peak_gflops_per_cpu_s").asDouble()));
+        }
+        line("%s", cpuPeak);
         for (String c : cols) {
             ObjectNode n = g.get(c);
             line("  %-16s %s%s", c + ":", n.path("backend").asText(), n.has("openblas_verbose_core")
@@ -104,6 +109,10 @@ final class BenchTable {
         });
         row(names, "MFU (vs that peak)", n -> {
             Object v = r.summary(n).get(n.equals("torch") ? "mfu_vs_own_matmul_peak" : "mfu");
+            return v == null ? "-" : BenchReport.pct((Double) v);
+        });
+        row(names, "MFU, CPU-time basis", n -> {
+            Object v = r.summary(n).get("mfu_cpu_time_basis");
             return v == null ? "-" : BenchReport.pct((Double) v);
         });
         row(names, "vs built-in fp32 peak", n -> {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -95,23 +96,37 @@ public final class TorchQwen2 {
         }
         NDArray h = w.get("model.embed_tokens.weight").get(nd.create(ids));
         for (int l = 0; l < c.numHiddenLayers(); l++) {
-            String p = "model.layers." + l + ".";
-            NDArray x = rms(h, w.get(p + "input_layernorm.weight"));
-            NDArray q = linear(x, p + "self_attn.q_proj").reshape(t, heads, d).transpose(1, 0, 2);
-            NDArray k = linear(x, p + "self_attn.k_proj").reshape(t, kv, d).transpose(1, 0, 2);
-            NDArray v = linear(x, p + "self_attn.v_proj").reshape(t, kv, d).transpose(1, 0, 2);
-            q = applyRope(q);
-            k = repeatKv(applyRope(k));
-            v = repeatKv(v);
-            NDArray att = q.matMul(k.transpose(0, 2, 1)).div(Math.sqrt(d)).add(mask).softmax(2);
-            NDArray o = att.matMul(v).transpose(1, 0, 2).reshape(t, (long) heads * d);
-            h = h.add(linear(o, p + "self_attn.o_proj"));
-            NDArray x2 = rms(h, w.get(p + "post_attention_layernorm.weight"));
-            NDArray gate = linear(x2, p + "mlp.gate_proj");
-            NDArray up = linear(x2, p + "mlp.up_proj");
-            h = h.add(linear(gate.mul(Activation.sigmoid(gate)).mul(up), p + "mlp.down_proj"));
+            // Python drops an intermediate as soon as nothing refers to it; DJL keeps every NDArray until
+            // its scope closes. One scope per layer gives the same lifetime (autograd keeps what backward needs).
+            NDArray in = h;
+            try (NDScope layer = new NDScope()) {
+                h = layer(h, l, t, heads, kv, d);
+                NDScope.unregister(h);
+            }
+            NDScope.register(h);
+            NDScope.unregister(in);
+            in.close();
         }
         return rms(h, w.get("model.norm.weight"));
+    }
+
+    /** One decoder layer (HF Qwen2DecoderLayer) on h [T, C]. */
+    private NDArray layer(NDArray h, int l, int t, int heads, int kv, int d) {
+        String p = "model.layers." + l + ".";
+        NDArray x = rms(h, w.get(p + "input_layernorm.weight"));
+        NDArray q = linear(x, p + "self_attn.q_proj").reshape(t, heads, d).transpose(1, 0, 2);
+        NDArray k = linear(x, p + "self_attn.k_proj").reshape(t, kv, d).transpose(1, 0, 2);
+        NDArray v = linear(x, p + "self_attn.v_proj").reshape(t, kv, d).transpose(1, 0, 2);
+        q = applyRope(q);
+        k = repeatKv(applyRope(k));
+        v = repeatKv(v);
+        NDArray att = q.matMul(k.transpose(0, 2, 1)).div(Math.sqrt(d)).add(mask).softmax(2);
+        NDArray o = att.matMul(v).transpose(1, 0, 2).reshape(t, (long) heads * d);
+        h = h.add(linear(o, p + "self_attn.o_proj"));
+        NDArray x2 = rms(h, w.get(p + "post_attention_layernorm.weight"));
+        NDArray gate = linear(x2, p + "mlp.gate_proj");
+        NDArray up = linear(x2, p + "mlp.up_proj");
+        return h.add(linear(gate.mul(Activation.sigmoid(gate)).mul(up), p + "mlp.down_proj"));
     }
 
     private NDArray linear(NDArray x, String name) {
@@ -147,7 +162,7 @@ public final class TorchQwen2 {
         }
         NDArray cs = nd.create(cos, new Shape(t, d));
         NDArray sn = nd.create(sin, new Shape(t, d));
-        ai.djl.ndarray.NDScope.unregister(cs, sn);
+        NDScope.unregister(cs, sn);
         return new NDArray[] {cs, sn};
     }
 
@@ -179,7 +194,7 @@ public final class TorchQwen2 {
             }
         }
         NDArray a = nd.create(m, new Shape(t, t));
-        ai.djl.ndarray.NDScope.unregister(a);
+        NDScope.unregister(a);
         return a;
     }
 
