@@ -110,6 +110,29 @@ public final class BenchReport {
         }
     }
 
+    /** Runs (GEMM and training) during which the 1-minute load average exceeded the thread count. */
+    List<String> busyRuns() {
+        List<String> out = new ArrayList<>();
+        Map<String, ObjectNode> all = new LinkedHashMap<>();
+        gemm.forEach((k, v) -> all.put("gemm-" + k, v));
+        all.putAll(train);
+        all.forEach((k, v) -> {
+            double worst = Math.max(load1(v.path("loadavg_before").asText()), load1(v.path("loadavg_after").asText()));
+            if (worst > o.threads()) {
+                out.add(k);
+            }
+        });
+        return out;
+    }
+
+    private static double load1(String loadavg) {
+        try {
+            return Double.parseDouble(loadavg.split(" ")[0]);
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
     public boolean allPass() {
         return targets.stream().allMatch(Target::pass);
     }
@@ -219,13 +242,14 @@ public final class BenchReport {
         m.put("generation", gen);
         m.put("targets", targets);
         m.put("all_pass", allPass());
+        m.put("runs_with_load_above_cores", busyRuns());
         Map<String, String> f = new LinkedHashMap<>();
         f.put("model_flops", FlopModel.FORMULA);
         f.put("gemm_peak", "max over the trainer's GEMM shapes of 2*M*N*K / best time, fp32, backend's kernels, "
                 + o.threads() + " threads");
         f.put("tokens_per_s", "batch*seq / median seconds per timed step (forward + backward + optimizer step)");
-        f.put("mfu_cpu_time_basis", "model FLOP per CPU-second of the training process / best GEMM FLOP per"
-                + " CPU-second of the same backend: the same ratio with time-sharing by other processes factored out"
+        f.put("mfu_cpu_time_basis", "model FLOP per CPU-second of the training process / the highest GEMM FLOP per"
+                + " CPU-second (calls repeated for 0.3 s of CPU time) of the same backend: the same ratio with time-sharing by other processes factored out"
                 + " (idle OpenMP threads sleep, so CPU time is work done)");
         f.put("peak_rss", "VmHWM of the child JVM (/proc/self/status) at the end of its run");
         f.put("generation", "decode: new tokens / time of the sam_gen_next calls; end-to-end adds the prefill");

@@ -30,6 +30,14 @@ final class BenchTable {
         gemmTable();
         trainTable();
         genTable();
+        List<String> busy = r.busyRuns();
+        if (!busy.isEmpty()) {
+            line("WARNING: the 1-minute load average exceeded the %d cores around %s: other processes shared the", r.options().threads(),
+                    String.join(", ", busy));
+            line("cores, so those times (and the ratios built on them) are off; rerun when `uptime` shows a quiet machine.");
+            line("The CPU-time basis rows factor the sharing out.");
+            line("");
+        }
         line("targets");
         for (BenchReport.Target t : r.targets()) {
             line("  %-72s %12s  %-10s %s", t.name(), t.measured(), t.threshold(), t.pass() ? "PASS" : "FAIL");
@@ -121,6 +129,10 @@ final class BenchTable {
         });
         row(names, "peak RSS", n -> BenchReport.gb(((Number) r.summary(n).get("peak_rss_bytes")).doubleValue()));
         row(names, "loss, first step", n -> fmt("%.5f", r.trainResults().get(n).path("losses").get(0).asDouble()));
+        row(names, "load avg before / after", n -> {
+            ObjectNode t = r.trainResults().get(n);
+            return t.path("loadavg_before").asText("?").split(" ")[0] + " / " + t.path("loadavg_after").asText("?").split(" ")[0];
+        });
         row(names, "backend", n -> {
             String b = r.trainResults().get(n).path(n.equals("torch") ? "engine" : "backend").asText();
             return b.length() > 18 ? b.substring(0, 18) : b;

@@ -29,7 +29,7 @@ class TrainBenchSmokeTest {
     void tinyShapeRunsEveryPartAndTheTwoTrainersAgree(@TempDir Path tmp) throws Exception {
         BenchOptions o = BenchOptions.parse(new String[] {"--work", tmp.resolve("work").toString(), "--results",
             tmp.resolve("results").toString(), "--seq", "32", "--steps", "2", "--warmup", "1", "--full-batch", "2",
-            "--gen-prompt", "8", "--gen-new", "8", "--gemm-reps", "1", "--date", "2000-01-01"})
+            "--gen-prompt", "8", "--gen-new", "8", "--gemm-reps", "1", "--gemm-cpu-ms", "5", "--date", "2000-01-01"})
                 .withShape("tiny", TINY, 16);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         BenchReport r = new TrainBench(o, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
