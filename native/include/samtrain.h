@@ -52,6 +52,22 @@ int sam_backend_init(const char *blas_library, int num_threads);
 /* Human-readable description, e.g. "OpenBLAS 0.3.31 ... (core Haswell) 2 threads" or
  * "builtin (avx512) 2 threads". */
 const char *sam_backend_name(void);
+/* Precision of the large products (the linears and the head) on the built-in kernels. FP32 (default)
+ * everywhere; BF16 rounds both operands of those products to bfloat16 and sums in fp32 (AVX512-BF16,
+ * about twice the fp32 rate); attention, norms, softmax, LoRA and the optimizer stay fp32. Errors:
+ * SAM_ERR_BACKEND when the CPU lacks AVX512-BF16 or a BLAS library is selected (selecting a BLAS library
+ * later switches back to FP32). Same threading rule as sam_backend_init. */
+enum sam_precision { SAM_PRECISION_FP32 = 0, SAM_PRECISION_BF16 = 1 };
+int sam_backend_set_precision(int32_t precision);
+/* Instruction set the built-in kernels use on this CPU: "avx512", "avx2" (AVX2 + FMA) or "generic"
+ * (after the optional SAM_ISA=avx2|generic cap). Lets a binding choose the default backend. */
+const char *sam_builtin_isa(void);
+/* C (M,N) = alpha op(A) (M,K) op(B) (K,N) + beta C, row-major, op(X) = X^T when trans_x != 0, on the
+ * selected backend and threads (the kernels the model code uses). For benchmarks (GEMM ceilings)
+ * and tests; beta == 0 writes C without reading it. Errors: NULL matrices, negative sizes, leading
+ * dimensions smaller than a row (SAM_ERR_INVALID_ARG). */
+int sam_sgemm(int32_t trans_a, int32_t trans_b, int32_t M, int32_t N, int32_t K, float alpha,
+              const float *A, int32_t lda, const float *B, int32_t ldb, float beta, float *C, int32_t ldc);
 
 /* ---- model --------------------------------------------------------------------------------- */
 enum sam_dtype { SAM_F32 = 0, SAM_F16 = 1, SAM_BF16 = 2, SAM_Q_AFFINE = 3 };

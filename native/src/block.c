@@ -93,6 +93,17 @@ void blk_forward(blk_acts *a, float *out, const float *x, float *kc, float *vc, 
     rmsnorm_forward(a->xn2, a->rstd2, a->h, ly->ln2, BT, C, c->eps);
     proj_forward(a->gate, c->I, a->xa[MOD_GATE], a->xn2, m, layer, MOD_GATE, NULL, bl, BT, s);
     proj_forward(a->up, c->I, a->xa[MOD_UP], a->xn2, m, layer, MOD_UP, NULL, bl, BT, s);
+    lora_op op;
+    const int down_adapted = lora_op_get(bl, layer, MOD_DOWN, &op);
+    if (store_probs == BLK_RECOMPUTE) {
+        /* Backward needs gate, up and (adapted down_proj) the LoRA input product, not the layer output
+         * (stored as the next layer's input): skip down_proj, the costliest third of the MLP. */
+        if (down_adapted) {
+            swiglu_forward(a->act, a->gate, a->up, (size_t)BT * c->I);
+            lora_down_product(a->xa[MOD_DOWN], a->act, &op, BT, s->dropx);
+        }
+        return;
+    }
     swiglu_forward(a->act, a->gate, a->up, (size_t)BT * c->I);
     proj_forward(out, C, a->xa[MOD_DOWN], a->act, m, layer, MOD_DOWN, NULL, bl, BT, s);
     for (size_t i = 0; i < (size_t)BT * C; i++) out[i] += a->h[i];
@@ -252,7 +263,8 @@ size_t model_tile_floats(const sam_model *m) {
 void plan_scratch(plan *p, blk_scratch *s, const sam_model *m, const sam_lora *l, int BT, int need_dropx) {
     const mdl_config *c = &m->c;
     memset(s, 0, sizeof *s);
-    s->tile_floats = model_tile_floats(m);
+    /* converted weight tiles (BLAS backend) or the packed activations of the builtin GEMM */
+    s->tile_floats = model_tile_floats(m) > KN_WS_FLOATS ? model_tile_floats(m) : KN_WS_FLOATS;
     plan_add(p, &s->tile, s->tile_floats);
     if (l) {
         int mx = c->C > c->HD ? c->C : c->HD;

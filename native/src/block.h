@@ -67,7 +67,10 @@ int blk_nonfinite_error(int layer, long idx, int C, int T);
 
 /* One decoder layer over B rows of T new tokens at positions p0..p0+T-1. x (BT, C) -> out (BT, C),
  * out may alias x. kc, vc: K/V cache base of this layer, row b at b*ctx*KVD; the new K/V rows are
- * written at position p0 (requires B == 1 or (p0 == 0 and ctx == T)). */
+ * written at position p0 (requires B == 1 or (p0 == 0 and ctx == T)).
+ * store_probs: 0 inference (probs is (T, ctx) scratch); 1 training (probs (B, H, T, T) kept for
+ * backward); BLK_RECOMPUTE rebuilds what blk_backward reads and leaves out untouched. */
+#define BLK_RECOMPUTE 2
 void blk_forward(blk_acts *a, float *out, const float *x, float *kc, float *vc, int ctx,
                  const sam_model *m, int layer, const blk_lora *bl, int B, int T, int p0,
                  int store_probs, blk_scratch *s);

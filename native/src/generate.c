@@ -11,10 +11,10 @@
 #include "block.h"
 #include "error.h"
 #include "rng.h"
+#include "sample.h"
 
 #define PREFILL_CHUNK 512 /* every chunk converts all weights once: larger chunks amortize it */
 
-typedef struct { double p; int32_t id; } cand;
 
 struct sam_generator {
     const sam_model *m;
@@ -29,7 +29,7 @@ struct sam_generator {
     float *xf, *rstdf;    /* (1, C), (1) */
     float *logits;        /* (V) */
     float *cos_t, *sin_t; /* (ctx, D/2) */
-    cand *cands;          /* (V) sampling scratch */
+    sampler smp;          /* sampling scratch */
     int chunk, ctx;
     int pos;              /* tokens in the cache */
     int generated;
@@ -60,8 +60,7 @@ int sam_gen_create(const sam_model *m, const sam_lora *l, const sam_gen_config *
     g->ctx = cfg->max_context;
     g->chunk = g->ctx < PREFILL_CHUNK ? g->ctx : PREFILL_CHUNK;
     g->stop = XMALLOC((size_t)(cfg->num_stop_ids + 1) * sizeof(int32_t), "stop ids");
-    g->cands = XMALLOC((size_t)c->V * sizeof(cand), "sampling buffer");
-    if (!g->stop || !g->cands) { sam_gen_free(g); return SAM_ERR_NOMEM; }
+    if (!g->stop || sampler_init(&g->smp, c->V)) { sam_gen_free(g); return SAM_ERR_NOMEM; }
     if (cfg->num_stop_ids) memcpy(g->stop, cfg->stop_ids, (size_t)cfg->num_stop_ids * sizeof(int32_t));
     g->cfg.stop_ids = g->stop;
     plan p = {0};
@@ -94,7 +93,7 @@ void sam_gen_free(sam_generator *g) {
     if (!g) return;
     free(g->arena);
     free(g->stop);
-    free(g->cands);
+    sampler_free(&g->smp);
     free(g);
 }
 
@@ -139,43 +138,9 @@ int sam_gen_prefill(sam_generator *g, const int32_t *ids, int32_t n) {
     return SAM_OK;
 }
 
-static int cmp_cand(const void *a, const void *b) {
-    const cand *x = a, *y = b;
-    if (x->p != y->p) return x->p > y->p ? -1 : 1;
-    return x->id < y->id ? -1 : x->id > y->id;
-}
-
 static int32_t sample(sam_generator *g) {
-    const int V = g->m->c.V;
-    const float *lg = g->logits;
-    int32_t best = 0;
-    for (int j = 1; j < V; j++) best = lg[j] > lg[best] ? j : best; /* lowest id wins ties */
-    if (g->cfg.temperature <= 0.0f) return best;
-    const double mx = lg[best], inv_t = 1.0 / g->cfg.temperature;
-    double total = 0.0;
-    for (int j = 0; j < V; j++) {
-        g->cands[j].p = exp(((double)lg[j] - mx) * inv_t);
-        g->cands[j].id = j;
-        total += g->cands[j].p;
-    }
-    int n = V;
-    if (g->cfg.top_p < 1.0f) {
-        qsort(g->cands, (size_t)V, sizeof(cand), cmp_cand);
-        double cum = 0.0;
-        const double want = g->cfg.top_p * total;
-        for (n = 0; n < V;) {
-            cum += g->cands[n++].p;
-            if (cum >= want) break;
-        }
-        total = cum;
-    }
-    const double u = xoshiro_uniform_d(&g->rng) * total;
-    double acc = 0.0;
-    for (int j = 0; j < n; j++) {
-        acc += g->cands[j].p;
-        if (u < acc) return g->cands[j].id;
-    }
-    return g->cands[n - 1].id;
+    const double u = g->cfg.temperature > 0.0f ? xoshiro_uniform_d(&g->rng) : 0.0;
+    return sampler_draw(&g->smp, g->logits, g->m->c.V, g->cfg.temperature, g->cfg.top_p, u);
 }
 
 int sam_gen_next(sam_generator *g, int32_t *token, int32_t *done) {

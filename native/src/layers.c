@@ -174,18 +174,10 @@ void attention_backward(float *dq, float *dk, float *dv, float *dP, const float 
 void linear_forward(float *out, int ldo, const float *x, const wmat *W, const float *bias, int M,
                     float *tile, size_t tile_floats) {
     const int K = W->cols, N = W->rows;
-    if (W->direct) {
-        kn_sgemm(KN_N, KN_T, M, N, K, 1.0f, x, K, W->direct, K, 0.0f, out, ldo);
-    } else if (W->kind == WM_Q && M <= Q_SMALL_M) {
+    if (W->kind == WM_Q && M <= Q_SMALL_M)
         q_matmul_small(out, ldo, x, W, M, tile, tile_floats); /* decode: read the packed weights once */
-    } else {
-        const int tr = wmat_tile_rows(W, tile_floats);
-        for (int r0 = 0; r0 < N; r0 += tr) {
-            const int n = N - r0 < tr ? N - r0 : tr;
-            wmat_rows(W, r0, n, tile);
-            kn_sgemm(KN_N, KN_T, M, n, K, 1.0f, x, K, tile, K, 0.0f, out + r0, ldo);
-        }
-    }
+    else
+        kn_wgemm(KN_N, KN_T, M, N, K, 1.0f, x, K, W, 0.0f, out, ldo, tile, tile_floats);
     if (bias) {
         for (int i = 0; i < M; i++) {
             float *o = out + (size_t)i * ldo;
@@ -196,17 +188,7 @@ void linear_forward(float *out, int ldo, const float *x, const wmat *W, const fl
 
 void linear_backward_input(float *dx, float beta, const float *dy, int ldy, const wmat *W, int M,
                            float *tile, size_t tile_floats) {
-    const int K = W->cols, N = W->rows;
-    if (W->direct) {
-        kn_sgemm(KN_N, KN_N, M, K, N, 1.0f, dy, ldy, W->direct, K, beta, dx, K);
-        return;
-    }
-    const int tr = wmat_tile_rows(W, tile_floats);
-    for (int r0 = 0; r0 < N; r0 += tr) {
-        const int n = N - r0 < tr ? N - r0 : tr;
-        wmat_rows(W, r0, n, tile);
-        kn_sgemm(KN_N, KN_N, M, K, n, 1.0f, dy + r0, ldy, tile, K, r0 == 0 ? beta : 1.0f, dx, K);
-    }
+    kn_wgemm(KN_N, KN_N, M, W->cols, W->rows, 1.0f, dy, ldy, W, beta, dx, W->cols, tile, tile_floats);
 }
 
 void dropout_forward(float *dst, const float *src, size_t n, uint64_t i0, float p, uint64_t key) {
@@ -218,13 +200,17 @@ void dropout_forward(float *dst, const float *src, size_t n, uint64_t i0, float 
     for (size_t i = 0; i < n; i++) dst[i] = dropout_bits(key, i0 + i) >= thr ? src[i] * inv : 0.0f;
 }
 
-void lora_forward(float *out, int ldo, float *xa, const float *x, const lora_op *op, int M, float *dropx) {
+void lora_down_product(float *xa, const float *x, const lora_op *op, int M, float *dropx) {
     const float *xin = x;
     if (op->p > 0.0f) {
         dropout_forward(dropx, x, (size_t)M * op->in, 0, op->p, op->key);
         xin = dropx;
     }
     kn_sgemm(KN_N, KN_N, M, op->r, op->in, 1.0f, xin, op->in, op->A, op->r, 0.0f, xa, op->r);
+}
+
+void lora_forward(float *out, int ldo, float *xa, const float *x, const lora_op *op, int M, float *dropx) {
+    lora_down_product(xa, x, op, M, dropx);
     kn_sgemm(KN_N, KN_N, M, op->out, op->r, op->scale, xa, op->r, op->B, op->out, 1.0f, out, ldo);
 }
 

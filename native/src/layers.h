@@ -55,6 +55,8 @@ typedef struct {
 void dropout_forward(float *dst, const float *src, size_t n, uint64_t i0, float p, uint64_t key);
 /* out (M, ldo) += scale * (dropout(x) A) B; xa (M, r) receives dropout(x) A. dropx (M, in) scratch. */
 void lora_forward(float *out, int ldo, float *xa, const float *x, const lora_op *op, int M, float *dropx);
+/* xa (M, r) = dropout(x) A only (the part of lora_forward that backward reads). */
+void lora_down_product(float *xa, const float *x, const lora_op *op, int M, float *dropx);
 /* Accumulates dA, dB; dx (M, in) += dL/dx through the branch unless dx is NULL.
  * du (M, r) and dropx (M, in) are scratch. */
 void lora_backward(float *dx, const float *dy, int ldy, const float *x, const float *xa, const lora_op *op,

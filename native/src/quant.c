@@ -218,9 +218,106 @@ static void qdot_select(void) {
 #endif
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include "simd_avx512.h"
+
+/* Decode-sized product for 4/8-bit weights: every row is read once, dequantized 16 values at a time
+ * exactly as in the GEMM path (scale * q + bias) and multiplied into the accumulators of MM input rows
+ * (MM is a compile-time constant so they stay in registers; two more chains per row for MM <= 4 hide
+ * the FMA latency). 4-bit rows use x split into even and odd elements (xe, xo: the low and high nibble
+ * of byte k multiply x[2k] and x[2k+1]); 8-bit rows use x as is (xe). */
+#define QSMALL_DEF(MM)                                                                                                \
+    AVX512 static void qsmall_##MM(float *out, int ldo, const float *xe, const float *xo, const wmat *W, int r0,    \
+                                   int r1) {                                                                         \
+        const int K = W->cols, G = W->group, ng = K / G, bits = W->bits, bf = W->sb_bf16;                            \
+        const size_t wbytes = (size_t)K * bits / 8, sbytes = (size_t)ng * 2;                                       \
+        const int half = bits == 4 ? K / 2 : K, gb = G * bits / 8;                                                  \
+        const __m128i m4 = _mm_set1_epi8(0x0F);                                                                     \
+        const __m512 iota = _mm512_setr_ps(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);                    \
+        for (int r = r0; r < r1; r++) {                                                                              \
+            const uint8_t *wr = W->w + (size_t)r * wbytes, *sr = W->scales + (size_t)r * sbytes;                    \
+            const uint8_t *br = W->biases + (size_t)r * sbytes;                                                      \
+            if (r + 4 < r1) /* rows stream from memory: ask for row r + 4 now */                                   \
+                for (size_t b = 0; b < wbytes; b += 64) __builtin_prefetch(wr + 4 * wbytes + b, 0, 0);              \
+            __m512 a0[MM], a1[MM], c0[MM], c1[MM];                                                                   \
+            _Pragma("GCC unroll 8") for (int m = 0; m < MM; m++) a0[m] = a1[m] = c0[m] = c1[m] = _mm512_setzero_ps(); \
+            for (int g = 0; g < ng; g++) {                                                                          \
+                const __m512 sc = _mm512_set1_ps(load_half(sr, (size_t)g, bf));                                     \
+                const __m512 bi = _mm512_set1_ps(load_half(br, (size_t)g, bf));                                      \
+                /* 4-bit: the group's 16 possible weights, scale * q + bias, looked up by q */                       \
+                const __m512 tbl = _mm512_add_ps(_mm512_mul_ps(sc, iota), bi);                                       \
+                const uint8_t *wg = wr + (size_t)g * gb;                                                             \
+                _Pragma("GCC unroll 2") for (int o = 0; o < gb; o += 16) {                                          \
+                    const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(wg + o));                      \
+                    const size_t xi = (size_t)g * gb + o;                                                            \
+                    const int alt = MM <= 4 && (o & 16);                                                             \
+                    if (bits == 4) {                                                                                 \
+                        const __m512 we = _mm512_permutexvar_ps(_mm512_cvtepu8_epi32(_mm_and_si128(v, m4)), tbl);   \
+                        const __m512 wo = _mm512_permutexvar_ps(                                                     \
+                            _mm512_cvtepu8_epi32(_mm_and_si128(_mm_srli_epi16(v, 4), m4)), tbl);                      \
+                        _Pragma("GCC unroll 8") for (int m = 0; m < MM; m++) {                                       \
+                            const __m512 x0 = _mm512_loadu_ps(xe + (size_t)m * half + xi);                          \
+                            const __m512 x1 = _mm512_loadu_ps(xo + (size_t)m * half + xi);                          \
+                            if (alt) {                                                                               \
+                                c0[m] = _mm512_fmadd_ps(we, x0, c0[m]);                                              \
+                                c1[m] = _mm512_fmadd_ps(wo, x1, c1[m]);                                              \
+                            } else {                                                                                 \
+                                a0[m] = _mm512_fmadd_ps(we, x0, a0[m]);                                              \
+                                a1[m] = _mm512_fmadd_ps(wo, x1, a1[m]);                                              \
+                            }                                                                                        \
+                        }                                                                                            \
+                    } else {                                                                                         \
+                        const __m512 w8 = _mm512_add_ps(_mm512_mul_ps(sc, _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(v))), bi); \
+                        _Pragma("GCC unroll 8") for (int m = 0; m < MM; m++) {                                       \
+                            const __m512 x0 = _mm512_loadu_ps(xe + (size_t)m * half + xi);                          \
+                            if (o & 16) a1[m] = _mm512_fmadd_ps(w8, x0, a1[m]);                                     \
+                            else a0[m] = _mm512_fmadd_ps(w8, x0, a0[m]);                                            \
+                        }                                                                                            \
+                    }                                                                                                \
+                }                                                                                                    \
+            }                                                                                                        \
+            _Pragma("GCC unroll 8") for (int m = 0; m < MM; m++) out[(size_t)m * ldo + r] =                         \
+                _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(a0[m], a1[m]), _mm512_add_ps(c0[m], c1[m])));      \
+        }                                                                                                            \
+    }
+QSMALL_DEF(1)
+QSMALL_DEF(2)
+QSMALL_DEF(3)
+QSMALL_DEF(4)
+QSMALL_DEF(5)
+QSMALL_DEF(6)
+QSMALL_DEF(7)
+QSMALL_DEF(8)
+typedef void (*qsmall_fn)(float *, int, const float *, const float *, const wmat *, int, int);
+static const qsmall_fn QSMALL[Q_SMALL_M + 1] = {NULL, qsmall_1, qsmall_2, qsmall_3, qsmall_4, qsmall_5, qsmall_6, qsmall_7, qsmall_8};
+#endif
+
 void q_matmul_small(float *out, int ldo, const float *x, const wmat *W, int M, float *scratch, size_t scratch_floats) {
     pthread_once(&g_f16_once, f16_table_init);
     pthread_once(&g_qdot_once, qdot_select);
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (kn_isa_level() >= 2 && (W->bits == 4 || W->bits == 8) && M >= 1 && M <= Q_SMALL_M &&
+        (size_t)M * W->cols <= scratch_floats) {
+        const int K = W->cols, nt = kn_threads();
+        const float *xe = x, *xo = NULL;
+        if (W->bits == 4) { /* even / odd elements of every row of x */
+            float *e = scratch, *o = scratch + (size_t)M * (K / 2);
+            for (int m = 0; m < M; m++)
+                for (int k = 0; k < K / 2; k++) {
+                    e[(size_t)m * (K / 2) + k] = x[(size_t)m * K + 2 * k];
+                    o[(size_t)m * (K / 2) + k] = x[(size_t)m * K + 2 * k + 1];
+                }
+            xe = e;
+            xo = o;
+        }
+        const int rows = W->rows, chunk = 32, nchunk = (rows + chunk - 1) / chunk;
+        (void)nt;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if ((size_t)rows * K >= 65536)
+        for (int c = 0; c < nchunk; c++)
+            QSMALL[M](out, ldo, xe, xo, W, c * chunk, (c + 1) * chunk < rows ? (c + 1) * chunk : rows);
+        return;
+    }
+#endif
     const int K = W->cols, G = W->group, ng = K / G, bits = W->bits;
     if ((bits == 4 || bits == 8) && (size_t)M * K > scratch_floats) { /* not enough scratch: one row of x at a time */
         for (int m = 0; m < M; m++) q_matmul_small(out + (size_t)m * ldo, ldo, x + (size_t)m * K, W, 1, scratch, scratch_floats);
@@ -288,6 +385,187 @@ void q_matmul_small(float *out, int ldo, const float *x, const wmat *W, int M, f
             for (int m = 0; m < M; m++) out[(size_t)m * ldo + r] = acc[m];
         }
     }
+}
+
+/* ---- packing for the builtin GEMM (kernels_builtin.c): dequantization fused into the panels ---- */
+
+/* Columns [c0, c0+n) of row r of W as fp32 (the values convert_row gives). */
+static void wmat_seg(const wmat *W, int r, int c0, int n, float *dst) {
+    const size_t c = (size_t)W->cols;
+    switch (W->kind) {
+    case WM_F32: memcpy(dst, W->w + ((size_t)r * c + c0) * 4, (size_t)n * 4); break;
+    case WM_F16:
+    case WM_BF16: {
+        const uint8_t *p = W->w + ((size_t)r * c + c0) * 2;
+        for (int j = 0; j < n; j++) dst[j] = load_half(p, (size_t)j, W->kind == WM_BF16);
+        break;
+    }
+    default: {
+        const size_t wbytes = c * (size_t)W->bits / 8, sbytes = c / (size_t)W->group * 2;
+        const uint8_t *wr = W->w + (size_t)r * wbytes, *sr = W->scales + (size_t)r * sbytes, *br = W->biases + (size_t)r * sbytes;
+        const unsigned bits = (unsigned)W->bits, mask = (1u << bits) - 1;
+        for (int j = 0; j < n; j++) {
+            const size_t e = (size_t)c0 + j, g = e / (size_t)W->group, bit = e * bits, byte = bit >> 3;
+            const unsigned sh = (unsigned)(bit & 7);
+            unsigned v = wr[byte];
+            if (sh + bits > 8) v |= (unsigned)wr[byte + 1] << 8;
+            dst[j] = load_half(sr, g, W->sb_bf16) * (float)((v >> sh) & mask) + load_half(br, g, W->sb_bf16);
+        }
+    }
+    }
+}
+
+static void pack_t_generic(const wmat *W, float *dst, int k0, int kc, int j0, int n, int nr) {
+    float seg[256];
+    for (int j = 0; j < n; j++)
+        for (int kb = 0; kb < kc; kb += 256) {
+            const int len = kc - kb < 256 ? kc - kb : 256;
+            wmat_seg(W, j0 + j, k0 + kb, len, seg);
+            for (int k = 0; k < len; k++) dst[(size_t)(kb + k) * nr + j] = seg[k];
+        }
+    for (int k = 0; k < kc; k++)
+        for (int j = n; j < nr; j++) dst[(size_t)k * nr + j] = 0.0f;
+}
+
+static void pack_n_generic(const wmat *W, float *dst, int k0, int kc, int j0, int n, int nr) {
+    for (int k = 0; k < kc; k++) {
+        wmat_seg(W, k0 + k, j0, n, dst + (size_t)k * nr);
+        for (int j = n; j < nr; j++) dst[(size_t)k * nr + j] = 0.0f;
+    }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include "simd_avx512.h"
+
+/* Columns [c0, c0+n) of row r (c0, n multiples of 16; 4/8-bit groups never straddle 16 columns) as fp32
+ * into dst, reading the row sequentially. Same arithmetic as q_dequant_row: scale * q, then + bias. */
+AVX512 static void seg_avx512(const wmat *W, int r, int c0, int n, float *dst) {
+    const size_t cols = (size_t)W->cols;
+    switch (W->kind) {
+    case WM_F32: memcpy(dst, W->w + ((size_t)r * cols + c0) * 4, (size_t)n * 4); return;
+    case WM_F16:
+        for (int j = 0; j < n; j += 16)
+            _mm512_storeu_ps(dst + j, _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(const void *)(W->w + ((size_t)r * cols + c0 + j) * 2))));
+        return;
+    case WM_BF16:
+        for (int j = 0; j < n; j += 16) {
+            const __m256i h = _mm256_loadu_si256((const __m256i *)(const void *)(W->w + ((size_t)r * cols + c0 + j) * 2));
+            _mm512_storeu_ps(dst + j, _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16)));
+        }
+        return;
+    default: {
+        const int gshift = __builtin_ctz((unsigned)W->group);
+        const size_t wbytes = cols * (size_t)W->bits / 8, sbytes = (cols >> gshift) * 2;
+        const uint8_t *wr = W->w + (size_t)r * wbytes, *sr = W->scales + (size_t)r * sbytes, *br = W->biases + (size_t)r * sbytes;
+        const __m128i m4 = _mm_set1_epi8(0x0F);
+        for (int j = 0; j < n;) {
+            const int c = c0 + j, g = c >> gshift, end = ((g + 1) << gshift) - c0 < n ? ((g + 1) << gshift) - c0 : n;
+            const __m512 sc = _mm512_set1_ps(load_half(sr, (size_t)g, W->sb_bf16));
+            const __m512 bi = _mm512_set1_ps(load_half(br, (size_t)g, W->sb_bf16));
+            for (; j < end; j += 16) {
+                __m128i q8;
+                if (W->bits == 4) {
+                    const __m128i v = _mm_loadl_epi64((const __m128i *)(const void *)(wr + (c0 + j) / 2));
+                    q8 = _mm_unpacklo_epi8(_mm_and_si128(v, m4), _mm_and_si128(_mm_srli_epi16(v, 4), m4));
+                } else {
+                    q8 = _mm_loadu_si128((const __m128i *)(const void *)(wr + c0 + j));
+                }
+                _mm512_storeu_ps(dst + j, _mm512_add_ps(_mm512_mul_ps(sc, _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(q8))), bi));
+            }
+        }
+    }
+    }
+}
+
+
+/* dst[k * nr + j] = W[j0 + j][k0 + k]: each row segment is dequantized sequentially into an L1
+ * buffer, then 16 x 16 blocks are transposed in registers. */
+AVX512 static void pack_t_avx512(const wmat *W, float *dst, int k0, int kc, int j0, int n, int nr) {
+    float buf[16 * 256] __attribute__((aligned(64)));
+    const int kc16 = kc & ~15;
+    for (int kb0 = 0; kb0 < kc16; kb0 += 256) {
+        const int len = kc16 - kb0 < 256 ? kc16 - kb0 : 256;
+        for (int jb = 0; jb < nr; jb += 16) {
+            const int rows = n - jb < 0 ? 0 : n - jb > 16 ? 16 : n - jb;
+            for (int i = 0; i < rows; i++) seg_avx512(W, j0 + jb + i, k0 + kb0, len, buf + i * 256);
+            for (int kb = 0; kb < len; kb += 16) {
+                __m512 r[16];
+                for (int i = 0; i < 16; i++) r[i] = i < rows ? _mm512_load_ps(buf + i * 256 + kb) : _mm512_setzero_ps();
+                transpose16(r);
+                for (int i = 0; i < 16; i++) _mm512_storeu_ps(dst + (size_t)(kb0 + kb + i) * nr + jb, r[i]);
+            }
+        }
+    }
+    if (kc16 < kc) { /* tail columns (K not a multiple of 16): scalar */
+        float seg[16];
+        for (int j = 0; j < nr; j++)
+            for (int k = kc16; k < kc; k++) dst[(size_t)k * nr + j] = 0.0f;
+        for (int j = 0; j < n; j++) {
+            wmat_seg(W, j0 + j, k0 + kc16, kc - kc16, seg);
+            for (int k = kc16; k < kc; k++) dst[(size_t)k * nr + j] = seg[k - kc16];
+        }
+    }
+}
+
+/* dst[k * nr + j] = W[k0 + k][j0 + j]: contiguous row segments. */
+AVX512 static void pack_n_avx512(const wmat *W, float *dst, int k0, int kc, int j0, int n, int nr) {
+    const int n16 = n & ~15;
+    for (int k = 0; k < kc; k++) {
+        float *d = dst + (size_t)k * nr;
+        if (n16) seg_avx512(W, k0 + k, j0, n16, d);
+        if (n16 < n) wmat_seg(W, k0 + k, j0 + n16, n - n16, d + n16);
+        for (int j = n; j < nr; j++) d[j] = 0.0f;
+    }
+}
+
+/* The AVX-512 packers need 16-aligned column starts and 4/8-bit or float weights. */
+static int fast_pack(const wmat *W, int col0, int nr) {
+    return kn_isa_level() >= 2 && nr % 16 == 0 && col0 % 16 == 0 && (W->kind != WM_Q || W->bits == 4 || W->bits == 8);
+}
+#endif
+
+/* Prefetches columns [c0, c0+n) of rows [r0, r0+nrows) of W, with their scales and biases. */
+static void prefetch_rows(const wmat *W, int r0, int nrows, int c0, int n) {
+    if (r0 + nrows > W->rows) nrows = W->rows - r0;
+    const size_t cols = (size_t)W->cols;
+    const size_t bits = W->kind == WM_F32 ? 32 : W->kind == WM_Q ? (size_t)W->bits : 16;
+    const size_t rowbytes = cols * bits / 8, off = (size_t)c0 * bits / 8, len = ((size_t)n * bits + 7) / 8;
+    const size_t sbytes = W->kind == WM_Q ? cols / (size_t)W->group * 2 : 0, soff = W->kind == WM_Q ? (size_t)c0 / W->group * 2 : 0;
+    for (int i = 0; i < nrows; i++) {
+        const uint8_t *p = W->w + (size_t)(r0 + i) * rowbytes + off;
+        for (size_t b = 0; b < len; b += 64) __builtin_prefetch(p + b, 0, 2);
+        __builtin_prefetch(p + len - 1, 0, 2);
+        if (sbytes) {
+            __builtin_prefetch(W->scales + (size_t)(r0 + i) * sbytes + soff, 0, 2);
+            __builtin_prefetch(W->biases + (size_t)(r0 + i) * sbytes + soff, 0, 2);
+        }
+    }
+}
+
+void wmat_prefetch_t(const void *src, int k0, int kc, int j0, int n) {
+    prefetch_rows(src, j0, n, k0, kc); /* op(W) = W^T: rows j0.., columns k0.. */
+}
+
+void wmat_prefetch_n(const void *src, int k0, int kc, int j0, int n) {
+    prefetch_rows(src, k0, kc, j0, n); /* op(W) = W: rows k0.., columns j0.. */
+}
+
+void wmat_pack_t(const void *src, float *dst, int k0, int kc, int j0, int n, int nr) {
+    const wmat *W = src;
+    pthread_once(&g_f16_once, f16_table_init);
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (fast_pack(W, k0, nr)) { pack_t_avx512(W, dst, k0, kc, j0, n, nr); return; }
+#endif
+    pack_t_generic(W, dst, k0, kc, j0, n, nr);
+}
+
+void wmat_pack_n(const void *src, float *dst, int k0, int kc, int j0, int n, int nr) {
+    const wmat *W = src;
+    pthread_once(&g_f16_once, f16_table_init);
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (fast_pack(W, j0, nr)) { pack_n_avx512(W, dst, k0, kc, j0, n, nr); return; }
+#endif
+    pack_n_generic(W, dst, k0, kc, j0, n, nr);
 }
 
 int wmat_tile_rows(const wmat *W, size_t tile_floats) {

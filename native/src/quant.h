@@ -40,6 +40,14 @@ int q_bits_supported(int bits);
  * used when available). */
 #define Q_SMALL_M 8
 void q_matmul_small(float *out, int ldo, const float *x, const wmat *W, int M, float *scratch, size_t scratch_floats);
+/* Packing for kn_builtin_gemm_packed (kernels.h kn_pack_fn) straight from the stored form: rows
+ * [k0, k0+kc) x cols [j0, j0+n) of op(W) into dst (kc x nr, k-major), columns n..nr zero, with the
+ * values wmat_rows would produce. wmat_pack_t: op(W) = W^T (x W^T, forward); wmat_pack_n: op(W) = W. */
+void wmat_pack_t(const void *W, float *dst, int k0, int kc, int j0, int n, int nr);
+void wmat_pack_n(const void *W, float *dst, int k0, int kc, int j0, int n, int nr);
+/* kn_prefetch_fn for the two: prefetch what the packer will read for that block. */
+void wmat_prefetch_t(const void *W, int k0, int kc, int j0, int n);
+void wmat_prefetch_n(const void *W, int k0, int kc, int j0, int n);
 /* Rows per conversion tile so that a tile holds at most tile_floats floats. */
 int wmat_tile_rows(const wmat *W, size_t tile_floats);
 /* 1 if all n half-precision values are finite. */

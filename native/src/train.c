@@ -202,7 +202,7 @@ int sam_train_accumulate(sam_trainer *t, const int32_t *tokens, const int32_t *l
     for (int i = t->nad - 1; i >= 0; i--) {
         blk_acts *a = &t->acts[t->cfg.grad_checkpoint ? 0 : i];
         if (t->cfg.grad_checkpoint) /* recompute this layer's activations from its stored input */
-            blk_forward(a, t->xs[i + 1], t->xs[i], a->k, a->v, T, m, t->first + i, &bl, B, T, 0, 1, &t->s);
+            blk_forward(a, t->xs[i + 1], t->xs[i], a->k, a->v, T, m, t->first + i, &bl, B, T, 0, BLK_RECOMPUTE, &t->s);
         blk_backward(t->dx, a, t->xs[i], m, t->first + i, &bl, B, T, i > 0, &t->s, &t->g);
     }
     t->micro++;

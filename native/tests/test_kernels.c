@@ -3,6 +3,10 @@
  *    every transpose combination, odd sizes, padded leading dimensions, alpha/beta, beta = 0 with
  *    NaN in C, K = 0; tolerance 1e-5 relative to sum |a||b|.
  *  - builtin GEMM is bitwise identical for 1 and 2 threads (no K split).
+ *  - the workspace GEMM (kn_sgemm_ws) likewise, for every transpose and workspace size; the weight GEMM
+ *    (kn_wgemm, dequantization fused into packing) for every dtype / MLX width, both orientations:
+ *    against a double product, bitwise equal to the product with the dequantized fp32 copy and for
+ *    1 and 2 threads.
  *  - fp16/bf16 conversion: known values, and every finite fp16 round-trips exactly.
  *  - quantized linear: the fused small-M path (decode) and the tile path (dequantize rows + GEMM)
  *    against a double-precision product with the dequantized matrix, all bit widths and groups.
@@ -82,6 +86,194 @@ static void test_gemm_threads(void) {
     CHECK(memcmp(C1, C2, sizeof(float) * M * N) == 0, "builtin sgemm differs between 1 and 2 threads");
     sam_backend_init(NULL, 0);
     free(A); free(B); free(C1); free(C2);
+}
+
+/* kn_sgemm_ws: the workspace driver (op(A) packed once per K range, M chunks) for every transpose,
+ * odd sizes, alpha/beta, beta = 0 with NaN in C, and workspaces from "one panel" to "everything". */
+static void test_gemm_ws(void) {
+    xoshiro256 r;
+    xoshiro_seed(&r, 11);
+    const int sz[][3] = {{1, 1, 1}, {15, 33, 17}, {29, 70, 300}, {100, 64, 513}, {513, 40, 260}, {3, 200, 1000}};
+    const size_t wss[3] = {1, 14 * 256 + 100, (size_t)1 << 20};
+    for (int s = 0; s < 6; s++)
+        for (int ta = 0; ta < 2; ta++)
+            for (int tb = 0; tb < 2; tb++)
+                for (int w = 0; w < 3; w++) {
+                    const int M = sz[s][0], N = sz[s][1], K = sz[s][2], pad = (s + w) % 3;
+                    const float alpha = w == 1 ? -0.5f : 1.0f, beta = w == 0 ? 0.0f : 0.75f;
+                    const int lda = (ta ? M : K) + pad, ldb = (tb ? K : N) + pad, ldc = N + pad;
+                    const int arows = ta ? K : M, brows = tb ? N : K;
+                    float *A = malloc(sizeof(float) * (size_t)arows * lda), *B = malloc(sizeof(float) * (size_t)brows * ldb);
+                    float *C = malloc(sizeof(float) * (size_t)M * ldc), *C0 = malloc(sizeof(float) * (size_t)M * ldc);
+                    float *ws = malloc(sizeof(float) * wss[w]);
+                    for (size_t i = 0; i < (size_t)arows * lda; i++) A[i] = urand(&r);
+                    for (size_t i = 0; i < (size_t)brows * ldb; i++) B[i] = urand(&r);
+                    for (size_t i = 0; i < (size_t)M * ldc; i++) C0[i] = C[i] = beta == 0.0f ? NAN : urand(&r);
+                    kn_sgemm_ws(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ws, wss[w]);
+                    double worst = 0.0;
+                    int pad_ok = 1;
+                    for (int i = 0; i < M; i++) {
+                        for (int j = 0; j < N; j++) {
+                            double acc = 0.0, mag = 0.0;
+                            for (int k = 0; k < K; k++) {
+                                const double a = ta ? A[(size_t)k * lda + i] : A[(size_t)i * lda + k];
+                                const double b = tb ? B[(size_t)j * ldb + k] : B[(size_t)k * ldb + j];
+                                acc += a * b;
+                                mag += fabs(a * b);
+                            }
+                            const double want = alpha * acc + (beta == 0.0f ? 0.0 : beta * (double)C0[(size_t)i * ldc + j]);
+                            const double err = fabs(C[(size_t)i * ldc + j] - want) / (fabs(alpha) * mag + fabs(beta) + 1e-6);
+                            if (!(err <= worst)) worst = err;
+                        }
+                        for (int j = N; j < ldc; j++) pad_ok &= memcmp(&C[(size_t)i * ldc + j], &C0[(size_t)i * ldc + j], 4) == 0;
+                    }
+                    CHECK(worst < 1e-5 && pad_ok, "sgemm_ws ta=%d tb=%d M=%d N=%d K=%d ws=%zu: rel err %.3g, padding untouched %d",
+                          ta, tb, M, N, K, wss[w], worst, pad_ok);
+                    free(A); free(B); free(C); free(C0); free(ws);
+                }
+}
+
+/* kn_wgemm straight from stored weights (dequantization fused into packing), both orientations,
+ * every dtype and MLX width: against a double product with the dequantized matrix, bitwise equal to
+ * the same product on that dequantized fp32 copy, and bitwise equal for 1 and 2 threads. */
+static void test_wgemm(void) {
+    xoshiro256 r;
+    xoshiro_seed(&r, 12);
+    const int rows = 70, cols = 384, M = 37;
+    const size_t wsf = (size_t)1 << 16;
+    uint8_t *w = malloc((size_t)rows * cols * 4);
+    uint16_t *sc = malloc(sizeof(uint16_t) * rows * 12), *bi = malloc(sizeof(uint16_t) * rows * 12);
+    float *deq = malloc(sizeof(float) * rows * cols), *x = malloc(sizeof(float) * M * cols);
+    float *out = malloc(sizeof(float) * M * cols), *ref = malloc(sizeof(float) * M * cols), *ws = malloc(sizeof(float) * wsf);
+    for (int i = 0; i < M * cols; i++) x[i] = urand(&r);
+    /* kinds: F32 (unaligned: converted), F16, BF16, then Q bits 2..8 with groups 32/64/128 */
+    const int bitsv[6] = {2, 3, 4, 5, 6, 8}, groups[3] = {32, 64, 128};
+    for (int kind = 0; kind < 3 + 18; kind++) {
+        wmat W = {.rows = rows, .cols = cols, .name = "W"};
+        const int bits = kind >= 3 ? bitsv[(kind - 3) / 3] : 0, G = kind >= 3 ? groups[(kind - 3) % 3] : 0;
+        if (kind == 0) {
+            W.kind = WM_F32;
+            for (int i = 0; i < rows * cols; i++) { float f = urand(&r); memcpy(w + 4 * (size_t)i, &f, 4); }
+        } else if (kind < 3) {
+            W.kind = kind == 1 ? WM_F16 : WM_BF16;
+            for (int i = 0; i < rows * cols; i++) { uint16_t h = kind == 1 ? f32_to_f16(urand(&r)) : f32_to_bf16(urand(&r)); memcpy(w + 2 * (size_t)i, &h, 2); }
+        } else {
+            W.kind = WM_Q;
+            W.bits = bits;
+            W.group = G;
+            W.scales = (const uint8_t *)sc;
+            W.biases = (const uint8_t *)bi;
+            for (int i = 0; i < rows * cols * bits / 8; i++) w[i] = (uint8_t)xoshiro_next(&r);
+            for (int i = 0; i < rows * cols / G; i++) { sc[i] = f32_to_f16(urand(&r) * 0.1f); bi[i] = f32_to_f16(urand(&r) * 0.2f); }
+        }
+        W.w = w;
+        wmat_rows(&W, 0, rows, deq);
+        const wmat D = {.kind = WM_F32, .rows = rows, .cols = cols, .w = (const uint8_t *)deq, .direct = deq, .name = "D"};
+        for (int tw = 0; tw < 2; tw++) {
+            /* tw = T: out (M, rows) = x (M, cols) W^T; tw = N: out (M, cols) = x (M, rows) W */
+            const int N = tw ? rows : cols, K = tw ? cols : rows;
+            sam_backend_init(NULL, 2);
+            kn_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &W, 0.0f, out, N, ws, wsf);
+            kn_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &D, 0.0f, ref, N, ws, wsf);
+            double worst = 0.0;
+            for (int i = 0; i < M; i++)
+                for (int j = 0; j < N; j++) {
+                    double acc = 0.0, mag = 0.0;
+                    for (int k = 0; k < K; k++) {
+                        const double p = (double)x[(size_t)i * K + k] * (tw ? deq[(size_t)j * cols + k] : deq[(size_t)k * cols + j]);
+                        acc += p;
+                        mag += fabs(p);
+                    }
+                    const double err = fabs(out[(size_t)i * N + j] - acc) / (mag + 1e-12);
+                    if (!(err <= worst)) worst = err;
+                }
+            CHECK(worst < 1e-5, "wgemm kind %d bits %d group %d tw %d: rel err %.3g", W.kind, bits, G, tw, worst);
+            CHECK(memcmp(out, ref, sizeof(float) * M * N) == 0, "wgemm kind %d bits %d group %d tw %d: differs from the product with its fp32 copy", W.kind, bits, G, tw);
+            sam_backend_init(NULL, 1);
+            kn_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &W, 0.0f, ref, N, ws, wsf);
+            CHECK(memcmp(out, ref, sizeof(float) * M * N) == 0, "wgemm kind %d bits %d tw %d: 1 and 2 threads differ", W.kind, bits, tw);
+        }
+    }
+    sam_backend_init(NULL, 0);
+    free(w); free(sc); free(bi); free(deq); free(x); free(out); free(ref); free(ws);
+}
+
+/* bf16 compute (sam_backend_set_precision): the workspace and weight GEMMs with both operands rounded to
+ * bf16 and fp32 sums, within the bf16 rounding bound (2^-8 of sum |a||b|) of a double product, for
+ * transposed and untransposed A, odd K (a zero pair partner), partial panels; bitwise equal for 1 and 2
+ * threads and to the product with the dequantized fp32 copy; refused on a BLAS backend. */
+static void test_bf16(void) {
+    if (!kn_bf16_supported()) {
+        printf("test_bf16: skipped, this CPU has no AVX512-BF16\n");
+        CHECK(sam_backend_set_precision(SAM_PRECISION_BF16) == SAM_ERR_BACKEND, "bf16 must be refused without AVX512-BF16");
+        return;
+    }
+    xoshiro256 r;
+    xoshiro_seed(&r, 13);
+    const int sz[][3] = {{1, 5, 2}, {15, 33, 301}, {29, 70, 512}, {100, 64, 777}};
+    const size_t wsf = (size_t)1 << 15;
+    float *ws = malloc(sizeof(float) * wsf);
+    for (int s = 0; s < 4; s++)
+        for (int ta = 0; ta < 2; ta++) {
+            const int M = sz[s][0], N = sz[s][1], K = sz[s][2], lda = ta ? M : K;
+            float *A = malloc(sizeof(float) * M * K), *B = malloc(sizeof(float) * N * K);
+            float *C1 = malloc(sizeof(float) * M * N), *C2 = malloc(sizeof(float) * M * N);
+            for (int i = 0; i < M * K; i++) A[i] = urand(&r);
+            for (int i = 0; i < N * K; i++) B[i] = urand(&r);
+            sam_backend_init(NULL, 2);
+            CHECK_OK(sam_backend_set_precision(SAM_PRECISION_BF16));
+            kn_sgemm_ws(ta, KN_T, M, N, K, 1.0f, A, lda, B, K, 0.0f, C1, N, ws, wsf);
+            double worst = 0.0;
+            for (int i = 0; i < M; i++)
+                for (int j = 0; j < N; j++) {
+                    double acc = 0.0, mag = 0.0;
+                    for (int k = 0; k < K; k++) {
+                        const double p = (double)(ta ? A[(size_t)k * M + i] : A[(size_t)i * K + k]) * B[(size_t)j * K + k];
+                        acc += p;
+                        mag += fabs(p);
+                    }
+                    const double err = fabs(C1[(size_t)i * N + j] - acc) / (mag + 1e-12);
+                    if (!(err <= worst)) worst = err;
+                }
+            CHECK(worst < 1.0 / 256 && worst > 1e-6, "bf16 sgemm ta=%d M=%d N=%d K=%d: rel err %.3g (expected bf16-sized)", ta, M, N, K, worst);
+            sam_backend_init(NULL, 1);
+            kn_sgemm_ws(ta, KN_T, M, N, K, 1.0f, A, lda, B, K, 0.0f, C2, N, ws, wsf);
+            CHECK(memcmp(C1, C2, sizeof(float) * M * N) == 0, "bf16 sgemm ta=%d M=%d: 1 and 2 threads differ", ta, M);
+            free(A); free(B); free(C1); free(C2);
+        }
+    /* weights: 4-bit g64 in both orientations equals the product with its dequantized copy */
+    const int rows = 70, cols = 384, M = 37;
+    uint8_t *w = malloc((size_t)rows * cols / 2);
+    uint16_t *sc = malloc(sizeof(uint16_t) * rows * 6), *bi = malloc(sizeof(uint16_t) * rows * 6);
+    float *deq = malloc(sizeof(float) * rows * cols), *x = malloc(sizeof(float) * M * cols);
+    float *o1 = malloc(sizeof(float) * M * cols), *o2 = malloc(sizeof(float) * M * cols);
+    for (int i = 0; i < rows * cols / 2; i++) w[i] = (uint8_t)xoshiro_next(&r);
+    for (int i = 0; i < rows * 6; i++) { sc[i] = f32_to_f16(urand(&r) * 0.1f); bi[i] = f32_to_f16(urand(&r) * 0.2f); }
+    for (int i = 0; i < M * cols; i++) x[i] = urand(&r);
+    const wmat W = {.kind = WM_Q, .rows = rows, .cols = cols, .w = w, .scales = (const uint8_t *)sc, .biases = (const uint8_t *)bi, .bits = 4, .group = 64, .name = "W"};
+    wmat_rows(&W, 0, rows, deq);
+    const wmat D = {.kind = WM_F32, .rows = rows, .cols = cols, .w = (const uint8_t *)deq, .direct = deq, .name = "D"};
+    sam_backend_init(NULL, 2);
+    CHECK_OK(sam_backend_set_precision(SAM_PRECISION_BF16));
+    CHECK(strstr(sam_backend_name(), "bf16") != NULL, "backend name shows bf16: %s", sam_backend_name());
+    for (int tw = 0; tw < 2; tw++) {
+        const int N = tw ? rows : cols, K = tw ? cols : rows;
+        kn_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &W, 0.0f, o1, N, ws, wsf);
+        kn_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &D, 0.0f, o2, N, ws, wsf);
+        CHECK(memcmp(o1, o2, sizeof(float) * M * N) == 0, "bf16 wgemm tw %d differs from the product with the fp32 copy", tw);
+    }
+    /* a BLAS backend turns bf16 off; bf16 on a BLAS backend is refused */
+    const char *blas = getenv("SAM_BLAS_LIB");
+    if (blas && blas[0]) {
+        CHECK_OK(sam_backend_init(blas, 2));
+        CHECK(!kn_bf16_enabled(), "selecting a BLAS library must switch bf16 off");
+        CHECK_ERR(sam_backend_set_precision(SAM_PRECISION_BF16), SAM_ERR_BACKEND, "built-in kernels");
+    }
+    CHECK_ERR(sam_backend_set_precision(7), SAM_ERR_INVALID_ARG, "unknown precision");
+    sam_backend_init(NULL, 0);
+    sam_backend_set_precision(SAM_PRECISION_FP32);
+    CHECK(!kn_bf16_enabled() && strstr(sam_backend_name(), "bf16") == NULL, "back to fp32: %s", sam_backend_name());
+    free(w); free(sc); free(bi); free(deq); free(x); free(o1); free(o2); free(ws);
 }
 
 static void test_half(void) {
@@ -199,6 +391,9 @@ int main(void) {
     test_quant_linear();
     test_unpack();
     test_gemm_threads();
+    test_gemm_ws();
+    test_wgemm();
+    test_bf16();
     const char *be[2];
     int nb = tu_backends(be);
     for (int i = 0; i < nb; i++) {

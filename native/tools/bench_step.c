@@ -2,7 +2,9 @@
  * shapes (hidden 1536, 12/2 heads, head_dim 128, intermediate 8960, vocab 151936, MLX 4-bit g64,
  * tied quantized embedding) with a reduced number of layers, on random weights written to a
  * temporary directory. Not a test; prints achieved GFLOP/s next to the backend's GEMM rate.
- * usage: bench_step [layers=2] [seq=512] [blas_library|""] [adapted_layers=layers] */
+ * usage: bench_step [layers=2] [seq=512] [blas_library|""] [adapted_layers=layers]
+ * SAM_BENCH_MODEL=DIR uses an existing model of this shape with `layers` layers (e.g. the 4-bit model
+ * bench/train.sh caches in bench/work/models) instead of writing one. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,8 @@
 enum { C = 1536, H = 12, KV = 2, D = 128, I = 8960, V = 151936, BITS = 4, G = 64 };
 
 static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + 1e-9 * t.tv_nsec; }
+/* process CPU time: with a passive OpenMP wait policy, work done regardless of time-sharing */
+static double cpu(void) { struct timespec t; clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t); return t.tv_sec + 1e-9 * t.tv_nsec; }
 
 typedef struct { char name[128]; st_wtensor w; } owned;
 
@@ -50,9 +54,16 @@ int main(int argc, char **argv) {
     const int L = argc > 1 ? atoi(argv[1]) : 2, T = argc > 2 ? atoi(argv[2]) : 512;
     const int NA = argc > 4 ? atoi(argv[4]) : L;
     if (sam_backend_init(argc > 3 ? argv[3] : NULL, 0)) { printf("%s\n", sam_last_error()); return 1; }
-    char dir[] = "/tmp/sam-bench-XXXXXX";
+    char dir[1024] = "/tmp/sam-bench-XXXXXX";
+    const char *given = getenv("SAM_BENCH_MODEL");
+    char path[1200];
+    xoshiro256 r;
+    xoshiro_seed(&r, 1);
+    if (given && given[0]) {
+        snprintf(dir, sizeof dir, "%s", given);
+        goto open;
+    }
     if (!mkdtemp(dir)) return 1;
-    char path[512];
     snprintf(path, sizeof path, "%s/config.json", dir);
     FILE *f = fopen(path, "w");
     fprintf(f, "{\"model_type\":\"qwen2\",\"hidden_size\":%d,\"num_hidden_layers\":%d,\"num_attention_heads\":%d,\"num_key_value_heads\":%d,"
@@ -61,8 +72,6 @@ int main(int argc, char **argv) {
     fclose(f);
     owned *o = calloc(26 * (size_t)L + 8, sizeof *o); /* 21 quantized parts + 5 vectors per layer */
     int n = 0;
-    xoshiro256 r;
-    xoshiro_seed(&r, 1);
     qmat(o, &n, "model.embed_tokens", V, C, &r);
     vec(o, &n, "model.norm.weight", C, 1.0f);
     static const char *mods[7] = {"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"};
@@ -84,6 +93,7 @@ int main(int argc, char **argv) {
     free(o);
     free(w);
 
+open:;
     sam_model *m;
     sam_lora *lo;
     sam_trainer *t;
@@ -112,9 +122,10 @@ int main(int argc, char **argv) {
     int64_t nt;
     sam_step_stats st;
     t0 = now();
+    double c0 = cpu();
     if (sam_train_accumulate(t, tok, &len, mask, 1, T, &loss, &nt)) { printf("%s\n", sam_last_error()); return 1; }
     sam_train_apply(t, &st);
-    const double step = now() - t0;
+    const double step = now() - t0, stepc = cpu() - c0;
     const double lin = 2.0 * T * ((double)C * H * D + 2.0 * C * KV * D + (double)H * D * C + 3.0 * C * I);
     const double att = 2.0 * 2.0 * T * T * D * H;
     const double head = 2.0 * scored * (double)V * C;
@@ -127,11 +138,13 @@ int main(int argc, char **argv) {
     printf("GEMM %dx2048x%d: %.1f GFLOP/s\n", T, C, gemm);
     printf("train micro-batch (L=%d, %d adapted, T=%d, grad_checkpoint, 4-bit): %.2f s, ~%.0f GFLOP -> %.1f GFLOP/s (%.0f%% of GEMM), loss %.3f\n",
            L, NA, T, step, flops / 1e9, flops / step / 1e9, 100 * flops / step / 1e9 / gemm, loss);
+    printf("  CPU time %.2f s: %.1f GFLOP per CPU-second\n", stepc, flops / stepc / 1e9);
     double s;
     t0 = now();
+    c0 = cpu();
     sam_eval_loss(m, lo, tok, &len, mask, 1, T, &s, &nt);
-    const double ev = now() - t0, evf = L * (lin + att) + head;
-    printf("eval (T=%d): %.2f s -> %.1f GFLOP/s\n", T, ev, evf / ev / 1e9);
+    const double ev = now() - t0, evf = L * (lin + att) + head, evc = cpu() - c0;
+    printf("eval (T=%d): %.2f s -> %.1f GFLOP/s; CPU %.2f s, %.1f GFLOP per CPU-second\n", T, ev, evf / ev / 1e9, evc, evf / evc / 1e9);
     sam_gen_config gc = {16, T + 16, 0.0f, 1.0f, 0, NULL, 0};
     sam_generator *g;
     sam_gen_create(m, lo, &gc, &g);
@@ -140,9 +153,10 @@ int main(int argc, char **argv) {
     const double pf = now() - t0;
     int32_t tk, done;
     t0 = now();
+    c0 = cpu();
     int k = 0;
     for (; k < 16; k++) sam_gen_next(g, &tk, &done);
-    printf("prefill %d tokens: %.2f s; decode: %.1f ms/token\n", T, pf, 1e3 * (now() - t0) / k);
+    printf("prefill %d tokens: %.2f s; decode: %.1f ms/token (CPU %.1f ms/token)\n", T, pf, 1e3 * (now() - t0) / k, 1e3 * (cpu() - c0) / k);
     sam_gen_free(g);
     FILE *st_f = fopen("/proc/self/status", "r");
     char line[256];
@@ -152,7 +166,7 @@ int main(int argc, char **argv) {
     sam_trainer_free(t);
     sam_lora_free(lo);
     sam_model_free(m);
-    if (getenv("SAM_BENCH_KEEP")) { printf("model kept in %s\n", dir); return 0; }
+    if (getenv("SAM_BENCH_KEEP") || (given && given[0])) { printf("model kept in %s\n", dir); return 0; }
     snprintf(path, sizeof path, "rm -rf %s", dir);
     if (system(path)) return 1;
     free(A); free(B); free(Cm); free(tok); free(mask);

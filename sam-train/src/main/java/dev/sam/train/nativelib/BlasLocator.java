@@ -16,10 +16,15 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
 /**
- * Finds the CBLAS library the native trainer should dlopen. Order: {@code $SAM_BLAS_LIB} (a path, or
- * "builtin" for the portable kernels); the OpenBLAS that Maven delivered on the classpath
- * (org.bytedeco:openblas), extracted once into a per-user cache next to its libgfortran; else the
- * built-in kernels. The native side never links BLAS, so a missing library is never a crash.
+ * Chooses the compute backend of the native trainer: the CBLAS library it should dlopen, or null for its
+ * built-in kernels. Order: {@code $SAM_BLAS_LIB} (a path, or "builtin"); the built-in kernels when they run
+ * AVX-512 on this CPU; else the OpenBLAS that Maven delivered on the classpath (org.bytedeco:openblas),
+ * extracted once into a per-user cache next to its libgfortran; else the built-in kernels.
+ * Why: measured with bench/train.sh (docs/performance.md), the built-in AVX-512 path — weights dequantized
+ * straight into the GEMM's packed panels, activations packed once — trains faster than OpenBLAS with
+ * either its own AVX-512 kernels or the tests' pinned Haswell ones; without AVX-512 the built-in code
+ * has only AVX2 micro-kernels and scalar weight packing, and OpenBLAS' tuned AVX2 kernels win.
+ * The native side never links BLAS, so a missing library is never a crash.
  */
 final class BlasLocator {
     static final String ENV = "SAM_BLAS_LIB";
@@ -29,8 +34,11 @@ final class BlasLocator {
     private BlasLocator() {
     }
 
-    /** Path to pass to sam_backend_init, or null for the built-in kernels. */
-    static String locate(Map<String, String> env) {
+    /**
+     * Path to pass to sam_backend_init, or null for the built-in kernels; {@code builtinIsa} is what
+     * sam_builtin_isa reports ("avx512", "avx2", "generic").
+     */
+    static String locate(Map<String, String> env, String builtinIsa) {
         String explicit = env.get(ENV);
         if (explicit != null && !explicit.isBlank()) {
             if (explicit.equals("builtin")) {
@@ -42,6 +50,14 @@ final class BlasLocator {
             }
             return explicit;
         }
+        if ("avx512".equals(builtinIsa)) {
+            return null;
+        }
+        return bundled();
+    }
+
+    /** The OpenBLAS delivered by Maven on the classpath, extracted; null where there is none. */
+    static String bundled() {
         if (!System.getProperty("os.name", "").toLowerCase().contains("linux")
                 || !System.getProperty("os.arch", "").matches("amd64|x86_64")) {
             return null;

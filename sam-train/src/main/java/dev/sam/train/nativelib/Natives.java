@@ -10,7 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads libsamtrain once per JVM and selects its compute backend. The library comes from
+ * Loads libsamtrain once per JVM and selects its compute backend ({@link BlasLocator}: built-in kernels on
+ * AVX-512 CPUs, else the bundled OpenBLAS; {@code $SAM_BLAS_LIB} overrides) and its precision
+ * ({@code $SAM_PRECISION}=bf16 opts into bf16 products on AVX512-BF16 CPUs). The library comes from
  * {@code $SAM_NATIVE_LIB} when set, else from the classpath (linux-x86-64/libsamtrain.so, built by
  * Maven from native/). Threads: {@code $SAM_THREADS}, else all available cores.
  */
@@ -89,16 +91,35 @@ public final class Natives {
             throw SamException.failure("libsamtrain has ABI version " + abi + " but this SAM expects " + ABI_VERSION,
                     "rebuild SAM so that the Java and native parts match");
         }
-        String blas = BlasLocator.locate(env);
+        String blas = BlasLocator.locate(env, l.sam_builtin_isa());
         int threads = threads(env);
         int rc = l.sam_backend_init(blas, threads);
         if (rc != SamTrainLibrary.SAM_OK) {
             LOG.warn("BLAS backend {} failed ({}); using the built-in kernels", blas, l.sam_last_error());
             check(l, l.sam_backend_init(null, threads), "select the built-in kernels");
         }
+        precision(l, env);
         backend = l.sam_backend_name();
         LOG.info("native trainer loaded: backend {}", backend);
         return l;
+    }
+
+    /** {@code $SAM_PRECISION}: fp32 (default) or bf16 (built-in kernels on AVX512-BF16 CPUs, docs/performance.md). */
+    private static void precision(SamTrainLibrary l, Map<String, String> env) {
+        String p = env.getOrDefault("SAM_PRECISION", "fp32").trim().toLowerCase(java.util.Locale.ROOT);
+        switch (p) {
+            case "", "fp32" -> {
+            }
+            case "bf16" -> {
+                int rc = l.sam_backend_set_precision(1);
+                if (rc != SamTrainLibrary.SAM_OK) {
+                    throw SamException.failure("SAM_PRECISION=bf16 cannot be used: " + l.sam_last_error(),
+                            "unset SAM_PRECISION to train in fp32");
+                }
+            }
+            default -> throw SamException.usage("SAM_PRECISION must be fp32 or bf16, got '" + p + "'",
+                    "unset it (fp32) or set SAM_PRECISION=bf16");
+        }
     }
 
     private static int threads(Map<String, String> env) {

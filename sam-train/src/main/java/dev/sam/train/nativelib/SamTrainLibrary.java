@@ -23,6 +23,13 @@ interface SamTrainLibrary extends Library {
 
     String sam_backend_name();
 
+    String sam_builtin_isa();
+
+    int sam_backend_set_precision(int precision);
+
+    int sam_sgemm(int transA, int transB, int m, int n, int k, float alpha, Pointer a, int lda, Pointer b, int ldb,
+                  float beta, Pointer c, int ldc);
+
     // ---- model
     int sam_model_open(String modelDir, PointerByReference out);
 
