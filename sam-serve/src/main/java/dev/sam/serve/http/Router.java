@@ -66,12 +66,14 @@ public final class Router implements HttpHandler {
                 throw e;
             }
         } finally {
-            exchange.close();
+            // Recorded (queued, cheap) before the exchange closes: once a client has its answer, the
+            // request is in the metrics, so a following /api/metrics or auto-rollback check sees it.
             try {
                 onComplete.accept(call);
             } catch (RuntimeException e) {
                 LOG.warn("could not record the request metrics: {}", e.toString());
             }
+            exchange.close();
             synchronized (idle) {
                 inFlight--;
                 idle.notifyAll();
