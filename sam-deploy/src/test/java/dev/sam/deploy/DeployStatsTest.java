@@ -5,30 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** `sam stats` and `sam list/current`: counts, events, per-version request metrics, pointer warnings. */
-class DeployStatsTest {
-    @TempDir
-    Path tmp;
-    DeployFixture f;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        f = new DeployFixture(tmp);
-    }
-
-    @AfterEach
-    void tearDown() {
-        f.close();
-    }
-
+class DeployStatsTest extends WithDeployFixture {
     private void request(String version, boolean ok, double latency, long time) throws Exception {
         try (PreparedStatement ps = f.db.connection().prepareStatement("INSERT INTO request_metrics(time_ms, version,"
                 + " endpoint, ok, latency_ms, rss_bytes, tokens) VALUES (?,?,?,?,?,?,?)")) {

@@ -23,27 +23,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Deployment (original spec "Deployment" tests): deploy, dry run, version bump, duplicates, blessing. */
-class DeployerTest {
-    @TempDir
-    Path tmp;
-    DeployFixture f;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        f = new DeployFixture(tmp);
-    }
-
-    @AfterEach
-    void tearDown() {
-        f.close();
-    }
-
+class DeployerTest extends WithDeployFixture {
     @Test
     void deployCopiesChecksumsActivatesAndRecords() throws Exception {
         Path src = f.adapters();

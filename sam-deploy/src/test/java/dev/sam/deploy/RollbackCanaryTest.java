@@ -15,27 +15,10 @@ import dev.sam.core.store.Event;
 import dev.sam.core.store.EventRepository;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Rollback (original spec "Rollback" tests) and canary releases: start, adjust, promote, abort. */
-class RollbackCanaryTest {
-    @TempDir
-    Path tmp;
-    DeployFixture f;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        f = new DeployFixture(tmp);
-    }
-
-    @AfterEach
-    void tearDown() {
-        f.close();
-    }
-
+class RollbackCanaryTest extends WithDeployFixture {
     private VersionStatus status(String v) {
         return f.version(v).status();
     }

@@ -12,27 +12,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** `sam verify [--repair]`: finds each kind of disagreement, repairs it from the trustworthy source. */
-class StoreVerifierTest {
-    @TempDir
-    Path tmp;
-    DeployFixture f;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        f = new DeployFixture(tmp);
-    }
-
-    @AfterEach
-    void tearDown() {
-        f.close();
-    }
-
+class StoreVerifierTest extends WithDeployFixture {
     private static String text(VerifyReport r) {
         return r.findings().stream().map(x -> x.message() + (x.action() == null ? "" : " => " + x.action()))
                 .collect(Collectors.joining("\n"));
