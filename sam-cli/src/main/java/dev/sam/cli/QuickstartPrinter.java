@@ -19,17 +19,27 @@ final class QuickstartPrinter {
     static void print(PrintWriter out, QuickstartReport r) {
         out.println();
         Table steps = new Table(" #", "step", "status", "time", "result");
+        long skipped = 0;
         for (StepResult s : r.steps()) {
-            steps.row(String.format("%2d", s.index()), s.name(), s.status(), seconds(s.seconds()), s.summary());
+            if (s.status().equals("skipped")) {
+                skipped++;
+            } else {
+                steps.row(String.format("%2d", s.index()), s.name(), s.status(), seconds(s.seconds()), s.summary());
+            }
         }
         steps.print(out);
+        if (skipped > 0) {
+            out.println("    (" + skipped + " later step(s) not run)");
+        }
         runs(out, r);
         answers(out, r.answers());
-        out.println();
-        out.println("Artefacts:");
-        Table a = new Table("  what", "where");
-        r.artefacts().forEach((k, v) -> a.row("  " + k, v));
-        a.print(out);
+        if (!r.artefacts().isEmpty()) {
+            out.println();
+            out.println("Artefacts:");
+            Table a = new Table("  what", "where");
+            r.artefacts().forEach((k, v) -> a.row("  " + k, v));
+            a.print(out);
+        }
         if (r.success()) {
             out.println();
             out.println("Next:");

@@ -5,6 +5,8 @@ import dev.sam.deploy.Canary;
 import dev.sam.deploy.DeployRequest;
 import dev.sam.deploy.DeployResult;
 import dev.sam.deploy.Deployer;
+import dev.sam.deploy.adapter.ValidationReport;
+import dev.sam.train.adapters.GenerationCheck;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,8 +54,9 @@ final class DeployStep implements Step {
         DeployResult d = canary ? new Canary(ctx.deployContext()).start(r.asCanary(CANARY_TRAFFIC), ctx.listener)
                 : new Deployer(ctx.deployContext()).deploy(r, ctx.listener);
         String v = d.version().version();
-        String how = force ? "deployed with --force: not blessed (" + run.reason() + "); sanity and the generation check "
-                + "passed" : "deployed: blessed";
+        String gate = gate(d.plan().validation());
+        String how = force ? "deployed with --force: not blessed (" + run.reason() + "); deploy's own checks passed ("
+                + gate + ")" : "deployed: blessed";
         if (canary) {
             ctx.canary = d;
             ctx.second = run.deployed(v, how, force);
@@ -71,7 +74,18 @@ final class DeployStep implements Step {
         details.put("validation", d.plan().validation());
         String what = canary ? v + " is the canary at " + CANARY_TRAFFIC + "% of requests (" + d.previous()
                 + " stays active)" : v + " is active" + (d.previous() == null ? "" : " (" + d.previous() + " retired)");
-        return new Outcome(what + "; " + (force ? "NOT blessed, deployed with --force (the quickstart's choice; sanity "
-                + "and generation checks passed)" : "blessed"), details, notes);
+        return new Outcome(what + "; " + (force ? "NOT blessed, deployed with --force (the quickstart's choice; deploy's "
+                + "own checks passed: " + gate + ")" : "blessed"), details, notes);
+    }
+
+    /**
+     * What deploy's gate checked, for a forced deploy: the evaluation may have failed its generation check on
+     * held-out prompts while deploy's generation check (on the built-in prompts only) passed — say which.
+     */
+    static String gate(ValidationReport v) {
+        return v.checks().stream().filter(c -> c.name().equals(GenerationCheck.NAME)).findFirst()
+                .map(c -> "sanity; generation on the built-in prompts " + c.outcome().toString().toLowerCase(
+                        java.util.Locale.ROOT) + ": " + c.detail())
+                .orElse("sanity");
     }
 }

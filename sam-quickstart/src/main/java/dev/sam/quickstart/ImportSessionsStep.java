@@ -34,7 +34,8 @@ final class ImportSessionsStep implements Step {
         d.put("file", file.toString());
         d.put("report", r);
         return new Outcome(r.read() + " sessions: " + r.captured() + " new, " + r.duplicates() + " already captured -> "
-                + s.added() + " samples, " + s.pairs() + " preference pairs (1 correction, 1 explicit preference)",
+                + s.added() + " samples, " + s.pairs() + " preference pairs" + (s.pairs() > 0 ? " (from 1 correction and 1 explicit "
+                + "preference)" : ""),
                 d, r.collected().warnings());
     }
 }

@@ -116,7 +116,9 @@ final class TrainStep implements Step {
         return "run " + t.runId() + " (seed " + t.seed() + "): " + t.steps() + " steps on " + t.samples()
                 + " samples, train loss " + f(t.trainLoss()) + ", held-out loss " + f(t.valLoss()) + " (base model "
                 + f(t.baseValLoss()) + (t.comparedWith() == null ? "" : ", " + t.comparedWith() + " "
-                + f(t.comparedValLoss())) + "): " + (t.blessed() ? "BLESSED" : "not blessed")
+                + f(t.comparedValLoss())) + "): " + (t.blessed() ? "BLESSED" : "not blessed (" + t.reason()
+                + (t.repetitionRate() == null ? "" : "; repetition rate " + EvaluateStep.pct(t.repetitionRate())
+                + " on the evaluation's prompts") + ")")
                 + (t.discarded().isEmpty() ? "" : "; " + t.discarded().size() + " earlier run(s) discarded");
     }
 
