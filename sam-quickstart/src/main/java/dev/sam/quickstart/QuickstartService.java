@@ -77,7 +77,7 @@ public final class QuickstartService {
                 Step.Outcome o = s.run(ctx);
                 r = new StepResult(i + 1, s.name(), "passed", secs(ts), o.summary(), o.details(), o.notes(), null, null);
             } catch (Exception e) {
-                cause = asSamException(e, s);
+                cause = asSamException(e, s, request.dir());
                 r = new StepResult(i + 1, s.name(), "failed", secs(ts), "FAILED: " + cause.getMessage(),
                         java.util.Map.of(), List.of(), cause.getMessage(), cause.hint());
                 failed = r;
@@ -94,19 +94,31 @@ public final class QuickstartService {
         return new Result(report, ctx);
     }
 
-    /** A user-facing exception naming the step; a bug keeps its stack trace in the log. */
-    private static SamException asSamException(Exception e, Step s) {
+    /**
+     * A user-facing exception naming the step, with the remedy for this directory; a bug keeps its stack trace
+     * in the log. An interrupted step (Ctrl-C, SIGTERM) is best remedied by running the quickstart again: it
+     * reuses what is done.
+     */
+    static SamException asSamException(Exception e, Step s, java.nio.file.Path dir) {
+        String remedy = s.remedy().replace("--sam-home DIR", "--sam-home " + dir);
         if (e instanceof SamException se) {
             LOG.info("quickstart step '{}' failed: {}", s.name(), se.getMessage(), se);
-            return new SamException(se.exitCode(), se.getMessage(), se.hint() != null ? se.hint() : s.remedy(), se);
+            String hint = se.hint() != null ? se.hint().replace("--sam-home DIR", "--sam-home " + dir) : remedy;
+            if (se.exitCode() == ExitCode.INTERRUPTED) {
+                hint = "run `sam quickstart --dir " + dir + "` again: it goes on in the same directory"
+                        + (se.hint() == null ? "" : " (or: " + se.hint().replace("`sam ", "`sam --sam-home " + dir + " ")
+                        + ")");
+            }
+            return new SamException(se.exitCode(), se.getMessage(), hint, se);
         }
         if (e instanceof IOException || e instanceof UncheckedIOException) {
             LOG.warn("quickstart step '{}' failed", s.name(), e);
-            return new SamException(ExitCode.FAILURE, "I/O error: " + e.getMessage(), s.remedy(), e);
+            return new SamException(ExitCode.FAILURE, "I/O error: " + e.getMessage(), remedy, e);
         }
         if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
-            return new SamException(ExitCode.INTERRUPTED, "interrupted", "run `sam quickstart` again to go on", e);
+            return new SamException(ExitCode.INTERRUPTED, "interrupted", "run `sam quickstart --dir " + dir + "` again: it "
+                    + "goes on in the same directory", e);
         }
         LOG.error("internal error in quickstart step '{}'", s.name(), e);
         return new SamException(ExitCode.INTERNAL, "internal error: " + e, "this is a bug in SAM; the stack trace is"
