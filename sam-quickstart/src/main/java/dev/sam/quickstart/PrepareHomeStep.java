@@ -30,7 +30,8 @@ final class PrepareHomeStep implements Step {
 
     @Override
     public String remedy() {
-        return "pick a new or empty directory with --dir DIR (or delete the old quickstart directory)";
+        return "pick a new or empty directory with --dir DIR (e.g. --dir /tmp/sam-demo); the quickstart never writes "
+                + "into a directory it did not make";
     }
 
     @Override
