@@ -15,6 +15,7 @@ import dev.sam.cli.deploy.VersionsCommand;
 
 import dev.sam.cli.serve.ServeCommand;
 import dev.sam.cli.train.EvalCommand;
+import dev.sam.cli.train.ExportCommand;
 import dev.sam.cli.train.ForceCommand;
 import dev.sam.cli.train.GenerateCommand;
 import dev.sam.cli.train.ModelCommand;
@@ -42,7 +43,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
                 StatusCommand.class, CollectCommand.class, DistillCommand.class, DataCommand.class,
                 ModelsCommand.class, ModelCommand.class, TrainCommand.class, ForceCommand.class, EvalCommand.class,
-                GenerateCommand.class,
+                GenerateCommand.class, ExportCommand.class,
                 DeployCommand.class, ListCommand.class, CurrentCommand.class, StatsCommand.class,
                 RollbackCommand.class, CanaryCommand.class, PromoteCommand.class, VerifyCommand.class,
                 VersionsCommand.class,

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 public final class CliRunner {
     private final Path samHome;
     private final Map<String, String> env = new HashMap<>();
+    private Path directory;
 
     public CliRunner(Path samHome) {
         this.samHome = samHome;
@@ -22,6 +23,12 @@ public final class CliRunner {
     /** Adds an environment variable for every later invocation. */
     public CliRunner env(String key, String value) {
         env.put(key, value);
+        return this;
+    }
+
+    /** Runs every later invocation in {@code dir} (default: the test's working directory). */
+    public CliRunner directory(Path dir) {
+        this.directory = dir;
         return this;
     }
 
@@ -71,6 +78,9 @@ public final class CliRunner {
         pb.environment().put("SAM_HOME", samHome.toString());
         pb.environment().remove("SAM_MODELS_DIR");
         pb.environment().putAll(env);
+        if (directory != null) {
+            pb.directory(directory.toFile());
+        }
         Path dir = Files.createTempDirectory("sam-cli-out");
         Path out = dir.resolve("stdout.txt");
         Path err = dir.resolve("stderr.txt");

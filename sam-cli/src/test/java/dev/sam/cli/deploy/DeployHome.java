@@ -37,15 +37,15 @@ import java.util.stream.Stream;
  * models/base/qwen2-tiny (config training.base_model points at it), distinct copies of the fixture's
  * real mlx-lm adapters, in-process setup through sam-deploy, and the store invariants.
  */
-final class DeployHome {
+public final class DeployHome {
     static final String BASE = "qwen2-tiny";
 
     final Path tmp;
-    final Path root;
-    final CliRunner cli;
+    public final Path root;
+    public final CliRunner cli;
     private int variants;
 
-    DeployHome(Path tmp) throws IOException {
+    public DeployHome(Path tmp) throws IOException {
         this.tmp = tmp;
         this.root = tmp.resolve("home");
         Path base = Files.createDirectories(root.resolve("models/base").resolve(BASE));
@@ -59,7 +59,7 @@ final class DeployHome {
     }
 
     /** A copy of the fixture adapters with one data byte changed (its own checksum). */
-    Path adapters() throws IOException {
+    public Path adapters() throws IOException {
         Path dst = Files.createDirectories(tmp.resolve("adapters-" + variants));
         Path src = TestHomes.testdata("qwen2-tiny").resolve("adapters");
         for (String f : List.of("adapters.safetensors", "adapter_config.json")) {
