@@ -23,7 +23,7 @@ home="${SAM_HOME:-}"
 verify=1
 
 usage() {
-  sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,/^set -uo/{/^#/p}' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 fail() { # fail MESSAGE [EXIT]

@@ -83,7 +83,7 @@ public final class Natives {
             }
         } catch (UnsatisfiedLinkError e) {
             throw new SamException(ExitCode.FAILURE, "cannot load the native trainer libsamtrain: " + e.getMessage(),
-                    "rebuild SAM with `mvn -q -B install -DskipTests` (needs gcc and cmake), or set SAM_NATIVE_LIB",
+                    "rebuild SAM with `mvn -q -B package -DskipTests` (needs gcc and cmake), or set SAM_NATIVE_LIB",
                     e);
         }
         int abi = l.sam_abi_version();
