@@ -54,15 +54,30 @@ public final class SecretDetector {
         return false;
     }
 
-    /** snake_case / kebab-case / CamelCase words such as MAX_TOKEN_LENGTH_FOR_MODEL_2 are names, not secrets. */
+    /**
+     * snake_case / kebab-case / CamelCase words such as MAX_TOKEN_LENGTH_FOR_MODEL_2 are names, not secrets;
+     * so are paths of such words (a diff's {@code a/src/main/java/app/TokenValidator6}).
+     */
     private static boolean looksLikeIdentifier(String t) {
+        if (t.indexOf('/') >= 0) {
+            for (String segment : t.split("/")) {
+                if (!segment.isEmpty() && !word(segment) && !looksLikeIdentifier(segment)) {
+                    return false;
+                }
+            }
+            return true;
+        }
         String[] parts = t.split("[_\\-]");
         int wordy = 0;
         for (String p : parts) {
-            if (p.matches("[A-Za-z][a-z]+|[A-Z]+|[a-z]+|\\d{1,4}|([A-Z][a-z]+)+\\d{0,3}")) {
+            if (word(p)) {
                 wordy++;
             }
         }
         return parts.length > 1 && wordy == parts.length || t.matches("([A-Z]?[a-z]{2,}){3,}\\d{0,3}");
+    }
+
+    private static boolean word(String p) {
+        return p.matches("[A-Za-z][a-z]+|[A-Z]+|[a-z]+|\\d{1,4}|([A-Z][a-z]+)+\\d{0,3}");
     }
 }

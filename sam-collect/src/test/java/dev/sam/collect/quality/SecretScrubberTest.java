@@ -68,7 +68,9 @@ class SecretScrubberTest {
                 "http://localhost:8080/api/v1/users?page=2",
                 "import { useAuthToken } from './auth/tokens';",
                 "-    for (int i = 0; i < tokens.length; i++) {\n+    for (String token : tokens) {",
-                "private static final String API_KEY_HEADER = \"X-Api-Key\";");
+                "private static final String API_KEY_HEADER = \"X-Api-Key\";",
+                "diff --git a/src/main/java/app/TokenValidator6.java b/src/main/java/app/TokenValidator6.java",
+                "M sam-serve/src/main/java/dev/sam/serve/auth/ApiTokenStore.java (+12 -3)");
         for (String code : ordinary) {
             SecretScrubber.Result r = scrubber.scrub(code);
             assertEquals(code, r.text(), "changed ordinary code: " + r.found());
@@ -80,6 +82,7 @@ class SecretScrubberTest {
     void residualCheckCatchesARandomTokenNextToASecretName() {
         assertTrue(SecretDetector.stillSecret("my_secret_value := Zq8xLp2Vn7Rt4Wm9Kd3Hs6Fj1Gc5Yb0Q"));
         assertTrue(SecretDetector.stillSecret("-----BEGIN PRIVATE KEY-----"));
+        assertTrue(SecretDetector.stillSecret("token: aB3x9KqZ/wJalrXUtnFEMI/K7MDENGbPxRfiCYzQ"), "base64 with slashes");
         assertFalse(SecretDetector.stillSecret("my_secret_value := <SECRET>"));
     }
 

@@ -12,8 +12,14 @@ import java.util.List;
  * (assistant) message, starting at offset = token length of the template applied to the earlier messages
  * with the generation prompt added ({@code <|im_start|>assistant\n}), so the answer, its
  * {@code <|im_end|>} and the newline are scored. A text record is its tokens plus the end-of-sequence
- * token when missing (TextDataset), all scored. Sequences longer than {@code maxSeqLength} are cut (mlx-lm
- * cuts at batch time, SAM counts it); one whose cut leaves no scored token is dropped.
+ * token when missing (TextDataset), all scored.
+ *
+ * <p>Sequences longer than {@code maxSeqLength} are cut and counted. mlx-lm cuts the end, which for SAM's
+ * typical long sample — a large diff or a long function followed by a short commit message or docstring —
+ * removes exactly the answer it should learn. So a chat record whose answer fits in three quarters of the
+ * budget keeps its whole answer and loses the middle of its prompt instead (the head keeps the
+ * instruction and the start of the input, the tail keeps the template's turn switch to the assistant);
+ * other records are cut at the end like mlx-lm, and one whose cut leaves no scored token is dropped.
  *
  * <pre>TokenizedDataset d = new ExampleTokenizer(tokenizer, ChatTemplate.qwen(), 512).tokenize(split.train());</pre>
  */
@@ -44,8 +50,7 @@ public final class ExampleTokenizer {
             TokenizedExample e = full;
             if (full.length() > maxSeqLength) {
                 truncated++;
-                e = new TokenizedExample(full.location(), java.util.Arrays.copyOf(full.tokens(), maxSeqLength),
-                        java.util.Arrays.copyOf(full.mask(), maxSeqLength), Math.min(full.offset(), maxSeqLength));
+                e = cut(full);
                 if (e.scored() == 0) {
                     dropped++;
                     continue;
@@ -56,6 +61,27 @@ public final class ExampleTokenizer {
             scored += e.scored();
         }
         return new TokenizedDataset(List.copyOf(out), maxSeqLength, truncated, dropped, longest, tokens, scored);
+    }
+
+    /** Tokens of the prompt's end kept when its middle is cut: enough for "<|im_end|>\n<|im_start|>assistant\n". */
+    static final int PROMPT_TAIL = 16;
+
+    /** {@code e} (longer than maxSeqLength) cut to maxSeqLength: the prompt's middle when the answer fits, else the end. */
+    TokenizedExample cut(TokenizedExample e) {
+        int answer = e.length() - e.offset();
+        if (e.offset() > 0 && answer <= maxSeqLength * 3 / 4) {
+            int promptBudget = maxSeqLength - answer;
+            int tail = Math.min(PROMPT_TAIL, promptBudget / 4);
+            int head = promptBudget - tail;
+            int[] ids = new int[maxSeqLength];
+            System.arraycopy(e.tokens(), 0, ids, 0, head);
+            System.arraycopy(e.tokens(), e.offset() - tail, ids, head, tail + answer);
+            byte[] mask = new byte[maxSeqLength];
+            System.arraycopy(e.mask(), e.offset(), mask, promptBudget, answer);
+            return new TokenizedExample(e.location(), ids, mask, promptBudget);
+        }
+        return new TokenizedExample(e.location(), java.util.Arrays.copyOf(e.tokens(), maxSeqLength),
+                java.util.Arrays.copyOf(e.mask(), maxSeqLength), Math.min(e.offset(), maxSeqLength));
     }
 
     /** One record, untruncated. */

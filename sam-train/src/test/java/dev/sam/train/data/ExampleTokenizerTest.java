@@ -74,20 +74,47 @@ class ExampleTokenizerTest {
     void truncationIsCountedAndAnswerlessCutsAreDropped() {
         TrainingRecord shortOne = chat(m("user", "hi"), m("assistant", "hello"));
         TrainingRecord longAnswer = chat(m("user", "hi"), m("assistant", "word ".repeat(200)));
-        TrainingRecord longPrompt = chat(m("user", "word ".repeat(200)), m("assistant", "ok"));
+        TrainingRecord longBoth = chat(m("user", "word ".repeat(200)), m("assistant", "word ".repeat(200)));
         ExampleTokenizer full = new ExampleTokenizer(tok, ChatTemplate.qwen(), 4096);
         int prompt = full.tokenize(longAnswer).offset();
         int max = prompt + 10;
         TokenizedDataset d = new ExampleTokenizer(tok, ChatTemplate.qwen(), max)
-                .tokenize(List.of(shortOne, longAnswer, longPrompt));
+                .tokenize(List.of(shortOne, longAnswer, longBoth));
         assertEquals(2, d.examples().size());
         assertEquals(2, d.truncated());
         assertEquals(1, d.droppedNoTargets());
         TokenizedExample cut = d.examples().get(1);
         assertEquals(max, cut.length());
-        assertEquals(10, cut.scored());
-        assertEquals(full.tokenize(longPrompt).length(), d.longest());
+        assertEquals(10, cut.scored(), "an answer longer than 3/4 of the budget is cut at the end, like mlx-lm");
+        assertEquals(full.tokenize(longBoth).length(), d.longest());
         assertTrue(d.truncationWarning().contains("2 sequence(s) longer than max_seq_length " + max));
         assertEquals(d.examples().stream().mapToLong(TokenizedExample::scored).sum(), d.scoredTokens());
+    }
+
+    @Test
+    void aLongPromptLosesItsMiddleAndKeepsTheWholeAnswer() {
+        // a big diff and a short commit message: cutting the end (mlx-lm) would drop the message
+        TrainingRecord r = chat(m("user", "Write the commit message for this change.\n\n" + "+ line of diff\n".repeat(300)),
+                m("assistant", "parser: accept ISO dates with offsets"));
+        TokenizedExample whole = new ExampleTokenizer(tok, ChatTemplate.qwen(), 8192).tokenize(r);
+        int max = 128;
+        ExampleTokenizer et = new ExampleTokenizer(tok, ChatTemplate.qwen(), max);
+        TokenizedDataset d = et.tokenize(List.of(r));
+        assertEquals(1, d.examples().size());
+        assertEquals(1, d.truncated());
+        assertEquals(0, d.droppedNoTargets());
+        TokenizedExample e = d.examples().get(0);
+        int answer = whole.length() - whole.offset();
+        assertEquals(max, e.length());
+        assertEquals(max - answer, e.offset());
+        assertEquals(whole.scored(), e.scored(), "the whole answer is still scored");
+        int tail = ExampleTokenizer.PROMPT_TAIL;
+        int head = e.offset() - tail;
+        assertArrayEquals(Arrays.copyOf(whole.tokens(), head), Arrays.copyOf(e.tokens(), head), "instruction kept");
+        assertArrayEquals(Arrays.copyOfRange(whole.tokens(), whole.offset() - tail, whole.length()),
+                Arrays.copyOfRange(e.tokens(), head, max), "turn switch and answer kept");
+        for (int t = 0; t < max; t++) {
+            assertEquals(t >= e.offset() ? 1 : 0, e.mask()[t], "mask at " + t);
+        }
     }
 }
