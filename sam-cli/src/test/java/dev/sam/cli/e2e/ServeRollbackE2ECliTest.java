@@ -60,8 +60,8 @@ class ServeRollbackE2ECliTest {
                   max_mean_latency_ms: %d
                 """.formatted(MAX_MEAN_LATENCY_MS));
         ok("distill", "import", PipelineE2ECliTest.sessions(tmp.resolve("sessions.jsonl"), 120).toString(), "--json");
-        JsonNode t1 = ok("train", "--json");
-        JsonNode t2 = ok("train", "--seed", "2", "--json");
+        JsonNode t1 = DeployableRuns.train(sam, 1, t -> { });
+        JsonNode t2 = DeployableRuns.train(sam, 11, t -> { });
         // a run that is not blessed needs --force (the pipeline test checks the refusal); the validation's
         // generation check runs either way
         JsonNode deployed = ok(force(t1, "deploy", "--run", t1.at("/run/run_id").asText(), "--json"));
