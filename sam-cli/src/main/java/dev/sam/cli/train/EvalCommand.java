@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
         "Evaluate a run or a deployed version against the base and the active version.",
         "",
         "Sanity (files, config, size, shapes), generation on fixed prompts (repetition",
-        "rate < 5%), held-out loss and perplexity, and the held-out loss of the base",
+        "rate < 5%%), held-out loss and perplexity, and the held-out loss of the base",
         "model and of the active version on the same examples. Blessed only if it beats",
         "both. For a run, eval.json and report.html are (re)written in runs/RUN_ID/;",
         "a version is evaluated read-only. Runs after every training automatically.",
