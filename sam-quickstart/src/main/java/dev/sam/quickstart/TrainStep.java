@@ -27,8 +27,9 @@ import java.util.Map;
  * <p>Then the step asks deploy's validation gate, as {@code sam deploy --run ID --force --dry-run} would,
  * whether the run can be deployed at all: sanity and the generation check (repetition rate &lt; 5% on
  * fixed prompts) are never waived. A model of 200K parameters trained for seconds sometimes loops on
- * prompts unlike its data (measured: about 1 seed in 5, depending on the repository collected); such a run is kept and reported, and the step trains
- * again with the next seed, at most {@value #ATTEMPTS} runs in all.
+ * prompts unlike its data (measured: about 1 seed in 5, depending on the repository collected); such a
+ * run is kept and reported, and the step trains again with the next seed, at most {@value #ATTEMPTS}
+ * runs in all.
  */
 final class TrainStep implements Step {
     static final int ATTEMPTS = 5;
