@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sam.cli.CliRunner;
+import dev.sam.core.home.SamHome;
 import dev.sam.core.json.Json;
 import dev.sam.train.run.TrainHomes;
 import java.nio.file.Files;
@@ -26,35 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 class PipelineE2ECliTest {
     @TempDir
     Path tmp;
-
-    /**
-     * TrainHomes' "tiny" profile with sequences long enough for a commit sample (its diff in the prompt, the
-     * message at the end: at 192 tokens the cut would drop every commit) and enough steps for the tiny model
-     * to answer briefly.
-     */
-    private static final String CONFIG = """
-            training:
-              min_samples: 100
-              default_profile: tiny
-              profiles:
-                tiny:
-                  base_model: tiny
-                  lora_layers: -1
-                  rank: 8
-                  alpha: 16
-                  batch_size: 4
-                  grad_accum: 1
-                  learning_rate: 0.005
-                  lr_schedule: cosine
-                  warmup_steps: 5
-                  max_seq_length: 1024
-                  epochs: 1
-                  max_steps: 500
-                  targets: [q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj]
-                  checkpoint_every: 100
-                  eval_every: 100
-                  seed: 1
-            """;
 
     private CliRunner sam;
 
@@ -101,7 +73,8 @@ class PipelineE2ECliTest {
         sam = new CliRunner(root);
         JsonNode model = ok("model", "init-tiny", "--json");
         assertEquals("tiny", model.get("registered_as").asText(), model.toString());
-        Files.writeString(root.resolve("config.yaml"), CONFIG);
+        // enough steps for the tiny model to answer briefly; sequences long enough to keep most of a diff
+        TrainHomes.config(SamHome.of(root), 100, 500, 1024, 100, null);
         Path repo = TestRepo.create(tmp.resolve("shop"), 70);
 
         JsonNode c = ok("collect", "--repo", repo.toString(), "--source", "commits,docs", "--json");

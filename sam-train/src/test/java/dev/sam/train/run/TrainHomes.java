@@ -54,6 +54,12 @@ public final class TrainHomes {
 
     /** config.yaml with a "tiny" profile (default) suited to the tiny model: seconds per run. */
     public static void config(SamHome home, int minSamples, int maxSteps, String extra) throws IOException {
+        config(home, minSamples, maxSteps, 192, 20, extra);
+    }
+
+    /** The same with its sequence length and its checkpoint and evaluation interval. */
+    public static void config(SamHome home, int minSamples, int maxSteps, int maxSeqLength, int every, String extra)
+            throws IOException {
         Files.writeString(home.configFile(), """
                 training:
                   min_samples: %d
@@ -69,14 +75,14 @@ public final class TrainHomes {
                       learning_rate: 0.005
                       lr_schedule: cosine
                       warmup_steps: 5
-                      max_seq_length: 192
+                      max_seq_length: %d
                       epochs: 1
                       max_steps: %d
                       targets: [q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj]
-                      checkpoint_every: 20
-                      eval_every: 20
+                      checkpoint_every: %d
+                      eval_every: %d
                       seed: 1
-                %s""".formatted(minSamples, maxSteps, extra == null ? "" : extra));
+                %s""".formatted(minSamples, maxSeqLength, maxSteps, every, every, extra == null ? "" : extra));
     }
 
     /**
