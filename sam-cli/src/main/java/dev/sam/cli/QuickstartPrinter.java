@@ -92,7 +92,7 @@ final class QuickstartPrinter {
                 versions.add(a.version());
             }
         }
-        versions.sort(String::compareTo);
+        versions.sort(dev.sam.deploy.store.VersionNumbers.ORDER); // v1.0.10 after v1.0.9
         out.println();
         out.println("Answers through sam serve (\"" + "route this task\", tasks new in the second part of the log):");
         List<String> header = new ArrayList<>(List.of("  task", "log says"));

@@ -34,8 +34,7 @@ final class ImportSessionsStep implements Step {
         d.put("file", file.toString());
         d.put("report", r);
         return new Outcome(r.read() + " sessions: " + r.captured() + " new, " + r.duplicates() + " already captured -> "
-                + s.added() + " samples, " + s.pairs() + " preference pairs" + (s.pairs() > 0 ? " (from 1 correction and 1 explicit "
-                + "preference)" : ""),
+                + s.added() + " samples, " + s.pairs() + " preference pairs",
                 d, r.collected().warnings());
     }
 }

@@ -103,11 +103,14 @@ public final class QuickstartService {
         String remedy = s.remedy().replace("--sam-home DIR", "--sam-home " + dir);
         if (e instanceof SamException se) {
             LOG.info("quickstart step '{}' failed: {}", s.name(), se.getMessage(), se);
-            String hint = se.hint() != null ? se.hint().replace("--sam-home DIR", "--sam-home " + dir) : remedy;
+            // a service's hint names `sam VERB`, which would look in $SAM_HOME: point it at this directory
+            String serviceHint = se.hint() == null ? null : se.hint().replace("--sam-home DIR", "--sam-home " + dir)
+                    .replaceAll("`sam (?!--sam-home|quickstart)", java.util.regex.Matcher.quoteReplacement(
+                            "`sam --sam-home " + dir + " "));
+            String hint = serviceHint != null ? serviceHint : remedy;
             if (se.exitCode() == ExitCode.INTERRUPTED) {
                 hint = "run `sam quickstart --dir " + dir + "` again: it goes on in the same directory"
-                        + (se.hint() == null ? "" : " (or: " + se.hint().replace("`sam ", "`sam --sam-home " + dir + " ")
-                        + ")");
+                        + (serviceHint == null ? "" : " (or: " + serviceHint + ")");
             }
             return new SamException(se.exitCode(), se.getMessage(), hint, se);
         }
@@ -121,8 +124,10 @@ public final class QuickstartService {
                     + "goes on in the same directory", e);
         }
         LOG.error("internal error in quickstart step '{}'", s.name(), e);
-        return new SamException(ExitCode.INTERNAL, "internal error: " + e, "this is a bug in SAM; the stack trace is"
-                + " in logs/sam.log of the quickstart directory", e);
+        // the quickstart's log starts once step 1 has made the directory the quickstart's own
+        return new SamException(ExitCode.INTERNAL, "internal error: " + e, "this is a bug in SAM; please report it"
+                + (s instanceof PrepareHomeStep ? " (run with -v to see the stack trace)"
+                : " with the stack trace in " + dir.resolve("logs").resolve("sam.log")), e);
     }
 
     private static List<String> next(QuickstartContext ctx) {

@@ -61,6 +61,9 @@ final class RepositoryChoice {
         try (Repository r = new FileRepositoryBuilder().setGitDir(gitDir).setMustExist(true).build();
              RevWalk walk = new RevWalk(r)) {
             ObjectId head = r.resolve("HEAD^{commit}");
+            if (head == null) {
+                return null; // no commit yet
+            }
             walk.markStart(walk.parseCommit(head));
             walk.sort(org.eclipse.jgit.revwalk.RevSort.COMMIT_TIME_DESC);
             int seen = 0;

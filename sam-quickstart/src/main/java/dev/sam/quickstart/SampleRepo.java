@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import dev.sam.train.model.StagedDirectory;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.PersonIdent;
@@ -98,22 +99,28 @@ final class SampleRepo {
     private SampleRepo() {
     }
 
+    /**
+     * The sample repository in {@code dir}, made on first use. It is built in a hidden sibling and renamed
+     * into place, so a kill while committing leaves no half-made repository that a later run would reuse.
+     */
     static Path ensure(Path dir) throws IOException, GitAPIException {
         if (Files.isDirectory(dir.resolve(".git"))) {
             return dir;
         }
-        Files.createDirectories(dir);
-        long time = 1_767_225_600L; // 2026-01-01, one commit an hour after it
-        try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
-            for (String[] c : COMMITS) {
-                Path f = dir.resolve(c[1]);
-                Files.createDirectories(f.getParent());
-                Files.writeString(f, c[2]);
-                git.add().addFilepattern(".").call();
-                PersonIdent who = new PersonIdent("Sam Quickstart", "quickstart@example.invalid",
-                        Instant.ofEpochSecond(time += 3600), ZoneOffset.UTC);
-                git.commit().setMessage(c[0]).setAuthor(who).setCommitter(who).setSign(false).call();
+        try (StagedDirectory staged = StagedDirectory.create(dir)) {
+            long time = 1_767_225_600L; // 2026-01-01, one commit an hour after it
+            try (Git git = Git.init().setDirectory(staged.dir().toFile()).setInitialBranch("main").call()) {
+                for (String[] c : COMMITS) {
+                    Path f = staged.dir().resolve(c[1]);
+                    Files.createDirectories(f.getParent());
+                    Files.writeString(f, c[2]);
+                    git.add().addFilepattern(".").call();
+                    PersonIdent who = new PersonIdent("Sam Quickstart", "quickstart@example.invalid",
+                            Instant.ofEpochSecond(time += 3600), ZoneOffset.UTC);
+                    git.commit().setMessage(c[0]).setAuthor(who).setCommitter(who).setSign(false).call();
+                }
             }
+            staged.commit();
         }
         return dir;
     }

@@ -58,7 +58,7 @@ final class TrainStep implements Step {
             long seed = new RunRepository(ctx.db).list().size() + 1L;
             PipelineStatus.TrainingData data = new StatusService(ctx.home, ctx.config, ctx.db).status().trainingData();
             boolean force = !data.readyToTrain();
-            if (force) {
+            if (force && attempt == 1) {
                 notes.add(data.totalSamples() + " samples is below training.min_samples (" + data.minForTraining()
                         + "): trained with `sam force` semantics");
             }

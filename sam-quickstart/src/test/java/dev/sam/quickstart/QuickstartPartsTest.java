@@ -117,6 +117,11 @@ class QuickstartPartsTest {
         assertEquals("run `sam quickstart --dir " + dir + "` again: it goes on in the same directory (or: resume it "
                 + "with `sam --sam-home " + dir + " train --resume R`)", interrupted.hint());
 
+        SamException service = QuickstartService.asSamException(SamException.failure("evaluation failed",
+                "evaluate it with `sam eval R`; `sam status` shows the run"), new TrainStep(1), dir);
+        assertEquals("evaluate it with `sam --sam-home " + dir + " eval R`; `sam --sam-home " + dir
+                + " status` shows the run", service.hint(), "a service's hint points at the quickstart's home");
+
         SamException io = QuickstartService.asSamException(new IOException("No space left on device"),
                 new BaseModelStep(), dir);
         assertEquals(ExitCode.FAILURE, io.exitCode());

@@ -62,6 +62,11 @@ public final class RunningServer implements AutoCloseable {
         return info.port();
     }
 
+    /** Waits until every request answered so far is in the metrics table (sam.db). */
+    public void flushMetrics() {
+        writer.flush();
+    }
+
     /**
      * Blocks until SIGTERM or SIGINT (or {@link #requestStop()}); then the caller closes the server.
      * If signals cannot be caught, a shutdown hook closes it on the way out instead.
