@@ -43,7 +43,11 @@ done
 
 [[ -n "$home" ]] || fail "no SAM home: set SAM_HOME or pass --sam-home DIR" 2
 [[ -d "$home" ]] || fail "SAM home $home does not exist (a smoke test never creates one; check SAM_HOME)"
-[[ -x "$sam" ]] || fail "the sam launcher $sam is missing or not executable (set SAM_BIN, or build SAM)"
+# sam itself would lay out any directory as a new home: a mistyped SAM_HOME=$HOME must fail, not pass
+[[ -f "$home/sam.db" || -f "$home/config.yaml" || -d "$home/training_data" ]] \
+  || fail "$home is not a SAM home (no sam.db, config.yaml or training_data/; a smoke test never creates one; check SAM_HOME)"
+sam="$(command -v -- "$sam")" && [[ -x "$sam" ]] \
+  || fail "the sam launcher ${SAM_BIN:-$here/../sam} is missing or not executable (set SAM_BIN, or build SAM)"
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/sam-smoke.XXXXXX")" || fail "cannot make a temporary directory"
 trap 'rm -rf "$tmp"' EXIT

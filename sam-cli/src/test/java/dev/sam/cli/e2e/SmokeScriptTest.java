@@ -65,6 +65,13 @@ class SmokeScriptTest {
     @Test
     void freshHomePassesAndAHomeWithVersionsIsVerified() throws Exception {
         Path home = Files.createDirectories(tmp.resolve("fresh"));
+        Run notAHome = smoke(Map.of(), "--sam-home", home.toString());
+        assertFailedLoudly(notAHome, home + " is not a SAM home");
+        try (var files = Files.list(home)) {
+            assertEquals(0, files.count(), "a smoke test never lays out a home");
+        }
+        CliRunner.Result made = new CliRunner(home).run("status");
+        assertEquals(0, made.exitCode(), made.toString());
         Run fresh = smoke(Map.of(), "--sam-home", home.toString());
         assertEquals(0, fresh.exitCode(), fresh.toString());
         assertTrue(fresh.stdout().startsWith("PASS sam smoke: home " + home + ": 0 samples (ready to train: false), "
