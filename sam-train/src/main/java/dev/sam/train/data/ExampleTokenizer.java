@@ -71,7 +71,7 @@ public final class ExampleTokenizer {
         int answer = e.length() - e.offset();
         if (e.offset() > 0 && answer <= maxSeqLength * 3 / 4) {
             int promptBudget = maxSeqLength - answer;
-            int tail = Math.min(PROMPT_TAIL, promptBudget / 4);
+            int tail = Math.min(PROMPT_TAIL, promptBudget / 2);
             int head = promptBudget - tail;
             int[] ids = new int[maxSeqLength];
             System.arraycopy(e.tokens(), 0, ids, 0, head);

@@ -12,7 +12,6 @@ import dev.sam.train.run.RunStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * What {@code sam eval RUN|VERSION} evaluates: a run's adapters ({@code runs/<id>/adapters}, its base
@@ -24,10 +23,9 @@ import java.util.regex.Pattern;
  */
 public record EvalTarget(String kind, String id, Path adaptersDir, String baseModel, TrainingRun run, RunPlan plan,
                          int maxSeqLength) {
-    private static final Pattern VERSION = Pattern.compile("v\\d+\\.\\d+\\.\\d+");
 
     public static EvalTarget resolve(SamHome home, SamConfig config, RunStore store, String runOrVersion) {
-        if (VERSION.matcher(runOrVersion).matches()) {
+        if (dev.sam.train.infer.EngineSource.isVersion(runOrVersion)) {
             return version(home, config, runOrVersion);
         }
         RunStore.checkId(runOrVersion);

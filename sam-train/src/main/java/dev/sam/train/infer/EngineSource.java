@@ -28,6 +28,11 @@ import java.util.regex.Pattern;
 public record EngineSource(String baseModel, Path baseDir, Path adaptersDir, String label) {
     private static final Pattern VERSION = Pattern.compile("v\\d+\\.\\d+\\.\\d+");
 
+    /** True for a deployed version's name such as v1.2.3 (what commands taking RUN|VERSION tell apart). */
+    public static boolean isVersion(String name) {
+        return name != null && VERSION.matcher(name).matches();
+    }
+
     public static EngineSource resolve(SamHome home, SamConfig config, Path adapters, String runId, String version,
                                        String base) {
         int given = (adapters != null ? 1 : 0) + (runId != null ? 1 : 0) + (version != null ? 1 : 0);
@@ -59,7 +64,7 @@ public record EngineSource(String baseModel, Path baseDir, Path adaptersDir, Str
         } else if (version != null) {
             String v = version.equals("active") ? new VersionsFile(home).current().orElseThrow(() ->
                     SamException.failure("no active version", "deploy one with `sam deploy`")) : version;
-            if (!VERSION.matcher(v).matches()) {
+            if (!isVersion(v)) {
                 throw SamException.usage("--version must look like v1.2.3 or be 'active', got '" + version + "'", null);
             }
             ModelVersion mv = new VersionsFile(home).read().stream().filter(x -> x.version().equals(v)).findFirst()

@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * {@code sam export peft}: the adapters of a run or a deployed version in HuggingFace PEFT's LoRA format,
@@ -39,7 +38,6 @@ import java.util.regex.Pattern;
 public final class PeftExport {
     public static final String WEIGHTS = "adapter_model.safetensors";
     public static final String CONFIG = "adapter_config.json";
-    private static final Pattern VERSION = Pattern.compile("v\\d+\\.\\d+\\.\\d+|active");
 
     private final SamHome home;
     private final SamConfig config;
@@ -62,7 +60,7 @@ public final class PeftExport {
      * base_model_name_or_path, which defaults to the base model's name in SAM.
      */
     public Result export(String runOrVersion, Path out, String baseModelId) {
-        boolean version = VERSION.matcher(runOrVersion).matches();
+        boolean version = runOrVersion.equals("active") || EngineSource.isVersion(runOrVersion);
         EngineSource src = EngineSource.resolve(home, config, null, version ? null : runOrVersion,
                 version ? runOrVersion : null, null);
         Path dir = src.adaptersDir();

@@ -97,24 +97,27 @@ class ExampleTokenizerTest {
         TrainingRecord r = chat(m("user", "Write the commit message for this change.\n\n" + "+ line of diff\n".repeat(300)),
                 m("assistant", "parser: accept ISO dates with offsets"));
         TokenizedExample whole = new ExampleTokenizer(tok, ChatTemplate.qwen(), 8192).tokenize(r);
-        int max = 128;
-        ExampleTokenizer et = new ExampleTokenizer(tok, ChatTemplate.qwen(), max);
-        TokenizedDataset d = et.tokenize(List.of(r));
-        assertEquals(1, d.examples().size());
-        assertEquals(1, d.truncated());
-        assertEquals(0, d.droppedNoTargets());
-        TokenizedExample e = d.examples().get(0);
         int answer = whole.length() - whole.offset();
-        assertEquals(max, e.length());
-        assertEquals(max - answer, e.offset());
-        assertEquals(whole.scored(), e.scored(), "the whole answer is still scored");
-        int tail = ExampleTokenizer.PROMPT_TAIL;
-        int head = e.offset() - tail;
-        assertArrayEquals(Arrays.copyOf(whole.tokens(), head), Arrays.copyOf(e.tokens(), head), "instruction kept");
-        assertArrayEquals(Arrays.copyOfRange(whole.tokens(), whole.offset() - tail, whole.length()),
-                Arrays.copyOfRange(e.tokens(), head, max), "turn switch and answer kept");
-        for (int t = 0; t < max; t++) {
-            assertEquals(t >= e.offset() ? 1 : 0, e.mask()[t], "mask at " + t);
+        // a roomy budget, and the tightest one that still keeps the answer (3/4 of it)
+        for (int max : new int[] {128, (answer * 4 + 2) / 3}) {
+            assertTrue(answer <= max * 3 / 4, "max " + max);
+            TokenizedDataset d = new ExampleTokenizer(tok, ChatTemplate.qwen(), max).tokenize(List.of(r));
+            assertEquals(1, d.examples().size());
+            assertEquals(1, d.truncated());
+            assertEquals(0, d.droppedNoTargets());
+            TokenizedExample e = d.examples().get(0);
+            assertEquals(max, e.length());
+            assertEquals(max - answer, e.offset());
+            assertEquals(whole.scored(), e.scored(), "the whole answer is still scored");
+            int tail = Math.min(ExampleTokenizer.PROMPT_TAIL, e.offset() / 2);
+            int head = e.offset() - tail;
+            assertTrue(head >= 1 && tail >= 1, "max " + max);
+            assertArrayEquals(Arrays.copyOf(whole.tokens(), head), Arrays.copyOf(e.tokens(), head), "instruction kept");
+            assertArrayEquals(Arrays.copyOfRange(whole.tokens(), whole.offset() - tail, whole.length()),
+                    Arrays.copyOfRange(e.tokens(), head, max), "turn switch and answer kept");
+            for (int t = 0; t < max; t++) {
+                assertEquals(t >= e.offset() ? 1 : 0, e.mask()[t], "mask at " + t);
+            }
         }
     }
 }
