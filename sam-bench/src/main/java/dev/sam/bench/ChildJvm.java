@@ -68,20 +68,21 @@ public final class ChildJvm {
         long t0 = System.nanoTime();
         try {
             Files.createDirectories(logDir);
+            Path outFile = logDir.resolve(name + ".out");
+            pb.redirectOutput(outFile.toFile()); // a file, so that the timeout below can fire on a hung child
             Process p = pb.start();
             p.getOutputStream().close();
             List<String> errLines = new ArrayList<>();
             Thread errPump = new Thread(() -> pump(name, p, errLines), "stderr-" + name);
             errPump.setDaemon(true);
             errPump.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
                 throw new IllegalStateException(name + " did not finish within " + timeoutMinutes + " minutes");
             }
             errPump.join(10_000);
             double wall = (System.nanoTime() - t0) / 1e9;
-            Files.writeString(logDir.resolve(name + ".out"), out);
+            String out = Files.readString(outFile, StandardCharsets.UTF_8);
             JsonNode result = null;
             for (String line : out.split("\n")) {
                 if (line.startsWith(RESULT)) {

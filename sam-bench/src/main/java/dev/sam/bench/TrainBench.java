@@ -43,7 +43,16 @@ public final class TrainBench {
             System.exit(2);
             return;
         }
-        BenchReport report = new TrainBench(o, System.err).run();
+        BenchReport report;
+        try {
+            report = new TrainBench(o, System.err).run();
+        } catch (IllegalStateException | java.io.UncheckedIOException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println("hint: the part's full log is under " + o.work().resolve("logs") + "; rerun with --skip "
+                    + "to leave a failing part out");
+            System.exit(1);
+            return;
+        }
         System.out.println(report.table());
         System.out.println("results: " + report.write(o.results()));
         System.exit(report.allPass() ? 0 : 1);
