@@ -20,6 +20,7 @@ import dev.sam.deploy.DeployRequest;
 import dev.sam.deploy.Deployer;
 import dev.sam.serve.chat.EngineBackends;
 import dev.sam.serve.chat.FaultInjectingBackend;
+import dev.sam.train.adapters.TestAdapters;
 import dev.sam.train.infer.ChatEngine;
 import dev.sam.train.infer.GenerationOptions;
 import java.nio.file.Path;
@@ -56,9 +57,11 @@ class RealEngineTest {
                 TinyEngineHome.BASE, d.training().profiles()), new SamConfig.Rollback(0.15, 300, 6, 10, 10, true),
                 d.models(), d.collect(), new SamConfig.Serve("127.0.0.1", 0, 1 << 20, 64));
         DeployContext ctx = DeployContext.of(home, db, config);
-        new Deployer(ctx).deploy(DeployRequest.ofPath(TinyEngineHome.adapters(model, tmp.resolve("a1"), 1)),
+        new Deployer(ctx).deploy(DeployRequest.ofPath(
+                TestAdapters.random(model, tmp.resolve("a1"), 1, TinyEngineHome.BASE)),
                 ProgressListener.NONE);
-        new Canary(ctx).start(DeployRequest.ofPath(TinyEngineHome.adapters(model, tmp.resolve("a2"), 2)).asCanary(30),
+        new Canary(ctx).start(DeployRequest.ofPath(
+                TestAdapters.random(model, tmp.resolve("a2"), 2, TinyEngineHome.BASE)).asCanary(30),
                 ProgressListener.NONE);
     }
 

@@ -2,6 +2,7 @@ package dev.sam.serve;
 
 import dev.sam.core.io.AtomicFiles;
 import dev.sam.core.json.Json;
+import dev.sam.train.adapters.TestAdapters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -78,7 +79,7 @@ public final class ServeBench {
                     TinyEngineHome.BASE, f.config.training().profiles()), f.config.rollback(), f.config.models(),
                     f.config.collect(), f.config.serve());
             new dev.sam.deploy.Deployer(f.ctx()).deploy(dev.sam.deploy.DeployRequest.ofPath(
-                    TinyEngineHome.adapters(model, tmp.resolve("a"), 1)), dev.sam.core.progress.ProgressListener.NONE);
+                    TestAdapters.random(model, tmp.resolve("a"), 1, TinyEngineHome.BASE)), dev.sam.core.progress.ProgressListener.NONE);
             f.start(f.options(dev.sam.serve.chat.EngineBackends.create()));
             java.net.URI u = java.net.URI.create("http://127.0.0.1:" + f.server.port() + "/v1/chat/completions");
             String body = "{\"temperature\":0,\"max_tokens\":16,\"messages\":[{\"role\":\"user\","

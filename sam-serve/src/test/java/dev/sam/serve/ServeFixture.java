@@ -1,6 +1,7 @@
 package dev.sam.serve;
 
 import dev.sam.core.TestHomes;
+import dev.sam.train.adapters.TestAdapters;
 import dev.sam.core.config.SamConfig;
 import dev.sam.core.home.SamHome;
 import dev.sam.core.progress.ProgressListener;
@@ -13,8 +14,6 @@ import dev.sam.serve.chat.ChatBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -67,17 +66,7 @@ final class ServeFixture implements AutoCloseable {
 
     /** Distinct copies of the fixture adapters (one byte differs, so each has its own checksum). */
     Path adapters() throws IOException {
-        Path dst = Files.createDirectories(tmp.resolve("adapters-" + variants));
-        Path src = TestHomes.testdata("qwen2-tiny").resolve("adapters");
-        for (String f : List.of("adapters.safetensors", "adapter_config.json")) {
-            Files.copy(src.resolve(f), dst.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-        }
-        Path w = dst.resolve("adapters.safetensors");
-        byte[] b = Files.readAllBytes(w);
-        b[b.length - 1 - variants % 64] ^= (byte) (variants + 1);
-        Files.write(w, b);
-        variants++;
-        return dst;
+        return TestAdapters.variant(tmp.resolve("adapters-" + variants), variants++);
     }
 
     String deploy() throws IOException {

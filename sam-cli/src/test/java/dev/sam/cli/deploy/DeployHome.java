@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sam.cli.CliRunner;
 import dev.sam.core.TestHomes;
+import dev.sam.train.adapters.TestAdapters;
 import dev.sam.core.config.ConfigLoader;
 import dev.sam.core.home.SamHome;
 import dev.sam.core.model.ModelVersion;
@@ -24,7 +25,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,17 +60,7 @@ public final class DeployHome {
 
     /** A copy of the fixture adapters with one data byte changed (its own checksum). */
     public Path adapters() throws IOException {
-        Path dst = Files.createDirectories(tmp.resolve("adapters-" + variants));
-        Path src = TestHomes.testdata("qwen2-tiny").resolve("adapters");
-        for (String f : List.of("adapters.safetensors", "adapter_config.json")) {
-            Files.copy(src.resolve(f), dst.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-        }
-        Path w = dst.resolve("adapters.safetensors");
-        byte[] b = Files.readAllBytes(w);
-        b[b.length - 1 - variants % 64] ^= (byte) (variants + 1);
-        Files.write(w, b);
-        variants++;
-        return dst;
+        return TestAdapters.variant(tmp.resolve("adapters-" + variants), variants++);
     }
 
     /** Runs sam-deploy in this JVM (fast setup for crash tests); the database is closed afterwards. */

@@ -14,18 +14,12 @@ import dev.sam.deploy.Canary;
 import dev.sam.deploy.DeployContext;
 import dev.sam.deploy.DeployRequest;
 import dev.sam.deploy.Deployer;
-import dev.sam.train.adapters.AdapterConfig;
-import dev.sam.train.nativelib.LoraAdapters;
-import dev.sam.train.nativelib.LoraSpec;
-import dev.sam.train.nativelib.NativeModel;
+import dev.sam.train.adapters.TestAdapters;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,26 +34,6 @@ class ServeEngineCliTest {
     @TempDir
     Path tmp;
 
-    static Path adapters(Path model, Path dst, long seed) throws Exception {
-        LoraSpec spec = new LoraSpec(4, 2f, 0f, -1, List.of("q_proj", "k_proj", "v_proj", "o_proj"));
-        Files.createDirectories(dst);
-        try (NativeModel m = NativeModel.open(model); LoraAdapters a = LoraAdapters.create(m, spec, seed)) {
-            Random r = new Random(seed);
-            for (LoraAdapters.Tensor t : a.tensors()) {
-                if (t.name().endsWith("lora_b")) {
-                    float[] v = new float[t.size()];
-                    for (int i = 0; i < v.length; i++) {
-                        v[i] = (float) (r.nextGaussian() * 0.5);
-                    }
-                    a.write(t, v);
-                }
-            }
-            a.save(dst.resolve("adapters.safetensors"));
-        }
-        AdapterConfig.of(spec, "tiny").write(dst.resolve("adapter_config.json"), null, Map.of());
-        return dst;
-    }
-
     @Test
     void failingCanaryIsAbortedByTheServerProcess() throws Exception {
         Path root = tmp.resolve("home");
@@ -71,9 +45,10 @@ class ServeEngineCliTest {
         Path model = home.baseModel("tiny");
         try (Database db = Database.open(home.database())) {
             DeployContext ctx = DeployContext.of(home, db, ConfigLoader.load(home.configFile()));
-            new Deployer(ctx).deploy(DeployRequest.ofPath(adapters(model, tmp.resolve("a1"), 1)), ProgressListener.NONE);
-            new Canary(ctx).start(DeployRequest.ofPath(adapters(model, tmp.resolve("a2"), 2)).asCanary(50),
+            new Deployer(ctx).deploy(DeployRequest.ofPath(TestAdapters.random(model, tmp.resolve("a1"), 1, "tiny")),
                     ProgressListener.NONE);
+            new Canary(ctx).start(DeployRequest.ofPath(TestAdapters.random(model, tmp.resolve("a2"), 2, "tiny"))
+                    .asCanary(50), ProgressListener.NONE);
         }
         cli.env("SAM_SERVE_FAULT_VERSION", "v1.0.1").env("SAM_SERVE_FAULT_ERROR_RATE", "1");
         CliRunner.Running r = cli.start("serve", "--port", "0", "--json");

@@ -3,6 +3,9 @@ package dev.sam.train.adapters;
 import dev.sam.core.TestHomes;
 import dev.sam.core.home.SamHome;
 import dev.sam.core.json.Json;
+import dev.sam.train.nativelib.LoraAdapters;
+import dev.sam.train.nativelib.LoraSpec;
+import dev.sam.train.nativelib.NativeModel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -67,6 +70,30 @@ public final class TestAdapters {
         byte[] b = Files.readAllBytes(f);
         b[b.length - 1 - n % 64] ^= (byte) (n + 1);
         Files.write(f, b);
+        return dst;
+    }
+
+    /**
+     * Rank-4 q/k/v/o adapters for the real model in {@code model}, their B matrices random (seeded), so that
+     * each seed really changes what the model says; {@code base} goes into adapter_config.json.
+     */
+    public static Path random(Path model, Path dst, long seed, String base) throws IOException {
+        LoraSpec spec = new LoraSpec(4, 2f, 0f, -1, List.of("q_proj", "k_proj", "v_proj", "o_proj"));
+        Files.createDirectories(dst);
+        try (NativeModel m = NativeModel.open(model); LoraAdapters a = LoraAdapters.create(m, spec, seed)) {
+            Random r = new Random(seed);
+            for (LoraAdapters.Tensor t : a.tensors()) {
+                if (t.name().endsWith("lora_b")) {
+                    float[] v = new float[t.size()];
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] = (float) (r.nextGaussian() * 0.5);
+                    }
+                    a.write(t, v);
+                }
+            }
+            a.save(dst.resolve("adapters.safetensors"));
+        }
+        AdapterConfig.of(spec, base).write(dst.resolve("adapter_config.json"), null, Map.of());
         return dst;
     }
 
