@@ -6,10 +6,8 @@ import dev.sam.train.nativelib.NativeModel;
 import dev.sam.train.nativelib.NativeTrainer;
 import dev.sam.train.nativelib.TokenBatch;
 import dev.sam.train.nativelib.TrainSettings;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,32 +22,25 @@ public final class NativeTrainRun {
     }
 
     public static void main(String[] argv) {
-        Map<String, String> a = BenchData.args(argv);
-        Path dir = Path.of(a.get("model"));
-        int layers = Integer.parseInt(a.get("layers"));
-        int rank = Integer.parseInt(a.get("rank"));
-        float scale = Float.parseFloat(a.get("alpha")) / rank;
-        List<String> targets = List.of(a.get("targets").split(","));
-        int seq = Integer.parseInt(a.get("seq"));
-        int batch = Integer.parseInt(a.get("batch"));
-        int steps = Integer.parseInt(a.get("steps"));
-        int warmup = Integer.parseInt(a.get("warmup"));
-        boolean checkpoint = Boolean.parseBoolean(a.getOrDefault("checkpoint", "true"));
-        double lr = Double.parseDouble(a.getOrDefault("lr", "1e-4"));
-        float clip = Float.parseFloat(a.getOrDefault("clip", "1.0"));
-        long seed = Long.parseLong(a.getOrDefault("seed", "0"));
+        TrainArgs a = TrainArgs.parse(argv);
+        int seq = a.seq();
+        int batch = a.batch();
+        int steps = a.steps();
+        int warmup = a.warmup();
+        long seed = a.seed();
 
         long t0 = System.nanoTime();
         Map<String, Object> res = new LinkedHashMap<>();
-        try (NativeModel model = NativeModel.open(dir);
-             LoraAdapters lora = LoraAdapters.create(model, new LoraSpec(rank, scale, 0f, layers, targets), seed)) {
+        try (NativeModel model = NativeModel.open(a.model());
+             LoraAdapters lora = LoraAdapters.create(model, new LoraSpec(a.rank(), (float) a.scale(), 0f, a.layers(),
+                     a.targets()), seed)) {
             for (LoraAdapters.Tensor t : lora.tensors()) {
                 if (t.name().endsWith("lora_a")) {
                     lora.write(t, BenchData.loraA(t.name(), t.rows(), t.cols(), seed));
                 }
             }
-            TrainSettings settings = TrainSettings.of(lr, batch, seq, seed).withRegularization(0f, clip)
-                    .withGradCheckpoint(checkpoint);
+            TrainSettings settings = TrainSettings.of(a.lr(), batch, seq, seed).withRegularization(0f, (float) a.clip())
+                    .withGradCheckpoint(a.checkpoint());
             int vocab = model.info().vocabSize();
             byte[] mask = BenchData.fullMask(batch, seq);
             int[] lengths = new int[batch];

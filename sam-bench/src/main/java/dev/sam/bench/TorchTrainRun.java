@@ -27,20 +27,17 @@ public final class TorchTrainRun {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> a = BenchData.args(argv);
-        Path dir = Path.of(a.get("model"));
-        int layers = Integer.parseInt(a.get("layers"));
-        int rank = Integer.parseInt(a.get("rank"));
-        double scale = Double.parseDouble(a.get("alpha")) / rank;
-        List<String> targets = List.of(a.get("targets").split(","));
-        int seq = Integer.parseInt(a.get("seq"));
-        int steps = Integer.parseInt(a.get("steps"));
-        int warmup = Integer.parseInt(a.get("warmup"));
-        float lr = Float.parseFloat(a.getOrDefault("lr", "1e-4"));
-        double clip = Double.parseDouble(a.getOrDefault("clip", "1.0"));
-        long seed = Long.parseLong(a.getOrDefault("seed", "0"));
-        String shapes = a.getOrDefault("shapes", "");
-        int reps = Integer.parseInt(a.getOrDefault("reps", "3"));
+        TrainArgs a = TrainArgs.parse(argv);
+        Path dir = a.model();
+        int layers = a.layers();
+        int rank = a.rank();
+        double scale = a.scale();
+        int seq = a.seq();
+        int steps = a.steps();
+        int warmup = a.warmup();
+        long seed = a.seed();
+        String shapes = a.all().getOrDefault("shapes", "");
+        int reps = Integer.parseInt(a.all().getOrDefault("reps", "3"));
 
         Engine engine = Engine.getEngine("PyTorch");
         Map<String, Object> res = new LinkedHashMap<>();
@@ -58,7 +55,7 @@ public final class TorchTrainRun {
             }
             int first = layers < 0 ? 0 : c.numHiddenLayers() - layers;
             for (int l = first; l < c.numHiddenLayers(); l++) {
-                for (String t : targets) {
+                for (String t : a.targets()) {
                     String base = "model.layers." + l + "." + new LoraSpec(rank, (float) scale, 0f, layers, List.of(t))
                             .mlxKeys().get(0);
                     List<long[]> sh = TorchQwen2.loraShape(c, t, rank);
@@ -70,7 +67,8 @@ public final class TorchTrainRun {
             }
             double setup = (System.nanoTime() - t0) / 1e9;
             System.err.printf("bench: %s, weights loaded in %.1f s%n", res.get("engine"), setup);
-            AdamW opt = new AdamW(nd, new ArrayList<>(model.lora.values()), lr, 0.9f, 0.999f, 1e-8f, clip);
+            AdamW opt = new AdamW(nd, new ArrayList<>(model.lora.values()), (float) a.lr(), 0.9f, 0.999f, 1e-8f,
+                    a.clip());
             double[] secs = new double[steps];
             double[] cpu = new double[steps];
             double[] losses = new double[warmup + steps];
