@@ -1,10 +1,9 @@
 package dev.sam.train.data;
 
 import dev.sam.core.model.ChatMessage;
+import dev.sam.core.split.OriginSplit;
 import java.nio.file.Path;
-import java.text.Normalizer;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * One valid training example as loaded from a JSONL line: chat messages (Alpaca and mlx-lm
@@ -23,25 +22,13 @@ public record TrainingRecord(String id, String source, Path file, int line, List
         return file + ":" + line;
     }
 
-    /**
-     * The content that identifies the example across re-collection: roles and texts, Unicode NFC,
-     * whitespace runs collapsed, lower-cased; ids, timestamps and metadata left out.
-     */
-    public String normalizedContent() {
-        if (isText()) {
-            return "text\u0000" + normalize(text);
-        }
-        StringBuilder sb = new StringBuilder();
-        for (ChatMessage m : messages) {
-            sb.append(m.role()).append('\u0000').append(normalize(m.content())).append('\u0001');
-        }
-        return sb.toString();
+    /** The key {@link OriginSplit} splits by: the normalized content until samples carry an origin. */
+    public String splitKey() {
+        return OriginSplit.key(null, messages, text);
     }
 
-    private static String normalize(String s) {
-        if (s == null) {
-            return "";
-        }
-        return Normalizer.normalize(s, Normalizer.Form.NFC).strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+    /** The content that identifies the example across re-collection ({@link OriginSplit#contentKey}). */
+    public String normalizedContent() {
+        return OriginSplit.contentKey(messages, text);
     }
 }
