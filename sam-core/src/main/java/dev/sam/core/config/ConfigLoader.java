@@ -64,7 +64,7 @@ public final class ConfigLoader {
         ObjectNode merged = YAML.valueToTree(SamConfig.defaults());
         if (user != null && !user.isMissingNode() && !user.isNull()) {
             if (!user.isObject()) {
-                throw fail(file, "must be a mapping of keys (training:, rollback:, models:, collect:, serve:)", null);
+                throw fail(file, "must be a mapping of keys (training:, rollback:, models:, collect:, serve:, eval:)", null);
             }
             merge(merged, (ObjectNode) user, "");
         }

@@ -1,24 +1,19 @@
 package dev.sam.train.eval;
 
-import dev.sam.core.SamException;
 import dev.sam.core.home.SamHome;
 import dev.sam.core.model.ModelVersion;
 import dev.sam.core.store.VersionsFile;
-import dev.sam.train.data.TokenizedExample;
-import dev.sam.train.infer.ChatEngine;
 import dev.sam.train.model.BaseModelRegistry;
-import dev.sam.train.nativelib.LoraAdapters;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The held-out loss of the active version (versions/current.txt), measured with its adapters on the same
- * base model and examples as the candidate's. Not measured, with a note saying why, when there is no
- * active version, when the candidate is the active version itself, when the active version belongs to
- * another base model (its loss is over other tokens and cannot be compared), or when its adapters do
- * not load.
+ * The active version (versions/current.txt) the candidate is compared with, on the same base model and
+ * benchmark slice. None, with a note saying why, when there is no active version, when the candidate is
+ * the active version itself, or when the active version belongs to another base model (its loss is over
+ * other tokens and cannot be compared).
  */
 final class ActiveComparison {
     private final SamHome home;
@@ -27,11 +22,11 @@ final class ActiveComparison {
         this.home = home;
     }
 
-    /** The active version and its held-out loss. */
-    record Result(String version, HeldOutLoss.Result loss) {
+    /** The active version and its adapter directory. */
+    record Active(String version, Path adapters) {
     }
 
-    Result measure(ChatEngine engine, EvalTarget t, List<TokenizedExample> heldOut, List<String> notes) {
+    Active locate(EvalTarget t, List<String> notes) {
         VersionsFile vf = new VersionsFile(home);
         Optional<String> current = vf.current();
         if (current.isEmpty()) {
@@ -51,13 +46,7 @@ final class ActiveComparison {
                     + t.baseModel() + "': its loss is not comparable and was not measured");
             return null;
         }
-        try (LoraAdapters a = ChatEngine.loadAdapters(engine.model(), dir)) {
-            return new Result(v, HeldOutLoss.of(engine.model(), a, heldOut));
-        } catch (SamException e) {
-            notes.add("active version " + v + " could not be loaded on base model '" + t.baseModel()
-                    + "' and was not compared: " + e.getMessage());
-            return null;
-        }
+        return new Active(v, dir);
     }
 
     private boolean sameBase(String a, String b) {
