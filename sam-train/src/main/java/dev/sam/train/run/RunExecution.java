@@ -20,6 +20,7 @@ import java.util.Map;
  */
 final class RunExecution {
     private final SamHome home;
+    private final dev.sam.core.config.SamConfig config;
     private final RunStore store;
     private final RunPlan plan;
     private final PreparedData data;
@@ -28,9 +29,10 @@ final class RunExecution {
     private final Path runDir;
     private TrainingRun run;
 
-    RunExecution(SamHome home, RunStore store, RunPlan plan, PreparedData data, RunListener listener,
-                 StopSignal stop) {
+    RunExecution(SamHome home, dev.sam.core.config.SamConfig config, RunStore store, RunPlan plan, PreparedData data,
+                 RunListener listener, StopSignal stop) {
         this.home = home;
+        this.config = config;
         this.store = store;
         this.plan = plan;
         this.data = data;
@@ -98,7 +100,7 @@ final class RunExecution {
         EvalReport ev = null;
         SamException evalError = null;
         try {
-            ev = TrainingRunner.evaluate(home, store, new Evaluator(home, null, store), run, plan, data, stop);
+            ev = TrainingRunner.evaluate(home, store, new Evaluator(home, config, store), run, plan, data, stop);
             run = run.withMetrics(Evaluator.metrics(ev));
             log.line((ev.blessed() ? "blessed: " : "not blessed: ") + ev.reason());
         } catch (SamException e) {

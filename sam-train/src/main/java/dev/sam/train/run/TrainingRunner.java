@@ -92,7 +92,7 @@ public final class TrainingRunner {
                         + " nothing was recorded", resume ? "resume it later with `sam train --resume " + runId + "`"
                         : "start it again when you are ready");
             }
-            return new RunExecution(home, store, planned, data, listener, stop).execute(resume);
+            return new RunExecution(home, config, store, planned, data, listener, stop).execute(resume);
         }
     }
 
