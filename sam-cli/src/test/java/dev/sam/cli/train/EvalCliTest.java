@@ -120,15 +120,16 @@ class EvalCliTest {
             assertTrue(seed < 6, "four runs in a row failed deploy's generation check");
             id = ok(sam.run("train", "--seed", String.valueOf(seed), "--json")).at("/run/run_id").asText();
         }
-        JsonNode self = ok(sam.run("eval", id, "--json"));
+        CliRunner.Result table = sam.run("eval", id);
+        assertEquals(0, table.exitCode(), table.toString());
+        assertTrue(table.stdout().contains("active v1.0.0") && table.stdout().contains("commits: chrF")
+                && table.stdout().contains("decided by: beats_active"), table.stdout());
+        JsonNode self = Json.mapper().readTree(home.runDir(id).resolve("eval.json").toFile());
         assertEquals("v1.0.0", self.get("active_version").asText());
         assertEquals(self.at("/models/candidate/loss").asDouble(), self.at("/models/active/loss").asDouble(), 1e-12);
         assertEquals(self.at("/models/candidate/code_passed").asInt(), self.at("/models/active/code_passed").asInt());
         assertFalse(self.get("blessed").asBoolean());
         assertEquals("beats_active", self.get("decided_by").asText());
-        CliRunner.Result table = sam.run("eval", id);
-        assertTrue(table.stdout().contains("active v1.0.0") && table.stdout().contains("commits: chrF")
-                && table.stdout().contains("decided by: beats_active"), table.stdout());
 
         // an unreachable judge, a broken suite file: rows and notes, the losses are still measured
         int port;
@@ -139,7 +140,10 @@ class EvalCliTest {
         Files.writeString(suite, "{\"id\": \"x\", \"language\": \"python\"\n");
         evalConfig(home, EVAL + "    suite: " + suite + "\n  judge:\n    url: http://127.0.0.1:"
                 + port + "/v1\n    model: judge\n");
-        JsonNode bad = ok(sam.run("eval", id, "--json"));
+        CliRunner.Result badHuman = sam.run("eval", id);
+        assertEquals(0, badHuman.exitCode(), badHuman.toString());
+        assertTrue(badHuman.stdout().contains("judge: judge unavailable (cannot reach the judge"), badHuman.stdout());
+        JsonNode bad = Json.mapper().readTree(home.runDir(id).resolve("eval.json").toFile());
         assertEquals("judge unavailable", bad.at("/judge/status").asText());
         assertTrue(bad.at("/judge/detail").asText().startsWith("cannot reach the judge at http://127.0.0.1:" + port),
                 bad.at("/judge").toString());
@@ -147,8 +151,6 @@ class EvalCliTest {
                 bad.get("notes").toString());
         assertTrue(bad.at("/models/candidate/loss").isNumber());
         assertTrue(bad.at("/models/candidate/code_tasks").isNull());
-        CliRunner.Result badHuman = sam.run("eval", id);
-        assertTrue(badHuman.stdout().contains("judge: judge unavailable (cannot reach the judge"), badHuman.stdout());
 
         // no Python interpreter: Python tasks are skipped with a note, Java tasks still run
         evalConfig(home, EVAL + "    python: /nonexistent/python3\n");

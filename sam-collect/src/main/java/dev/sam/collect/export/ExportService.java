@@ -14,6 +14,7 @@ import dev.sam.core.model.Manifest;
 import dev.sam.core.model.PreferencePair;
 import dev.sam.core.model.Sample;
 import dev.sam.core.progress.ProgressListener;
+import dev.sam.core.sample.SampleOrigin;
 import dev.sam.core.split.OriginSplit;
 import dev.sam.core.store.ManifestFile;
 import java.io.IOException;
@@ -110,12 +111,14 @@ public final class ExportService {
                 if (pairFile) {
                     PreferencePair p = pair(text);
                     json = pairLine(p);
-                    key = OriginSplit.key(null, List.of(new ChatMessage("user", p.prompt()),
-                            new ChatMessage("assistant", p.chosen())), null);
+                    // a pair's session (from its meta) is its origin: it lands with the session's samples
+                    key = OriginSplit.origin(SampleOrigin.of(new Sample(null, null, null, null, null, null, null, null,
+                            p.meta())), List.of(new ChatMessage("user", p.prompt()), new ChatMessage("assistant",
+                            p.chosen())), null);
                 } else {
                     Sample s = Records.sample(text);
                     json = ExportLines.line(s, format);
-                    key = OriginSplit.key(null, s.asMessages(), null);
+                    key = OriginSplit.origin(SampleOrigin.of(s), s.asMessages(), null);
                 }
                 into.add(new Row(json, key, rel.substring(0, rel.indexOf('/'))));
             });

@@ -1,6 +1,7 @@
 package dev.sam.core.split;
 
 import dev.sam.core.model.ChatMessage;
+import dev.sam.core.sample.SampleOrigin;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,13 +24,13 @@ import java.util.function.Function;
  * function of the key alone, an origin keeps its side forever as data grows or is re-collected — the
  * grouped, stable split of scikit-learn's {@code GroupShuffleSplit} made deterministic by hashing, as in
  * TensorFlow Extended's hash-bucket splits. A sample without an origin is its own group, keyed by its
- * normalized content ({@link #contentKey}), which is exactly the content-hash split SAM used before.
+ * normalized content ({@link #origin}).
  *
  * <p>Only when the hash rule leaves one side empty (a handful of origins) does {@link #split} move the
  * origin nearest the cut over, and says so ({@link Result#adjusted()}); {@link #isHeldOut} never does, so
  * only origins it holds out are ever frozen into a benchmark slice.
  *
- * <pre>OriginSplit.Result&lt;Sample&gt; s = OriginSplit.standard().split(samples, OriginSplit::key);</pre>
+ * <pre>OriginSplit.Result&lt;TrainingRecord&gt; s = OriginSplit.standard().split(records, TrainingRecord::origin);</pre>
  */
 public final class OriginSplit {
     /** The held-out share of training (90/10, the original pipeline's split). */
@@ -96,9 +97,14 @@ public final class OriginSplit {
         }
     }
 
-    /** The split key of a sample: its origin, else its normalized content. */
-    public static String key(String origin, List<ChatMessage> messages, String text) {
-        return origin != null && !origin.isBlank() ? "origin\u0000" + origin.strip() : contentKey(messages, text);
+    /**
+     * The origin key of a sample: the one it declares (or its collector's metadata gave it,
+     * {@link SampleOrigin#of}), else one made from its normalized content ({@link SampleOrigin#content}), so
+     * that a sample that says nothing about its origin is a group of its own and keeps its side.
+     */
+    public static String origin(String declared, List<ChatMessage> messages, String text) {
+        return declared != null && !declared.isBlank() ? declared.strip()
+                : SampleOrigin.content(contentKey(messages, text));
     }
 
     /**

@@ -87,9 +87,9 @@ class OriginSplitTest {
     void samplesWithoutOriginSplitByNormalizedContentAsBefore() {
         List<ChatMessage> a = List.of(new ChatMessage("user", "Same  Question"), new ChatMessage("assistant", "x"));
         List<ChatMessage> b = List.of(new ChatMessage("user", " same question\n"), new ChatMessage("assistant", "X"));
-        assertEquals(OriginSplit.key(null, a, null), OriginSplit.key(" ", b, null));
-        assertEquals(OriginSplit.key("commit:abc", a, null), OriginSplit.key("commit:abc", b, "other"));
-        assertFalse(OriginSplit.key("commit:abc", a, null).equals(OriginSplit.key(null, a, null)));
+        assertEquals(OriginSplit.origin(null, a, null), OriginSplit.origin(" ", b, null));
+        assertEquals(OriginSplit.origin("commit:abc", a, null), OriginSplit.origin("commit:abc", b, "other"));
+        assertFalse(OriginSplit.origin("commit:abc", a, null).equals(OriginSplit.origin(null, a, null)));
     }
 
     @Test

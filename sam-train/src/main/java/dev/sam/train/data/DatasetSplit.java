@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The train/validation split of training records: {@link OriginSplit} (grouped by origin, stable as data
- * grows — the one rule SAM splits by) applied to each record's {@link TrainingRecord#splitKey()}.
+ * grows — the one rule SAM splits by) applied to each record's {@link TrainingRecord#origin()}.
  *
  * <pre>DatasetSplit.Result s = new DatasetSplit(0.1).split(records);</pre>
  */
@@ -26,17 +26,17 @@ public final class DatasetSplit {
     }
 
     public Result split(List<TrainingRecord> records) {
-        OriginSplit.Result<TrainingRecord> r = rule.split(records, TrainingRecord::splitKey);
+        OriginSplit.Result<TrainingRecord> r = rule.split(records, TrainingRecord::origin);
         return new Result(r.train(), r.valid(), r.adjusted());
     }
 
     /** Whether the record's origin is held out by the hash rule alone (never by an adjustment). */
     public boolean isValidation(TrainingRecord r) {
-        return rule.isHeldOut(r.splitKey());
+        return rule.isHeldOut(r.origin());
     }
 
     /** The split hash of a record. */
     public static long hash(TrainingRecord r) {
-        return OriginSplit.hash(r.splitKey());
+        return OriginSplit.hash(r.origin());
     }
 }

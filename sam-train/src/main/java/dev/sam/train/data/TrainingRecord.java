@@ -1,6 +1,7 @@
 package dev.sam.train.data;
 
 import dev.sam.core.model.ChatMessage;
+import dev.sam.core.sample.SampleOrigin;
 import dev.sam.core.split.OriginSplit;
 import java.nio.file.Path;
 import java.util.List;
@@ -8,10 +9,26 @@ import java.util.List;
 /**
  * One valid training example as loaded from a JSONL line: chat messages (Alpaca and mlx-lm
  * prompt/completion records are mapped to user/assistant turns) or, for mlx-lm {@code {"text"}}
- * records, plain text scored as a whole. {@code file:line} says where it came from.
+ * records, plain text scored as a whole. {@code file:line} says where it came from; {@code origin} what
+ * it was made from (the sample's {@code origin} key, one derived from its metadata, or — for lines that
+ * say nothing — its normalized content; {@link SampleOrigin}), the key {@link OriginSplit} splits by.
  */
 public record TrainingRecord(String id, String source, Path file, int line, List<ChatMessage> messages, String text,
-                             Double quality) {
+                             Double quality, String origin) {
+
+    public TrainingRecord {
+        origin = OriginSplit.origin(origin, messages, text);
+    }
+
+    /** A record whose origin is its content. */
+    public TrainingRecord(String id, String source, Path file, int line, List<ChatMessage> messages, String text,
+                          Double quality) {
+        this(id, source, file, line, messages, text, quality, null);
+    }
+
+    public TrainingRecord withOrigin(String newOrigin) {
+        return new TrainingRecord(id, source, file, line, messages, text, quality, newOrigin);
+    }
 
     public boolean isText() {
         return text != null;
@@ -20,11 +37,6 @@ public record TrainingRecord(String id, String source, Path file, int line, List
     /** "file:line", for messages. */
     public String location() {
         return file + ":" + line;
-    }
-
-    /** The key {@link OriginSplit} splits by: the normalized content until samples carry an origin. */
-    public String splitKey() {
-        return OriginSplit.key(null, messages, text);
     }
 
     /** The content that identifies the example across re-collection ({@link OriginSplit#contentKey}). */

@@ -81,8 +81,8 @@ class LeakageRegressionTest {
     void theSampleBySampleSplitLeaksAndLooksBetterThanTheGroupedSplit() throws Exception {
         List<S> data = mirroredData(7);
         OriginSplit rule = new OriginSplit(0.25);
-        OriginSplit.Result<S> bySample = rule.split(data, s -> OriginSplit.key(null, s.record().messages(), null));
-        OriginSplit.Result<S> byOrigin = rule.split(data, s -> OriginSplit.key(s.origin(), s.record().messages(), null));
+        OriginSplit.Result<S> bySample = rule.split(data, s -> OriginSplit.origin(null, s.record().messages(), null));
+        OriginSplit.Result<S> byOrigin = rule.split(data, s -> OriginSplit.origin(s.origin(), s.record().messages(), null));
 
         assertEquals(0, mirrored(byOrigin), "the grouped split keeps both samples of an origin on one side");
         int leaked = mirrored(bySample);
