@@ -36,6 +36,8 @@ public final class OriginSplit {
     /** The held-out share of training (90/10, the original pipeline's split). */
     public static final double STANDARD_FRACTION = 0.1;
 
+    private static final String CONTENT = "content:";
+
     private final double validFraction;
 
     public OriginSplit(double validFraction) {
@@ -87,8 +89,19 @@ public final class OriginSplit {
         return new Result<>(List.copyOf(train), List.copyOf(valid), adjusted);
     }
 
-    /** First 8 bytes of SHA-256(key), big-endian. */
+    /**
+     * First 8 bytes of SHA-256(key), big-endian. A content origin ({@code content:} + 16 hex digits, the first
+     * 8 bytes of SHA-256 over the normalized content, {@link SampleOrigin#content}) is that hash itself: the
+     * value SAM's split used before samples had origins, so such samples keep their side across the change.
+     */
     public static long hash(String key) {
+        if (key.length() == CONTENT.length() + 16 && key.startsWith(CONTENT)) {
+            try {
+                return Long.parseUnsignedLong(key.substring(CONTENT.length()), 16);
+            } catch (NumberFormatException notHex) {
+                // an origin that merely looks like one: hashed as any other
+            }
+        }
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
             return ByteBuffer.wrap(d).getLong();

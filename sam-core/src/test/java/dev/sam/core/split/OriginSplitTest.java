@@ -93,6 +93,17 @@ class OriginSplitTest {
     }
 
     @Test
+    void aContentOriginSplitsAsTheContentHashSplitDidBeforeOrigins() throws Exception {
+        List<ChatMessage> m = List.of(new ChatMessage("user", "Say hello"), new ChatMessage("assistant", "hi"));
+        String normalized = OriginSplit.contentKey(m, null);
+        long before = java.nio.ByteBuffer.wrap(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(normalized.getBytes(java.nio.charset.StandardCharsets.UTF_8))).getLong();
+        assertEquals(before, OriginSplit.hash(OriginSplit.origin(null, m, null)));
+        assertEquals("content:" + String.format("%016x", before), OriginSplit.origin(null, m, null));
+        assertFalse(OriginSplit.hash("content:not-hex-digits!") == 0);
+    }
+
+    @Test
     void tinySetsKeepBothSidesByMovingTheOriginNearestTheCut() {
         List<S> two = List.of(new S("o1", "a"), new S("o1", "b"), new S("o2", "c"));
         OriginSplit.Result<S> res = OriginSplit.standard().split(two, S::origin);

@@ -117,7 +117,7 @@ public final class Evaluator {
             List<SliceMetrics.Example> examples = tokenize(base, records, t.maxSeqLength());
             EvalReport.HeldOut ho = heldOut(data, slice, examples);
             SideBySide.Measured m = new SideBySide(config.eval(), System.getenv()).run(base, s.files().dir(), active,
-                    examples, records, notes, stop);
+                    examples, data.heldOutRecords(), records, notes, stop);
             checks.add(GenerationCheck.judge(new AdapterProbe.ProbeResult(m.generation().texts(),
                     m.generation().repetitionRate())));
             EvalReport r = Verdict.report(t, s, ho, checks, m, trainLoss, notes, slice, config.eval().tolerance());

@@ -40,16 +40,20 @@ final class SideBySide {
         this.env = env;
     }
 
+    /**
+     * @param checkRecords  held-out records whose prompts the generation check adds to its built-in ones
+     * @param sliceRecords  the slice's records, whose prompts the judge is shown
+     */
     Measured run(LoadedBase base, Path candidateAdapters, ActiveComparison.Active active,
-                 List<SliceMetrics.Example> examples, List<TrainingRecord> promptRecords, List<String> notes,
-                 StopSignal stop) {
+                 List<SliceMetrics.Example> examples, List<TrainingRecord> checkRecords,
+                 List<TrainingRecord> sliceRecords, List<String> notes, StopSignal stop) {
         EvalReport.CodeRun code = codeRun(notes);
         SamConfig.Code c = config.code();
         SliceMetrics metrics = new SliceMetrics(examples, new SliceMetrics.Settings(config.commitGenerations(),
                 config.maxNewTokens(), code.tasks() == 0 ? List.of() : tasks()), new CodeExecution(
                 new CodeLimits(Duration.ofSeconds(c.timeoutSeconds()), c.memoryMb(), c.python())));
         try (ChatEngine cand = ChatEngine.open(base, candidateAdapters); ChatEngine plain = ChatEngine.open(base, null)) {
-            GenerationProbe.Samples g = GenerationProbe.generate(cand, PromptSet.with(promptRecords));
+            GenerationProbe.Samples g = GenerationProbe.generate(cand, PromptSet.with(checkRecords));
             Evaluator.stopIf(stop);
             ModelMetrics candM = metrics.measure("candidate", cand);
             Evaluator.stopIf(stop);
@@ -59,7 +63,7 @@ final class SideBySide {
             try {
                 ModelMetrics actM = act == null ? null : metrics.measure("active version " + active.version(), act);
                 Evaluator.stopIf(stop);
-                JudgeResult j = judge(cand, act, promptRecords);
+                JudgeResult j = judge(cand, act, sliceRecords);
                 return new Measured(g, candM, baseM, actM, act == null ? null : active.version(), j, code);
             } finally {
                 if (act != null) {
