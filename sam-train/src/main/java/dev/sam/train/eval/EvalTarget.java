@@ -5,8 +5,8 @@ import dev.sam.core.home.SamHome;
 import dev.sam.core.model.ModelVersion;
 import dev.sam.core.model.TrainingRun;
 import dev.sam.core.store.VersionCatalog;
-import dev.sam.train.run.RunPlan;
-import dev.sam.train.run.RunStore;
+import dev.sam.train.runs.RunPlan;
+import dev.sam.train.runs.RunStore;
 import java.nio.file.Path;
 
 /**

@@ -7,8 +7,8 @@ import dev.sam.core.model.ModelVersion;
 import dev.sam.core.store.VersionCatalog;
 import dev.sam.train.adapters.AdapterConfig;
 import dev.sam.train.model.BaseModelRegistry;
-import dev.sam.train.run.RunPlan;
-import dev.sam.train.run.RunStore;
+import dev.sam.train.runs.RunPlan;
+import dev.sam.train.runs.RunStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
