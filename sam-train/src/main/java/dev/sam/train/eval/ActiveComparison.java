@@ -2,7 +2,7 @@ package dev.sam.train.eval;
 
 import dev.sam.core.home.SamHome;
 import dev.sam.core.model.ModelVersion;
-import dev.sam.core.store.VersionsFile;
+import dev.sam.core.store.VersionCatalog;
 import dev.sam.train.model.BaseModelRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The active version (versions/current.txt) the candidate is compared with, on the same base model and
- * benchmark slice. None, with a note saying why, when there is no active version, when the candidate is
- * the active version itself, or when the active version belongs to another base model (its loss is over
- * other tokens and cannot be compared).
+ * The active version (from the {@link VersionCatalog}) the candidate is compared with, on the same base
+ * model and benchmark slice. None, with a note saying why, when there is no active version, when the
+ * candidate is the active version itself, or when the active version belongs to another base model (its
+ * loss is over other tokens and cannot be compared).
  */
 final class ActiveComparison {
     private final SamHome home;
@@ -27,26 +27,25 @@ final class ActiveComparison {
     }
 
     Active locate(EvalTarget t, List<String> notes) {
-        VersionsFile vf = new VersionsFile(home);
-        Optional<String> current = vf.current();
-        if (current.isEmpty()) {
+        VersionCatalog catalog = VersionCatalog.read(home);
+        Optional<ModelVersion> active = catalog.active();
+        if (active.isEmpty()) {
             notes.add("no active version: compared with the base model only");
             return null;
         }
-        String v = current.get();
+        ModelVersion mv = active.get();
+        String v = mv.version();
         if (t.kind().equals("version") && t.id().equals(v)) {
             notes.add(v + " is the active version: compared with the base model only");
             return null;
         }
-        ModelVersion mv = vf.read().stream().filter(x -> x.version().equals(v)).findFirst().orElse(null);
-        Path dir = mv != null && mv.adapterPath() != null ? Path.of(mv.adapterPath())
-                : home.versionDir(v).resolve("adapters");
-        if (mv != null && mv.baseModel() != null && !sameBase(mv.baseModel(), t.baseModel())) {
-            notes.add("active version " + v + " was trained on base model '" + mv.baseModel() + "', not '"
+        String base = catalog.baseModel(mv);
+        if (base != null && !sameBase(base, t.baseModel())) {
+            notes.add("active version " + v + " was trained on base model '" + base + "', not '"
                     + t.baseModel() + "': its loss is not comparable and was not measured");
             return null;
         }
-        return new Active(v, dir);
+        return new Active(v, catalog.adapters(mv));
     }
 
     private boolean sameBase(String a, String b) {

@@ -12,7 +12,7 @@ import dev.sam.train.eval.code.CodeTask;
 import dev.sam.train.infer.ChatEngine;
 import dev.sam.train.infer.GenerationOptions;
 import dev.sam.train.infer.LoadedBase;
-import dev.sam.train.run.StopSignal;
+import dev.sam.train.runs.StopSignal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.sam.train.eval;
 import dev.sam.core.home.SamHome;
 import dev.sam.core.split.OriginSplit;
 import dev.sam.train.data.TrainingRecord;
-import dev.sam.train.run.PreparedData;
+import dev.sam.train.data.PreparedData;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
