@@ -31,11 +31,6 @@ class EvalCliTest {
     @TempDir
     Path tmp;
 
-    static JsonNode ok(CliRunner.Result r) throws Exception {
-        assertEquals(0, r.exitCode(), r.toString());
-        return Json.mapper().readTree(r.stdout());
-    }
-
     /** Commit samples: a small diff → its one-line message. */
     static void commits(SamHome home, int n, long seed) throws IOException {
         Random r = new Random(seed);
@@ -73,7 +68,7 @@ class EvalCliTest {
         commits(home, 60, 3);
         CliRunner sam = new CliRunner(home.root());
 
-        JsonNode f = ok(sam.run("train", "--json"));
+        JsonNode f = TrainCliTest.ok(sam.run("train", "--json"));
         String id = f.at("/run/run_id").asText();
         JsonNode e = f.get("eval");
         String slice = e.at("/slice/id").asText();
@@ -102,12 +97,12 @@ class EvalCliTest {
         TrainHomes.helloTask(home, 40, false, 99);
         Files.writeString(home.sourceDir("distillation").resolve("more.jsonl"), Files.readString(home.sourceDir(
                 "distillation").resolve("task.jsonl")).replace("Say hello", "Greet"), StandardOpenOption.CREATE);
-        JsonNode again = ok(sam.run("eval", id, "--json"));
+        JsonNode again = TrainCliTest.ok(sam.run("eval", id, "--json"));
         assertEquals(slice, again.at("/slice/id").asText());
         assertFalse(again.at("/slice/frozen_now").asBoolean());
         assertEquals(cand.get("loss").asDouble(), again.at("/models/candidate/loss").asDouble(), 1e-9,
                 "same adapters, same frozen slice: same number");
-        JsonNode hist = ok(sam.run("eval", "--history", "--json"));
+        JsonNode hist = TrainCliTest.ok(sam.run("eval", "--history", "--json"));
         assertEquals(slice, hist.get("slice_id").asText());
         assertEquals(2, hist.get("entries").size());
         CliRunner.Result human = sam.run("eval", "--history");
@@ -118,7 +113,7 @@ class EvalCliTest {
         // (a run of the tiny model may loop on deploy's own prompts: then train with the next seed, as the e2e tests do)
         for (int seed = 2; sam.run("deploy", "--run", id, "--force").exitCode() != 0; seed++) {
             assertTrue(seed < 6, "four runs in a row failed deploy's generation check");
-            id = ok(sam.run("train", "--seed", String.valueOf(seed), "--json")).at("/run/run_id").asText();
+            id = TrainCliTest.ok(sam.run("train", "--seed", String.valueOf(seed), "--json")).at("/run/run_id").asText();
         }
         CliRunner.Result table = sam.run("eval", id);
         assertEquals(0, table.exitCode(), table.toString());
@@ -153,7 +148,7 @@ class EvalCliTest {
         assertTrue(bad.at("/models/candidate/code_tasks").isNull());
 
         // refreshed on request only; bad invocations are usage errors
-        JsonNode refreshed = ok(sam.run("eval", "--refresh-slice", "--json"));
+        JsonNode refreshed = TrainCliTest.ok(sam.run("eval", "--refresh-slice", "--json"));
         assertTrue(refreshed.get("samples").size() > 0);
         assertEquals(refreshed.get("id").asText(), Json.mapper().readTree(home.benchmarkSlice().toFile()).get("id")
                 .asText());
