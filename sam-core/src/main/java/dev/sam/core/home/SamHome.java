@@ -14,8 +14,8 @@ import java.util.Map;
  */
 public record SamHome(Path root, ModelsLocation models) {
 
-    public static final String ENV_HOME = "SAM_HOME";
-    public static final String ENV_MODELS = "SAM_MODELS_DIR";
+    public static final String ENV_HOME = dev.sam.core.config.SamEnvironment.HOME.name();
+    public static final String ENV_MODELS = dev.sam.core.config.SamEnvironment.MODELS_DIR.name();
     public static final String[] SOURCES = {"commits", "code_patterns", "knowledge", "routing", "distillation"};
 
     /** flag (may be null) > $SAM_HOME > ~/.sam. Does not create anything. */

@@ -45,10 +45,10 @@ final class TrainingSession {
 
     static TrainSettings settings(RunPlan p) {
         TrainingProfile s = p.settings();
-        return TrainSettings.of(s.learningRate(), s.batchSize(), p.data().longestTokens(), s.seed())
-                .withGradCheckpoint(s.gradCheckpoint())
-                .withSchedule(s.lrSchedule().equals("cosine"), s.warmupSteps(), p.data().totalSteps(), 0f)
-                .withRegularization((float) s.weightDecay(), (float) s.gradClip());
+        return TrainSettings.builder().learningRate(s.learningRate()).maxBatch(s.batchSize())
+                .maxSeqLen(p.data().longestTokens()).seed(s.seed()).gradCheckpoint(s.gradCheckpoint())
+                .cosine(s.lrSchedule().equals("cosine")).warmupSteps(s.warmupSteps()).totalSteps(p.data().totalSteps())
+                .minLr(0).weightDecay(s.weightDecay()).gradClip(s.gradClip()).build();
     }
 
     /** mlx-lm's training arguments as adapter_config.json records them, plus SAM's. */

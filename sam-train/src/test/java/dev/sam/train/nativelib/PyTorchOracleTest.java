@@ -80,7 +80,8 @@ class PyTorchOracleTest {
             double nativeLoss;
             float[][] nativeGrads = new float[lora.tensors().size()][];
             try (NativeTrainer trainer = NativeTrainer.create(model, lora,
-                    TrainSettings.of(1e-4, 2, seq, 1).withGradCheckpoint(checkpoint))) {
+                    TrainSettings.builder().learningRate(1e-4).maxBatch(2).maxSeqLen(seq).seed(1)
+                            .gradCheckpoint(checkpoint).build())) {
                 nativeLoss = trainer.accumulate(batch).meanLoss();
                 for (LoraAdapters.Tensor t : lora.tensors()) {
                     nativeGrads[t.index()] = trainer.gradient(t);

@@ -112,8 +112,8 @@ class ResumeTest {
         assertTrue(Files.isRegularFile(h.runDir(id).resolve("checkpoints/checkpoint-0000012.safetensors")));
         assertTrue(Files.notExists(h.runDir(id).resolve("adapters/adapters.safetensors")), "no final adapters yet");
 
-        SamException mixed = assertThrows(SamException.class, () -> run(h, new TrainRequest(null, 2, null, null, null,
-                null, null, null, null, false, id), RunListener.NONE, StopSignal.NEVER));
+        SamException mixed = assertThrows(SamException.class, () -> run(h, TrainRequest.builder().epochs(2)
+                .resumeRunId(id).build(), RunListener.NONE, StopSignal.NEVER));
         assertEquals(ExitCode.USAGE, mixed.exitCode());
 
         RunResult b = run(h, TrainRequest.resume(id), RunListener.NONE, StopSignal.NEVER);
