@@ -1,5 +1,6 @@
 package dev.sam.train.run;
 
+import dev.sam.core.SamException;
 import dev.sam.core.config.TrainingProfile;
 import dev.sam.train.adapters.AdapterConfig;
 import dev.sam.train.data.PreparedData;
@@ -11,7 +12,6 @@ import dev.sam.train.nativelib.TrainSettings;
 import dev.sam.train.runs.RunPlan;
 import dev.sam.train.runs.StopSignal;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -83,7 +83,7 @@ final class TrainingSession {
             AdapterConfig.of(spec, s.baseModel()).write(adaptersDir().resolve("adapter_config.json"), s.alpha(),
                     trainingArgs(plan));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw SamException.io("write the adapter config into", adaptersDir(), e);
         }
         try (NativeModel model = NativeModel.open(Path.of(plan.baseModelDir()));
              LoraAdapters adapters = LoraAdapters.create(model, spec, s.seed());
