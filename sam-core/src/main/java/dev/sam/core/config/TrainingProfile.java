@@ -3,7 +3,7 @@ package dev.sam.core.config;
 import java.util.List;
 
 /**
- * One training profile (DESIGN §4). {@code loraLayers} = the last N layers (-1 = all);
+ * One training profile (docs/user-guide.md, "Train"). {@code loraLayers} = the last N layers (-1 = all);
  * the LoRA scale is {@code alpha / rank} as mlx-lm's {@code scale}.
  */
 public record TrainingProfile(

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Every path of SAM's data home (DESIGN §2). Nothing else in SAM builds a path under SAM_HOME.
+ * Every path of SAM's data home (docs/formats.md, "SAM_HOME layout"). Nothing else in SAM builds a path under SAM_HOME.
  * Model versions live under {@link #versionsDir()}, which is on the external volume when one is
  * configured and mounted ({@link ModelsLocation}), else under {@code SAM_HOME/models}.
  *

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * DESIGN §4 oracle (2): the same tiny Qwen2 (testdata/qwen2-tiny/fp32: GQA 4/2 heads, q/k/v biases, tied
+ * Oracle (2) of docs/architecture.md ("How the trainer is checked"): the same tiny Qwen2 (testdata/qwen2-tiny/fp32: GQA 4/2 heads, q/k/v biases, tied
  * embeddings) built in PyTorch through DJL from the same safetensors and LoRA values. The native loss must
  * agree within 1e-4 relative and every LoRA gradient within 1e-3 relative (max-norm), with and without
  * activation checkpointing, masked and unmasked, attention-only and all-module targets, on a padded batch.

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Interrupt and resume (issue 7; DESIGN §4 "continues bit-compatibly"): a run stopped at step 12 of 30
+ * Interrupt and resume (issue 7; docs/formats.md "Checkpoints and resume": it continues bit-compatibly): a run stopped at step 12 of 30
  * is marked failed("interrupted") with a checkpoint at step 12; resumed — even after a crash left it
  * "training" — it ends with adapters bitwise identical to an uninterrupted run, and metrics.jsonl
  * holds every step exactly once.
