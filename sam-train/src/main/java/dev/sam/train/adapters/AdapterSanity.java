@@ -1,5 +1,6 @@
 package dev.sam.train.adapters;
 
+import dev.sam.core.Bytes;
 import dev.sam.core.SamException;
 import dev.sam.core.home.SamHome;
 import dev.sam.train.safetensors.SafetensorsFile;
