@@ -116,8 +116,8 @@ class LeakageRegressionTest {
         LoraSpec spec = new LoraSpec(16, 4f, 0f, -1, List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj",
                 "up_proj", "down_proj"));
         try (NativeModel m = NativeModel.open(model); LoraAdapters a = LoraAdapters.create(m, spec, 0);
-             NativeTrainer t = NativeTrainer.create(m, a, TrainSettings.of(3e-3, 4, 96, 0)
-                     .withSchedule(true, 20, STEPS, 1e-5f))) {
+             NativeTrainer t = NativeTrainer.create(m, a, TrainSettings.builder().learningRate(3e-3).maxBatch(4)
+                     .maxSeqLen(96).cosine(true).warmupSteps(20).totalSteps(STEPS).minLr(1e-5f).build())) {
             BatchIterator it = new BatchIterator(train.examples(), 4, 0, 0);
             for (int step = 0; step < STEPS; step++) {
                 t.accumulate(it.batch(step).toTokenBatch());
