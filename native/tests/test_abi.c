@@ -22,10 +22,11 @@ static int mapped(const char *needle) {
 
 int main(void) {
     CHECK(sam_abi_version() == SAM_ABI_VERSION, "ABI version");
+    CHECK(strstr(sam_abi_layout(), "sam_train_config size=") != NULL && strstr(sam_abi_layout(), " seed=") != NULL, "sam_abi_layout: %s", sam_abi_layout());
     CHECK(mapped("blas") == 0, "a BLAS library is mapped before sam_backend_init: libsamtrain must not link BLAS");
     void *self = dlopen(NULL, RTLD_NOW);
     CHECK(dlsym(self, "sam_model_open") != NULL, "sam_model_open not exported");
-    CHECK(dlsym(self, "kn_sgemm") == NULL && dlsym(self, "json_parse") == NULL && dlsym(self, "st_open") == NULL,
+    CHECK(dlsym(self, "mm_sgemm") == NULL && dlsym(self, "kn_gemm_packed") == NULL && dlsym(self, "par_for") == NULL && dlsym(self, "json_parse") == NULL && dlsym(self, "st_open") == NULL,
           "internal symbols are exported");
     sam_model *m = NULL;
     char dir[1024];

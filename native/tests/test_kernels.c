@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "kernels.h"
+#include "matmul.h"
 #include "layers.h"
 #include "quant.h"
 #include "rng.h"
@@ -33,7 +34,7 @@ static void gemm_case(xoshiro256 *r, int ta, int tb, int M, int N, int K, float 
     for (size_t i = 0; i < (size_t)arows * lda; i++) A[i] = urand(r);
     for (size_t i = 0; i < (size_t)brows * ldb; i++) B[i] = urand(r);
     for (size_t i = 0; i < (size_t)M * ldc; i++) C0[i] = C[i] = beta == 0.0f ? NAN : urand(r);
-    kn_sgemm(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    mm_sgemm(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
     double worst = 0.0;
     for (int i = 0; i < M; i++)
         for (int j = 0; j < N; j++) {
@@ -67,7 +68,7 @@ static void test_gemm(void) {
                 for (int a = 0; a < 3; a++) gemm_case(&r, ta, tb, sz[s][0], sz[s][1], sz[s][2], ab[a][0], ab[a][1], (s + a) % 3);
     /* K = 0: C = beta C */
     float C[4] = {1, 2, 3, 4};
-    kn_sgemm(KN_N, KN_N, 2, 2, 0, 1.0f, NULL, 1, NULL, 2, 0.5f, C, 2);
+    mm_sgemm(KN_N, KN_N, 2, 2, 0, 1.0f, NULL, 1, NULL, 2, 0.5f, C, 2);
     CHECK(C[0] == 0.5f && C[3] == 2.0f, "K = 0 must scale C by beta");
 }
 
@@ -80,9 +81,9 @@ static void test_gemm_threads(void) {
     for (int i = 0; i < M * K; i++) A[i] = urand(&r);
     for (int i = 0; i < N * K; i++) B[i] = urand(&r);
     sam_backend_init(NULL, 1);
-    kn_builtin_sgemm(KN_N, KN_T, M, N, K, 1.0f, A, K, B, K, 0.0f, C1, N);
+    kn_gemm_stack(kn_f32_kernel(), KN_N, KN_T, M, N, K, 1.0f, A, K, B, K, 0.0f, C1, N);
     sam_backend_init(NULL, 2);
-    kn_builtin_sgemm(KN_N, KN_T, M, N, K, 1.0f, A, K, B, K, 0.0f, C2, N);
+    kn_gemm_stack(kn_f32_kernel(), KN_N, KN_T, M, N, K, 1.0f, A, K, B, K, 0.0f, C2, N);
     CHECK(memcmp(C1, C2, sizeof(float) * M * N) == 0, "builtin sgemm differs between 1 and 2 threads");
     sam_backend_init(NULL, 0);
     free(A); free(B); free(C1); free(C2);
@@ -109,7 +110,7 @@ static void test_gemm_ws(void) {
                     for (size_t i = 0; i < (size_t)arows * lda; i++) A[i] = urand(&r);
                     for (size_t i = 0; i < (size_t)brows * ldb; i++) B[i] = urand(&r);
                     for (size_t i = 0; i < (size_t)M * ldc; i++) C0[i] = C[i] = beta == 0.0f ? NAN : urand(&r);
-                    kn_sgemm_ws(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ws, wss[w]);
+                    mm_sgemm_ws(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ws, wss[w]);
                     double worst = 0.0;
                     int pad_ok = 1;
                     for (int i = 0; i < M; i++) {
@@ -173,8 +174,8 @@ static void test_wgemm(void) {
             /* tw = T: out (M, rows) = x (M, cols) W^T; tw = N: out (M, cols) = x (M, rows) W */
             const int N = tw ? rows : cols, K = tw ? cols : rows;
             sam_backend_init(NULL, 2);
-            kn_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &W, 0.0f, out, N, ws, wsf);
-            kn_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &D, 0.0f, ref, N, ws, wsf);
+            mm_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &W, 0.0f, out, N, ws, wsf);
+            mm_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &D, 0.0f, ref, N, ws, wsf);
             double worst = 0.0;
             for (int i = 0; i < M; i++)
                 for (int j = 0; j < N; j++) {
@@ -190,7 +191,7 @@ static void test_wgemm(void) {
             CHECK(worst < 1e-5, "wgemm kind %d bits %d group %d tw %d: rel err %.3g", W.kind, bits, G, tw, worst);
             CHECK(memcmp(out, ref, sizeof(float) * M * N) == 0, "wgemm kind %d bits %d group %d tw %d: differs from the product with its fp32 copy", W.kind, bits, G, tw);
             sam_backend_init(NULL, 1);
-            kn_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &W, 0.0f, ref, N, ws, wsf);
+            mm_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &W, 0.0f, ref, N, ws, wsf);
             CHECK(memcmp(out, ref, sizeof(float) * M * N) == 0, "wgemm kind %d bits %d tw %d: 1 and 2 threads differ", W.kind, bits, tw);
         }
     }
@@ -203,7 +204,7 @@ static void test_wgemm(void) {
  * transposed and untransposed A, odd K (a zero pair partner), partial panels; bitwise equal for 1 and 2
  * threads and to the product with the dequantized fp32 copy; refused on a BLAS backend. */
 static void test_bf16(void) {
-    if (!kn_bf16_supported()) {
+    if (!kn_bf16_kernel()) {
         printf("test_bf16: skipped, this CPU has no AVX512-BF16\n");
         CHECK(sam_backend_set_precision(SAM_PRECISION_BF16) == SAM_ERR_BACKEND, "bf16 must be refused without AVX512-BF16");
         return;
@@ -222,7 +223,7 @@ static void test_bf16(void) {
             for (int i = 0; i < N * K; i++) B[i] = urand(&r);
             sam_backend_init(NULL, 2);
             CHECK_OK(sam_backend_set_precision(SAM_PRECISION_BF16));
-            kn_sgemm_ws(ta, KN_T, M, N, K, 1.0f, A, lda, B, K, 0.0f, C1, N, ws, wsf);
+            mm_sgemm_ws(ta, KN_T, M, N, K, 1.0f, A, lda, B, K, 0.0f, C1, N, ws, wsf);
             double worst = 0.0;
             for (int i = 0; i < M; i++)
                 for (int j = 0; j < N; j++) {
@@ -237,7 +238,7 @@ static void test_bf16(void) {
                 }
             CHECK(worst < 1.0 / 256 && worst > 1e-6, "bf16 sgemm ta=%d M=%d N=%d K=%d: rel err %.3g (expected bf16-sized)", ta, M, N, K, worst);
             sam_backend_init(NULL, 1);
-            kn_sgemm_ws(ta, KN_T, M, N, K, 1.0f, A, lda, B, K, 0.0f, C2, N, ws, wsf);
+            mm_sgemm_ws(ta, KN_T, M, N, K, 1.0f, A, lda, B, K, 0.0f, C2, N, ws, wsf);
             CHECK(memcmp(C1, C2, sizeof(float) * M * N) == 0, "bf16 sgemm ta=%d M=%d: 1 and 2 threads differ", ta, M);
             free(A); free(B); free(C1); free(C2);
         }
@@ -258,21 +259,21 @@ static void test_bf16(void) {
     CHECK(strstr(sam_backend_name(), "bf16") != NULL, "backend name shows bf16: %s", sam_backend_name());
     for (int tw = 0; tw < 2; tw++) {
         const int N = tw ? rows : cols, K = tw ? cols : rows;
-        kn_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &W, 0.0f, o1, N, ws, wsf);
-        kn_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &D, 0.0f, o2, N, ws, wsf);
+        mm_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &W, 0.0f, o1, N, ws, wsf);
+        mm_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &D, 0.0f, o2, N, ws, wsf);
         CHECK(memcmp(o1, o2, sizeof(float) * M * N) == 0, "bf16 wgemm tw %d differs from the product with the fp32 copy", tw);
     }
     /* a BLAS backend turns bf16 off; bf16 on a BLAS backend is refused */
     const char *blas = getenv("SAM_BLAS_LIB");
     if (blas && blas[0]) {
         CHECK_OK(sam_backend_init(blas, 2));
-        CHECK(!kn_bf16_enabled(), "selecting a BLAS library must switch bf16 off");
+        CHECK(!mm_bf16_enabled(), "selecting a BLAS library must switch bf16 off");
         CHECK_ERR(sam_backend_set_precision(SAM_PRECISION_BF16), SAM_ERR_BACKEND, "built-in kernels");
     }
     CHECK_ERR(sam_backend_set_precision(7), SAM_ERR_INVALID_ARG, "unknown precision");
     sam_backend_init(NULL, 0);
     sam_backend_set_precision(SAM_PRECISION_FP32);
-    CHECK(!kn_bf16_enabled() && strstr(sam_backend_name(), "bf16") == NULL, "back to fp32: %s", sam_backend_name());
+    CHECK(!mm_bf16_enabled() && strstr(sam_backend_name(), "bf16") == NULL, "back to fp32: %s", sam_backend_name());
     free(w); free(sc); free(bi); free(deq); free(x); free(o1); free(o2); free(ws);
 }
 
