@@ -80,7 +80,8 @@ static struct {
     int seats;                  /* workers that may still join this job */
     int active;                 /* workers inside this job */
     atomic_long next;           /* next unclaimed index */
-} P = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER};
+} P = {.job_lock = PTHREAD_MUTEX_INITIALIZER, .mu = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER,
+       .done = PTHREAD_COND_INITIALIZER};
 
 static _Thread_local int t_inside; /* this thread is running a par_for body */
 

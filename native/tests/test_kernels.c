@@ -346,6 +346,75 @@ static void test_unpack(void) {
     CHECK(o[0] == -0.25f && o[1] == -0.75f && o[2] == 0.25f, "w = scale * q + bias with a negative scale: %g %g %g", o[0], o[1], o[2]);
 }
 
+/* The SIMD dequantization (AVX-512 packers, NEON rows/segments/packers) against the scalar formula
+ * w = scale * q + bias (one rounding after the product, one after the sum) bit for bit, for 4- and
+ * 8-bit rows with random fp16/bf16 scales and biases, every group size, and ragged ranges: whole rows
+ * (q_dequant_row, wmat_rows) and panels of op(W) at odd offsets and widths (the GEMM packers). */
+static float ref_dequant(const wmat *W, int r, int c) {
+    const size_t wbytes = (size_t)W->cols * W->bits / 8, sbytes = (size_t)(W->cols / W->group) * 2;
+    const uint8_t *wr = W->w + (size_t)r * wbytes;
+    const int q = W->bits == 8 ? wr[c] : (c & 1 ? wr[c / 2] >> 4 : wr[c / 2] & 15);
+    uint16_t hs, hb;
+    memcpy(&hs, W->scales + (size_t)r * sbytes + 2 * (c / W->group), 2);
+    memcpy(&hb, W->biases + (size_t)r * sbytes + 2 * (c / W->group), 2);
+    const float s = W->sb_bf16 ? bf16_to_f32(hs) : f16_to_f32(hs), b = W->sb_bf16 ? bf16_to_f32(hb) : f16_to_f32(hb);
+    volatile float prod = s * (float)q; /* volatile: no contraction into an FMA here */
+    return prod + b;
+}
+
+static void test_dequant_reference(void) {
+    xoshiro256 r;
+    xoshiro_seed(&r, 17);
+    const int rows = 21, cols = 384, groups[3] = {32, 64, 128};
+    uint8_t *w = malloc((size_t)rows * cols);
+    uint16_t *sc = malloc(sizeof(uint16_t) * rows * 12), *bi = malloc(sizeof(uint16_t) * rows * 12);
+    float *got = malloc(sizeof(float) * rows * cols), *panel = malloc(sizeof(float) * 256 * 32);
+    for (int bits = 4; bits <= 8; bits += 4)
+        for (int gi = 0; gi < 3; gi++)
+            for (int sbf = 0; sbf < 2; sbf++) {
+                const int G = groups[gi], ng = cols / G;
+                for (int i = 0; i < rows * cols * bits / 8; i++) w[i] = (uint8_t)xoshiro_next(&r);
+                for (int i = 0; i < rows * ng; i++) {
+                    const float s = (xoshiro_uniform(&r) - 0.5f) * 0.37f, o = (xoshiro_uniform(&r) - 0.5f) * 1.3f;
+                    sc[i] = sbf ? f32_to_bf16(s) : f32_to_f16(s);
+                    bi[i] = sbf ? f32_to_bf16(o) : f32_to_f16(o);
+                }
+                wmat W = {.kind = WM_Q, .rows = rows, .cols = cols, .w = w, .scales = (const uint8_t *)sc,
+                          .biases = (const uint8_t *)bi, .sb_bf16 = sbf, .bits = bits, .group = G, .name = "W"};
+                int bad = 0;
+                wmat_rows(&W, 0, rows, got);
+                for (int i = 0; i < rows; i++)
+                    for (int j = 0; j < cols; j++) bad += memcmp(&got[i * cols + j], &(float){ref_dequant(&W, i, j)}, 4) != 0;
+                CHECK(bad == 0, "%d-bit group %d %s: %d dequantized values differ from scale * q + bias", bits, G, sbf ? "bf16" : "f16", bad);
+                /* panels of op(W) = W^T (forward) and op(W) = W at ragged offsets and widths */
+                const int k0s[3] = {0, 16, 7}, kcs[3] = {256, 33, 100}, j0s[3] = {0, 5, 12}, ns[3] = {12, 9, 16};
+                for (int a = 0; a < 3; a++)
+                    for (int nr = 12; nr <= 32; nr += 4) {
+                        const int k0 = k0s[a], kc = kcs[a], j0 = j0s[a], n = ns[a] < nr ? ns[a] : nr;
+                        int pb = 0;
+                        if (k0 + kc <= cols && j0 + n <= rows) {
+                            wmat_pack_t(&W, panel, k0, kc, j0, n, nr);
+                            for (int k = 0; k < kc; k++)
+                                for (int jj = 0; jj < nr; jj++) {
+                                    const float want = jj < n ? ref_dequant(&W, j0 + jj, k0 + k) : 0.0f;
+                                    pb += memcmp(&panel[k * nr + jj], &want, 4) != 0;
+                                }
+                        }
+                        /* op(W) = W: k indexes rows of W, j its columns */
+                        const int kr = kc < rows - k0 % rows ? kc : rows - k0 % rows;
+                        wmat_pack_n(&W, panel, k0 % rows, kr, j0 * 7, n, nr);
+                        for (int k = 0; k < kr; k++)
+                            for (int jj = 0; jj < nr; jj++) {
+                                const float want = jj < n ? ref_dequant(&W, k0 % rows + k, j0 * 7 + jj) : 0.0f;
+                                pb += memcmp(&panel[k * nr + jj], &want, 4) != 0;
+                            }
+                        CHECK(pb == 0, "%d-bit group %d: packed panel (k0 %d kc %d j0 %d n %d nr %d) differs from the reference in %d values",
+                              bits, G, k0, kc, j0, n, nr, pb);
+                    }
+            }
+    free(w); free(sc); free(bi); free(got); free(panel);
+}
+
 static void test_quant_linear(void) {
     xoshiro256 r;
     xoshiro_seed(&r, 5);
@@ -391,6 +460,7 @@ int main(void) {
     test_half();
     test_quant_linear();
     test_unpack();
+    test_dequant_reference();
     test_gemm_threads();
     test_gemm_ws();
     test_wgemm();

@@ -39,7 +39,7 @@ public final class NativeKernels {
 
     /** Path of the OpenBLAS bundled with SAM (org.bytedeco:openblas, extracted to the user cache), or null. */
     public static String bundledOpenBlas() {
-        return BlasLocator.bundled();
+        return BlasLocator.bundled(NativePlatform.current());
     }
 
     /**
