@@ -1,7 +1,7 @@
 /* fixture_digest.c — bit-exact fingerprint of the library's numerics on the qwen2-tiny fixture and on
  * random kernel inputs: losses printed as hex floats, gradients/logits/kernel outputs as FNV-1a hashes
  * of their bits. Run before and after a refactoring of the kernels: identical output means the default
- * backend's loss and gradients are bit-identical. Usage: fixture_digest TESTDATA_DIR [threads]. */
+ * backend's loss and gradients are bit-identical. Usage: fixture_digest TESTDATA_DIR [threads] [blas_library]. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,8 +160,8 @@ static void kernel_digest(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 2) { fprintf(stderr, "usage: fixture_digest TESTDATA_DIR [threads]\n"); return 2; }
-    if (sam_backend_init(NULL, argc > 2 ? atoi(argv[2]) : 2)) return die("backend");
+    if (argc < 2) { fprintf(stderr, "usage: fixture_digest TESTDATA_DIR [threads] [blas_library]\n"); return 2; }
+    if (sam_backend_init(argc > 3 ? argv[3] : NULL, argc > 2 ? atoi(argv[2]) : 2)) return die("backend");
     printf("backend %s\n", sam_backend_name());
     if (model_digest(argv[1], "fp32") || model_digest(argv[1], "mlx-4bit-g32")) return 1;
     kernel_digest();
