@@ -43,19 +43,7 @@ BF16 static void ukr_bf16(int kc, const void *Apv, const void *Bpv, float *restr
             c1[i] = _mm512_dpbf16_ps(c1[i], ai, b1);
         }
     }
-    const __mmask16 k0 = n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1);
-    const __mmask16 k1 = n >= 32 ? (__mmask16)0xFFFF : n > 16 ? (__mmask16)((1u << (n - 16)) - 1) : 0;
-    const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
-    for (int i = 0; i < m; i++) {
-        float *ci = C + (size_t)i * ldc;
-        __m512 r0 = _mm512_mul_ps(va, c0[i]), r1 = _mm512_mul_ps(va, c1[i]);
-        if (beta != 0.0f) {
-            r0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(k0, ci), r0);
-            r1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(k1, ci + 16), r1);
-        }
-        _mm512_mask_storeu_ps(ci, k0, r0);
-        _mm512_mask_storeu_ps(ci + 16, k1, r1);
-    }
+    store_tile32_avx512(C, ldc, m, n, c0, c1, alpha, beta);
 }
 
 /* A (rows i0.., untransposed or transposed) into one MR-row panel of k-pairs, rows m..MR zero. */

@@ -14,6 +14,8 @@
 #include "cpu.h"
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
+
+#include "simd_avx512.h"
 #endif
 
 #define MR_MAX KN_MR_MAX
@@ -111,19 +113,7 @@ __attribute__((target("avx512f"))) static void ukr_avx512(int kc, const void *Ap
             c1[i] = _mm512_fmadd_ps(ai, b1, c1[i]);
         }
     }
-    const __mmask16 k0 = n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1);
-    const __mmask16 k1 = n >= 32 ? (__mmask16)0xFFFF : n > 16 ? (__mmask16)((1u << (n - 16)) - 1) : 0;
-    const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
-    for (int i = 0; i < m; i++) {
-        float *ci = C + (size_t)i * ldc;
-        __m512 r0 = _mm512_mul_ps(va, c0[i]), r1 = _mm512_mul_ps(va, c1[i]);
-        if (beta != 0.0f) {
-            r0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(k0, ci), r0);
-            r1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(k1, ci + 16), r1);
-        }
-        _mm512_mask_storeu_ps(ci, k0, r0);
-        _mm512_mask_storeu_ps(ci + 16, k1, r1);
-    }
+    store_tile32_avx512(C, ldc, m, n, c0, c1, alpha, beta);
 }
 #endif
 
@@ -175,7 +165,6 @@ static void ukr_neon(int kc, const void *Apv, const void *Bpv, float *restrict C
 /* ---- packing ---- */
 
 #if defined(__x86_64__) && defined(__GNUC__)
-#include "simd_avx512.h"
 /* Untransposed A into an MR-row panel: 16 k at a time, rows transposed in registers. */
 AVX512 static void pack_a_avx512(float *restrict dst, const float *A, int lda, int i0, int m, int p0, int kc, int mr) {
     const int kc16 = kc & ~15;

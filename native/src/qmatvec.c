@@ -18,6 +18,19 @@ typedef float v8f __attribute__((vector_size(32)));
 typedef int32_t v8i __attribute__((vector_size(32)));
 typedef uint8_t v8u8 __attribute__((vector_size(8)));
 
+/* 4-bit rows multiply x split into its even and odd elements (the low and high nibble of byte k go
+ * with x[2k] and x[2k+1]): scratch receives (M, K/2) even then (M, K/2) odd values. */
+static void split_even_odd(float *scratch, const float *x, int M, int K, const float **xe, const float **xo) {
+    float *e = scratch, *o = scratch + (size_t)M * (K / 2);
+    for (int m = 0; m < M; m++)
+        for (int k = 0; k < K / 2; k++) {
+            e[(size_t)m * (K / 2) + k] = x[(size_t)m * K + 2 * k];
+            o[(size_t)m * (K / 2) + k] = x[(size_t)m * K + 2 * k + 1];
+        }
+    *xe = e;
+    *xo = o;
+}
+
 /* By pointer: a vector passed by value between an AVX2-targeted caller and this baseline function
  * would use different calling conventions when not inlined (-Wpsabi). */
 static inline float hsum8(const v8f *p) {
@@ -231,16 +244,7 @@ void kn_qmatvec(float *out, int ldo, const float *x, const wmat *W, int M, float
         (size_t)M * W->cols <= scratch_floats) {
         const int K = W->cols;
         const float *xe = x, *xo = NULL;
-        if (W->bits == 4) { /* even / odd elements of every row of x */
-            float *e = scratch, *o = scratch + (size_t)M * (K / 2);
-            for (int m = 0; m < M; m++)
-                for (int k = 0; k < K / 2; k++) {
-                    e[(size_t)m * (K / 2) + k] = x[(size_t)m * K + 2 * k];
-                    o[(size_t)m * (K / 2) + k] = x[(size_t)m * K + 2 * k + 1];
-                }
-            xe = e;
-            xo = o;
-        }
+        if (W->bits == 4) split_even_odd(scratch, x, M, K, &xe, &xo);
         const int rows = W->rows, nchunk = (rows + 31) / 32; /* chunks of 32 rows */
         qsmall_job job = {out, ldo, xe, xo, W, M};
         par_for(nchunk, 1, (size_t)rows * K >= 65536 ? par_threads() : 1, qsmall_body, &job);
@@ -262,16 +266,7 @@ void kn_qmatvec(float *out, int ldo, const float *x, const wmat *W, int M, float
     }
     /* 4-bit: x split into even/odd elements in scratch (M, K/2) + (M, K/2) */
     const float *xa = x, *xb = NULL;
-    if (bits == 4) {
-        float *e = scratch, *o = scratch + (size_t)M * (K / 2);
-        for (int m = 0; m < M; m++)
-            for (int k = 0; k < K / 2; k++) {
-                e[(size_t)m * (K / 2) + k] = x[(size_t)m * K + 2 * k];
-                o[(size_t)m * (K / 2) + k] = x[(size_t)m * K + 2 * k + 1];
-            }
-        xa = e;
-        xb = o;
-    }
+    if (bits == 4) split_even_odd(scratch, x, M, K, &xa, &xb);
     /* per-group sums of x, shared by all rows (bias term); inline when they do not fit */
     float xs_buf[4096];
     const int pre = (size_t)M * ng <= 4096;
