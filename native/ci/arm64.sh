@@ -20,4 +20,5 @@ cd "$build"
 ctest --output-on-failure -j2
 SAM_ISA=generic ctest --output-on-failure -R '^test_kernels$'
 end=$(date +%s)
-echo "arm64.sh: build $((built - start)) s, tests under qemu $((end - built)) s"
+echo "arm64.sh: build $((built - start)) s, tests under qemu $((end - built)) s (wall); CPU time (user, system) of this shell and of its children:"
+times
