@@ -4,6 +4,8 @@
 # oracles, gradient checks, training, kernels (NEON micro-kernels and dequantization against the
 # portable reference), errors, sampling, ABI, layering — under qemu-aarch64, with the same tolerances
 # as on x86-64; then the kernel tests once more on the portable C path (SAM_ISA=generic).
+# The build is the one a Mac gets — NEON kernels and the library's own pthread pool (no OpenMP) —
+# unless SAM_ARM64_OPENMP=AUTO asks for OpenMP (what a Linux arm64 build with gcc uses by default).
 # Needs: cmake, gcc-aarch64-linux-gnu, qemu-user (Debian packages; .ci/run installs them).
 # Usage: native/ci/arm64.sh [build-dir]   (default native/build-arm64)
 set -eu
@@ -13,7 +15,8 @@ for tool in cmake aarch64-linux-gnu-gcc qemu-aarch64; do
   command -v "$tool" >/dev/null || { echo "arm64.sh: $tool not found (apt-get install cmake gcc-aarch64-linux-gnu qemu-user)" >&2; exit 2; }
 done
 start=$(date +%s)
-cmake -S "$here" -B "$build" -DCMAKE_TOOLCHAIN_FILE="$here/cmake/aarch64-linux-gnu.cmake" -DCMAKE_BUILD_TYPE=Release
+cmake -S "$here" -B "$build" -DCMAKE_TOOLCHAIN_FILE="$here/cmake/aarch64-linux-gnu.cmake" -DCMAKE_BUILD_TYPE=Release \
+  -DSAM_OPENMP="${SAM_ARM64_OPENMP:-OFF}"
 cmake --build "$build" -j2
 built=$(date +%s)
 cd "$build"
