@@ -81,7 +81,8 @@ public final class CollectService {
 
     private Collector collector(Source s, CollectInputs in) {
         return switch (s) {
-            case COMMITS -> new CommitSource(in.repos, in.since, config.collect().maxDiffLines());
+            case COMMITS -> new CommitSource(in.repos, in.since, config.collect().maxDiffLines(),
+                    config.collect().ticketPrefix());
             case CODE -> new CodeSource(in.repos, db);
             case DOCS -> new DocsSource(in.repos, in.docRoots, db);
             case DISTILL -> new DistillSource(new DistillStore(db));

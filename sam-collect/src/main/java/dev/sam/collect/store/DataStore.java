@@ -66,10 +66,10 @@ public final class DataStore {
         }
         DedupIndex index = new DedupIndex(nearDuplicateThreshold);
         synchronized (db) {
-            try (PreparedStatement ps = db.connection().prepareStatement("SELECT hash, minhash FROM collect_samples");
+            try (PreparedStatement ps = db.connection().prepareStatement("SELECT hash, minhash, prompt FROM collect_samples");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    index.add(rs.getString(1), MinHash.fromBytes(rs.getBytes(2)));
+                    index.add(rs.getString(1), rs.getString(3), MinHash.fromBytes(rs.getBytes(2)));
                 }
             } catch (SQLException e) {
                 throw db.error("load the dedup index", e);
