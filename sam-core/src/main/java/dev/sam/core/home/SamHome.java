@@ -89,6 +89,16 @@ public record SamHome(Path root, ModelsLocation models) {
         return trainingData().resolve(".collect-journal.json");
     }
 
+    /** The plan of a one-time rewrite of stored samples (written once its new files are staged). */
+    public Path dataMigrationJournal() {
+        return trainingData().resolve(".migration.json");
+    }
+
+    /** Where a data migration stages its rewritten files (never read as training data). */
+    public Path dataMigrationStaging() {
+        return trainingData().resolve(".migration");
+    }
+
     // ---- training
     public Path trainingLogs() {
         return root.resolve("training_logs");
