@@ -147,6 +147,16 @@ public record SamHome(Path root, ModelsLocation models) {
     }
 
     // ---- state
+    /** The page of {@code sam data report --html} when no file is named. */
+    public Path dataReportHtml() {
+        return root.resolve("reports").resolve("data-report.html");
+    }
+
+    /** Measured training speed of this machine per model and profile (see sam-train's SpeedProbe). */
+    public Path trainSpeedCache() {
+        return root.resolve("cache").resolve("train-speed.json");
+    }
+
     public Path database() {
         return root.resolve("sam.db");
     }

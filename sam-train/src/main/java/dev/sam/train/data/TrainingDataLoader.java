@@ -167,7 +167,8 @@ public final class TrainingDataLoader {
             if (!s.isChat() && blank(s.instruction()) && blank(s.input())) {
                 throw new Invalid("empty instruction", "Alpaca sample has neither instruction nor input");
             }
-            return new TrainingRecord(id, source, file, line, checkMessages(s.asMessages()), null, quality);
+            return new TrainingRecord(id, source, file, line, checkMessages(s.asMessages()), null, quality,
+                    SampleKind.of(source, s.meta()));
         }
         if (n.has("prompt") && n.has("completion")) {
             if (!n.get("prompt").isTextual() || !n.get("completion").isTextual()) {

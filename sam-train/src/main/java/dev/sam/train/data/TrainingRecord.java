@@ -12,7 +12,18 @@ import java.util.Locale;
  * records, plain text scored as a whole. {@code file:line} says where it came from.
  */
 public record TrainingRecord(String id, String source, Path file, int line, List<ChatMessage> messages, String text,
-                             Double quality) {
+                             Double quality, String kind) {
+
+    /** A record without a kind (e.g. mlx-lm files): its kind is "sample". */
+    public TrainingRecord(String id, String source, Path file, int line, List<ChatMessage> messages, String text,
+                          Double quality) {
+        this(id, source, file, line, messages, text, quality, "sample");
+    }
+
+    /** The mix slice of this record: {@code source/kind}. */
+    public String slice() {
+        return source + "/" + kind;
+    }
 
     public boolean isText() {
         return text != null;
