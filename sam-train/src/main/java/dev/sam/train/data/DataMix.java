@@ -62,7 +62,7 @@ public final class DataMix {
 
     /** The configured slice a record falls in: its {@code source/kind} when named, else its source. */
     private String group(TrainingRecord r) {
-        return mix.containsKey(r.slice()) ? r.slice() : r.source();
+        return mix.containsKey(r.slice()) ? r.slice() : SampleKind.sourceName(r.source());
     }
 
     /**

@@ -22,7 +22,7 @@ public record TrainingRecord(String id, String source, Path file, int line, List
 
     /** The mix slice of this record: {@code source/kind}. */
     public String slice() {
-        return source + "/" + kind;
+        return SampleKind.sourceName(source) + "/" + kind;
     }
 
     public boolean isText() {

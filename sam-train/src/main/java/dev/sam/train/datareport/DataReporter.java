@@ -8,6 +8,7 @@ import dev.sam.core.model.Manifest;
 import dev.sam.core.model.SourceStats;
 import dev.sam.core.store.ManifestFile;
 import dev.sam.train.data.DataMix;
+import dev.sam.train.data.SampleKind;
 import dev.sam.train.datareport.DataReport.Lengths;
 import dev.sam.train.datareport.DataReport.Shown;
 import dev.sam.train.datareport.DataReport.Template;
@@ -68,8 +69,8 @@ public final class DataReporter {
                     templates(l))));
             List<DataReport.SourceSummary> sources = new ArrayList<>();
             Map<String, List<ReportSample>> bySource = group(all, ReportSample::source);
-            for (String src : manifest.sources().keySet()) {
-                bySource.putIfAbsent(src, List.of());
+            for (String dir : manifest.sources().keySet()) {
+                bySource.putIfAbsent(SampleKind.sourceName(dir), List.of());
             }
             bySource.forEach((src, l) -> sources.add(source(src, l, all.size(), tokens, manifest, seed)));
             DataMix.Result mix = new DataMix(config.collect().mix()).apply(all.stream().map(ReportSample::record)
@@ -89,7 +90,8 @@ public final class DataReporter {
 
     private DataReport.SourceSummary source(String src, List<ReportSample> l, int total, Map<ReportSample, Long> tokens,
                                             Manifest m, long seed) {
-        SourceStats st = m.sources().get(src);
+        SourceStats st = m.sources().entrySet().stream().filter(e -> SampleKind.sourceName(e.getKey()).equals(src))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
         Map<String, Long> rejects = st == null ? Map.of() : new TreeMap<>(st.rejects());
         long dups = rejects.getOrDefault("duplicate", 0L) + rejects.getOrDefault("near_duplicate", 0L);
         return new DataReport.SourceSummary(src, l.size(), share(l.size(), total), lengths(l, tokens), rejects, dups,

@@ -30,18 +30,19 @@ record ReportSample(Sample sample, String source, String kind, String template, 
             return out;
         }
         for (Path dir : list(trainingData, true)) {
-            String source = dir.getFileName().toString();
-            if (source.equals("dpo")) {
+            String dirName = dir.getFileName().toString();
+            if (dirName.equals("dpo")) {
                 continue;
             }
             for (Path f : list(dir, false)) {
-                read(f, source, out);
+                read(f, dirName, out);
             }
         }
         return out;
     }
 
-    private static void read(Path f, String source, List<ReportSample> out) throws IOException {
+    private static void read(Path f, String dir, List<ReportSample> out) throws IOException {
+        String source = SampleKind.sourceName(dir);
         try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
             String line;
             int no = 0;
@@ -62,7 +63,7 @@ record ReportSample(Sample sample, String source, String kind, String template, 
                 }
                 String kind = SampleKind.of(source, s.meta());
                 out.add(new ReportSample(s, source, kind, template(s, prompt.toString()), prompt.toString(),
-                        last.content(), new TrainingRecord(s.id(), source, f, no, m, null, s.quality(), kind)));
+                        last.content(), new TrainingRecord(s.id(), dir, f, no, m, null, s.quality(), kind)));
             }
         } catch (java.nio.charset.MalformedInputException e) {
             // a file with invalid UTF-8: the trainer skips its bad lines; the report counts what it could read
