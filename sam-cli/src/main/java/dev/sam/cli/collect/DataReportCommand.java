@@ -38,9 +38,21 @@ public final class DataReportCommand extends SamSubcommand {
     @Option(names = "--no-measure", description = "Do not measure the training speed now if it is not cached.")
     boolean noMeasure;
 
+    @Option(names = "--remeasure", description = "Measure the training speed again (e.g. after a hardware change,"
+            + " or when the machine was busy the first time).")
+    boolean remeasure;
+
     @Override
     public Integer call() {
         var c = ctx();
+        if (remeasure && !noMeasure) {
+            try {
+                java.nio.file.Files.deleteIfExists(c.home().trainSpeedCache());
+            } catch (IOException e) {
+                throw SamException.failure("cannot remove " + c.home().trainSpeedCache() + ": " + e.getMessage(),
+                        "check permissions of SAM_HOME");
+            }
+        }
         DataReport r = new DataReporter(c.home(), c.config()).build(seed, !noMeasure, c.out()::note);
         Path page = null;
         if (html != null) {

@@ -23,7 +23,7 @@ final class DataReportPrinter {
             o.printf(Locale.ROOT, "%-16s %6d samples, tokens p10/p50/p90/p99 %d/%d/%d/%d%n", s.source() + "/" + s.kind(),
                     s.samples(), s.tokens().p10(), s.tokens().p50(), s.tokens().p90(), s.tokens().p99());
             s.templates().stream().limit(3).forEach(t -> o.printf(Locale.ROOT, "%22.1f%%  %s%n", 100 * t.share(),
-                    t.template()));
+                    t.example().equals(t.template()) ? t.template() : t.template() + "  " + t.example()));
         }
         o.println();
         o.println(r.mix().configured().isEmpty() ? "mix: collect.mix not set, all " + r.mix().used() + " samples used"

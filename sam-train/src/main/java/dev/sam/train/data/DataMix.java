@@ -102,9 +102,14 @@ public final class DataMix {
         return out;
     }
 
+    /**
+     * A salted content hash: the unsalted one decides the train/validation split ({@link DatasetSplit}), and
+     * keeping the smallest of those would keep mostly validation records.
+     */
     private static String hash(TrainingRecord r) {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(r.normalizedContent().getBytes(StandardCharsets.UTF_8));
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(("sam-mix\u0000" + r.normalizedContent())
+                    .getBytes(StandardCharsets.UTF_8));
             return java.util.HexFormat.of().formatHex(d);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -21,8 +21,12 @@ public record DataReport(String generatedAt, long samples, long seed, String tok
     public record Lengths(long p10, long p50, long p90, long p99, long max, long total) {
     }
 
-    /** An instruction template and how many samples of its group use it. */
-    public record Template(String template, long count, double share) {
+    /**
+     * An instruction template and how many samples of its group use it.
+     *
+     * @param example the first prompt line of one sample using it (varying parts masked)
+     */
+    public record Template(String template, String example, long count, double share) {
     }
 
     public record Slice(String source, String kind, long samples, double share, Lengths tokens,

@@ -88,7 +88,8 @@ public final class DataReportHtml {
     private static void templates(StringBuilder h, List<DataReport.Template> ts) {
         for (DataReport.Template t : ts) {
             h.append("<div>").append(String.format(Locale.ROOT, "%.1f%%", 100 * t.share())).append(" ")
-                    .append(esc(t.template())).append("</div>");
+                    .append(esc(t.template())).append(t.example().equals(t.template()) ? ""
+                            : " <span class=\"muted\">" + esc(t.example()) + "</span>").append("</div>");
         }
     }
 

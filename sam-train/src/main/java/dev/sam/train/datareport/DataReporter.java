@@ -141,7 +141,13 @@ public final class DataReporter {
                 Collectors.counting()));
         return n.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()
                         .thenComparing(Map.Entry.comparingByKey())).limit(TOP_TEMPLATES)
-                .map(e -> new Template(e.getKey(), e.getValue(), share(e.getValue(), l.size()))).toList();
+                .map(e -> new Template(e.getKey(), example(l, e.getKey()), e.getValue(), share(e.getValue(), l.size())))
+                .toList();
+    }
+
+    private static String example(List<ReportSample> l, String template) {
+        return l.stream().filter(s -> s.template().equals(template)).findFirst().map(s -> ReportSample.masked(s.prompt()))
+                .orElse("");
     }
 
     private List<String> warnings(List<DataReport.SourceSummary> sources, List<DataReport.Slice> slices, int total) {

@@ -89,9 +89,11 @@ record ReportSample(Sample sample, String source, String kind, String template, 
      */
     static String template(Sample s, String prompt) {
         Object t = s.meta() == null ? null : s.meta().get("template");
-        if (t instanceof String str && !str.isBlank()) {
-            return str;
-        }
+        return t instanceof String str && !str.isBlank() ? str : masked(prompt);
+    }
+
+    /** The first prompt line with code spans, quoted text and numbers masked, at most 80 characters. */
+    static String masked(String prompt) {
         String first = prompt.lines().filter(l -> !l.isBlank()).findFirst().orElse("").strip()
                 .replaceAll("`[^`]*`", "`…`").replaceAll("\"[^\"]*\"", "\"…\"").replaceAll("\\d+", "N");
         return first.length() > TEMPLATE_CHARS ? first.substring(0, TEMPLATE_CHARS) + "…" : first;

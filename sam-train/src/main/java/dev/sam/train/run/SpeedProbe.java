@@ -31,7 +31,7 @@ import java.util.TreeMap;
  * <pre>Optional&lt;SpeedProbe.Speed&gt; s = new SpeedProbe(home).cached(dir, profile, seq);</pre>
  */
 public final class SpeedProbe {
-    public static final int TIMED = 2;
+    public static final int TIMED = 3;
 
     /** A measurement: tokens/s, when, and how. */
     public record Speed(double tokensPerSecond, String measuredAt, String method) {

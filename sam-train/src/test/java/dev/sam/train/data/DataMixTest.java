@@ -30,6 +30,10 @@ class DataMixTest {
         assertEquals(r.records(), new DataMix(Map.of("code/test", 0.1, "commits", 0.3)).apply(all).records(),
                 "same data and mix, same records");
         assertEquals(all, new DataMix(Map.of()).apply(all).records(), "no mix: everything, in order");
+        DatasetSplit.Result split = DatasetSplit.standard().split(r.records());
+        double valid = split.valid().size() / (double) r.records().size();
+        assertTrue(valid > 0.05 && valid < 0.15, "sampling down keeps the 90/10 split (it once kept mostly validation"
+                + " records: the same hash decided both): " + valid);
         assertTrue(new DataMix(Map.of("commits", 0.5, "routing", 0.2)).apply(all).records().size() > 0,
                 "a configured slice without samples does not empty the run");
     }
