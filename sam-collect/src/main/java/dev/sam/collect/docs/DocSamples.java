@@ -1,6 +1,7 @@
 package dev.sam.collect.docs;
 
 import dev.sam.core.model.Sample;
+import dev.sam.core.sample.SampleOrigin;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -72,7 +73,8 @@ final class DocSamples {
         }
         Question q = question(project, file, s);
         meta.put("template", q.template());
-        return Sample.alpaca(null, null, quality(s, body), null, q.text(), "", body, meta);
+        return Sample.alpaca(null, null, quality(s, body), null, q.text(), "", body, meta)
+                .withOrigin(SampleOrigin.doc(project, file, String.join(" > ", s.path())));
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.sam.collect.SamplePipeline;
 import dev.sam.collect.SamplePipeline.Prepared;
 import dev.sam.collect.Source;
 import dev.sam.core.model.Sample;
+import dev.sam.core.sample.SampleOrigin;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -142,7 +143,8 @@ final class CommitSampler {
         cleaned.removed().forEach((k, v) -> meta.put("removed_" + k, v));
         List<String> paths = diff.files().stream().filter(FileChange::hasText).map(FileChange::path).toList();
         Sample candidate = Sample.alpaca(null, null, CommitFilters.quality(message, changed, onlyDocs), null,
-                prompt.instruction(c.name(), paths), DiffRenderer.render(diff.files()), message, meta);
+                prompt.instruction(c.name(), paths), DiffRenderer.render(diff.files()), message, meta)
+                .withOrigin(SampleOrigin.commit(name, c.name()));
         return new Outcome(null, pipeline.prepare(Source.COMMITS, candidate));
     }
 

@@ -16,6 +16,8 @@ import java.util.Map;
  */
 public record DataReport(String generatedAt, long samples, long seed, String tokenizer, List<Slice> slices,
                          List<SourceSummary> sources, Mix mix, Estimate estimate, List<String> warnings) {
+    /** A training run's report of its data, next to run.json; its summary heads the run's report.html. */
+    public static final String RUN_FILE = "data-report.json";
 
     /** Token-length percentiles (nearest rank) of prompt + answer, and their total. */
     public record Lengths(long p10, long p50, long p90, long p99, long max, long total) {

@@ -6,6 +6,7 @@ import dev.sam.core.config.SamConfig;
 import dev.sam.core.home.SamHome;
 import dev.sam.core.model.Manifest;
 import dev.sam.core.model.SourceStats;
+import dev.sam.core.sample.CommittedData;
 import dev.sam.core.store.ManifestFile;
 import dev.sam.train.data.DataMix;
 import dev.sam.train.data.SampleKind;
@@ -52,7 +53,7 @@ public final class DataReporter {
     public DataReport build(long seed, boolean measure, java.util.function.Consumer<String> note) {
         List<ReportSample> all;
         try {
-            all = ReportSample.readAll(home.trainingData());
+            all = ReportSample.readAll(home.trainingData(), home.lockFile(CommittedData.COLLECT_LOCK));
         } catch (IOException e) {
             throw SamException.failure("cannot read " + home.trainingData() + ": " + e.getMessage(),
                     "check permissions of SAM_HOME");

@@ -5,8 +5,12 @@ import dev.sam.core.model.ChatMessage;
 import dev.sam.core.model.Sample;
 import dev.sam.train.data.SampleKind;
 import dev.sam.train.data.TrainingRecord;
-import java.io.BufferedReader;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sam.core.sample.CommittedData;
+import dev.sam.core.sample.SampleOrigin;
+import dev.sam.core.sample.SampleReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,57 +20,60 @@ import java.util.stream.Stream;
 
 /**
  * One stored sample as the report sees it: source, kind, template, prompt and answer, and the record
- * the trainer would load from it. Read from every {@code training_data/<source>/*.jsonl} in name order
- * (as the training loader reads them; preference pairs and unusable lines are not samples).
+ * the trainer would load from it. Read from every {@code training_data/<source>/*.jsonl} in name order,
+ * up to collect's commit point, as the training loader reads them (preference pairs and lines it would
+ * skip are not samples).
  */
 record ReportSample(Sample sample, String source, String kind, String template, String prompt, String answer,
                     TrainingRecord record) {
 
     private static final int TEMPLATE_CHARS = 80;
 
-    static List<ReportSample> readAll(Path trainingData) throws IOException {
+    /** Every sample up to collect's commit point (as the trainer reads them: {@link SampleReader}). */
+    static List<ReportSample> readAll(Path trainingData, Path collectLock) throws IOException {
         List<ReportSample> out = new ArrayList<>();
         if (!Files.isDirectory(trainingData)) {
             return out;
         }
-        for (Path dir : list(trainingData, true)) {
-            String dirName = dir.getFileName().toString();
-            if (dirName.equals("dpo")) {
-                continue;
-            }
-            for (Path f : list(dir, false)) {
-                read(f, dirName, out);
+        try (CommittedData committed = CommittedData.open(trainingData, collectLock)) {
+            for (Path dir : list(trainingData, true)) {
+                String dirName = dir.getFileName().toString();
+                if (dirName.equals("dpo")) {
+                    continue;
+                }
+                for (Path f : list(dir, false)) {
+                    long limit = committed.readable(f);
+                    if (limit != CommittedData.UNCOMMITTED) {
+                        read(f, dirName, limit, out);
+                    }
+                }
             }
         }
         return out;
     }
 
-    private static void read(Path f, String dir, List<ReportSample> out) throws IOException {
+    private static void read(Path f, String dir, long limit, List<ReportSample> out) throws IOException {
         String source = SampleKind.sourceName(dir);
-        try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-            String line;
-            int no = 0;
-            while ((line = r.readLine()) != null) {
-                no++;
-                Sample s = parse(line);
-                if (s == null) {
-                    continue;
-                }
-                List<ChatMessage> m = s.asMessages();
-                ChatMessage last = m.get(m.size() - 1);
-                if (!"assistant".equals(last.role()) || last.content() == null || last.content().isBlank()) {
-                    continue;
-                }
-                StringBuilder prompt = new StringBuilder();
-                for (ChatMessage c : m.subList(0, m.size() - 1)) {
-                    prompt.append(prompt.length() == 0 ? "" : "\n\n").append(c.content() == null ? "" : c.content());
-                }
-                String kind = SampleKind.of(source, s.meta());
-                out.add(new ReportSample(s, source, kind, template(s, prompt.toString()), prompt.toString(),
-                        last.content(), new TrainingRecord(s.id(), dir, f, no, m, null, s.quality(), kind)));
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(f)) {
+            bytes = limit == CommittedData.WHOLE ? in.readAllBytes() : in.readNBytes((int) Math.min(limit, Integer.MAX_VALUE));
+        }
+        int no = 0;
+        for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n", -1)) {
+            no++;
+            Sample s = parse(line);
+            if (s == null) {
+                continue;
             }
-        } catch (java.nio.charset.MalformedInputException e) {
-            // a file with invalid UTF-8: the trainer skips its bad lines; the report counts what it could read
+            List<ChatMessage> m = s.asMessages();
+            StringBuilder prompt = new StringBuilder();
+            for (ChatMessage c : m.subList(0, m.size() - 1)) {
+                prompt.append(prompt.length() == 0 ? "" : "\n\n").append(c.content() == null ? "" : c.content());
+            }
+            String kind = SampleKind.of(source, s.meta());
+            out.add(new ReportSample(s, source, kind, template(s, prompt.toString()), prompt.toString(),
+                    m.get(m.size() - 1).content(), new TrainingRecord(s.id(), dir, f, no, m, null, s.quality(),
+                    SampleOrigin.of(s), kind)));
         }
     }
 
@@ -75,10 +82,13 @@ record ReportSample(Sample sample, String source, String kind, String template, 
             return null;
         }
         try {
-            Sample s = Json.mapper().readValue(line, Sample.class);
-            boolean ok = s.isChat() ? !s.messages().isEmpty() : s.output() != null && !s.output().isBlank();
-            return ok ? s : null;
-        } catch (IOException | IllegalArgumentException e) {
+            JsonNode n = Json.mapper().readTree(line);
+            if (n == null || !n.isObject() || !SampleReader.isSample(n)) {
+                return null;
+            }
+            SampleReader.Read r = SampleReader.read(n);
+            return r != null && r.ok() ? r.sample() : null;
+        } catch (IOException | RuntimeException e) {
             return null;
         }
     }

@@ -4,8 +4,7 @@ import dev.sam.core.config.SamConfig;
 import dev.sam.core.config.TrainingProfile;
 import dev.sam.core.home.SamHome;
 import dev.sam.train.model.BaseModelRegistry;
-import dev.sam.train.run.RunPlanner;
-import dev.sam.train.run.SpeedProbe;
+import dev.sam.train.data.DataPreparer;
 import dev.sam.train.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -61,7 +60,7 @@ final class TrainingEstimator implements AutoCloseable {
     /** @param tokens per sample of the mixed data; @param measure may run the speed probe now */
     DataReport.Estimate estimate(long[] tokens, boolean measure, java.util.function.Consumer<String> progress) {
         int seq = profile.maxSeqLength();
-        long train = Math.round(tokens.length * (1 - RunPlanner.VALID_FRACTION));
+        long train = Math.round(tokens.length * (1 - DataPreparer.VALID_FRACTION));
         long examples = profile.maxSteps() > 0 ? (long) profile.maxSteps() * profile.batchSize() * profile.gradAccum()
                 : train * profile.epochs();
         double mean = 0;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sam.core.io.AtomicFiles;
 import dev.sam.core.json.Json;
 import dev.sam.train.adapters.Check;
-import dev.sam.train.run.StepMetrics;
+import dev.sam.train.runs.StepMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +36,7 @@ final class ReportPage {
                 .append(esc(r.evaluatedAt())).append(" · adapters ").append(esc(r.adaptersDir())).append("</p>\n");
         h.append("<div class=\"banner ").append(r.blessed() ? "yes\"><b>Blessed</b>" : "no\"><b>Not blessed</b>")
                 .append(": ").append(esc(r.reason())).append("</div>\n");
-        dataSummary(h, file.resolveSibling(dev.sam.train.run.TrainingRunner.DATA_REPORT_JSON));
+        dataSummary(h, file.resolveSibling(dev.sam.train.datareport.DataReport.RUN_FILE));
         h.append("<h2>Loss</h2>\n").append(LossChart.svg(rows));
         evalTable(h, r);
         checks(h, r.checks());

@@ -11,12 +11,17 @@ import dev.sam.core.model.RunStatus;
 import dev.sam.core.model.TrainingRun;
 import dev.sam.core.store.Database;
 import dev.sam.train.data.DataMix;
+import dev.sam.train.data.DataPreparer;
 import dev.sam.train.data.LoadedData;
+import dev.sam.train.data.PreparedData;
 import dev.sam.train.datareport.DataReport;
 import dev.sam.train.datareport.DataReporter;
 import dev.sam.train.eval.EvalReport;
 import dev.sam.train.eval.EvalTarget;
 import dev.sam.train.eval.Evaluator;
+import dev.sam.train.runs.RunPlan;
+import dev.sam.train.runs.RunStore;
+import dev.sam.train.runs.StopSignal;
 import dev.sam.train.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -37,9 +42,6 @@ public final class TrainingRunner {
     public static final String INTERRUPTED = "interrupted";
 
     private final SamHome home;
-    /** The run's data report, next to run.json (its summary heads report.html). */
-    public static final String DATA_REPORT_JSON = "data-report.json";
-
     private final SamConfig config;
     private final Database db;
     private final RunStore store;
@@ -118,7 +120,7 @@ public final class TrainingRunner {
     private void writeDataSummary(String runId, RunListener listener) {
         try {
             DataReport r = new DataReporter(home, config).build(0, false, s -> { });
-            AtomicFiles.writeJson(home.runDir(runId).resolve(DATA_REPORT_JSON), r);
+            AtomicFiles.writeJson(home.runDir(runId).resolve(DataReport.RUN_FILE), r);
         } catch (IOException | RuntimeException e) {
             listener.warning("could not write the data summary of run " + runId + ": " + e.getMessage());
         }

@@ -54,7 +54,7 @@ class DataMixTest {
     private static void add(List<TrainingRecord> out, String dir, String kind, int n) {
         for (int i = 0; i < n; i++) {
             out.add(new TrainingRecord(dir + i, dir, Path.of(dir), i, List.of(new ChatMessage("user", dir + " " + kind
-                    + " " + i), new ChatMessage("assistant", "answer " + i)), null, null, kind));
+                    + " " + i), new ChatMessage("assistant", "answer " + i)), null, null, null, kind));
         }
     }
 }

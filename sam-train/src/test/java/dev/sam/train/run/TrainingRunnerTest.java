@@ -17,6 +17,7 @@ import dev.sam.core.store.Database;
 import dev.sam.core.store.RunRepository;
 import dev.sam.core.store.VersionsFile;
 import dev.sam.train.eval.EvalReport;
+import dev.sam.train.runs.StopSignal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -94,7 +95,7 @@ class TrainingRunnerTest {
         assertFalse(html.contains("http://") && html.contains("<script"), "self-contained");
         assertTrue(html.indexOf("<h2>Training data</h2>") < html.indexOf("<h2>Loss</h2>")
                 && html.contains("<b data-k=\"samples\">120</b>"), "the data summary heads the report");
-        JsonNode data = Json.mapper().readTree(dir.resolve(TrainingRunner.DATA_REPORT_JSON).toFile());
+        JsonNode data = Json.mapper().readTree(dir.resolve(dev.sam.train.datareport.DataReport.RUN_FILE).toFile());
         assertEquals(120, data.get("samples").asInt());
         assertEquals("tiny tokenizer", data.get("tokenizer").asText());
 

@@ -1,4 +1,4 @@
-package dev.sam.train.run;
+package dev.sam.train.datareport;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.sam.core.config.TrainingProfile;
@@ -52,7 +52,7 @@ public final class SpeedProbe {
     public Speed measure(Path modelDir, TrainingProfile p, int seq) throws IOException {
         int batch = p.batchSize();
         try (NativeModel model = NativeModel.open(modelDir);
-             LoraAdapters lora = LoraAdapters.create(model, TrainingSession.spec(p), p.seed());
+             LoraAdapters lora = LoraAdapters.create(model, dev.sam.train.nativelib.LoraSpec.of(p), p.seed());
              NativeTrainer trainer = NativeTrainer.create(model, lora, TrainSettings.of(p.learningRate(), batch, seq,
                      p.seed()).withGradCheckpoint(p.gradCheckpoint()))) {
             int vocab = model.info().vocabSize();
