@@ -111,15 +111,15 @@ class DataQualityCliTest {
         }
         assertEquals(1.0, templateShare, 0.001, "every commit sample has one of the phrasings");
 
-        JsonNode commits = byName(r.get("sources"), "commits");
+        JsonNode commits = source(r, "commits");
         assertEquals(2, commits.get("rejects").get("release_tool").asInt());
         assertEquals(7, commits.get("examples").size(), "all 7 (fewer than 10)");
-        JsonNode docs = byName(r.get("sources"), "docs");
+        JsonNode docs = source(r, "docs");
         assertEquals(1, docs.get("conflicts").asInt());
-        JsonNode code = byName(r.get("sources"), "code");
+        JsonNode code = source(r, "code");
         assertEquals(10, code.get("examples").size(), "10 random samples of " + code.get("samples").asInt());
-        assertEquals(ids(code), ids(byName(Json.mapper().readTree(sam.run("data", "report", "--json", "--no-measure",
-                "--seed", "7").stdout()).get("sources"), "code")), "the same seed shows the same samples");
+        assertEquals(ids(code), ids(source(Json.mapper().readTree(sam.run("data", "report", "--json", "--no-measure",
+                "--seed", "7").stdout()), "code")), "the same seed shows the same samples");
         assertTrue(r.get("estimate").get("note").asText().contains("not installed"), r.get("estimate").toString());
         assertTrue(r.get("mix").get("configured").isEmpty());
         assertEquals(r.get("samples").asLong(), r.get("mix").get("used").asLong());
@@ -162,15 +162,6 @@ class DataQualityCliTest {
             }
         }
         throw new AssertionError("no source " + name + " in " + report);
-    }
-
-    private static JsonNode byName(JsonNode sources, String name) {
-        for (JsonNode s : sources) {
-            if (s.get("source").asText().equals(name)) {
-                return s;
-            }
-        }
-        throw new AssertionError("no source " + name);
     }
 
     private static List<String> ids(JsonNode source) {
