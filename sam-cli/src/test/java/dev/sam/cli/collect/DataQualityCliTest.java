@@ -149,6 +149,49 @@ class DataQualityCliTest {
         assertTrue(html.contains("<b data-k=\"samples\">" + r.get("samples").asText() + "</b>"));
     }
 
+    @Test
+    void anOldHomeKilledInTheMiddleOfItsMigrationEndsCleanWithNothingLostOrDuplicated() throws Exception {
+        collect();
+        List<String> clean = samples("commits").stream().map(s -> s.get("output").asText()).toList();
+        // as SAM wrote it before: PR suffixes in the targets, a release-plugin sample, no migration recorded
+        Path file = home.resolve("training_data").resolve(dev.sam.collect.Source.COMMITS.file());
+        List<String> old = new ArrayList<>();
+        int n = 0;
+        for (JsonNode s : samples("commits")) {
+            String out = s.get("output").asText();
+            int nl = out.indexOf('\n') < 0 ? out.length() : out.indexOf('\n');
+            ((com.fasterxml.jackson.databind.node.ObjectNode) s).put("output", out.substring(0, nl) + " (#" + (900 + n++)
+                    + ")" + out.substring(nl));
+            old.add(Json.write(s));
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode release = (com.fasterxml.jackson.databind.node.ObjectNode)
+                Json.mapper().readTree(old.get(0));
+        old.add(Json.write(release.put("output", "[maven-release-plugin] prepare release shop-0.9").put("id", "00ff00ff00ff00ff")));
+        Files.writeString(file, String.join("\n", old) + "\n");
+        Path manifest = home.resolve("training_data/manifest.json");
+        com.fasterxml.jackson.databind.node.ObjectNode m = (com.fasterxml.jackson.databind.node.ObjectNode)
+                Json.mapper().readTree(manifest.toFile());
+        m.remove("migrations");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("files").get(dev.sam.collect.Source.COMMITS.file()))
+                .put("bytes", Files.size(file)).put("records", old.size());
+        Files.writeString(manifest, Json.write(m));
+
+        CliRunner killed = new CliRunner(home).env("SAM_FAULT_AT", "collect.migration-after-rename");
+        CliRunner.Result k = killed.run("collect", "--repo", repo.toString());
+        assertEquals(137, k.exitCode(), "halted like kill -9 after the first file was swapped in: " + k);
+
+        JsonNode again = collect();
+        assertEquals(0, again.get("added").asInt(), again.toString());
+        assertEquals(clean, samples("commits").stream().map(s -> s.get("output").asText()).toList(),
+                "every target re-cleaned, none lost, none twice, the release sample gone");
+        JsonNode after = Json.mapper().readTree(manifest.toFile());
+        assertTrue(after.get("migrations").has("clean-commit-targets-1"), after.toString());
+        assertEquals(3, after.get("sources").get("commits").get("rejects").get("release_tool").asInt(),
+                "2 from the first collect + the migrated one, counted once");
+        assertEquals(clean.size(), after.get("files").get(dev.sam.collect.Source.COMMITS.file()).get("records").asInt());
+        assertEquals(0, collect().get("added").asInt());
+    }
+
     private JsonNode collect() throws Exception {
         CliRunner.Result res = sam.run("collect", "--repo", repo.toString(), "--json");
         assertEquals(0, res.exitCode(), res.toString());
