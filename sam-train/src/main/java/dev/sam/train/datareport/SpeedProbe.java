@@ -53,8 +53,8 @@ public final class SpeedProbe {
         int batch = p.batchSize();
         try (NativeModel model = NativeModel.open(modelDir);
              LoraAdapters lora = LoraAdapters.create(model, dev.sam.train.nativelib.LoraSpec.of(p), p.seed());
-             NativeTrainer trainer = NativeTrainer.create(model, lora, TrainSettings.of(p.learningRate(), batch, seq,
-                     p.seed()).withGradCheckpoint(p.gradCheckpoint()))) {
+             NativeTrainer trainer = NativeTrainer.create(model, lora, TrainSettings.builder().learningRate(p.learningRate())
+                     .maxBatch(batch).maxSeqLen(seq).seed(p.seed()).gradCheckpoint(p.gradCheckpoint()).build())) {
             int vocab = model.info().vocabSize();
             SplittableRandom rnd = new SplittableRandom(p.seed());
             int[] lengths = new int[batch];
