@@ -1,0 +1,53 @@
+// Runs a GGUF file through a real llama.cpp (node-llama-cpp's prebuilt binaries) and an independent GGUF
+// parser (@huggingface/gguf), for SAM's GGUF export test. Usage:
+//   SAM_NODE_MODULES=/path/to/node_modules node llama-check.mjs request.json > answer.json
+// request: {"gguf": path, "prompt": [token ids], "steps": n, "texts": [strings to tokenize]}
+// answer:  {"metadata": {key: value}, "tensors": [{name, shape, dtype}], "tokenized": [[ids]],
+//           "greedy": [ids], "logits": [[vocab floats] per step]}
+import {readFileSync} from "node:fs";
+import {join} from "node:path";
+import {pathToFileURL} from "node:url";
+
+const modules = process.env.SAM_NODE_MODULES;
+const load = (p) => import(pathToFileURL(join(modules, p)).href);
+const {getLlama} = await load("node-llama-cpp/dist/index.js");
+const {gguf} = await load("@huggingface/gguf/dist/index.mjs");
+
+const req = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const parsed = await gguf(req.gguf, {allowLocalFile: true});
+const metadata = {};
+for (const [k, v] of Object.entries(parsed.metadata)) {
+    metadata[k] = typeof v === "bigint" ? Number(v) : v;
+}
+const tensors = parsed.tensorInfos.map((t) => ({name: t.name, shape: t.shape.map(Number), dtype: t.dtype}));
+
+const llama = await getLlama({gpu: false, build: "never", logLevel: "error"});
+const model = await llama.loadModel({modelPath: req.gguf, gpuLayers: 0});
+const tokenized = req.texts.map((t) => Array.from(model.tokenize(t, true)));
+const context = await model.createContext({contextSize: 256, batchSize: 256, threads: 1});
+const seq = context.getSequence();
+const greedy = [];
+const logits = [];
+let input = req.prompt.slice();
+for (let step = 0; step < req.steps; step++) {
+    const items = input.map((t, i) => i === input.length - 1 ? [t, {generateNext: {logits: true}}] : t);
+    const out = await seq.controlledEvaluate(items);
+    const map = out[out.length - 1].next.logits;
+    let best = -1;
+    let bestLogit = -Infinity;
+    const dense = [];
+    for (const [tok, l] of map) {
+        dense[tok] = l;
+        if (l > bestLogit) {
+            bestLogit = l;
+            best = tok;
+        }
+    }
+    logits.push(Array.from(dense, (v) => v ?? null));
+    greedy.push(best);
+    input = [best];
+}
+process.stdout.write(JSON.stringify({metadata, tensors, tokenized, greedy, logits}));
+await context.dispose();
+await model.dispose();
+await llama.dispose();
