@@ -3,7 +3,7 @@
 //   SAM_NODE_MODULES=/path/to/node_modules node llama-check.mjs request.json > answer.json
 // request: {"gguf": path, "prompt": [token ids], "steps": n, "texts": [strings to tokenize]}
 // answer:  {"metadata": {key: value}, "tensors": [{name, shape, dtype}], "tokenized": [[ids]],
-//           "greedy": [ids], "logits": [[vocab floats] per step]}
+//           "greedy": [ids], "logits": [[vocab floats] per step], "promptLogits": [[vocab floats] per prompt position]}
 import {readFileSync} from "node:fs";
 import {join} from "node:path";
 import {pathToFileURL} from "node:url";
@@ -26,28 +26,29 @@ const model = await llama.loadModel({modelPath: req.gguf, gpuLayers: 0});
 const tokenized = req.texts.map((t) => Array.from(model.tokenize(t, true)));
 const context = await model.createContext({contextSize: 256, batchSize: 256, threads: 1});
 const seq = context.getSequence();
+const dense = (map) => {
+    const row = [];
+    for (const [tok, l] of map) {
+        row[tok] = l;
+    }
+    return Array.from(row, (v) => v ?? null);
+};
+const argmax = (row) => row.reduce((best, v, i) => (v > row[best] ? i : best), 0);
+// the prompt: logits at every position (teacher forcing), then greedy steps, each asking for the next logits
+const out = await seq.controlledEvaluate(req.prompt.map((t) => [t, {generateNext: {logits: true}}]));
+const promptLogits = out.map((o) => dense(o.next.logits));
 const greedy = [];
 const logits = [];
-let input = req.prompt.slice();
+let row = promptLogits[promptLogits.length - 1];
 for (let step = 0; step < req.steps; step++) {
-    const items = input.map((t, i) => i === input.length - 1 ? [t, {generateNext: {logits: true}}] : t);
-    const out = await seq.controlledEvaluate(items);
-    const map = out[out.length - 1].next.logits;
-    let best = -1;
-    let bestLogit = -Infinity;
-    const dense = [];
-    for (const [tok, l] of map) {
-        dense[tok] = l;
-        if (l > bestLogit) {
-            bestLogit = l;
-            best = tok;
-        }
+    logits.push(row);
+    greedy.push(argmax(row));
+    if (step + 1 < req.steps) {
+        const next = await seq.controlledEvaluate([[greedy[step], {generateNext: {logits: true}}]]);
+        row = dense(next[0].next.logits);
     }
-    logits.push(Array.from(dense, (v) => v ?? null));
-    greedy.push(best);
-    input = [best];
 }
-process.stdout.write(JSON.stringify({metadata, tensors, tokenized, greedy, logits}));
+process.stdout.write(JSON.stringify({metadata, tensors, tokenized, greedy, logits, promptLogits}));
 await context.dispose();
 await model.dispose();
 await llama.dispose();

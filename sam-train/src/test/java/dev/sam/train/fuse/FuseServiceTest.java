@@ -95,7 +95,7 @@ class FuseServiceTest {
     }
 
     @Test
-    void requantizedFuseIsMlxAffineAndWithinOneQuantizationStep() throws Exception {
+    void requantizedFuseIsMlxAffineAndWithinItsQuantizationStep() throws Exception {
         Path out = tmp.resolve("fused-q8");
         FuseService.Result r = service().fuse(new FuseService.Request(RUN, out, Dtype.F16, 8, 32),
                 ProgressListener.NONE);
@@ -121,8 +121,11 @@ class FuseServiceTest {
                     float step = (max - min) / 255f;
                     for (int j = g; j < g + 32; j++) {
                         float d = Math.abs(qv[row * shape[1] + j] - ev[row * shape[1] + j]);
-                        // half a step from rounding, plus fp16 scales and biases (MLX stores them in fp16)
-                        assertTrue(d <= step + 1e-6f, "row " + row + " col " + j + ": " + d + " > one step " + step);
+                        // half a step from rounding; MLX then moves the scale so that the larger-magnitude end
+                        // is exact (scale = edge / rint(edge / scale)), which can cost the other end up to a
+                        // step more after clamping; scales and biases are fp16
+                        assertTrue(d <= 1.5f * step + 1e-6f, "row " + row + " col " + j + ": " + d + " > 1.5 steps "
+                                + step);
                     }
                 }
             }
