@@ -254,6 +254,9 @@ class GgufLlamaCppTest {
 
     /** Runs llama-check.mjs on {@code gguf}; its JSON answer. */
     private JsonNode llama(Path gguf, int[] prompt) throws Exception {
+        Path modules = Path.of(System.getProperty("sam.llamacpp.modules"));
+        assertTrue(Files.isDirectory(modules.resolve("node-llama-cpp")), modules + " has no node-llama-cpp: run"
+                + " .ci/llama-cpp.sh (it installs the pinned npm packages and runs this test)");
         Path script = tmp.resolve("llama-check.mjs");
         if (!Files.exists(script)) {
             try (var in = GgufLlamaCppTest.class.getResourceAsStream("/llamacpp/llama-check.mjs")) {
@@ -270,7 +273,7 @@ class GgufLlamaCppTest {
         Path err = tmp.resolve("node.err");
         ProcessBuilder pb = new ProcessBuilder("node", script.toString(), reqFile.toString())
                 .redirectOutput(answer.toFile()).redirectError(err.toFile());
-        pb.environment().put("SAM_NODE_MODULES", System.getProperty("sam.llamacpp.modules"));
+        pb.environment().put("SAM_NODE_MODULES", modules.toString());
         Process p = pb.start();
         if (!p.waitFor(180, TimeUnit.SECONDS)) {
             p.destroyForcibly();
