@@ -50,9 +50,7 @@ public final class FuseService {
     }
 
     public Result fuse(Request r, ProgressListener progress) {
-        boolean version = r.source().equals("active") || EngineSource.isVersion(r.source());
-        EngineSource src = EngineSource.resolve(home, config, null, version ? null : r.source(),
-                version ? r.source() : null, null);
+        EngineSource src = EngineSource.ofRunOrVersion(home, config, r.source());
         AffineQuant.Params q = quant(r.bits(), r.groupSize());
         Path target = r.out() != null ? r.out().toAbsolutePath().normalize() : home.fusedModel();
         try (FusedModel m = FusedModel.open(src.baseDir(), src.adaptersDir())) {

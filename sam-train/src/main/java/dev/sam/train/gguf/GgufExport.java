@@ -7,6 +7,7 @@ import dev.sam.core.config.SamConfig;
 import dev.sam.core.home.SamHome;
 import dev.sam.core.io.AtomicFiles;
 import dev.sam.core.progress.ProgressListener;
+import dev.sam.core.store.VersionCatalog;
 import dev.sam.train.fuse.FusedModel;
 import dev.sam.train.infer.EngineSource;
 import dev.sam.train.model.BaseModelRegistry;
@@ -78,8 +79,8 @@ public final class GgufExport {
 
     /** A run id, a version (or "active"), else a registered base model (then no adapters). */
     private EngineSource resolve(String s) {
-        if (s.equals("active") || EngineSource.isVersion(s)) {
-            return EngineSource.resolve(home, config, null, null, s, null);
+        if (s.equals(VersionCatalog.ACTIVE) || VersionCatalog.isVersion(s)) {
+            return EngineSource.ofRunOrVersion(home, config, s);
         }
         if (s.matches("[0-9A-Za-z_-]{1,64}") && Files.isDirectory(home.runDir(s))) {
             return EngineSource.resolve(home, config, null, s, null, null);
