@@ -4,17 +4,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sam.core.home.SamHome;
 import dev.sam.core.json.Json;
-import dev.sam.train.adapters.AdapterConfig;
-import dev.sam.train.nativelib.LoraAdapters;
+import dev.sam.train.adapters.TestAdapters;
 import dev.sam.train.nativelib.LoraSpec;
-import dev.sam.train.nativelib.NativeModel;
 import dev.sam.train.tokenizer.ByteLevel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 
 /** Runs with adapters on every projection (random, non-zero B) and a tiny model with Qwen2's pre-tokenizer. */
 public final class FuseFixtures {
@@ -27,23 +23,8 @@ public final class FuseFixtures {
     /** runs/{@code run}/adapters for base {@code baseName} at {@code baseDir}: rank 4, scale 1.5, the given layers. */
     public static Path run(SamHome home, String run, String baseName, Path baseDir, int numLayers, long seed)
             throws IOException {
-        Path dir = Files.createDirectories(home.runDir(run).resolve("adapters"));
-        LoraSpec spec = new LoraSpec(4, 1.5f, 0f, numLayers, ALL);
-        try (NativeModel m = NativeModel.open(baseDir); LoraAdapters a = LoraAdapters.create(m, spec, seed)) {
-            Random r = new Random(seed);
-            for (LoraAdapters.Tensor t : a.tensors()) {
-                if (t.name().endsWith("lora_b")) {
-                    float[] v = new float[t.size()];
-                    for (int i = 0; i < v.length; i++) {
-                        v[i] = (float) r.nextGaussian() * 0.2f;
-                    }
-                    a.write(t, v);
-                }
-            }
-            a.save(dir.resolve("adapters.safetensors"));
-        }
-        AdapterConfig.of(spec, baseName).write(dir.resolve("adapter_config.json"), null, Map.of());
-        return dir;
+        return TestAdapters.random(baseDir, home.runDir(run).resolve("adapters"), seed, baseName,
+                new LoraSpec(4, 1.5f, 0f, numLayers, ALL), 0.2);
     }
 
     /**
