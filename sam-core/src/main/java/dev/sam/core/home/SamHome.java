@@ -130,6 +130,16 @@ public record SamHome(Path root, ModelsLocation models) {
         return modelsDir().resolve("sam-brain-lora").resolve("adapters");
     }
 
+    /** Where {@code sam model fuse} writes a version's fused model when no --out is given. */
+    public Path fusedModel() {
+        return modelsDir().resolve("sam-brain-fused");
+    }
+
+    /** Where {@code sam import peft} writes converted adapters when no --out is given. */
+    public Path importedAdapters(String name) {
+        return modelsDir().resolve("imported").resolve(name);
+    }
+
     public Path versionsDir() {
         return models.dir().resolve("versions");
     }
