@@ -38,8 +38,30 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
         }
     }
 
-    /** {@code sam serve} defaults. */
-    public record Serve(String host, int port, int maxBodyBytes, int maxTokens) {
+    /**
+     * {@code sam serve} defaults.
+     *
+     * @param allowedHosts extra names the Host header may carry (e.g. host.docker.internal for a web UI in a
+     *                     container); loopback names are always allowed, every other name is refused
+     *                     against DNS rebinding
+     */
+    public record Serve(String host, int port, int maxBodyBytes, int maxTokens, List<String> allowedHosts) {
+        public Serve {
+            allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+        }
+
+        public Serve(String host, int port, int maxBodyBytes, int maxTokens) {
+            this(host, port, maxBodyBytes, maxTokens, List.of());
+        }
+
+        /** What is wrong with a {@code serve.allowed_hosts} entry, or null: it must be a bare DNS name or IP. */
+        public static String hostProblem(String h) {
+            if (h == null || !h.matches("(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")) {
+                return "'" + h + "' is not a host name (give a bare name such as host.docker.internal: no scheme,"
+                        + " port, path or wildcard)";
+            }
+            return null;
+        }
     }
 
     public static SamConfig defaults() {
@@ -106,6 +128,11 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
         }
         if (serve.maxBodyBytes() <= 0) {
             out.add("serve.max_body_bytes must be > 0, got " + serve.maxBodyBytes());
+        }
+        for (String h : serve.allowedHosts()) {
+            if (Serve.hostProblem(h) != null) {
+                out.add("serve.allowed_hosts: " + Serve.hostProblem(h));
+            }
         }
         if (serve.maxTokens() <= 0) {
             out.add("serve.max_tokens must be > 0, got " + serve.maxTokens());
