@@ -77,8 +77,9 @@ class OpenAiCompatTest {
 
         r = api.post("/v1/completions", "{\"prompt\":\"x = \",\"max_tokens\":64}", null);
         assertEquals("[v1.0.0] x = ", r.json().at("/choices/0/text").asText(), "no suffix: the prompt as it is");
-        r = api.post("/v1/completions", "{\"prompt\":\"a b c d e f\"}", null);
+        r = api.post("/v1/completions", "{\"prompt\":\"" + "w ".repeat(30) + "\"}", null);
         assertEquals("length", r.json().at("/choices/0/finish_reason").asText(), "OpenAI's default of 16 tokens holds");
+        assertEquals(16, r.json().at("/usage/completion_tokens").asInt());
     }
 
     @Test
