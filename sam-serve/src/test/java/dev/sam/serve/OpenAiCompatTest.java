@@ -112,6 +112,9 @@ class OpenAiCompatTest {
     @Test
     void modelSelectsTheServedVersion() throws Exception {
         String canary = f.canary(50);
+        for (int i = 0; i < 100 && !api.get("/v1/models").body().contains(canary); i++) {
+            Thread.sleep(50); // the server notices the deploy within its 250 ms poll
+        }
         for (String m : List.of("active", "v1.0.0", "active:latest")) {
             Api.Resp r = api.post("/v1/chat/completions", "{\"model\":\"" + m + "\",\"messages\":[{\"role\":\"user\","
                     + "\"content\":\"hi\"}]}", null);
