@@ -82,7 +82,7 @@ public final class CollectService {
     private Collector collector(Source s, CollectInputs in) {
         return switch (s) {
             case COMMITS -> new CommitSource(in.repos, in.since, config.collect().maxDiffLines());
-            case CODE -> new CodeSource(in.repos, db);
+            case CODE -> new CodeSource(in.repos, db, config.collect().fimRate());
             case DOCS -> new DocsSource(in.repos, in.docRoots, db);
             case DISTILL -> new DistillSource(new DistillStore(db));
             case ROUTING -> new RoutingSource(in.routingLogs);

@@ -30,11 +30,19 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
      * {@code {"task","route","outcome"}}), a start date for commits, and the quality/dedup thresholds.
      */
     public record Collect(List<String> repos, List<String> docs, List<String> routingLogs, String since,
-                          int maxDiffLines, double minQuality, double nearDuplicateThreshold) {
+                          int maxDiffLines, double minQuality, double nearDuplicateThreshold, double fimRate) {
+        /** Share of functions that also give a fill-in-the-middle sample (Bavarian et al. 2022 use 0.5). */
+        public static final double DEFAULT_FIM_RATE = 0.5;
+
         public Collect {
             repos = repos == null ? List.of() : List.copyOf(repos);
             docs = docs == null ? List.of() : List.copyOf(docs);
             routingLogs = routingLogs == null ? List.of() : List.copyOf(routingLogs);
+        }
+
+        public Collect(List<String> repos, List<String> docs, List<String> routingLogs, String since,
+                       int maxDiffLines, double minQuality, double nearDuplicateThreshold) {
+            this(repos, docs, routingLogs, since, maxDiffLines, minQuality, nearDuplicateThreshold, DEFAULT_FIM_RATE);
         }
     }
 
@@ -73,7 +81,7 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
                 new Training(100, "8gb", null, profiles),
                 new Rollback(0.15, 5000, 6.0, 300, 20, true),
                 new Models(null),
-                new Collect(List.of(), List.of(), List.of(), null, 2000, 0.3, 0.85),
+                new Collect(List.of(), List.of(), List.of(), null, 2000, 0.3, 0.85, Collect.DEFAULT_FIM_RATE),
                 new Serve("127.0.0.1", 8765, 1 << 20, 512));
     }
 
@@ -122,6 +130,9 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
         }
         if (!(collect.nearDuplicateThreshold() > 0 && collect.nearDuplicateThreshold() <= 1)) {
             out.add("collect.near_duplicate_threshold must be in (0, 1], got " + collect.nearDuplicateThreshold());
+        }
+        if (!(collect.fimRate() >= 0 && collect.fimRate() <= 1)) {
+            out.add("collect.fim_rate must be in [0, 1], got " + collect.fimRate());
         }
         if (serve.port() < 0 || serve.port() > 65535) {
             out.add("serve.port must be in [0, 65535], got " + serve.port());
