@@ -174,8 +174,16 @@ public final class TrainingDataLoader {
         }
     }
 
+    /**
+     * The text a FIM sample trains on: PSM prompt, middle, {@code <|endoftext|>} — plain text like the paper
+     * (Bavarian et al. 2022, §3), no chat template, so the adapter learns the layout editors send.
+     */
+    public static String fimText(Sample s) {
+        return s.instruction() + s.output() + SpecialTokens.ENDOFTEXT;
+    }
+
     /** A fill-in-the-middle sample of the code collector: meta.task "fim", the PSM prompt as instruction. */
-    static boolean isFim(Sample s) {
+    public static boolean isFim(Sample s) {
         return !s.isChat() && s.meta() != null && "fim".equals(s.meta().get("task")) && s.instruction() != null
                 && s.instruction().startsWith(Fim.PREFIX);
     }
@@ -187,9 +195,8 @@ public final class TrainingDataLoader {
                 throw new Invalid(r.problem().label(), r.problem().message());
             }
             if (isFim(r.sample())) {
-                // PSM prompt + middle + end of text, trained as plain text like the paper (no chat template)
-                return new TrainingRecord(r.sample().id(), source, file, line, null, r.sample().instruction()
-                        + r.sample().output() + SpecialTokens.ENDOFTEXT, r.sample().quality(), SampleOrigin.of(r.sample()));
+                return new TrainingRecord(r.sample().id(), source, file, line, null, fimText(r.sample()),
+                        r.sample().quality(), SampleOrigin.of(r.sample()));
             }
             return new TrainingRecord(r.sample().id(), source, file, line, List.copyOf(r.sample().asMessages()), null,
                     r.sample().quality(), SampleOrigin.of(r.sample()));
