@@ -112,6 +112,7 @@ public final class ServeService {
                 // Ollama's API subset (docs/user-guide.md): none of its paths is one of SAM's /api/* routes
                 Route.get("/api/tags", "ollama.tags", new OllamaTagsHandler(state)),
                 Route.get("/api/version", "ollama.version", OllamaTagsHandler.version()),
+                Route.post("/api/show", "ollama.show", OllamaTagsHandler.show(state)),
                 Route.post("/api/chat", "ollama.chat", new OllamaChatHandler(gens, maxTokens)),
                 Route.post("/api/generate", "ollama.generate", new OllamaGenerateHandler(gens, maxTokens)));
         RequestGuard guard = new RequestGuard(port, o.host(), o.allowRemote(), token, config.serve().maxBodyBytes(),

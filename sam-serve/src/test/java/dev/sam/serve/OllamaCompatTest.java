@@ -134,6 +134,10 @@ class OllamaCompatTest {
         List<String> names = new ArrayList<>();
         api.get("/api/tags").json().get("models").forEach(m -> names.add(m.get("name").asText()));
         assertEquals(List.of("sam:latest", "active:latest", "v1.0.0:latest"), names);
+        Api.Resp show = api.post("/api/show", "{\"model\":\"sam:latest\"}", null);
+        assertEquals(200, show.status(), show.body());
+        assertTrue(show.json().get("capabilities").toString().contains("insert"), show.body());
+        assertEquals(404, api.post("/api/show", "{\"model\":\"llama3\"}", null).status());
         assertEquals("v1.0.0", api.post("/api/chat", "{\"model\":\"v1.0.0:latest\",\"stream\":false,\"messages\":"
                 + "[{\"role\":\"user\",\"content\":\"x\"}]}", null).header("X-SAM-Version"));
     }

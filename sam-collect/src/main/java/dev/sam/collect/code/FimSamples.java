@@ -6,7 +6,6 @@ import dev.sam.core.sample.SampleOrigin;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -70,7 +69,7 @@ public final class FimSamples {
     }
 
     static double quality(CodeSymbol s) {
-        if (s.lines() <= 5 && s.name().matches("(?:get|set|is|has)[A-Z_]\\w*")) {
+        if (s.lines() <= 5 && CodeQuality.ACCESSOR.matcher(s.name()).matches()) {
             return 0.2;
         }
         return s.lines() >= 3 && s.lines() <= 60 ? 0.6 : 0.4;
@@ -81,15 +80,8 @@ public final class FimSamples {
     }
 
     private static Map<String, Object> meta(CodeSymbol s, String repo, String path) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("task", TASK);
+        Map<String, Object> m = CodeSamples.meta(s, repo, path, TASK);
         m.put("format", "psm");
-        m.put("language", s.language().id());
-        m.put("kind", s.kind());
-        m.put("name", s.name());
-        m.put("repo", repo);
-        m.put("path", path);
-        m.put("line", s.startLine());
         return m;
     }
 

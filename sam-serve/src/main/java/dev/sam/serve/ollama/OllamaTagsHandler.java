@@ -61,6 +61,38 @@ public final class OllamaTagsHandler implements Handler {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * {@code POST /api/show} ("Show Model Information"), which Ollama clients call before using a model:
+     * the model must be one this server serves (404 otherwise); the answer has Ollama's keys, with what SAM
+     * knows (family qwen2, its capabilities: completion and insert, i.e. fill-in-the-middle).
+     */
+    public static Handler show(ServeState state) {
+        return call -> {
+            String model = call.jsonBody().path("model").asText(call.jsonBody().path("name").asText(""));
+            ServedVersions v = state.versions().current();
+            String bare = model.endsWith(":latest") ? model.substring(0, model.length() - 7) : model;
+            if (!ModelSelector.names(v).contains(bare)) {
+                throw dev.sam.serve.http.ApiError.notFound("model '" + model + "' not found (GET /api/tags lists them)");
+            }
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("parent_model", "");
+            details.put("format", "safetensors");
+            details.put("family", "qwen2");
+            details.put("families", List.of("qwen2"));
+            details.put("parameter_size", "");
+            details.put("quantization_level", "");
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("modelfile", "# served by SAM: " + v.describe());
+            m.put("parameters", "");
+            m.put("template", "");
+            m.put("details", details);
+            m.put("model_info", Map.of("general.architecture", "qwen2"));
+            m.put("capabilities", List.of("completion", "insert"));
+            m.put("modified_at", Instant.ofEpochMilli(state.startedMillis()).toString());
+            call.respond(200, m);
+        };
+    }
+
     /** {@code GET /api/version}: the Ollama API version SAM's subset follows (clients check it is recent). */
     public static Handler version() {
         return call -> call.respond(200, Map.of("version", OLLAMA_API_VERSION));
