@@ -126,8 +126,9 @@ class FimLearningTest {
         LoraSpec spec = new LoraSpec(8, 2f, 0f, -1, List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj",
                 "up_proj", "down_proj"));
         try (LoraAdapters a = LoraAdapters.create(m, spec, seed);
-             NativeTrainer t = NativeTrainer.create(m, a, TrainSettings.of(1e-2, 4, 128, seed)
-                     .withSchedule(true, 10, STEPS, 1e-5f))) {
+             NativeTrainer t = NativeTrainer.create(m, a, TrainSettings.builder().learningRate(1e-2)
+                     .maxBatch(4).maxSeqLen(128).gradCheckpoint(true).seed(seed).cosine(true).warmupSteps(10)
+                     .totalSteps(STEPS).minLr(1e-5f).build())) {
             BatchIterator it = new BatchIterator(data.examples(), 4, seed, 0);
             for (int step = 0; step < STEPS; step++) {
                 t.accumulate(it.batch(step).toTokenBatch());
