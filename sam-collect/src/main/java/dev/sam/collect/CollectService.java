@@ -88,7 +88,7 @@ public final class CollectService {
         return switch (s) {
             case COMMITS -> new CommitSource(in.repos, in.since, config.collect().maxDiffLines(),
                     config.collect().ticketPrefix());
-            case CODE -> new CodeSource(in.repos, db);
+            case CODE -> new CodeSource(in.repos, db, config.collect().fimRate());
             case DOCS -> new DocsSource(in.repos, in.docRoots, db);
             case DISTILL -> new DistillSource(new DistillStore(db));
             case ROUTING -> new RoutingSource(in.routingLogs);

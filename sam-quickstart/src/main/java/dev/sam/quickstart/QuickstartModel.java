@@ -43,7 +43,7 @@ public final class QuickstartModel {
         List<String> corpus = new ArrayList<>(BuiltinCorpus.texts());
         corpus.addAll(BundledData.corpus());
         BpeVocabulary bpe = new ByteLevelBpeTrainer(MERGES).train(corpus);
-        int vocab = roundUp(bpe.size() + SpecialTokens.ALL.size(), 64);
+        int vocab = roundUp(bpe.size() + SpecialTokens.WRITTEN.size(), 64);
         ModelConfig shape = new ModelConfig(HIDDEN, LAYERS, 4, 2, HIDDEN / 4, HIDDEN * 3, vocab, 1_000_000.0, 1e-6,
                 false, 32768, Dtype.F32.torchName(), null);
         return ModelFactory.write(shape, dir, new ModelFactory.Options(0, Dtype.F32, null, TinyModel.OUTPUT_NORM), bpe,

@@ -16,8 +16,10 @@ import dev.sam.serve.api.TrainingHandler;
 import dev.sam.serve.api.VersionsHandler;
 import dev.sam.serve.chat.ChatBackend;
 import dev.sam.serve.chat.ChatCompletionsHandler;
+import dev.sam.serve.chat.CompletionsHandler;
 import dev.sam.serve.chat.EngineBackends;
 import dev.sam.serve.chat.FaultInjectingBackend;
+import dev.sam.serve.chat.Generations;
 import dev.sam.serve.http.ApiToken;
 import dev.sam.serve.http.BoundedExecutor;
 import dev.sam.serve.http.RequestGuard;
@@ -26,8 +28,12 @@ import dev.sam.serve.http.Router;
 import dev.sam.serve.metrics.MetricsRecorder;
 import dev.sam.serve.metrics.MetricsWriter;
 import dev.sam.serve.metrics.ProcessMemory;
+import dev.sam.serve.ollama.OllamaChatHandler;
+import dev.sam.serve.ollama.OllamaGenerateHandler;
+import dev.sam.serve.ollama.OllamaTagsHandler;
 import dev.sam.serve.rollback.RollbackMonitor;
 import dev.sam.serve.rollback.RollbackPolicy;
+import dev.sam.serve.routing.ModelSelector;
 import dev.sam.serve.routing.ServedVersions;
 import dev.sam.serve.routing.TrafficSplitter;
 import dev.sam.serve.routing.VersionWatcher;
@@ -92,6 +98,8 @@ public final class ServeService {
         ServeState state = new ServeState(home, config, db, watcher, url, System.currentTimeMillis(),
                 backend.describe(), warnings);
         TrainLauncher launcher = new TrainLauncher(home, db, o.samCommand(), o.trainWaitMillis());
+        Generations gens = new Generations(backend, watcher, new ModelSelector(new TrafficSplitter()));
+        int maxTokens = config.serve().maxTokens();
         List<Route> routes = List.of(
                 Route.get("/api/self", "api.self", new SelfHandler(state, config.rollback().enabled())),
                 Route.get("/api/training", "api.training", new TrainingHandler(state, launcher)),
@@ -99,9 +107,16 @@ public final class ServeService {
                 Route.get("/api/versions", "api.versions", new VersionsHandler(state)),
                 Route.get("/api/metrics", "api.metrics", new MetricsHandler(state, writer, monitor)),
                 Route.get("/v1/models", "models", new ModelsHandler(state)),
-                Route.post("/v1/chat/completions", "chat.completions", new ChatCompletionsHandler(backend, watcher,
-                        new TrafficSplitter(), config.serve().maxTokens())));
-        RequestGuard guard = new RequestGuard(port, o.host(), o.allowRemote(), token, config.serve().maxBodyBytes());
+                Route.post("/v1/chat/completions", "chat.completions", new ChatCompletionsHandler(gens, maxTokens)),
+                Route.post("/v1/completions", "completions", new CompletionsHandler(gens, maxTokens)),
+                // Ollama's API subset (docs/user-guide.md): none of its paths is one of SAM's /api/* routes
+                Route.get("/api/tags", "ollama.tags", new OllamaTagsHandler(state)),
+                Route.get("/api/version", "ollama.version", OllamaTagsHandler.version()),
+                Route.post("/api/show", "ollama.show", OllamaTagsHandler.show(state)),
+                Route.post("/api/chat", "ollama.chat", new OllamaChatHandler(gens, maxTokens)),
+                Route.post("/api/generate", "ollama.generate", new OllamaGenerateHandler(gens, maxTokens)));
+        RequestGuard guard = new RequestGuard(port, o.host(), o.allowRemote(), token, config.serve().maxBodyBytes(),
+                o.allowedHosts());
         Router router = new Router(routes, guard, config.serve().maxBodyBytes(),
                 new MetricsRecorder(writer, new ProcessMemory()));
         var executor = BoundedExecutor.create(o.threads(), o.queue());

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Test fake of the inference engine for HTTP-level tests: answers "[version] <last user message>",
+ * Test fake of the inference engine for HTTP-level tests: answers "[version] <last user message>" (for a
+ * text completion "[version] <the prompt as the engine receives it>", FIM tokens included),
  * word by word, so that tests can see which version served a request and how streaming splits text.
  * Never used outside tests. Two prompts misbehave on purpose: {@code <too long>} (the engine's usage error) and
  * {@code <fail midway>} (fails after the first piece of text).
@@ -29,7 +30,7 @@ final class EchoBackend implements ChatBackend {
         if (delayMillis > 0) {
             Thread.sleep(delayMillis);
         }
-        List<ChatMessage> m = g.messages();
+        List<ChatMessage> m = g.isChat() ? g.messages() : List.of(new ChatMessage("user", g.rawPrompt()));
         String last = m.get(m.size() - 1).content();
         if (last.equals("<too long>")) {
             throw dev.sam.core.SamException.usage("the prompt has 9999 tokens; it exceeds the model's context", null);

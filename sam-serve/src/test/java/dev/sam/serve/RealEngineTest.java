@@ -138,6 +138,33 @@ class RealEngineTest {
     }
 
     @Test
+    void fillInTheMiddleRunsTheFimPromptThroughTheEngineWithExactUsage() throws Exception {
+        Api api = start(Map.of());
+        String prefix = "def add(a, b):\n    ";
+        String suffix = "\n\nprint(add(1, 2))";
+        String psm = dev.sam.core.model.Fim.psm(prefix, suffix);
+        dev.sam.train.infer.Completion want;
+        int promptTokens;
+        try (ChatEngine e = ChatEngine.open(model, home.versionDir("v1.0.0").resolve("adapters"))) {
+            assertTrue(e.supportsFim(), "the tiny tokenizer knows the FIM tokens");
+            want = e.streamRaw(psm, GenerationOptions.greedy(8), t -> { });
+            promptTokens = e.tokenizer().encode(psm).length;
+        }
+        Api.Resp r = api.post("/v1/completions", "{\"model\":\"v1.0.0\",\"temperature\":0,\"max_tokens\":8,"
+                + "\"prompt\":" + dev.sam.core.json.Json.write(prefix) + ",\"suffix\":"
+                + dev.sam.core.json.Json.write(suffix) + "}", null);
+        assertEquals(200, r.status(), r.body());
+        assertEquals(want.text(), r.json().at("/choices/0/text").asText());
+        assertEquals(promptTokens, r.json().at("/usage/prompt_tokens").asInt(), "usage counts the PSM prompt's tokens");
+        assertEquals(want.completionTokens(), r.json().at("/usage/completion_tokens").asInt());
+        Api.Resp o = api.post("/api/generate", "{\"model\":\"v1.0.0\",\"stream\":false,\"options\":"
+                + "{\"temperature\":0,\"num_predict\":8},\"prompt\":" + dev.sam.core.json.Json.write(prefix)
+                + ",\"suffix\":" + dev.sam.core.json.Json.write(suffix) + "}", null);
+        assertEquals(want.text(), o.json().get("response").asText(), "Ollama's generate with suffix is the same FIM");
+        assertEquals(promptTokens, o.json().get("prompt_eval_count").asInt());
+    }
+
+    @Test
     void canaryShareOver200Requests() throws Exception {
         Api api = start(Map.of());
         int canary = 0;

@@ -92,7 +92,7 @@ class SecurityTest {
         String big = "{\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(5000) + "\"}]}";
         Api.Resp r = api.post("/v1/chat/completions", big, null);
         assertEquals(413, r.status());
-        assertTrue(r.json().get("error").asText().contains("4096 bytes"), r.body());
+        assertTrue(r.json().at("/error/message").asText().contains("4096 bytes"), r.body());
         r = api.post("/api/train", "x".repeat(5000), f.token());
         assertEquals(413, r.status());
         r = api.post("/api/train", "{\"force\":", f.token());

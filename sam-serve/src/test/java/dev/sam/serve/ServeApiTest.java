@@ -139,11 +139,11 @@ class ServeApiTest {
     void badRequestsGetJsonErrorsWithoutStackTraces() throws Exception {
         Api.Resp r = api.post("/v1/chat/completions", "{\"messages\": [", null);
         assertEquals(400, r.status());
-        assertFalse(r.json().get("success").asBoolean());
-        assertTrue(r.json().get("error").asText().startsWith("malformed JSON"), r.body());
+        assertEquals("invalid_request_error", r.json().at("/error/type").asText(), r.body());
+        assertTrue(r.json().at("/error/message").asText().startsWith("malformed JSON"), r.body());
         r = api.post("/v1/chat/completions", "{\"messages\":[{\"role\":\"wizard\",\"content\":\"x\"}]}", null);
         assertEquals(400, r.status());
-        assertTrue(r.json().get("error").asText().contains("messages[0].role"), r.body());
+        assertTrue(r.json().at("/error/message").asText().contains("messages[0].role"), r.body());
         r = api.post("/v1/chat/completions", "[1,2]", null);
         assertEquals(400, r.status());
         r = api.get("/api/nothing");
@@ -162,10 +162,11 @@ class ServeApiTest {
     void engineErrorsAreMappedAndAttributed() throws Exception {
         Api.Resp r = api.chat("<too long>", false);
         assertEquals(400, r.status());
-        assertTrue(r.json().get("error").asText().contains("exceeds the model's context"));
+        assertTrue(r.json().at("/error/message").asText().contains("exceeds the model's context"));
         r = api.chat("<fail midway>", false);
         assertEquals(500, r.status());
-        assertEquals("generation failed on v1.0.0: native generator failed", r.json().get("error").asText());
+        assertEquals("generation failed on v1.0.0: native generator failed", r.json().at("/error/message").asText());
+        assertEquals("server_error", r.json().at("/error/type").asText());
         r = api.chat("<fail midway>", true);
         assertEquals(200, r.status(), "the stream had started");
         assertFalse(r.body().contains("[DONE]"), r.body());

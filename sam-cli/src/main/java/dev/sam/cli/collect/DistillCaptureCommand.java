@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 /** {@code sam distill capture}: one session from stdin or a file. */
 @Command(name = "capture",
         description = {"Capture one assistant session from stdin or --file.",
-                "The JSON object (see `sam distill --help`) is scrubbed, stored in the",
+                "The JSON object (a capture, see `sam distill --help`, or an OpenAI {\"messages\"} or",
+                "ShareGPT {\"conversations\"} transcript) is scrubbed, stored in the",
                 "distillation database and turned into samples at once. A document that is not",
                 "a valid capture fails (exit 1).",
                 "",

@@ -3,6 +3,7 @@ package dev.sam.cli.serve;
 import dev.sam.cli.Main;
 import dev.sam.cli.SamSubcommand;
 import dev.sam.core.SamException;
+import dev.sam.core.config.SamConfig;
 import dev.sam.serve.RunningServer;
 import dev.sam.serve.ServeInfo;
 import dev.sam.serve.ServeOptions;
@@ -39,11 +40,22 @@ public final class ServeCommand extends SamSubcommand {
             "machines; POST /api/train still needs the token)."})
     boolean allowRemote;
 
+    @Option(names = "--allow-host", paramLabel = "NAME", description = {"Also accept this name in the Host header",
+            "(repeatable; adds to serve.allowed_hosts), e.g. host.docker.internal for a web UI in a container.",
+            "Other names stay refused: that check stops DNS-rebinding attacks from web pages."})
+    java.util.List<String> allowHosts = new java.util.ArrayList<>();
+
     @Override
     public Integer call() throws InterruptedException {
         var c = ctx();
         ServeOptions o = ServeOptions.of(c.config()).withSamCommand(ServeOptions.currentJvm(Main.class.getName()))
                 .withEnv(c.env()).withAllowRemote(allowRemote);
+        for (String h : allowHosts) {
+            if (SamConfig.Serve.hostProblem(h) != null) {
+                throw SamException.usage("--allow-host " + SamConfig.Serve.hostProblem(h), null);
+            }
+        }
+        o = o.withAllowedHosts(allowHosts);
         if (host != null) {
             o = o.withHost(host);
         }

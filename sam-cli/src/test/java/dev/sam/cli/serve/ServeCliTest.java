@@ -91,5 +91,8 @@ class ServeCliTest {
         r = cli.run("serve", "--port", "70000");
         assertEquals(2, r.exitCode(), r.toString());
         assertTrue(r.stderr().contains("--port must be 0..65535"), r.stderr());
+        r = cli.run("serve", "--allow-host", "*.example.com");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("--allow-host '*.example.com' is not a host name"), r.stderr());
     }
 }

@@ -30,7 +30,7 @@ class ModelCommandsTest {
         JsonNode tiny = json(sam.run("model", "init-tiny", "--vocab-merges", "128", "--json"));
         assertEquals("tiny", tiny.get("registered_as").asText());
         assertEquals(home.resolve("models/base/tiny").toString(), tiny.get("path").asText());
-        assertEquals(256 + 128 + 3, tiny.get("tokenizer_vocab").asInt());
+        assertEquals(256 + 128 + 3 + 6, tiny.get("tokenizer_vocab").asInt(), "bytes, merges, chat and FIM tokens");
         assertEquals("float32", tiny.get("dtype").asText());
         for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"}) {
             assertTrue(Files.isRegularFile(home.resolve("models/base/tiny").resolve(f)), f);

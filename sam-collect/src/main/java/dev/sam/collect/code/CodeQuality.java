@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * Doxygen), and whether the body is a reviewable size. Trivial accessors score low.
  */
 public final class CodeQuality {
-    private static final Pattern ACCESSOR = Pattern.compile("(?:get|set|is|has)[A-Z_]\\w*|__\\w+__");
+    static final Pattern ACCESSOR = Pattern.compile("(?:get|set|is|has)[A-Z_]\\w*|__\\w+__");
 
     private CodeQuality() {
     }

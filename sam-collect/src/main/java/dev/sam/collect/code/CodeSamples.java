@@ -50,7 +50,7 @@ final class CodeSamples {
         return !kind.equals("function") && !kind.equals("method") && !kind.equals("constructor");
     }
 
-    private static Map<String, Object> meta(CodeSymbol s, String repo, String path, String task) {
+    static Map<String, Object> meta(CodeSymbol s, String repo, String path, String task) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("task", task);
         m.put("language", s.language().id());

@@ -30,10 +30,11 @@ import org.eclipse.jgit.treewalk.TreeWalk;
 /**
  * Code-pattern samples from the source files at HEAD of each repository: every file goes into the code
  * index by content (git blob id) and language; documented functions and types of content not seen
- * before become "implement this documented function" and "document this function" samples. Files whose
+ * before become "implement this documented function" and "document this function" samples, and a share
+ * of all functions (collect.fim_rate) a fill-in-the-middle sample ({@link FimSamples}). Files whose
  * blob did not change since the last run are skipped; the cursor is the HEAD that was indexed.
  *
- * <pre>new CodeSource(repos, db).collect(pipeline, progress);</pre>
+ * <pre>new CodeSource(repos, db, 0.5).collect(pipeline, progress);</pre>
  */
 public final class CodeSource implements Collector {
     /** Larger source files are generated or data, not code to learn from. */
@@ -43,10 +44,13 @@ public final class CodeSource implements Collector {
 
     private final List<Repository> repos;
     private final Database db;
+    private final double fimRate;
 
-    public CodeSource(List<Repository> repos, Database db) {
+    /** @param fimRate share of functions that also give a fill-in-the-middle sample ({@link FimSamples}) */
+    public CodeSource(List<Repository> repos, Database db, double fimRate) {
         this.repos = repos;
         this.db = db;
+        this.fimRate = fimRate;
     }
 
     /** A source file at HEAD. */
@@ -140,6 +144,7 @@ public final class CodeSource implements Collector {
                 for (Sample candidate : CodeSamples.of(s, repoName, f.path())) {
                     p.offer(Source.CODE, candidate);
                 }
+                FimSamples.of(s, repoName, f.path(), fimRate).ifPresent(c -> p.offer(Source.CODE, c));
             }
         }
         p.work(CodeIndex.record(key, f.path(), f.blob().name(), f.language(), symbols, newBlob, now));

@@ -29,8 +29,10 @@ import java.util.stream.Collectors;
 
 /**
  * {@code sam distill}: captures assistant sessions (one JSON document, or a JSONL file of them) into the
- * distillation database, scrubbed, then turns the new captures into samples and DPO pairs at once. A bad
- * line of an import is reported with its number and reason and the good lines are kept.
+ * distillation database, scrubbed, then turns the new captures into samples and DPO pairs at once. Each
+ * document may be a capture or a chat transcript ({@link TranscriptReader}, format detected per line and
+ * counted in the report). A bad line of an import is reported with its number and reason and the good
+ * lines are kept.
  *
  * <pre>DistillReport r = new DistillService(home, config, db).importFile(Path.of("sessions.jsonl"), progress);</pre>
  */
@@ -47,19 +49,30 @@ public final class DistillService {
         this.db = db;
     }
 
-    /** One capture document (from stdin or a file); a document that is not a valid capture is refused. */
+    /** What a document must be, for hints. */
+    static final String SHAPES = "one JSON object: {\"prompt\", \"answer\"}, an OpenAI transcript {\"messages\":[…]}"
+            + " or a ShareGPT one {\"conversations\":[…]}";
+
+    /**
+     * One capture document (from stdin or a file), in any format {@link TranscriptReader} reads; a document
+     * that is not valid is refused.
+     */
     public DistillReport capture(String text, String origin) {
-        DistillParser.Result r = DistillParser.parse(text == null ? null : text.strip());
+        TranscriptReader.Result r = TranscriptReader.read(text == null ? null : text.strip());
         if (r.error() != null) {
             throw SamException.failure("the capture from " + origin + " is not valid: " + r.error(),
-                    "send one JSON object with at least \"prompt\" and \"answer\" (see `sam distill capture --help`)");
+                    "send " + SHAPES + " (see `sam distill capture --help`)");
         }
-        DistillCapture clean = scrub(r.capture());
-        if (clean == null) {
-            throw SamException.failure("the capture from " + origin + " still looks like it contains a secret after "
-                    + "scrubbing; it was not stored", "remove the credential from the text and capture it again");
+        List<DistillCapture> clean = new ArrayList<>();
+        for (DistillCapture d : r.captures()) {
+            DistillCapture c = scrub(d);
+            if (c == null) {
+                throw SamException.failure("the capture from " + origin + " still looks like it contains a secret after "
+                        + "scrubbing; it was not stored", "remove the credential from the text and capture it again");
+            }
+            clean.add(c);
         }
-        return ingest(List.of(clean), origin, 1, List.of(), ProgressListener.NONE);
+        return ingest(clean, origin, 1, List.of(), Map.of(r.format(), 1L), ProgressListener.NONE);
     }
 
     /** A JSONL file of capture documents: bad lines are reported (line and reason) and skipped. */
@@ -72,6 +85,7 @@ public final class DistillService {
         }
         List<DistillCapture> good = new ArrayList<>();
         List<DistillReport.Problem> problems = new ArrayList<>();
+        Map<String, Long> formats = new java.util.TreeMap<>();
         long[] read = {0};
         try {
             JsonlReader.read(file, 0, Long.MAX_VALUE, (no, text, end) -> {
@@ -79,14 +93,16 @@ public final class DistillService {
                     return;
                 }
                 read[0]++;
-                DistillParser.Result r = DistillParser.parse(text);
-                DistillCapture clean = r.capture() == null ? null : scrub(r.capture());
+                TranscriptReader.Result r = TranscriptReader.read(text);
+                List<DistillCapture> clean = r.captures().stream().map(DistillService::scrub).toList();
                 if (r.error() != null) {
-                    problems.add(new DistillReport.Problem(no, r.error()));
-                } else if (clean == null) {
+                    problems.add(new DistillReport.Problem(no, r.format() == null
+                            || r.format().equals(TranscriptReader.CAPTURE) ? r.error() : r.format() + ": " + r.error()));
+                } else if (clean.contains(null)) {
                     problems.add(new DistillReport.Problem(no, "still looks like it contains a secret after scrubbing"));
                 } else {
-                    good.add(clean);
+                    good.addAll(clean);
+                    formats.merge(r.format(), 1L, Long::sum);
                 }
             });
         } catch (IOException e) {
@@ -96,9 +112,9 @@ public final class DistillService {
             throw SamException.failure("none of the " + read[0] + " documents in " + file + " is a valid capture: "
                     + problems.stream().limit(SHOWN).map(p -> "line " + p.line() + ": " + p.reason())
                     .collect(Collectors.joining("; ")) + (problems.size() > SHOWN ? "; …" : ""),
-                    "each line must be one JSON object with at least \"prompt\" and \"answer\"");
+                    "each line must be " + SHAPES);
         }
-        return ingest(good, file.toString(), read[0], problems, progress);
+        return ingest(good, file.toString(), read[0], problems, formats, progress);
     }
 
     public DistillStats stats() {
@@ -112,7 +128,8 @@ public final class DistillService {
     }
 
     private DistillReport ingest(List<DistillCapture> captures, String origin, long read,
-                                 List<DistillReport.Problem> problems, ProgressListener progress) {
+                                 List<DistillReport.Problem> problems, Map<String, Long> formats,
+                                 ProgressListener progress) {
         long t0 = System.nanoTime();
         try (ProcessLock lock = ProcessLock.acquire(home.lockFile(CollectService.LOCK), "sam distill (" + origin + ")")) {
             List<Long> ids = new DistillStore(db).add(captures, origin, Times.now());
@@ -125,7 +142,7 @@ public final class DistillService {
             CollectReport collected = CollectService.report(home, false, store,
                     List.of(p.report(Source.DISTILL, null)), t0);
             return new DistillReport(origin, read, captured, captures.size() - captured, List.copyOf(problems),
-                    collected);
+                    Map.copyOf(formats), collected);
         }
     }
 

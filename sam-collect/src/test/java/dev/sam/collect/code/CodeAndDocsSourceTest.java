@@ -106,8 +106,15 @@ class CodeAndDocsSourceTest {
                     + "\n\ndef yearly_total(months):\n    \"\"\"Sum twelve monthly totals into the total of the year.\"\"\"\n"
                     + "    return sum(months)\n").commit("Add the yearly total to the report tool");
             CollectReport again = h.collect(Source.CODE, List.of(repo.dir()));
-            assertEquals(2, again.added(), "only the new function; the rest of the changed file dedups");
-            assertEquals(Long.valueOf(2), h.report(again, Source.CODE).rejects().get(Reasons.DUPLICATE));
+            List<Sample> yearly = h.samples(Source.CODE).stream().filter(s -> "yearly_total".equals(s.meta().get("name")))
+                    .toList();
+            assertEquals(yearly.size(), again.added(), "only the new function; the rest of the changed file dedups");
+            assertEquals(2, yearly.stream().filter(s -> !"fim".equals(s.meta().get("task"))).count(),
+                    "implement + document (and a FIM sample when its hash falls under collect.fim_rate)");
+            long fimOfOld = h.samples(Source.CODE).stream().filter(s -> "monthly_total".equals(s.meta().get("name"))
+                    && "fim".equals(s.meta().get("task"))).count();
+            assertEquals(Long.valueOf(2 + fimOfOld), h.report(again, Source.CODE).rejects().get(Reasons.DUPLICATE),
+                    "the old function's samples, the same again (FIM cut points are fixed by its hash)");
         }
     }
 

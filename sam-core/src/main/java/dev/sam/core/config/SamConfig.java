@@ -44,17 +44,50 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
      */
     public record Collect(List<String> repos, List<String> docs, List<String> routingLogs, String since,
                           int maxDiffLines, double minQuality, double nearDuplicateThreshold, String ticketPrefix,
-                          Map<String, Double> mix) {
+                          Map<String, Double> mix, double fimRate) {
+        /** Share of functions that also give a fill-in-the-middle sample (Bavarian et al. 2022 use 0.5). */
+        public static final double DEFAULT_FIM_RATE = 0.5;
+
         public Collect {
             repos = repos == null ? List.of() : List.copyOf(repos);
             docs = docs == null ? List.of() : List.copyOf(docs);
             routingLogs = routingLogs == null ? List.of() : List.copyOf(routingLogs);
             mix = mix == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(mix));
         }
+
+        /** Without a FIM rate: the default one. */
+        public Collect(List<String> repos, List<String> docs, List<String> routingLogs, String since,
+                       int maxDiffLines, double minQuality, double nearDuplicateThreshold, String ticketPrefix,
+                       Map<String, Double> mix) {
+            this(repos, docs, routingLogs, since, maxDiffLines, minQuality, nearDuplicateThreshold, ticketPrefix, mix,
+                    DEFAULT_FIM_RATE);
+        }
     }
 
-    /** {@code sam serve} defaults. */
-    public record Serve(String host, int port, int maxBodyBytes, int maxTokens) {
+    /**
+     * {@code sam serve} defaults.
+     *
+     * @param allowedHosts extra names the Host header may carry (e.g. host.docker.internal for a web UI in a
+     *                     container); loopback names are always allowed, every other name is refused
+     *                     against DNS rebinding
+     */
+    public record Serve(String host, int port, int maxBodyBytes, int maxTokens, List<String> allowedHosts) {
+        public Serve {
+            allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+        }
+
+        public Serve(String host, int port, int maxBodyBytes, int maxTokens) {
+            this(host, port, maxBodyBytes, maxTokens, List.of());
+        }
+
+        /** What is wrong with a {@code serve.allowed_hosts} entry, or null: it must be a bare DNS name or IP. */
+        public static String hostProblem(String h) {
+            if (h == null || !h.matches("(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")) {
+                return "'" + h + "' is not a host name (give a bare name such as host.docker.internal: no scheme,"
+                        + " port, path or wildcard)";
+            }
+            return null;
+        }
     }
 
     /**
@@ -98,7 +131,8 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
                 new Training(100, "8gb", null, profiles),
                 new Rollback(0.15, 5000, 6.0, 300, 20, true),
                 new Models(null),
-                new Collect(List.of(), List.of(), List.of(), null, 2000, 0.3, 0.85, null, Map.of()),
+                new Collect(List.of(), List.of(), List.of(), null, 2000, 0.3, 0.85, null, Map.of(),
+                        Collect.DEFAULT_FIM_RATE),
                 new Serve("127.0.0.1", 8765, 1 << 20, 512),
                 Eval.defaults());
     }
@@ -154,6 +188,9 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
         if (!(collect.nearDuplicateThreshold() > 0 && collect.nearDuplicateThreshold() <= 1)) {
             out.add("collect.near_duplicate_threshold must be in (0, 1], got " + collect.nearDuplicateThreshold());
         }
+        if (!(collect.fimRate() >= 0 && collect.fimRate() <= 1)) {
+            out.add("collect.fim_rate must be in [0, 1], got " + collect.fimRate());
+        }
         if (collect.ticketPrefix() != null) {
             try {
                 java.util.regex.Pattern.compile(collect.ticketPrefix());
@@ -177,6 +214,11 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
         }
         if (serve.maxBodyBytes() <= 0) {
             out.add("serve.max_body_bytes must be > 0, got " + serve.maxBodyBytes());
+        }
+        for (String h : serve.allowedHosts()) {
+            if (Serve.hostProblem(h) != null) {
+                out.add("serve.allowed_hosts: " + Serve.hostProblem(h));
+            }
         }
         if (serve.maxTokens() <= 0) {
             out.add("serve.max_tokens must be > 0, got " + serve.maxTokens());

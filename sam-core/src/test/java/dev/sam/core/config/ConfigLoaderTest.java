@@ -56,6 +56,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void allowedHostsAndFimRateAreReadAndChecked() {
+        SamConfig c = ConfigLoader.parse("serve: {allowed_hosts: [host.docker.internal]}\ncollect: {fim_rate: 0.9}\n",
+                dir.resolve("config.yaml"));
+        assertEquals(java.util.List.of("host.docker.internal"), c.serve().allowedHosts());
+        assertEquals(0.9, c.collect().fimRate());
+        assertEquals(java.util.List.of(), SamConfig.defaults().serve().allowedHosts());
+        assertEquals(0.5, SamConfig.defaults().collect().fimRate());
+        for (String bad : new String[] {"'*.example'", "'http://x'", "'x:80'"}) {
+            SamException e = assertThrows(SamException.class, () -> ConfigLoader.parse("serve: {allowed_hosts: ["
+                    + bad + "]}\n", dir.resolve("c.yaml")));
+            assertTrue(e.getMessage().contains("serve.allowed_hosts") && e.getMessage().contains("not a host name"),
+                    e.getMessage());
+        }
+        SamException e = assertThrows(SamException.class, () -> ConfigLoader.parse("collect: {fim_rate: 2}\n",
+                dir.resolve("c.yaml")));
+        assertTrue(e.getMessage().contains("collect.fim_rate"), e.getMessage());
+    }
+
+    @Test
     void unknownKeyIsNamed() {
         SamException e = assertThrows(SamException.class, () -> ConfigLoader.parse("""
                 training:

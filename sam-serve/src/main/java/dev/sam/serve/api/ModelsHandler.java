@@ -2,6 +2,7 @@ package dev.sam.serve.api;
 
 import dev.sam.serve.http.Handler;
 import dev.sam.serve.http.HttpCall;
+import dev.sam.serve.routing.ModelSelector;
 import dev.sam.serve.routing.ServedVersions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /v1/models}, for OpenAI clients that list models before chatting: "sam" (the model the
- * server routes — active plus canary share) and the versions it serves.
+ * {@code GET /v1/models}, for OpenAI clients that list models before chatting: every name a request's
+ * {@code model} may use ({@link ModelSelector}) — "sam" (the routed model: active plus the canary's
+ * share), "active", the active version, and "canary" with the canary version while there is one.
  */
 public final class ModelsHandler implements Handler {
     private final ServeState state;
@@ -24,10 +26,8 @@ public final class ModelsHandler implements Handler {
         ServedVersions v = state.versions().current();
         long created = state.startedMillis() / 1000;
         List<Map<String, Object>> data = new ArrayList<>();
-        data.add(model("sam", created));
-        data.add(model(v.active().version(), created));
-        if (v.canary() != null) {
-            data.add(model(v.canary().version(), created));
+        for (String id : ModelSelector.names(v)) {
+            data.add(model(id, created));
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("object", "list");

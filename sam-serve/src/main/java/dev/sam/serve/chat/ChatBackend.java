@@ -38,14 +38,28 @@ public interface ChatBackend extends AutoCloseable {
      * @param baseModel  the base model directory (config.json, tokenizer.json, weights)
      * @param adapters   the version's adapters directory (adapters.safetensors + adapter_config.json),
      *                   null for the base model alone
+     * @param rawPrompt  for a text completion: the prompt continued as it is, without the chat template
+     *                   (then {@code messages} is empty); null for a chat
+     * @param fim        the raw prompt is a fill-in-the-middle prompt ({@link dev.sam.core.model.Fim#psm}):
+     *                   the model's tokenizer must know the FIM tokens
      * @param maxTokens  upper bound of generated tokens
      * @param temperature 0 = greedy
      * @param seed       sampling seed
      */
-    record Generation(String version, Path baseModel, Path adapters, List<ChatMessage> messages, int maxTokens,
-                      double temperature, double topP, long seed) {
+    record Generation(String version, Path baseModel, Path adapters, List<ChatMessage> messages, String rawPrompt,
+                      boolean fim, int maxTokens, double temperature, double topP, long seed) {
         public Generation {
             messages = List.copyOf(messages);
+        }
+
+        /** A chat generation. */
+        public Generation(String version, Path baseModel, Path adapters, List<ChatMessage> messages, int maxTokens,
+                          double temperature, double topP, long seed) {
+            this(version, baseModel, adapters, messages, null, false, maxTokens, temperature, topP, seed);
+        }
+
+        public boolean isChat() {
+            return rawPrompt == null;
         }
     }
 

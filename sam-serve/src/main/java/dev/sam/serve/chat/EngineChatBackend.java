@@ -1,5 +1,7 @@
 package dev.sam.serve.chat;
 
+import dev.sam.core.SamException;
+import dev.sam.core.model.Fim;
 import dev.sam.train.infer.ChatEngine;
 import dev.sam.train.infer.GenerationOptions;
 import dev.sam.train.infer.LoadedBase;
@@ -81,21 +83,28 @@ public final class EngineChatBackend implements ChatBackend {
         try {
             for (int attempt = 0; ; attempt++) {
                 ChatEngine e = engine(g.baseModel(), g.adapters());
+                if (g.fim() && !e.supportsFim()) {
+                    throw SamException.usage("the base model " + g.baseModel().getFileName() + " has no fill-in-the-middle"
+                            + " tokens (" + Fim.PREFIX + ", " + Fim.SUFFIX + ", " + Fim.MIDDLE + ") in its tokenizer,"
+                            + " so 'suffix' cannot be used", "use a Qwen2.5-Coder base model, or send no suffix");
+                }
                 StringBuilder sent = new StringBuilder();
-                try {
-                    var c = e.stream(g.messages(), o, piece -> {
-                        sent.append(piece);
-                        try {
-                            if (!sink.accept(piece)) {
-                                throw new Stopped();
-                            }
-                        } catch (IOException x) {
-                            throw new UncheckedIOException(x);
+                java.util.function.Consumer<String> onText = piece -> {
+                    sent.append(piece);
+                    try {
+                        if (!sink.accept(piece)) {
+                            throw new Stopped();
                         }
-                    });
+                    } catch (IOException x) {
+                        throw new UncheckedIOException(x);
+                    }
+                };
+                try {
+                    var c = g.isChat() ? e.stream(g.messages(), o, onText) : e.streamRaw(g.rawPrompt(), o, onText);
                     return new Completion(c.text(), c.promptTokens(), c.completionTokens(), c.finishReason());
                 } catch (Stopped s) {
-                    int prompt = e.tokenizer().encode(ChatTemplate.qwen().apply(g.messages(), true)).length;
+                    int prompt = e.tokenizer().encode(g.isChat() ? ChatTemplate.qwen().apply(g.messages(), true)
+                            : g.rawPrompt()).length;
                     return new Completion(sent.toString(), prompt, e.tokenizer().encode(sent.toString()).length, "stop");
                 } catch (UncheckedIOException x) {
                     throw x.getCause();

@@ -3,9 +3,10 @@ package dev.sam.serve.http;
 import java.util.Map;
 
 /**
- * A request that cannot be served, with the HTTP status and the message for the client. The router
- * answers it as {@code {"success":false,"error":message}} (plus {@code details} when given); never a
- * stack trace.
+ * A request that cannot be served, with the HTTP status and the message for the client; for the
+ * OpenAI-compatible routes also the request field at fault ({@code param}) and a machine-readable
+ * {@code code} (e.g. "model_not_found"). {@link ErrorResponses} shapes it for the route's dialect; never
+ * a stack trace.
  *
  * <pre>throw ApiError.badRequest("messages must be a non-empty list");</pre>
  */
@@ -15,10 +16,19 @@ public final class ApiError extends RuntimeException {
     private final int status;
     private final transient Map<String, String> headers;
     private final transient Map<String, Object> details;
+    private final String param;
+    private final String code;
 
     public ApiError(int status, String message, Map<String, String> headers, Map<String, Object> details) {
+        this(status, message, headers, details, null, null);
+    }
+
+    private ApiError(int status, String message, Map<String, String> headers, Map<String, Object> details,
+                     String param, String code) {
         super(message);
         this.status = status;
+        this.param = param;
+        this.code = code;
         this.headers = headers == null ? Map.of() : Map.copyOf(headers);
         this.details = details == null ? Map.of()
                 : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(details));
@@ -30,6 +40,16 @@ public final class ApiError extends RuntimeException {
 
     public static ApiError badRequest(String message) {
         return new ApiError(400, message);
+    }
+
+    /** A 400 naming the request field at fault and, when there is one, OpenAI's error code for it. */
+    public static ApiError badParam(String param, String code, String message) {
+        return new ApiError(400, message, null, null, param, code);
+    }
+
+    /** The {@code model} of a request names nothing this server serves (OpenAI answers 404 model_not_found). */
+    public static ApiError modelNotFound(String message) {
+        return new ApiError(404, message, null, null, "model", "model_not_found");
     }
 
     public static ApiError unauthorized(String message) {
@@ -65,6 +85,16 @@ public final class ApiError extends RuntimeException {
 
     public Map<String, String> headers() {
         return headers;
+    }
+
+    /** The request field at fault, or null. */
+    public String param() {
+        return param;
+    }
+
+    /** A machine-readable error code, or null. */
+    public String code() {
+        return code;
     }
 
     /** Extra keys of the error body (e.g. the running run id of a 409). */

@@ -24,8 +24,16 @@ public final class RequestGuard {
     private final boolean allowRemote;
     private final ApiToken token;
     private final long maxBody;
+    private final Set<String> allowedHosts;
 
     public RequestGuard(int port, String bindHost, boolean allowRemote, ApiToken token, long maxBody) {
+        this(port, bindHost, allowRemote, token, maxBody, java.util.List.of());
+    }
+
+    public RequestGuard(int port, String bindHost, boolean allowRemote, ApiToken token, long maxBody,
+                        java.util.List<String> allowedHosts) {
+        this.allowedHosts = allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.port = port;
         this.bindHost = bindHost.toLowerCase(Locale.ROOT);
         this.allowRemote = allowRemote;
@@ -39,7 +47,8 @@ public final class RequestGuard {
             throw ApiError.forbidden("missing Host header");
         }
         if (!allowed(host.trim())) {
-            throw ApiError.forbidden("Host '" + host + "' is not this server (use http://127.0.0.1:" + port + ")");
+            throw ApiError.forbidden("Host '" + host + "' is not this server (use http://127.0.0.1:" + port
+                    + ", or allow the name with serve.allowed_hosts / --allow-host)");
         }
     }
 
@@ -108,7 +117,7 @@ public final class RequestGuard {
         if (p != port) {
             return false;
         }
-        if (LOOPBACK.contains(host)) {
+        if (LOOPBACK.contains(host) || allowedHosts.contains(host)) {
             return true;
         }
         return allowRemote && (host.equals(bindHost) || ipLiteral(host));

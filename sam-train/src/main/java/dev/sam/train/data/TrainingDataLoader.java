@@ -3,9 +3,12 @@ package dev.sam.train.data;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sam.core.home.SamHome;
 import dev.sam.core.json.Json;
+import dev.sam.core.model.Fim;
+import dev.sam.core.model.Sample;
 import dev.sam.core.sample.CommittedData;
 import dev.sam.core.sample.SampleOrigin;
 import dev.sam.core.sample.SampleReader;
+import dev.sam.train.tokenizer.SpecialTokens;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,7 +29,8 @@ import java.util.stream.Stream;
  * Reads every {@code SAM_HOME/training_data/<source>/*.jsonl} (sources and files in name order) into
  * {@link TrainingRecord}s. Accepted lines: SAM samples in Alpaca ({@code instruction, input, output}) or
  * chat ({@code messages}) form, and mlx-lm's {@code {"prompt", "completion"}} and {@code {"text"}}
- * records. A bad line (invalid JSON or UTF-8, unknown format, empty answer, unknown role, a conversation
+ * records. A fill-in-the-middle sample of the code collector ({@code meta.task = "fim"}) is read as plain
+ * text — its PSM prompt, the middle, {@code <|endoftext|>} — so it trains the layout editors ask for. A bad line (invalid JSON or UTF-8, unknown format, empty answer, unknown role, a conversation
  * that does not end with the assistant) is skipped and counted with its file:line and reason; it never
  * fails the load. Blank lines are ignored. Lines are read as sam-collect stores them ({@link SampleReader},
  * {@code SampleValidator.shape}), and only up to collect's commit point ({@link CommittedData}): a batch a
@@ -170,11 +174,29 @@ public final class TrainingDataLoader {
         }
     }
 
+    /**
+     * The text a FIM sample trains on: PSM prompt, middle, {@code <|endoftext|>} — plain text like the paper
+     * (Bavarian et al. 2022, §3), no chat template, so the adapter learns the layout editors send.
+     */
+    public static String fimText(Sample s) {
+        return s.instruction() + s.output() + SpecialTokens.ENDOFTEXT;
+    }
+
+    /** A fill-in-the-middle sample of the code collector: meta.task "fim", the PSM prompt as instruction. */
+    public static boolean isFim(Sample s) {
+        return !s.isChat() && s.meta() != null && "fim".equals(s.meta().get("task")) && s.instruction() != null
+                && s.instruction().startsWith(Fim.PREFIX);
+    }
+
     private static TrainingRecord parse(JsonNode n, Path file, int line, String source) {
         if (SampleReader.isSample(n)) {
             SampleReader.Read r = SampleReader.read(n);
             if (!r.ok()) {
                 throw new Invalid(r.problem().label(), r.problem().message());
+            }
+            if (isFim(r.sample())) {
+                return new TrainingRecord(r.sample().id(), source, file, line, null, fimText(r.sample()),
+                        r.sample().quality(), SampleOrigin.of(r.sample()));
             }
             return new TrainingRecord(r.sample().id(), source, file, line, List.copyOf(r.sample().asMessages()), null,
                     r.sample().quality(), SampleOrigin.of(r.sample()), SampleKind.of(source, r.sample().meta()));

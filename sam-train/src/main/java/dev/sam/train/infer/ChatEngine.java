@@ -2,6 +2,7 @@ package dev.sam.train.infer;
 
 import dev.sam.core.SamException;
 import dev.sam.core.model.ChatMessage;
+import dev.sam.core.model.Fim;
 import dev.sam.train.adapters.AdapterConfig;
 import dev.sam.train.adapters.AdapterFiles;
 import dev.sam.train.nativelib.GenSettings;
@@ -40,6 +41,8 @@ public final class ChatEngine implements AutoCloseable {
     private final LoraAdapters adapters;
     private final int maxContext;
     private final List<Integer> stopIds;
+    /** Also ends a raw (completion) generation: the FIM tokens a model may emit after the middle. */
+    private final List<Integer> rawStopIds;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
 
@@ -57,6 +60,11 @@ public final class ChatEngine implements AutoCloseable {
             stops.add(tokenizer.eosTokenId());
         }
         this.stopIds = List.copyOf(stops);
+        List<Integer> raw = new ArrayList<>(stops);
+        for (String s : Fim.TOKENS) {
+            tokenizer.specialTokenId(s).ifPresent(raw::add);
+        }
+        this.rawStopIds = List.copyOf(raw);
     }
 
     /** Opens the base model in {@code baseDir} and, when {@code adapterDir} is not null, its adapters. */
@@ -106,13 +114,36 @@ public final class ChatEngine implements AutoCloseable {
                 throw new IllegalStateException("the chat engine is closed");
             }
             int[] prompt = tokenizer.encode(ChatTemplate.qwen().apply(messages, true));
-            return generate(prompt, o, onText);
+            return generate(prompt, o, stopIds, onText);
         } finally {
             lock.readLock().unlock();
         }
     }
 
-    private Completion generate(int[] prompt, GenerationOptions o, Consumer<String> onText) {
+    /**
+     * Continues {@code prompt} as it is, without the chat template (a text completion, e.g. a
+     * {@link Fim#psm} prompt); special tokens written in it are read as such. Ends at an end-of-text
+     * or end-of-turn token or at one of the FIM tokens, as llama.cpp's infill does.
+     */
+    public Completion streamRaw(String prompt, GenerationOptions o, Consumer<String> onText) {
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the chat engine is closed");
+            }
+            return generate(tokenizer.encode(prompt), o, rawStopIds, onText);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** True when the tokenizer knows the three FIM tokens as single special tokens (Qwen2.5-Coder's do). */
+    public boolean supportsFim() {
+        return tokenizer.specialTokenId(Fim.PREFIX).isPresent() && tokenizer.specialTokenId(Fim.SUFFIX).isPresent()
+                && tokenizer.specialTokenId(Fim.MIDDLE).isPresent();
+    }
+
+    private Completion generate(int[] prompt, GenerationOptions o, List<Integer> stops, Consumer<String> onText) {
         int budget = o.maxTokens();
         if (prompt.length + budget > maxContext) {
             throw SamException.usage("the prompt has " + prompt.length + " tokens; with " + budget
@@ -120,7 +151,7 @@ public final class ChatEngine implements AutoCloseable {
                     "shorten the prompt or ask for fewer tokens (--max-tokens)");
         }
         GenSettings s = new GenSettings(budget, prompt.length + budget, (float) o.temperature(), (float) o.topP(),
-                o.seed(), stopIds);
+                o.seed(), stops);
         IncrementalDecoder decoder = new IncrementalDecoder(tokenizer);
         List<Integer> ids = new ArrayList<>();
         long t0 = System.nanoTime();

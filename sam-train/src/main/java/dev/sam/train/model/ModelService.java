@@ -6,6 +6,7 @@ import dev.sam.core.progress.ProgressListener;
 import dev.sam.train.safetensors.Dtype;
 import dev.sam.train.tokenizer.BuiltinCorpus;
 import dev.sam.train.tokenizer.ByteLevelBpeTrainer;
+import dev.sam.train.tokenizer.SpecialTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ public final class ModelService {
             var bpe = new ByteLevelBpeTrainer(512).train(BuiltinCorpus.texts());
             ModelFactory.Written w = ModelFactory.write(c, t.path, new ModelFactory.Options(seed, dtype, q), bpe, p);
             String registered = t.register(w.dir());
-            return result(w.dir(), registered, w.config(), w.weightBytes(), bpe.size() + 3, null, null, null, null);
+            return result(w.dir(), registered, w.config(), w.weightBytes(), bpe.size() + SpecialTokens.WRITTEN.size(), null, null, null, null);
         });
     }
 

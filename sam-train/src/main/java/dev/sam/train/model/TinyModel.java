@@ -70,7 +70,7 @@ public final class TinyModel {
         }
         BpeVocabulary bpe = new ByteLevelBpeTrainer(o.merges()).train(o.corpus() == null ? BuiltinCorpus.texts()
                 : o.corpus());
-        int tokenizerVocab = bpe.size() + SpecialTokens.ALL.size();
+        int tokenizerVocab = bpe.size() + SpecialTokens.WRITTEN.size();
         ModelConfig shape = new ModelConfig(o.hidden(), o.layers(), o.heads(), o.kvHeads(), o.hidden() / o.heads(),
                 o.intermediate(), roundUp(tokenizerVocab, 64), 1_000_000.0, 1e-6, true, 32768, o.dtype().torchName(),
                 null);

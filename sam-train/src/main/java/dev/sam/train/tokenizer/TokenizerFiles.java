@@ -26,7 +26,7 @@ public final class TokenizerFiles {
     public static int write(Path dir, BpeVocabulary bpe) throws IOException {
         AtomicFiles.writeString(dir.resolve("tokenizer.json"), Json.pretty(tokenizerJson(bpe)) + "\n");
         AtomicFiles.writeString(dir.resolve("tokenizer_config.json"), Json.pretty(tokenizerConfig(bpe)) + "\n");
-        return bpe.size() + SpecialTokens.ALL.size();
+        return bpe.size() + SpecialTokens.WRITTEN.size();
     }
 
     static ObjectNode tokenizerJson(BpeVocabulary bpe) {
@@ -36,7 +36,7 @@ public final class TokenizerFiles {
         root.putNull("padding");
         ArrayNode added = root.putArray("added_tokens");
         int id = bpe.size();
-        for (String s : SpecialTokens.ALL) {
+        for (String s : SpecialTokens.WRITTEN) {
             added.addObject().put("id", id++).put("content", s).put("single_word", false).put("lstrip", false)
                     .put("rstrip", false).put("normalized", false).put("special", true);
         }
@@ -77,7 +77,7 @@ public final class TokenizerFiles {
         c.put("add_prefix_space", false);
         ObjectNode dec = c.putObject("added_tokens_decoder");
         int id = bpe.size();
-        for (String s : SpecialTokens.ALL) {
+        for (String s : SpecialTokens.WRITTEN) {
             dec.putObject(String.valueOf(id++)).put("content", s).put("lstrip", false).put("normalized", false)
                     .put("rstrip", false).put("single_word", false).put("special", true);
         }
