@@ -27,7 +27,7 @@ import dev.sam.serve.metrics.MetricsRecorder;
 import dev.sam.serve.metrics.MetricsWriter;
 import dev.sam.serve.metrics.ProcessMemory;
 import dev.sam.serve.rollback.RollbackMonitor;
-import dev.sam.serve.rollback.RollbackPolicy;
+import dev.sam.deploy.RollbackPolicy;
 import dev.sam.serve.routing.ServedVersions;
 import dev.sam.serve.routing.TrafficSplitter;
 import dev.sam.serve.routing.VersionWatcher;

@@ -6,6 +6,7 @@ import dev.sam.core.store.EventRepository;
 import dev.sam.deploy.Canary;
 import dev.sam.deploy.DeployContext;
 import dev.sam.deploy.RequestStats;
+import dev.sam.deploy.RollbackPolicy;
 import dev.sam.deploy.Rollback;
 import dev.sam.deploy.VersionState;
 import dev.sam.deploy.store.VersionStore;

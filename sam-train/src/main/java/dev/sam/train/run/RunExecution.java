@@ -26,10 +26,13 @@ final class RunExecution {
     private final RunListener listener;
     private final StopSignal stop;
     private final Path runDir;
+    private final Map<String, Integer> selection;
     private TrainingRun run;
 
+    /** {@code selection}: how many records of each kind a {@code SampleSelection} chose (empty: all records). */
     RunExecution(SamHome home, RunStore store, RunPlan plan, PreparedData data, RunListener listener,
-                 StopSignal stop) {
+                 StopSignal stop, Map<String, Integer> selection) {
+        this.selection = selection;
         this.home = home;
         this.store = store;
         this.plan = plan;
@@ -54,9 +57,10 @@ final class RunExecution {
             metrics.truncateAfter(resumedFrom);
             prior = metrics.read().stream().filter(m -> !m.isValidation()).map(StepMetrics::loss).toList();
         } else {
-            int samples = (int) Math.min(Integer.MAX_VALUE, data.load().valid());
+            int samples = selection.isEmpty() ? (int) Math.min(Integer.MAX_VALUE, data.load().valid())
+                    : data.trainRecords().size() + data.validRecords().size();
             run = store.save(TrainingRun.pending(id, plan.createdAt(), samples, plan.settings().baseModel(),
-                    plan.profile(), runDir.resolve("adapters").toString()));
+                    plan.profile(), runDir.resolve("adapters").toString()).withMetrics(selection));
             store.writePlan(plan);
         }
         try (TrainingLog log = TrainingLog.open(home.trainingLogs(), id)) {
@@ -138,6 +142,7 @@ final class RunExecution {
                 + "(batch %d x grad accum %d, %d epoch(s)), lr %s, rank %d, alpha %s, layers %s, targets %s, "
                 + "max seq %d", plan.profile(), s.baseModel(), plan.data().trainExamples(), plan.data().validExamples(),
                 plan.data().totalSteps(), s.batchSize(), s.gradAccum(), s.epochs(), s.learningRate(), s.rank(),
-                s.alpha(), s.loraLayers() == -1 ? "all" : "last " + s.loraLayers(), s.targets(), s.maxSeqLength());
+                s.alpha(), s.loraLayers() == -1 ? "all" : "last " + s.loraLayers(), s.targets(), s.maxSeqLength())
+                + (selection.isEmpty() ? "" : ", selected " + new java.util.TreeMap<>(selection));
     }
 }

@@ -10,12 +10,14 @@ import dev.sam.core.model.RunStatus;
 import dev.sam.core.model.TrainingRun;
 import dev.sam.core.store.Database;
 import dev.sam.train.data.LoadedData;
+import dev.sam.train.data.SampleSelection;
 import dev.sam.train.eval.EvalReport;
 import dev.sam.train.eval.EvalTarget;
 import dev.sam.train.eval.Evaluator;
 import dev.sam.train.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,17 +38,42 @@ public final class TrainingRunner {
     private final Database db;
     private final RunStore store;
     private final Clock clock;
+    private final SampleSelection selection;
+    private final ProcessLock heldLock;
 
     public TrainingRunner(SamHome home, SamConfig config, Database db) {
         this(home, config, db, Clock.systemDefaultZone());
     }
 
     TrainingRunner(SamHome home, SamConfig config, Database db, Clock clock) {
+        this(home, config, db, clock, null, null);
+    }
+
+    private TrainingRunner(SamHome home, SamConfig config, Database db, Clock clock, SampleSelection selection,
+                           ProcessLock heldLock) {
         this.home = home;
         this.config = config;
         this.db = db;
         this.store = new RunStore(home, db);
         this.clock = clock;
+        this.selection = selection;
+        this.heldLock = heldLock;
+    }
+
+    /** Trains on the records {@code s} chooses instead of all of them (not with --resume). */
+    public TrainingRunner selecting(SampleSelection s) {
+        return new TrainingRunner(home, config, db, clock, s, heldLock);
+    }
+
+    /**
+     * For a caller that already holds the {@code train} lock for a longer job (sam cycle): the run does
+     * not take it again (a second lock on the same file in one process would refuse itself).
+     */
+    public TrainingRunner holdingLock(ProcessLock trainLock) {
+        if (!trainLock.file().equals(home.lockFile("train"))) {
+            throw new IllegalArgumentException("not the train lock: " + trainLock.file());
+        }
+        return new TrainingRunner(home, config, db, clock, selection, trainLock);
     }
 
     /** Runs with Ctrl-C / SIGTERM handled as described above. */
@@ -66,13 +93,22 @@ public final class TrainingRunner {
         }
         RunPlan plan = resume ? resumePlan(r.resumeRunId()) : new RunPlanner(home, config).plan(r);
         String runId = resume ? r.resumeRunId() : newRunId();
-        try (ProcessLock lock = lock(runId)) {
+        if (resume && selection != null) {
+            throw new IllegalArgumentException("a resumed run trains on its own data; no selection");
+        }
+        try (ProcessLock lock = heldLock != null ? null : lock(runId)) {
             if (!resume && !store.free(runId)) {
                 runId = newRunId();
             }
             listener.stage("loading data from " + home.trainingData());
             DataPreparer preparer = new DataPreparer(home);
             LoadedData loaded = preparer.load();
+            Map<String, Integer> picked = Map.of();
+            if (selection != null) {
+                SampleSelection.Selected sel = selection.select(loaded.records());
+                loaded = new LoadedData(sel.records(), loaded.report());
+                picked = sel.counts();
+            }
             if (!resume && !r.force()) {
                 threshold(loaded, plan.minSamples());
             }
@@ -92,7 +128,7 @@ public final class TrainingRunner {
                         + " nothing was recorded", resume ? "resume it later with `sam train --resume " + runId + "`"
                         : "start it again when you are ready");
             }
-            return new RunExecution(home, store, planned, data, listener, stop).execute(resume);
+            return new RunExecution(home, store, planned, data, listener, stop, picked).execute(resume);
         }
     }
 

@@ -1,10 +1,9 @@
-package dev.sam.serve.rollback;
+package dev.sam.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sam.core.config.SamConfig;
-import dev.sam.deploy.RequestStats;
 import org.junit.jupiter.api.Test;
 
 /** The policy as a pure function: thresholds from the original spec, strict comparisons, minimum count. */

@@ -1,7 +1,6 @@
-package dev.sam.serve.rollback;
+package dev.sam.deploy;
 
 import dev.sam.core.config.SamConfig;
-import dev.sam.deploy.RequestStats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +13,7 @@ import java.util.Optional;
  * time > 5000 ms, memory > 6 GB → roll back), thresholds from {@code rollback.*} in config.yaml:
  * a version's numbers over the sliding window trigger when it has at least {@code min_requests}
  * requests and any threshold is exceeded. A pure function: no clock, no database, no side effects.
+ * sam serve applies it continuously; sam cycle applies it before promoting a canary.
  *
  * <pre>Optional&lt;Verdict&gt; v = RollbackPolicy.from(config.rollback()).evaluate("canary", windowStats);</pre>
  */
