@@ -66,7 +66,9 @@ final class CycleTraining {
         ReplaySelection selection = new ReplaySelection(ctx.home().trainingData(), state.blessedMark(), mark,
                 config.cycle().replayRatio(), config.cycle().replaySeed() + mark.files().values().stream()
                 .mapToLong(f -> f.records()).sum()); // a different, reproducible draw as the data grows
-        RunResult r = new TrainingRunner(ctx.home(), config, ctx.db()).selecting(selection).holdingLock(trainLock)
+        WarmStart.Choice start = WarmStart.choose(config, active());
+        TrainingRunner runner = new TrainingRunner(ctx.home(), config, ctx.db()).selecting(selection).holdingLock(trainLock);
+        RunResult r = (start.adapters() == null ? runner : runner.startingFrom(start.adapters()))
                 .run(TrainRequest.profile(null).withForce(true), listener);
         String runId = r.run().runId();
         Integer fresh = number(r.run().metrics().get(ReplaySelection.NEW));
@@ -76,7 +78,9 @@ final class CycleTraining {
         data.put(ReplaySelection.NEW, fresh);
         data.put(ReplaySelection.REPLAYED, replayed);
         data.put("samples_count", r.run().samplesCount());
-        journal.step("train", "run " + runId + " trained on " + fresh + " new + " + replayed + " replayed samples", data);
+        data.put("start", start.why());
+        journal.step("train", "run " + runId + " trained on " + fresh + " new + " + replayed + " replayed samples, "
+                + start.why(), data);
         boolean blessed = r.eval() != null && r.eval().blessed();
         String reason = r.eval() == null ? "no evaluation" : r.eval().reason();
         Map<String, Object> ev = new LinkedHashMap<>();

@@ -33,7 +33,7 @@ final class LaunchdScheduler implements Scheduler {
         StringBuilder b = new StringBuilder();
         b.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" ")
                 .append("\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n<!-- ")
-                .append(xml(MarkedFiles.marker(env, spec))).append(" -->\n<plist version=\"1.0\">\n<dict>\n")
+                .append(xml(MarkedFiles.marker(env, spec)).replace("--", "- -")).append(" -->\n<plist version=\"1.0\">\n<dict>\n")
                 .append("  <key>Label</key><string>").append(label()).append("</string>\n")
                 .append("  <key>ProgramArguments</key>\n  <array>\n");
         env.cycleCommand().forEach(a -> b.append("    <string>").append(xml(a)).append("</string>\n"));
@@ -79,7 +79,8 @@ final class LaunchdScheduler implements Scheduler {
         return MarkedFiles.spec(plist());
     }
 
+    /** Text in an XML element (a comment also may not hold "--", which the marker writer replaces). */
     private static String xml(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("--", "&#45;&#45;");
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

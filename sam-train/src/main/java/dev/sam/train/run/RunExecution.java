@@ -26,13 +26,18 @@ final class RunExecution {
     private final RunListener listener;
     private final StopSignal stop;
     private final Path runDir;
-    private final Map<String, Integer> selection;
+    private final Map<String, Object> selection;
+    private final Path warmStart;
     private TrainingRun run;
 
-    /** {@code selection}: how many records of each kind a {@code SampleSelection} chose (empty: all records). */
+    /**
+     * {@code selection}: how many records of each kind a {@code SampleSelection} chose (empty: all records),
+     * recorded in the run's metrics; {@code warmStart}: adapters to start from (null: fresh ones).
+     */
     RunExecution(SamHome home, RunStore store, RunPlan plan, PreparedData data, RunListener listener,
-                 StopSignal stop, Map<String, Integer> selection) {
+                 StopSignal stop, Map<String, Object> selection, Path warmStart) {
         this.selection = selection;
+        this.warmStart = warmStart;
         this.home = home;
         this.store = store;
         this.plan = plan;
@@ -83,7 +88,7 @@ final class RunExecution {
         long total = plan.data().totalSteps();
         StepReporter rep = new StepReporter(listener, log, metrics, total, resumedFrom == null ? 0 : resumedFrom);
         rep.begin("training " + id);
-        TrainingLoop.Outcome o = new TrainingSession(plan, data, runDir).run(rep, stop, resume, prior, checkpoints);
+        TrainingLoop.Outcome o = new TrainingSession(plan, data, runDir, warmStart).run(rep, stop, resume, prior, checkpoints);
         run = store.save(run.withMetrics(RunMetrics.training(o, plan, data, metrics.read(), resumedFrom)));
         if (o.interrupted()) {
             Long ckpt = o.checkpoint() == null ? null : o.checkpoint().step();

@@ -40,17 +40,18 @@ public final class TrainingRunner {
     private final Clock clock;
     private final SampleSelection selection;
     private final ProcessLock heldLock;
+    private final Path warmStart;
 
     public TrainingRunner(SamHome home, SamConfig config, Database db) {
         this(home, config, db, Clock.systemDefaultZone());
     }
 
     TrainingRunner(SamHome home, SamConfig config, Database db, Clock clock) {
-        this(home, config, db, clock, null, null);
+        this(home, config, db, clock, null, null, null);
     }
 
     private TrainingRunner(SamHome home, SamConfig config, Database db, Clock clock, SampleSelection selection,
-                           ProcessLock heldLock) {
+                           ProcessLock heldLock, Path warmStart) {
         this.home = home;
         this.config = config;
         this.db = db;
@@ -58,11 +59,20 @@ public final class TrainingRunner {
         this.clock = clock;
         this.selection = selection;
         this.heldLock = heldLock;
+        this.warmStart = warmStart;
     }
 
     /** Trains on the records {@code s} chooses instead of all of them (not with --resume). */
     public TrainingRunner selecting(SampleSelection s) {
-        return new TrainingRunner(home, config, db, clock, s, heldLock);
+        return new TrainingRunner(home, config, db, clock, s, heldLock, warmStart);
+    }
+
+    /**
+     * Starts from these adapters ({@code adapters.safetensors} of the same rank, layers and targets as the
+     * profile) instead of fresh ones: continued training, as sam cycle does from the active version.
+     */
+    public TrainingRunner startingFrom(Path adaptersFile) {
+        return new TrainingRunner(home, config, db, clock, selection, heldLock, adaptersFile);
     }
 
     /**
@@ -73,7 +83,7 @@ public final class TrainingRunner {
         if (!trainLock.file().equals(home.lockFile("train"))) {
             throw new IllegalArgumentException("not the train lock: " + trainLock.file());
         }
-        return new TrainingRunner(home, config, db, clock, selection, trainLock);
+        return new TrainingRunner(home, config, db, clock, selection, trainLock, warmStart);
     }
 
     /** Runs with Ctrl-C / SIGTERM handled as described above. */
@@ -93,8 +103,8 @@ public final class TrainingRunner {
         }
         RunPlan plan = resume ? resumePlan(r.resumeRunId()) : new RunPlanner(home, config).plan(r);
         String runId = resume ? r.resumeRunId() : newRunId();
-        if (resume && selection != null) {
-            throw new IllegalArgumentException("a resumed run trains on its own data; no selection");
+        if (resume && (selection != null || warmStart != null)) {
+            throw new IllegalArgumentException("a resumed run continues from its checkpoint on its own data");
         }
         try (ProcessLock lock = heldLock != null ? null : lock(runId)) {
             if (!resume && !store.free(runId)) {
@@ -103,11 +113,14 @@ public final class TrainingRunner {
             listener.stage("loading data from " + home.trainingData());
             DataPreparer preparer = new DataPreparer(home);
             LoadedData loaded = preparer.load();
-            Map<String, Integer> picked = Map.of();
+            Map<String, Object> recorded = new java.util.LinkedHashMap<>();
             if (selection != null) {
                 SampleSelection.Selected sel = selection.select(loaded.records());
                 loaded = new LoadedData(sel.records(), loaded.report());
-                picked = sel.counts();
+                recorded.putAll(sel.counts());
+            }
+            if (warmStart != null) {
+                recorded.put("warm_start", warmStart.toString());
             }
             if (!resume && !r.force()) {
                 threshold(loaded, plan.minSamples());
@@ -128,7 +141,7 @@ public final class TrainingRunner {
                         + " nothing was recorded", resume ? "resume it later with `sam train --resume " + runId + "`"
                         : "start it again when you are ready");
             }
-            return new RunExecution(home, store, planned, data, listener, stop, picked).execute(resume);
+            return new RunExecution(home, store, planned, data, listener, stop, recorded, warmStart).execute(resume);
         }
     }
 
