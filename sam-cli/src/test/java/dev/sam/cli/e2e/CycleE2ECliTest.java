@@ -25,7 +25,7 @@ class CycleE2ECliTest {
 
     @Test
     void nightsOfCollectTrainCanaryPromote() throws Exception {
-        CycleHome h = new CycleHome(tmp, 30, 12, "min_new_samples: 10\ncanary_min_requests: 20\ncanary_max_age: never\n");
+        CycleHome h = new CycleHome(tmp, 30, 15, "min_new_samples: 10\ncanary_min_requests: 20\ncanary_max_age: never\n");
         CliRunner.Result dry = h.sam.run("cycle", "--dry-run");
         assertEquals(0, dry.exitCode(), dry.toString());
         assertTrue(dry.stdout().contains("would train"), dry.stdout());

@@ -35,7 +35,7 @@ final class CycleHome {
     final CliRunner sam;
     private int commits;
     private long seed = 1;
-    private double learningRate = 0.002;
+    private double learningRate = 0.005;
     private final int epochs;
     private final String cycleYaml;
 
@@ -100,7 +100,7 @@ final class CycleHome {
                 git.add().addFilepattern(".").call();
                 PersonIdent who = new PersonIdent("Dev", "dev@example.com", Instant.ofEpochSecond(1_700_000_000L + i * 60L),
                         ZoneOffset.UTC);
-                git.commit().setMessage("Require " + (i % 7 + 1) + " characters in " + noun + " names (rule " + i + ")")
+                git.commit().setMessage("Add the " + noun + " rule " + i)
                         .setAuthor(who).setCommitter(who).setSign(false).call();
             }
         }
