@@ -5,7 +5,7 @@ import dev.sam.collect.distill.DistillSource;
 import dev.sam.collect.distill.DistillStore;
 import dev.sam.collect.docs.DocsSource;
 import dev.sam.collect.git.CommitSource;
-import dev.sam.collect.quality.SampleValidator;
+import dev.sam.core.sample.SampleValidator;
 import dev.sam.collect.routing.RoutingSource;
 import dev.sam.collect.store.DataStore;
 import dev.sam.core.SamException;

@@ -1,5 +1,7 @@
 package dev.sam.collect;
 
+import dev.sam.core.sample.SampleProblem;
+
 /**
  * Why a candidate did not become a sample. These names are the keys of {@code rejects} in
  * manifest.json and in every report; scripts read them, so they never change meaning.
@@ -11,15 +13,15 @@ public final class Reasons {
     public static final String TRIVIAL_MESSAGE = "trivial_message";
     public static final String HUGE_DIFF = "huge_diff";
     public static final String NO_SOURCE_CHANGES = "no_source_changes";
-    // any source
+    // any source (the validator's reasons are sam-core's SampleProblem codes)
     public static final String SECRET = "secret";
     public static final String DUPLICATE = "duplicate";
     public static final String NEAR_DUPLICATE = "near_duplicate";
-    public static final String EMPTY = "empty";
-    public static final String MISSING_FIELD = "missing_field";
-    public static final String TOO_SHORT = "too_short";
-    public static final String TOO_LONG = "too_long";
-    public static final String LOW_QUALITY = "low_quality";
+    public static final String EMPTY = SampleProblem.EMPTY;
+    public static final String MISSING_FIELD = SampleProblem.MISSING_FIELD;
+    public static final String TOO_SHORT = SampleProblem.TOO_SHORT;
+    public static final String TOO_LONG = SampleProblem.TOO_LONG;
+    public static final String LOW_QUALITY = SampleProblem.LOW_QUALITY;
     // inputs
     public static final String INVALID_JSON = "invalid_json";
     public static final String INVALID_UTF8 = "invalid_utf8";

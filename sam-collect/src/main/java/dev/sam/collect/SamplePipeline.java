@@ -3,7 +3,7 @@ package dev.sam.collect;
 import dev.sam.collect.quality.DedupIndex;
 import dev.sam.collect.quality.MinHash;
 import dev.sam.collect.quality.SampleText;
-import dev.sam.collect.quality.SampleValidator;
+import dev.sam.core.sample.SampleValidator;
 import dev.sam.collect.quality.SecretDetector;
 import dev.sam.collect.quality.SecretScrubber;
 import dev.sam.collect.store.Batch;
@@ -50,7 +50,8 @@ public final class SamplePipeline {
 
     /**
      * Scrubs and validates a candidate (id, source and created_at are filled in here). Thread-safe.
-     * Candidates carry instruction/input/output or messages, a quality and meta.
+     * Candidates carry instruction/input/output or messages, a quality, meta and their origin
+     * ({@link dev.sam.core.sample.SampleOrigin}).
      */
     public Prepared prepare(Source source, Sample c) {
         int[] secrets = {0};
@@ -60,10 +61,11 @@ public final class SamplePipeline {
             for (ChatMessage m : c.messages()) {
                 msgs.add(new ChatMessage(m.role(), scrub(m.content(), secrets)));
             }
-            s = new Sample(null, source.dir(), c.quality(), null, null, null, null, msgs, c.meta());
+            s = new Sample(null, source.dir(), c.quality(), null, null, null, null, msgs, c.meta(), c.origin());
         } else {
             s = new Sample(null, source.dir(), c.quality(), null, scrub(c.instruction(), secrets),
-                    scrub(c.input() == null ? "" : c.input(), secrets), scrub(c.output(), secrets), null, c.meta());
+                    scrub(c.input() == null ? "" : c.input(), secrets), scrub(c.output(), secrets), null, c.meta(),
+                    c.origin());
         }
         if (s.isChat() ? s.messages().stream().anyMatch(m -> SecretDetector.stillSecret(m.content()))
                 : SecretDetector.stillSecret(s.instruction()) || SecretDetector.stillSecret(s.input())
@@ -79,7 +81,7 @@ public final class SamplePipeline {
             meta.put("secrets_scrubbed", secrets[0]);
         }
         s = new Sample(hash.substring(0, 16), s.source(), s.quality(), Times.now(), s.instruction(), s.input(),
-                s.output(), s.messages(), meta.isEmpty() ? null : meta);
+                s.output(), s.messages(), meta.isEmpty() ? null : meta, s.origin());
         String problem = validator.problem(s);
         return new Prepared(source, s, hash, problem == null ? MinHash.signature(text.shingles()) : null, problem);
     }

@@ -7,6 +7,7 @@ import dev.sam.core.json.Json;
 import dev.sam.core.model.Manifest;
 import dev.sam.core.model.Sample;
 import dev.sam.core.progress.ProgressListener;
+import dev.sam.core.sample.SampleOrigin;
 import dev.sam.core.store.Database;
 import dev.sam.core.store.ManifestFile;
 import java.io.IOException;
@@ -43,7 +44,11 @@ public final class Harness implements AutoCloseable {
         return new ManifestFile(home.manifest()).read();
     }
 
-    /** Every line of a source's file, parsed; fails the test on a line that is not a whole sample. */
+    /**
+     * Every line of a source's file, parsed; fails the test on a line that is not a whole sample, or one
+     * without an origin, or one whose origin differs from what its metadata alone derives (the fallback for
+     * lines written before the key existed).
+     */
     public List<Sample> samples(Source s) throws IOException {
         Path f = home.trainingData().resolve(s.file());
         List<Sample> out = new ArrayList<>();
@@ -56,7 +61,12 @@ public final class Harness implements AutoCloseable {
         }
         for (String line : text.split("\n")) {
             if (!line.isEmpty()) {
-                out.add(Json.mapper().readValue(line, Sample.class));
+                Sample sample = Json.mapper().readValue(line, Sample.class);
+                if (sample.origin() == null || !sample.origin().equals(SampleOrigin.of(sample.withOrigin(null)))) {
+                    throw new AssertionError("origin " + sample.origin() + " vs derived "
+                            + SampleOrigin.of(sample.withOrigin(null)) + ": " + line);
+                }
+                out.add(sample);
             }
         }
         return out;

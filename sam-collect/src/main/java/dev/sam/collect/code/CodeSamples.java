@@ -1,6 +1,7 @@
 package dev.sam.collect.code;
 
 import dev.sam.core.model.Sample;
+import dev.sam.core.sample.SampleOrigin;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,10 +29,12 @@ final class CodeSamples {
         List<Sample> out = new ArrayList<>(2);
         out.add(Sample.alpaca(null, null, q, null,
                 "Implement the following " + what + " `" + s.name() + "` as its documentation describes.",
-                documentedSignature(s), s.code(), meta(s, repo, path, "implement")));
+                documentedSignature(s), s.code(), meta(s, repo, path, "implement"))
+                .withOrigin(SampleOrigin.code(repo, path, s.name())));
         out.add(Sample.alpaca(null, null, q, null,
                 "Write the " + s.language().docStyle() + " for this " + what + ".",
-                s.code(), s.doc(), meta(s, repo, path, "document")));
+                s.code(), s.doc(), meta(s, repo, path, "document"))
+                .withOrigin(SampleOrigin.code(repo, path, s.name())));
         return out;
     }
 

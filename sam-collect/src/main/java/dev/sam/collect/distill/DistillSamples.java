@@ -3,6 +3,7 @@ package dev.sam.collect.distill;
 import dev.sam.core.model.ChatMessage;
 import dev.sam.core.model.PreferencePair;
 import dev.sam.core.model.Sample;
+import dev.sam.core.sample.SampleOrigin;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +45,8 @@ final class DistillSamples {
                     + " Please correct it."));
         }
         m.add(new ChatMessage("assistant", answer));
-        return Sample.chat(null, null, quality(d), null, m, meta(id, d));
+        return Sample.chat(null, null, quality(d), null, m, meta(id, d))
+                .withOrigin(SampleOrigin.session(d.sessionId(), id));
     }
 
     /** DPO pairs: the explicit preference, and corrected-over-wrong for a correction. */

@@ -4,7 +4,7 @@ import dev.sam.collect.CollectReport;
 import dev.sam.collect.CollectService;
 import dev.sam.collect.SamplePipeline;
 import dev.sam.collect.Source;
-import dev.sam.collect.quality.SampleValidator;
+import dev.sam.core.sample.SampleValidator;
 import dev.sam.collect.quality.SecretDetector;
 import dev.sam.collect.quality.SecretScrubber;
 import dev.sam.collect.store.DataStore;

@@ -1,6 +1,7 @@
 package dev.sam.collect.docs;
 
 import dev.sam.core.model.Sample;
+import dev.sam.core.sample.SampleOrigin;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,7 +52,8 @@ final class DocSamples {
         if (!s.path().isEmpty()) {
             meta.put("section", String.join(" > ", s.path()));
         }
-        return Sample.alpaca(null, null, quality(s, body), null, question(project, file, s), "", body, meta);
+        return Sample.alpaca(null, null, quality(s, body), null, question(project, file, s), "", body, meta)
+                .withOrigin(SampleOrigin.doc(project, file, String.join(" > ", s.path())));
     }
 
     static String question(String project, String file, MarkdownSplitter.Section s) {

@@ -5,6 +5,7 @@ import dev.sam.collect.SamplePipeline;
 import dev.sam.collect.SamplePipeline.Prepared;
 import dev.sam.collect.Source;
 import dev.sam.core.model.Sample;
+import dev.sam.core.sample.SampleOrigin;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -131,7 +132,8 @@ final class CommitSampler {
         meta.put("added", added);
         meta.put("removed", removed);
         Sample candidate = Sample.alpaca(null, null, CommitFilters.quality(message, changed, onlyDocs), null,
-                CommitSource.INSTRUCTION, DiffRenderer.render(diff.files()), message, meta);
+                CommitSource.INSTRUCTION, DiffRenderer.render(diff.files()), message, meta)
+                .withOrigin(SampleOrigin.commit(name, c.name()));
         return new Outcome(null, pipeline.prepare(Source.COMMITS, candidate));
     }
 

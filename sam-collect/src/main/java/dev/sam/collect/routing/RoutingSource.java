@@ -9,6 +9,7 @@ import dev.sam.collect.store.JsonlReader;
 import dev.sam.core.SamException;
 import dev.sam.core.json.Json;
 import dev.sam.core.model.Sample;
+import dev.sam.core.sample.SampleOrigin;
 import dev.sam.core.progress.ProgressListener;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -126,7 +127,7 @@ public final class RoutingSource implements Collector {
         meta.put("task_type", "routing");
         double quality = task.split("\\s+").length >= 5 ? 0.7 : 0.5;
         p.offer(Source.ROUTING, Sample.alpaca(null, null, quality, null, INSTRUCTION, task,
-                n.get("route").asText().strip(), meta));
+                n.get("route").asText().strip(), meta).withOrigin(SampleOrigin.routing(task)));
         return null;
     }
 

@@ -3,14 +3,13 @@ package dev.sam.collect.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sam.collect.quality.SampleText;
 import dev.sam.core.json.Json;
-import dev.sam.core.model.ChatMessage;
 import dev.sam.core.model.Sample;
-import java.util.ArrayList;
-import java.util.List;
+import dev.sam.core.sample.SampleReader;
 
 /**
  * What a line of a training-data file holds, read leniently: SAM's own samples, Alpaca or chat lines
  * written by the original Python pipeline or by hand (no id or quality), or DPO pairs in the dpo/ file.
+ * A sample line counts as a record exactly when the trainer would load it ({@link SampleReader}).
  */
 public final class Records {
     /** Files under this directory of training_data hold DPO pairs, not samples. */
@@ -49,28 +48,8 @@ public final class Records {
     }
 
     private static Sample sample(JsonNode n) {
-        JsonNode msgs = n.get("messages");
-        if (msgs != null && msgs.isArray() && msgs.size() > 0) {
-            List<ChatMessage> l = new ArrayList<>();
-            for (JsonNode m : msgs) {
-                String role = str(m, "role");
-                String content = str(m, "content");
-                if (role == null || content == null) {
-                    return null;
-                }
-                l.add(new ChatMessage(role, content));
-            }
-            return new Sample(str(n, "id"), str(n, "source"), dbl(n, "quality"), str(n, "created_at"), null, null,
-                    null, l, null);
-        }
-        String instruction = str(n, "instruction");
-        String output = str(n, "output");
-        if (instruction == null || output == null || output.isBlank()) {
-            return null;
-        }
-        String input = str(n, "input");
-        return new Sample(str(n, "id"), str(n, "source"), dbl(n, "quality"), str(n, "created_at"), instruction,
-                input == null ? "" : input, output, null, null);
+        SampleReader.Read r = SampleReader.isSample(n) ? SampleReader.read(n) : null;
+        return r != null && r.ok() ? r.sample() : null;
     }
 
     private static JsonNode tree(String json) {

@@ -3,9 +3,9 @@ package dev.sam.train.data;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sam.core.home.SamHome;
 import dev.sam.core.json.Json;
-import dev.sam.core.model.ChatMessage;
-import dev.sam.core.model.Sample;
-import dev.sam.train.tokenizer.ChatTemplate;
+import dev.sam.core.sample.CommittedData;
+import dev.sam.core.sample.SampleOrigin;
+import dev.sam.core.sample.SampleReader;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,7 +28,9 @@ import java.util.stream.Stream;
  * chat ({@code messages}) form, and mlx-lm's {@code {"prompt", "completion"}} and {@code {"text"}}
  * records. A bad line (invalid JSON or UTF-8, unknown format, empty answer, unknown role, a conversation
  * that does not end with the assistant) is skipped and counted with its file:line and reason; it never
- * fails the load. Blank lines are ignored.
+ * fails the load. Blank lines are ignored. Lines are read as sam-collect stores them ({@link SampleReader},
+ * {@code SampleValidator.shape}), and only up to collect's commit point ({@link CommittedData}): a batch a
+ * running collection has appended but not committed is never read.
  *
  * <pre>LoadedData data = TrainingDataLoader.of(home).load();</pre>
  */
@@ -37,6 +39,7 @@ public final class TrainingDataLoader {
     public static final int MAX_DETAILS = 50;
 
     private final Path root;
+    private final Path collectLock;
     private final List<TrainingRecord> records = new ArrayList<>();
     private final Map<String, Long> validBySource = new TreeMap<>();
     private final Map<String, Long> skippedByReason = new TreeMap<>();
@@ -46,19 +49,34 @@ public final class TrainingDataLoader {
     private long skipped;
     private long pairs;
 
+    /** A loader of a training-data directory no collection writes to (a copy, a test fixture). */
     public TrainingDataLoader(Path trainingDataDir) {
+        this(trainingDataDir, null);
+    }
+
+    private TrainingDataLoader(Path trainingDataDir, Path collectLock) {
         this.root = trainingDataDir;
+        this.collectLock = collectLock;
     }
 
     public static TrainingDataLoader of(SamHome home) {
-        return new TrainingDataLoader(home.trainingData());
+        return new TrainingDataLoader(home.trainingData(), home.lockFile(CommittedData.COLLECT_LOCK));
     }
 
-    /** Loads all sources under the training-data directory (none yet: an empty result). */
+    /** Loads all sources under the training-data directory (none yet: an empty result), as far as committed. */
     public LoadedData load() {
-        for (Path dir : list(root, Files::isDirectory)) {
-            for (Path f : list(dir, p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".jsonl"))) {
-                readFile(f, dir.getFileName().toString());
+        try (CommittedData committed = CommittedData.open(root, collectLock)) {
+            for (Path dir : list(root, Files::isDirectory)) {
+                for (Path f : list(dir, p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".jsonl"))) {
+                    long limit = committed.readable(f);
+                    if (limit == CommittedData.UNCOMMITTED) {
+                        files++;
+                        skip(f + ": not committed yet by the collection running now; the next train reads it",
+                                "uncommitted file");
+                    } else {
+                        readFile(f, dir.getFileName().toString(), limit);
+                    }
+                }
             }
         }
         return result();
@@ -66,7 +84,7 @@ public final class TrainingDataLoader {
 
     /** Loads the given JSONL files as one source (e.g. mlx-lm's train.jsonl). */
     public LoadedData loadFiles(List<Path> jsonl, String source) {
-        jsonl.forEach(f -> readFile(f, source));
+        jsonl.forEach(f -> readFile(f, source, CommittedData.WHOLE));
         return result();
     }
 
@@ -87,14 +105,15 @@ public final class TrainingDataLoader {
         }
     }
 
-    private void readFile(Path file, String source) {
+    private void readFile(Path file, String source, long limit) {
         files++;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             int lineNo = 0;
+            long left = limit == CommittedData.WHOLE ? Long.MAX_VALUE : limit;
             int b;
             while (true) {
-                b = in.read();
+                b = left-- > 0 ? in.read() : -1;
                 if (b == '\n' || b < 0) {
                     if (b >= 0 || line.size() > 0) {
                         lineNo++;
@@ -152,64 +171,24 @@ public final class TrainingDataLoader {
     }
 
     private static TrainingRecord parse(JsonNode n, Path file, int line, String source) {
-        String id = n.path("id").asText(null);
-        Double quality = n.path("quality").isNumber() ? n.get("quality").asDouble() : null;
-        if (n.has("messages") || n.has("instruction") || n.has("output")) {
-            Sample s;
-            try {
-                s = Json.mapper().treeToValue(n, Sample.class);
-            } catch (IOException | IllegalArgumentException e) {
-                throw new Invalid("invalid sample", "invalid sample: " + e.getMessage().lines().findFirst().orElse(""));
+        if (SampleReader.isSample(n)) {
+            SampleReader.Read r = SampleReader.read(n);
+            if (!r.ok()) {
+                throw new Invalid(r.problem().label(), r.problem().message());
             }
-            if (!s.isChat() && blank(s.output())) {
-                throw new Invalid("empty output", "Alpaca sample has an empty output");
-            }
-            if (!s.isChat() && blank(s.instruction()) && blank(s.input())) {
-                throw new Invalid("empty instruction", "Alpaca sample has neither instruction nor input");
-            }
-            return new TrainingRecord(id, source, file, line, checkMessages(s.asMessages()), null, quality);
-        }
-        if (n.has("prompt") && n.has("completion")) {
-            if (!n.get("prompt").isTextual() || !n.get("completion").isTextual()) {
-                throw new Invalid("invalid sample", "prompt and completion must be strings");
-            }
-            List<ChatMessage> m = List.of(new ChatMessage("user", n.get("prompt").asText()),
-                    new ChatMessage("assistant", n.get("completion").asText()));
-            return new TrainingRecord(id, source, file, line, checkMessages(m), null, quality);
+            return new TrainingRecord(r.sample().id(), source, file, line, List.copyOf(r.sample().asMessages()), null,
+                    r.sample().quality(), SampleOrigin.of(r.sample()));
         }
         if (n.has("text")) {
             if (!n.get("text").isTextual() || n.get("text").asText().isBlank()) {
                 throw new Invalid("empty text", "text record is empty or not a string");
             }
-            return new TrainingRecord(id, source, file, line, null, n.get("text").asText(), quality);
+            Double quality = n.path("quality").isNumber() ? n.get("quality").asDouble() : null;
+            return new TrainingRecord(n.path("id").asText(null), source, file, line, null, n.get("text").asText(),
+                    quality, n.path("origin").isTextual() ? n.get("origin").asText() : null);
         }
         throw new Invalid("unknown format", "unknown format: expected messages, instruction/output, "
                 + "prompt/completion or text");
-    }
-
-    private static List<ChatMessage> checkMessages(List<ChatMessage> messages) {
-        if (messages == null || messages.isEmpty()) {
-            throw new Invalid("no messages", "chat sample has no messages");
-        }
-        for (int i = 0; i < messages.size(); i++) {
-            ChatMessage m = messages.get(i);
-            if (m == null || m.role() == null || !ChatTemplate.ROLES.contains(m.role())) {
-                throw new Invalid("unknown role", "message " + (i + 1) + " has role "
-                        + (m == null ? null : "'" + m.role() + "'") + ", expected one of " + ChatTemplate.ROLES);
-            }
-            if (m.content() == null) {
-                throw new Invalid("missing content", "message " + (i + 1) + " (" + m.role() + ") has no content");
-            }
-        }
-        ChatMessage last = messages.get(messages.size() - 1);
-        if (!last.role().equals("assistant")) {
-            throw new Invalid("no assistant answer", "the last message is from '" + last.role()
-                    + "', not the assistant: nothing to learn");
-        }
-        if (last.content().isBlank()) {
-            throw new Invalid("empty output", "the assistant's answer is empty");
-        }
-        return List.copyOf(messages);
     }
 
     private void skip(String detail, String reason) {
@@ -218,10 +197,6 @@ public final class TrainingDataLoader {
         if (details.size() < MAX_DETAILS) {
             details.add(detail);
         }
-    }
-
-    private static boolean blank(String s) {
-        return s == null || s.isBlank();
     }
 
     /** A line that is not a usable sample; {@code reason} is the category it is counted under. */

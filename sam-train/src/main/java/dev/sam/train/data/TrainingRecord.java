@@ -1,6 +1,7 @@
 package dev.sam.train.data;
 
 import dev.sam.core.model.ChatMessage;
+import dev.sam.core.sample.SampleOrigin;
 import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.List;
@@ -9,10 +10,28 @@ import java.util.Locale;
 /**
  * One valid training example as loaded from a JSONL line: chat messages (Alpaca and mlx-lm
  * prompt/completion records are mapped to user/assistant turns) or, for mlx-lm {@code {"text"}}
- * records, plain text scored as a whole. {@code file:line} says where it came from.
+ * records, plain text scored as a whole. {@code file:line} says where it came from; {@code origin} what
+ * it was made from (the sample's {@code origin} key, one derived from its metadata, or — for lines that
+ * say nothing — its normalized content; {@link SampleOrigin}).
  */
 public record TrainingRecord(String id, String source, Path file, int line, List<ChatMessage> messages, String text,
-                             Double quality) {
+                             Double quality, String origin) {
+
+    public TrainingRecord {
+        if (origin == null) {
+            origin = SampleOrigin.content(normalizedContent(messages, text));
+        }
+    }
+
+    /** A record whose origin is its content. */
+    public TrainingRecord(String id, String source, Path file, int line, List<ChatMessage> messages, String text,
+                          Double quality) {
+        this(id, source, file, line, messages, text, quality, null);
+    }
+
+    public TrainingRecord withOrigin(String newOrigin) {
+        return new TrainingRecord(id, source, file, line, messages, text, quality, newOrigin);
+    }
 
     public boolean isText() {
         return text != null;
@@ -28,7 +47,11 @@ public record TrainingRecord(String id, String source, Path file, int line, List
      * whitespace runs collapsed, lower-cased; ids, timestamps and metadata left out.
      */
     public String normalizedContent() {
-        if (isText()) {
+        return normalizedContent(messages, text);
+    }
+
+    private static String normalizedContent(List<ChatMessage> messages, String text) {
+        if (text != null) {
             return "text\u0000" + normalize(text);
         }
         StringBuilder sb = new StringBuilder();

@@ -18,7 +18,7 @@ import java.util.Set;
  */
 public final class ChatTemplate {
     public static final String DEFAULT_SYSTEM = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant.";
-    public static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool");
+    public static final Set<String> ROLES = dev.sam.core.sample.SampleValidator.READ_ROLES;
     private static final ChatTemplate QWEN = new ChatTemplate();
 
     private ChatTemplate() {

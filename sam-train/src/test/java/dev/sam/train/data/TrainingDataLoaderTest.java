@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sam.core.TestHomes;
 import dev.sam.core.home.SamHome;
+import dev.sam.core.io.ProcessLock;
 import dev.sam.core.model.ChatMessage;
+import dev.sam.core.model.Manifest;
+import dev.sam.core.sample.CommittedData;
+import dev.sam.core.store.ManifestFile;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,5 +93,31 @@ class TrainingDataLoaderTest {
         LoadedData d = new TrainingDataLoader(tmp.resolve("missing")).load();
         assertEquals(0, d.records().size());
         assertEquals(0, d.report().files());
+    }
+
+    @Test
+    void readsOnlyWhatCollectCommittedAndNothingOfAFileARunningCollectionMayRollBack() throws Exception {
+        SamHome home = TestHomes.fresh(tmp);
+        String committed = "{\"id\":\"a\",\"instruction\":\"Explain it\",\"input\":\"\",\"output\":\"Yes.\","
+                + "\"meta\":{\"repo\":\"app\",\"commit\":\"9a1e\"}}\n";
+        String tail = "{\"id\":\"b\",\"instruction\":\"Explain more\",\"input\":\"\",\"output\":\"No.\"}\n";
+        Path commits = home.sourceDir("commits").resolve("commit_messages.jsonl");
+        Files.writeString(commits, committed + tail);
+        Path handWritten = home.sourceDir("knowledge").resolve("mine.jsonl");
+        Files.writeString(handWritten, "{\"prompt\":\"2+2?\",\"completion\":\"4\",\"origin\":\"quiz:1\"}\n");
+        new ManifestFile(home.manifest()).write(new Manifest(Map.of(), 1, 0, 0, Map.of(), null,
+                Map.of("commits/commit_messages.jsonl", new Manifest.DataFile(committed.length(), 1))));
+
+        LoadedData d = TrainingDataLoader.of(home).load();
+        assertEquals(List.of("a", "quiz:1"), List.of(d.records().get(0).id(), d.records().get(1).origin()),
+                "the uncommitted tail is not read; an unlisted file is read whole when no collection runs");
+        assertEquals(2, d.records().size());
+        assertEquals("commit:app@9a1e", d.records().get(0).origin(), "derived from the meta of an older line");
+
+        try (ProcessLock collecting = ProcessLock.acquire(home.lockFile(CommittedData.COLLECT_LOCK), "sam collect")) {
+            LoadedData during = TrainingDataLoader.of(home).load();
+            assertEquals(List.of("a"), during.records().stream().map(TrainingRecord::id).toList());
+            assertEquals(Map.of("uncommitted file", 1L), during.report().skippedByReason());
+        }
     }
 }
