@@ -36,7 +36,7 @@ class ReplaySelectionTest {
         for (int i = 1; i <= 53; i++) {
             text.append("{\"n\":").append(i).append("}\n");
             records.add(new TrainingRecord("s" + i, "commits", f, i, List.of(new ChatMessage("user", "q" + i),
-                    new ChatMessage("assistant", "a" + i)), null, null));
+                    new ChatMessage("assistant", "a" + i)), null, null, "commit:" + i));
             if (i == 30) {
                 at30 = text.toString().getBytes(StandardCharsets.UTF_8).length;
             }

@@ -35,12 +35,13 @@ class CycleE2ECliTest {
         assertEquals("v1.0.0", c0.get("version").asText(), c0.toString());
         assertEquals(0, c0.get("samples_replayed").asInt(), "nothing older to replay on the first cycle: " + c0);
 
-        h.addCommits(15);
+        h.continuing();
+        h.addCommits(40);
         JsonNode c1 = h.cycleDeploying("canary_started");
         assertTrue(c1.toString().contains("continues from active v1.0.0"), c1.toString());
         String canary = c1.get("version").asText();
         assertEquals("v1.0.1", canary, c1.toString());
-        assertEquals(15, c1.get("samples_new").asInt(), "the 15 new commits: " + c1);
+        assertEquals(40, c1.get("samples_new").asInt(), "the 40 new commits: " + c1);
         assertEquals(c1.get("samples_new").asInt(), c1.get("samples_replayed").asInt(), "replay 1:1: " + c1);
         JsonNode status = h.ok("status", "--json");
         assertEquals("v1.0.0", status.get("model_version").asText());
@@ -62,13 +63,13 @@ class CycleE2ECliTest {
         assertTrue(quiet.stdout().contains("nothing to do: 0 new samples (< 10)"), quiet.stdout());
         assertEquals(canary, h.ok("current", "--json").get("version").asText());
 
-        h.addCommits(15);
+        h.addCommits(40);
         JsonNode c3 = h.cycleDeploying("canary_started");
         String run3 = c3.get("run_id").asText();
         JsonNode run = Json.mapper().readTree(Files.readString(h.root.resolve("runs/" + run3 + "/run.json")));
         int fresh = run.at("/metrics/samples_new").asInt();
         int replayed = run.at("/metrics/samples_replayed").asInt();
-        assertEquals(15, fresh, "the new commits' samples, not everything: " + run);
+        assertEquals(40, fresh, "the new commits' samples, not everything: " + run);
         assertEquals(fresh, replayed, "as many replayed older samples as new ones: " + run);
         assertEquals(fresh + replayed, run.get("samples_count").asInt(), run.toString());
 

@@ -36,7 +36,7 @@ final class CycleHome {
     private int commits;
     private long seed = 1;
     private double learningRate = 0.005;
-    private final int epochs;
+    private int epochs;
     private final String cycleYaml;
 
     CycleHome(Path tmp, int commits, int epochs, String cycleYaml) throws Exception {
@@ -86,6 +86,16 @@ final class CycleHome {
 
     void learningRate(double lr) throws Exception {
         learningRate = lr;
+        writeConfig();
+    }
+
+    /**
+     * The profile of the cycles that continue from the active version: a few epochs at a lower rate (a few
+     * dozen new and replayed samples, trained hard from a good start, overfit and lose to it).
+     */
+    void continuing() throws Exception {
+        epochs = 3;
+        learningRate = 0.001;
         writeConfig();
     }
 
