@@ -81,7 +81,7 @@ final class CanaryStep {
             case WAIT -> {
                 String msg = "canary " + c.version() + " keeps serving: " + v.reason();
                 journal.step("canary", msg, data);
-                yield new Result("waiting", c.version(), msg);
+                yield new Result("waiting", c.version(), v.reason());
             }
         };
     }

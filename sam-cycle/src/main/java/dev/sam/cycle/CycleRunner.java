@@ -175,8 +175,11 @@ public final class CycleRunner {
         String msg = "failed: " + (e instanceof SamException se ? se.getMessage() : e.toString());
         try {
             journal.step("outcome", msg, Map.of("outcome", "failed"));
-            stateFile.write(stateFile.read().finished(new CycleState.Outcome(Times.now(clock), "failed", msg,
-                    "the next cycle continues from here; see logs/cycle.log and logs/sam.log", null, null)));
+            // startedAt stays set: the next cycle verifies and repairs what this one may have left
+            CycleState s = stateFile.read();
+            stateFile.write(s.finished(new CycleState.Outcome(Times.now(clock), "failed", msg,
+                    "the next cycle checks the store and continues; see logs/cycle.log and logs/sam.log", null, null))
+                    .started(s.startedAt()));
         } catch (RuntimeException ignored) {
             // the original failure is what the user must see
         }

@@ -75,13 +75,14 @@ class CycleE2ECliTest {
 
         h.served(c3.get("version").asText(), 25, false);
         h.addCommits(15);
-        h.learningRate(1e-9); // the adapters stay at their zero start: no better than the base model
+        h.rank(4); // fresh rank-4 adapters trained for a few steps cannot match the active version
         CliRunner.Result refused = h.sam.run("cycle", "--json");
         assertEquals(0, refused.exitCode(), "a refused run is a normal outcome: " + refused);
         JsonNode c4 = Json.mapper().readTree(refused.stdout());
         assertEquals("not_blessed", c4.get("outcome").asText(), c4.toString());
         assertTrue(c4.toString().contains("aborted canary " + c3.get("version").asText() + ": error rate 100.0%"),
                 c4.toString());
+        assertTrue(c4.toString().contains("fresh adapters: the profile"), c4.toString());
         assertEquals(canary, h.ok("current", "--json").get("version").asText(), "the active version is untouched");
         assertEquals(0, h.count("canary"));
         assertTrue(Files.readString(h.root.resolve("logs/cycle.log")).contains("not blessed"));

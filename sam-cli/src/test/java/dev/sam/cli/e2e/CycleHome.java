@@ -36,6 +36,7 @@ final class CycleHome {
     private int commits;
     private long seed = 1;
     private double learningRate = 0.005;
+    private int rank = 8;
     private int epochs;
     private final String cycleYaml;
 
@@ -64,7 +65,7 @@ final class CycleHome {
                     tiny:
                       base_model: tiny
                       lora_layers: -1
-                      rank: 8
+                      rank: %d
                       alpha: 16
                       batch_size: 4
                       grad_accum: 1
@@ -81,11 +82,12 @@ final class CycleHome {
                 collect:
                   repos: ['%s']
                 cycle:
-                %s""".formatted(learningRate, epochs, seed, repo, cycleYaml.indent(2)));
+                %s""".formatted(rank, learningRate, epochs, seed, repo, cycleYaml.indent(2)));
     }
 
-    void learningRate(double lr) throws Exception {
-        learningRate = lr;
+    /** Another LoRA rank: the active version's adapters no longer fit, the run starts from fresh ones. */
+    void rank(int r) throws Exception {
+        rank = r;
         writeConfig();
     }
 
