@@ -2,7 +2,7 @@ package dev.sam.cycle;
 
 import dev.sam.core.config.Durations;
 import dev.sam.core.config.SamConfig;
-import dev.sam.deploy.RequestStats;
+import dev.sam.core.store.RequestMetricsRepository;
 import dev.sam.deploy.RollbackPolicy;
 import java.time.Duration;
 import java.util.Locale;
@@ -30,7 +30,7 @@ record CanaryJudge(RollbackPolicy policy, int minRequests, Duration maxAge) {
     }
 
     /** {@code served}: the canary's requests since it started (null: none); {@code age}: since it started. */
-    Verdict judge(String version, RequestStats.PerVersion served, Duration age) {
+    Verdict judge(String version, RequestMetricsRepository.PerVersion served, Duration age) {
         long n = served == null ? 0 : served.requests();
         Optional<RollbackPolicy.Verdict> bad = policy.evaluate("canary", served);
         if (bad.isPresent()) {
@@ -56,7 +56,7 @@ record CanaryJudge(RollbackPolicy policy, int minRequests, Duration maxAge) {
                 + (n > 0 ? ", within the rollback thresholds: " + numbers(served) : " (no traffic)"), n);
     }
 
-    private static String numbers(RequestStats.PerVersion s) {
+    private static String numbers(RequestMetricsRepository.PerVersion s) {
         return String.format(Locale.ROOT, "error rate %.1f%%, mean latency %.0f ms", s.errorRate() * 100,
                 s.meanLatencyMs());
     }

@@ -4,7 +4,7 @@ import dev.sam.core.model.ModelVersion;
 import dev.sam.deploy.Canary;
 import dev.sam.deploy.DeployContext;
 import dev.sam.deploy.Promoter;
-import dev.sam.deploy.RequestStats;
+import dev.sam.core.store.RequestMetricsRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -44,7 +44,7 @@ final class CanaryStep {
         ModelVersion c = canary.get();
         LocalDateTime created = LocalDateTime.parse(c.createdAt());
         long sinceMs = created.atZone(clock.getZone()).toInstant().toEpochMilli();
-        RequestStats.PerVersion served = new RequestStats(ctx.db()).perVersion(sinceMs).stream()
+        RequestMetricsRepository.PerVersion served = new RequestMetricsRepository(ctx.db()).perVersion(sinceMs).stream()
                 .filter(p -> p.version().equals(c.version())).findFirst().orElse(null);
         Duration age = Duration.between(created, LocalDateTime.now(clock));
         CanaryJudge.Verdict v = judge.judge(c.version(), served, age.isNegative() ? Duration.ZERO : age);

@@ -5,7 +5,7 @@ import dev.sam.core.model.TrainingRun;
 import dev.sam.deploy.DeployContext;
 import dev.sam.deploy.StoreVerifier;
 import dev.sam.deploy.VerifyReport;
-import dev.sam.train.run.RunStore;
+import dev.sam.train.runs.RunStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

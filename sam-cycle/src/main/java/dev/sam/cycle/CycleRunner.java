@@ -15,7 +15,6 @@ import dev.sam.core.io.ProcessLock;
 import dev.sam.core.store.Database;
 import dev.sam.core.store.ManifestFile;
 import dev.sam.deploy.DeployContext;
-import dev.sam.train.eval.GenerationProbe;
 import dev.sam.train.run.RunListener;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -55,7 +54,7 @@ public final class CycleRunner {
         this.home = home;
         this.config = config;
         this.db = db;
-        this.ctx = DeployContext.of(home, db, config).withProbe(new GenerationProbe()).withClock(clock);
+        this.ctx = DeployContext.of(home, db, config).withClock(clock);
         this.clock = clock;
         this.stateFile = new CycleStateFile(home.cycleState());
     }

@@ -7,14 +7,13 @@ import dev.sam.core.cycle.DataMark;
 import dev.sam.core.io.ProcessLock;
 import dev.sam.core.json.Json;
 import dev.sam.core.model.ModelVersion;
+import dev.sam.core.store.VersionCatalog;
 import dev.sam.core.progress.ProgressListener;
 import dev.sam.deploy.Canary;
 import dev.sam.deploy.DeployContext;
 import dev.sam.deploy.DeployRequest;
 import dev.sam.deploy.DeployResult;
 import dev.sam.deploy.Deployer;
-import dev.sam.deploy.VersionState;
-import dev.sam.deploy.store.VersionStore;
 import dev.sam.train.run.RunListener;
 import dev.sam.train.run.RunResult;
 import dev.sam.train.run.TrainRequest;
@@ -66,7 +65,7 @@ final class CycleTraining {
         ReplaySelection selection = new ReplaySelection(ctx.home().trainingData(), state.blessedMark(), mark,
                 config.cycle().replayRatio(), config.cycle().replaySeed() + mark.files().values().stream()
                 .mapToLong(f -> f.records()).sum()); // a different, reproducible draw as the data grows
-        WarmStart.Choice start = WarmStart.choose(config, active());
+        WarmStart.Choice start = WarmStart.choose(config, VersionCatalog.read(ctx.home()));
         TrainingRunner runner = new TrainingRunner(ctx.home(), config, ctx.db()).selecting(selection).holdingLock(trainLock);
         RunResult r = (start.adapters() == null ? runner : runner.startingFrom(start.adapters()))
                 .run(TrainRequest.profile(null).withForce(true), listener);
@@ -105,7 +104,7 @@ final class CycleTraining {
      */
     Ended deployPending(CycleState state, Integer fresh, Integer replayed) {
         CycleState.Pending p = state.pending();
-        VersionState versions = VersionState.read(new VersionStore(ctx.home()).file());
+        VersionCatalog versions = VersionCatalog.read(ctx.home());
         Optional<ModelVersion> canary = versions.canary();
         if (canary.isPresent() && p.runId().equals(canary.get().trainingRunId())) {
             return deployed(state, "canary_started", canary.get().version(), "canary " + canary.get().version()
@@ -156,7 +155,7 @@ final class CycleTraining {
     }
 
     private Optional<ModelVersion> active() {
-        return VersionState.read(new VersionStore(ctx.home()).file()).active();
+        return VersionCatalog.read(ctx.home()).active();
     }
 
     private static Integer number(Object o) {

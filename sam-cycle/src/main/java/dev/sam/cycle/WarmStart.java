@@ -4,6 +4,7 @@ import dev.sam.core.SamException;
 import dev.sam.core.config.SamConfig;
 import dev.sam.core.config.TrainingProfile;
 import dev.sam.core.model.ModelVersion;
+import dev.sam.core.store.VersionCatalog;
 import dev.sam.train.adapters.AdapterConfig;
 import dev.sam.train.adapters.AdapterFiles;
 import dev.sam.train.nativelib.LoraSpec;
@@ -16,7 +17,7 @@ import java.util.Optional;
  * the replayed samples keep it from drifting — training from fresh adapters on the new samples and a
  * replayed share would forget everything not replayed. Otherwise from fresh adapters, and the reason is said.
  *
- * <pre>WarmStart.Choice c = WarmStart.choose(config, activeVersion);</pre>
+ * <pre>WarmStart.Choice c = WarmStart.choose(config, VersionCatalog.read(home));</pre>
  */
 final class WarmStart {
 
@@ -27,14 +28,15 @@ final class WarmStart {
     private WarmStart() {
     }
 
-    static Choice choose(SamConfig config, Optional<ModelVersion> active) {
+    static Choice choose(SamConfig config, VersionCatalog catalog) {
+        Optional<ModelVersion> active = catalog.active();
         if (active.isEmpty()) {
             return new Choice(null, "fresh adapters (no active version)");
         }
         ModelVersion v = active.get();
         TrainingProfile p = config.profile(config.training().defaultProfile());
         String base = config.training().baseModel() != null ? config.training().baseModel() : p.baseModel();
-        Path dir = Path.of(v.adapterPath());
+        Path dir = catalog.adapters(v);
         try {
             LoraSpec have = AdapterConfig.load(dir).toLoraSpec();
             LoraSpec want = new LoraSpec(p.rank(), (float) p.scale(), (float) p.dropout(), p.loraLayers(), p.targets());

@@ -3,7 +3,7 @@ package dev.sam.cycle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sam.deploy.RequestStats;
+import dev.sam.core.store.RequestMetricsRepository;
 import dev.sam.deploy.RollbackPolicy;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -13,8 +13,8 @@ class CanaryJudgeTest {
     private static final RollbackPolicy POLICY = new RollbackPolicy(0.15, 5000, 6.0 * (1L << 30), 20, 300);
     private static final CanaryJudge JUDGE = new CanaryJudge(POLICY, 20, Duration.ofHours(24));
 
-    private static RequestStats.PerVersion served(long n, long errors, double latency) {
-        return new RequestStats.PerVersion("v1.0.1", n, errors, n == 0 ? 0 : (double) errors / n, latency, latency,
+    private static RequestMetricsRepository.PerVersion served(long n, long errors, double latency) {
+        return new RequestMetricsRepository.PerVersion("v1.0.1", n, errors, n == 0 ? 0 : (double) errors / n, latency, latency,
                 latency, 500L << 20, n * 10, 0, 0);
     }
 

@@ -5,7 +5,6 @@ import dev.sam.core.io.ProcessLock;
 import dev.sam.core.model.ModelVersion;
 import dev.sam.core.model.VersionStatus;
 import dev.sam.core.progress.ProgressListener;
-import dev.sam.core.status.StatusService;
 import dev.sam.core.store.EventRepository;
 import dev.sam.deploy.store.Activation;
 import dev.sam.deploy.store.VersionStore;
@@ -17,7 +16,7 @@ import java.util.function.BiFunction;
 /**
  * Canary releases (original spec, "Canary Releases"): a candidate version serves a share of requests
  * next to the active one until it is promoted ({@link Promoter}) or aborted. Only one canary at a
- * time. Its share is the {@code canary_traffic} key of its metrics in versions.json, which sam serve
+ * time. Its share is the version's {@code canaryTraffic} (in versions.json, metrics.canary_traffic), which sam serve
  * and {@code sam status} read.
  *
  * <pre>new Canary(ctx).adjust(25);   new Canary(ctx).abort("error rate 30% > 15%");</pre>
@@ -63,16 +62,14 @@ public final class Canary {
                     "`sam promote` sends all traffic to the canary; `sam canary abort` none");
         }
         return change("canary_adjust", "canary-adjust", (state, canary) -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put(StatusService.CANARY_TRAFFIC, traffic);
-            return state.with(canary.withMetrics(m));
+            return state.with(canary.withCanaryTraffic(traffic));
         }, traffic, null);
     }
 
     /** Stops the canary: it becomes rolled_back and serves nothing; the active version is untouched. */
     public Change abort(String reason) {
         return change(automatic ? "auto_rollback" : "canary_abort", "canary-abort", (state, canary) ->
-                state.with(VersionState.withoutTraffic(canary.withStatus(VersionStatus.ROLLED_BACK, null))), null, reason);
+                state.with(canary.withStatus(VersionStatus.ROLLED_BACK, null).withCanaryTraffic(null)), null, reason);
     }
 
     /** {@code kind}: the event kind; {@code op}: the fault-point prefix of the commit. */
@@ -84,7 +81,7 @@ public final class Canary {
             VersionState state = VersionState.read(store.file());
             ModelVersion canary = state.canary().orElseThrow(() -> SamException.notReady("no canary is running",
                     "start one with `sam canary PATH --traffic N` (or `--run RUN_ID`)"));
-            Integer before = VersionState.traffic(canary);
+            Integer before = canary.canaryTraffic();
             new Activation(ctx.home(), ctx.db()).commit(edit.apply(state, canary).versions(), op);
             String active = state.active().map(ModelVersion::version).orElse(null);
             Map<String, Object> data = new LinkedHashMap<>();

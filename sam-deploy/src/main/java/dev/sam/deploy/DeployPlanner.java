@@ -80,7 +80,7 @@ public final class DeployPlanner {
         ModelVersion active = state.active().orElse(null);
         ModelVersion canary = state.canary().orElse(null);
         if (canary != null) {
-            blockers.add("canary " + canary.version() + " is running (" + VersionState.traffic(canary)
+            blockers.add("canary " + canary.version() + " is running (" + canary.canaryTraffic()
                     + "% of traffic): only one deployment in flight — `sam promote` or `sam canary abort` first");
         }
         if (r.canary() && active == null) {

@@ -4,6 +4,7 @@ import dev.sam.core.model.ModelVersion;
 import dev.sam.core.model.VersionStatus;
 import dev.sam.core.store.Event;
 import dev.sam.core.store.EventRepository;
+import dev.sam.core.store.RequestMetricsRepository;
 import dev.sam.deploy.store.VersionStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,7 +35,7 @@ public final class DeployStats {
      */
     public record Report(int totalVersions, Map<String, Integer> byStatus, String activeVersion, String deployedAt,
                          String canaryVersion, Integer canaryTraffic, boolean rollbackAvailable,
-                         Map<String, Long> events, List<RequestStats.PerVersion> requests, List<Event> recentEvents,
+                         Map<String, Long> events, List<RequestMetricsRepository.PerVersion> requests, List<Event> recentEvents,
                          String versionsDir, List<String> warnings) {
     }
 
@@ -59,8 +60,8 @@ public final class DeployStats {
                 || v.status() == VersionStatus.ROLLED_BACK);
         return new Report(s.versions().size(), byStatus, active == null ? null : active.version(),
                 active == null ? null : active.deployedAt(), canary == null ? null : canary.version(),
-                canary == null ? null : VersionState.traffic(canary), rollback, counts,
-                new RequestStats(ctx.db()).perVersion(0), recent, ctx.home().versionsDir().toString(),
+                canary == null ? null : canary.canaryTraffic(), rollback, counts,
+                new RequestMetricsRepository(ctx.db()).perVersion(0), recent, ctx.home().versionsDir().toString(),
                 new StoreView(ctx).warnings(s));
     }
 }

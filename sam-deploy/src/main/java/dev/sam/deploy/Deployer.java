@@ -6,7 +6,6 @@ import dev.sam.core.io.ProcessLock;
 import dev.sam.core.model.ModelVersion;
 import dev.sam.core.model.VersionStatus;
 import dev.sam.core.progress.ProgressListener;
-import dev.sam.core.status.StatusService;
 import dev.sam.core.store.EventRepository;
 import dev.sam.deploy.store.Activation;
 import dev.sam.deploy.store.Checksums;
@@ -74,16 +73,13 @@ public final class Deployer {
     private ModelVersion record(DeployRequest r, DeployPlanner.Prepared p, Checksums.Dir sums, Path adapters) {
         DeploySource src = p.source();
         Map<String, Object> metrics = new LinkedHashMap<>(src.metrics());
-        if (r.canary()) {
-            metrics.put(StatusService.CANARY_TRAFFIC, r.canaryTraffic());
-        }
         String now = ctx.now();
         int samples = src.run() == null ? 0 : src.run().samplesCount();
         String description = r.description() != null ? r.description()
                 : src.runId() != null ? "training run " + src.runId() : "adapters from " + src.adapters();
         return new ModelVersion(p.plan().version(), now, r.canary() ? null : now,
                 r.canary() ? VersionStatus.CANARY : VersionStatus.ACTIVE, p.plan().baseModel(), adapters.toString(),
-                src.runId(), samples, metrics, sums.checksum(), description);
+                src.runId(), samples, metrics, sums.checksum(), description, r.canary() ? r.canaryTraffic() : null);
     }
 
     /** Under the lock no other writer runs, so leftovers of interrupted deploys can go. */

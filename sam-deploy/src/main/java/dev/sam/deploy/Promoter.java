@@ -36,7 +36,7 @@ public final class Promoter {
             VersionState state = VersionState.read(store.file());
             ModelVersion canary = state.canary().orElseThrow(() -> SamException.notReady("no canary to promote",
                     "start one with `sam canary PATH --traffic N`, or deploy directly with `sam deploy PATH`"));
-            Integer traffic = VersionState.traffic(canary);
+            Integer traffic = canary.canaryTraffic();
             new VersionIntegrity(store).require(canary, "promote");
             Faults.point("promote.after-verify");
             ModelVersion active = state.active().orElse(null);
@@ -44,7 +44,7 @@ public final class Promoter {
             if (active != null) {
                 next = next.with(active.withStatus(VersionStatus.RETIRED, null));
             }
-            next = next.with(VersionState.withoutTraffic(canary.withStatus(VersionStatus.ACTIVE, ctx.now())));
+            next = next.with(canary.withStatus(VersionStatus.ACTIVE, ctx.now()).withCanaryTraffic(null));
             List<String> notes = new Activation(ctx.home(), ctx.db()).commit(next.versions(), "promote");
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("previous", active == null ? null : active.version());

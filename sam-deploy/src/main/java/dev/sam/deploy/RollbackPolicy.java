@@ -1,6 +1,7 @@
 package dev.sam.deploy;
 
 import dev.sam.core.config.SamConfig;
+import dev.sam.core.store.RequestMetricsRepository;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +37,7 @@ public record RollbackPolicy(double maxErrorRate, double maxMeanLatencyMs, doubl
     }
 
     /** The verdict for one version's window, or empty when it may keep serving. */
-    public Optional<Verdict> evaluate(String role, RequestStats.PerVersion w) {
+    public Optional<Verdict> evaluate(String role, RequestMetricsRepository.PerVersion w) {
         if (w == null || w.requests() < minRequests) {
             return Optional.empty();
         }

@@ -96,7 +96,7 @@ final class StateRebuild {
             ModelVersion keep = canaries.stream().max(Comparator.comparing(ModelVersion::createdAt)).orElseThrow();
             for (ModelVersion v : canaries) {
                 if (v != keep) {
-                    s = s.with(VersionState.withoutTraffic(v.withStatus(VersionStatus.ROLLED_BACK, null)));
+                    s = s.with(v.withStatus(VersionStatus.ROLLED_BACK, null).withCanaryTraffic(null));
                 }
             }
             fixes.add(new Fix(canaries.size() + " canaries are running", "kept " + keep.version()
@@ -105,7 +105,7 @@ final class StateRebuild {
         if (!s.versions().isEmpty() && s.active().isEmpty()) {
             Optional<ModelVersion> pick = choose(s, currentHint);
             if (pick.isPresent()) {
-                s = s.with(VersionState.withoutTraffic(pick.get().withStatus(VersionStatus.ACTIVE, Times.now(ctx.clock()))));
+                s = s.with(pick.get().withStatus(VersionStatus.ACTIVE, Times.now(ctx.clock())).withCanaryTraffic(null));
                 fixes.add(new Fix("no version is marked active", "activated " + pick.get().version()
                         + (pick.get().version().equals(currentHint) ? " (named by current.txt)" : " (the most recently active intact version)")));
             }

@@ -42,7 +42,7 @@ public final class StoreView {
         newestFirst.sort(Comparator.comparing(ModelVersion::version, VersionNumbers.ORDER).reversed());
         ModelVersion c = s.canary().orElse(null);
         return new Listing(newestFirst, s.active().map(ModelVersion::version).orElse(null),
-                c == null ? null : c.version(), c == null ? null : VersionState.traffic(c),
+                c == null ? null : c.version(), c == null ? null : c.canaryTraffic(),
                 ctx.home().versionsDir().toString(), ctx.home().models().external(), warnings(s));
     }
 
@@ -53,7 +53,7 @@ public final class StoreView {
         String link = new ActiveLink(ctx.home()).path().toString();
         return a.map(v -> new Current(v.version(), v.deployedAt(), v.description(), v.baseModel(), v.trainingRunId(),
                         v.checksum(), new VersionStore(ctx.home()).adapters(v.version()).toString(), link,
-                        c == null ? null : c.version(), c == null ? null : VersionState.traffic(c), warnings(s)))
+                        c == null ? null : c.version(), c == null ? null : c.canaryTraffic(), warnings(s)))
                 .orElse(new Current(null, null, null, null, null, null, null, link, null, null, warnings(s)));
     }
 

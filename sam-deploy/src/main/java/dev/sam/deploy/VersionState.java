@@ -1,18 +1,16 @@
 package dev.sam.deploy;
 
 import dev.sam.core.model.ModelVersion;
-import dev.sam.core.model.VersionStatus;
-import dev.sam.core.status.StatusService;
+import dev.sam.core.store.VersionCatalog;
 import dev.sam.core.store.VersionsFile;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * The version history as read from versions.json (oldest first), with the lookups every operation
- * needs. Immutable: changes return a new state, which {@code Activation.commit} writes.
+ * The version history as read from versions.json (oldest first), as the operations that change it see
+ * it: the {@link VersionCatalog}'s rules (who is active, who is the canary) over a history that an
+ * operation changes. Immutable: changes return a new state, which {@code Activation.commit} writes.
  */
 public record VersionState(List<ModelVersion> versions) {
 
@@ -25,11 +23,11 @@ public record VersionState(List<ModelVersion> versions) {
     }
 
     public Optional<ModelVersion> active() {
-        return versions.stream().filter(v -> v.status() == VersionStatus.ACTIVE).findFirst();
+        return VersionCatalog.activeOf(versions);
     }
 
     public Optional<ModelVersion> canary() {
-        return versions.stream().filter(v -> v.status() == VersionStatus.CANARY).findFirst();
+        return VersionCatalog.canaryOf(versions);
     }
 
     public Optional<ModelVersion> find(String version) {
@@ -56,16 +54,4 @@ public record VersionState(List<ModelVersion> versions) {
         return new VersionState(l);
     }
 
-    /** A canary's traffic share in percent, or null. */
-    public static Integer traffic(ModelVersion v) {
-        return v.metrics().get(StatusService.CANARY_TRAFFIC) instanceof Number n ? n.intValue() : null;
-    }
-
-    /** {@code v} without the canary traffic key (once it is no longer a canary). Status is unchanged. */
-    static ModelVersion withoutTraffic(ModelVersion v) {
-        Map<String, Object> m = new LinkedHashMap<>(v.metrics());
-        m.remove(StatusService.CANARY_TRAFFIC);
-        return new ModelVersion(v.version(), v.createdAt(), v.deployedAt(), v.status(), v.baseModel(), v.adapterPath(),
-                v.trainingRunId(), v.trainingSamples(), m, v.checksum(), v.description());
-    }
 }

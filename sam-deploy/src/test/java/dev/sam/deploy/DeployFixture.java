@@ -16,6 +16,7 @@ import dev.sam.deploy.store.ActiveLink;
 import dev.sam.deploy.store.Checksums;
 import dev.sam.deploy.store.VersionStore;
 import dev.sam.train.adapters.TestAdapters;
+import dev.sam.train.eval.GenerationProbe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -46,7 +47,12 @@ final class DeployFixture implements AutoCloseable {
         SamConfig d = SamConfig.defaults();
         SamConfig config = new SamConfig(new SamConfig.Training(d.training().minSamples(), d.training().defaultProfile(),
                 TestAdapters.BASE, d.training().profiles()), d.rollback(), d.models(), d.collect(), d.serve(), d.cycle());
-        this.ctx = DeployContext.of(home, db, config).withClock(new Ticking());
+        DeployContext real = DeployContext.of(home, db, config);
+        if (!(real.probe() instanceof GenerationProbe)) {
+            throw new AssertionError("DeployContext.of must build the real generation probe, got " + real.probe());
+        }
+        // These tests are about the store, not generation: the fixture adapters are not trained.
+        this.ctx = real.withProbe(null).withClock(new Ticking());
     }
 
     /** Distinct adapters each time (one byte differs), so every version has its own checksum. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sam.core.store.RequestMetricsRepository;
 import java.nio.file.Files;
 import java.sql.PreparedStatement;
 import java.util.List;
@@ -47,7 +48,7 @@ class DeployStatsTest extends WithDeployFixture {
         assertEquals(2L, r.events().get("deploy"));
         assertEquals(1L, r.events().get("rollback"));
         assertEquals("rollback", r.recentEvents().get(0).kind());
-        RequestStats.PerVersion v1 = r.requests().get(1);
+        RequestMetricsRepository.PerVersion v1 = r.requests().get(1);
         assertEquals("v1.0.1", v1.version());
         assertEquals(20, v1.requests());
         assertEquals(4, v1.errors());
@@ -56,7 +57,7 @@ class DeployStatsTest extends WithDeployFixture {
         assertEquals(100.0, v1.p50LatencyMs(), 1e-9, "nearest rank: 10th of 20");
         assertEquals(190.0, v1.p95LatencyMs(), 1e-9, "nearest rank: 19th of 20");
         assertEquals(1_000_020L, v1.peakRssBytes());
-        assertEquals(1, new RequestStats(f.db).perVersion(100).size(), "a window keeps recent requests only");
+        assertEquals(1, new RequestMetricsRepository(f.db).perVersion(100).size(), "a window keeps recent requests only");
         assertTrue(r.warnings().isEmpty(), r.warnings().toString());
     }
 

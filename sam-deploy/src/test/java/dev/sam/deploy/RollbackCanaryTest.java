@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sam.core.ExitCode;
 import dev.sam.core.SamException;
+import dev.sam.core.model.ModelVersion;
 import dev.sam.core.model.VersionStatus;
 import dev.sam.core.progress.ProgressListener;
 import dev.sam.core.status.StatusService;
@@ -92,7 +93,7 @@ class RollbackCanaryTest extends WithDeployFixture {
         DeployResult c = new Canary(f.ctx).start(DeployRequest.ofPath(f.adapters()).asCanary(10), ProgressListener.NONE);
         assertEquals("v1.0.1", c.version().version());
         assertEquals(VersionStatus.CANARY, status("v1.0.1"));
-        assertEquals(10, VersionState.traffic(f.version("v1.0.1")));
+        assertEquals(10, f.version("v1.0.1").canaryTraffic());
         assertNull(f.version("v1.0.1").deployedAt(), "a canary is not deployed until promoted");
         assertEquals("v1.0.0\n", Files.readString(f.home.currentTxt()), "the active version keeps serving");
         f.assertConsistent();
@@ -105,7 +106,7 @@ class RollbackCanaryTest extends WithDeployFixture {
 
         Canary.Change ch = new Canary(f.ctx).adjust(25);
         assertEquals(10, ch.trafficBefore());
-        assertEquals(25, VersionState.traffic(f.version("v1.0.1")));
+        assertEquals(25, f.version("v1.0.1").canaryTraffic());
         var status = new StatusService(f.home, f.ctx.config(), f.db).status().deployment();
         assertEquals(25, status.canaryTraffic(), "sam status reads the share");
         assertEquals(ExitCode.USAGE, assertThrows(SamException.class, () -> new Canary(f.ctx).adjust(100)).exitCode());
@@ -116,7 +117,8 @@ class RollbackCanaryTest extends WithDeployFixture {
         assertEquals(25, p.canaryTraffic());
         assertEquals(VersionStatus.ACTIVE, status("v1.0.1"));
         assertEquals(VersionStatus.RETIRED, status("v1.0.0"));
-        assertFalse(f.version("v1.0.1").metrics().containsKey(StatusService.CANARY_TRAFFIC));
+        assertEquals(null, f.version("v1.0.1").canaryTraffic());
+        assertFalse(f.version("v1.0.1").fileMetrics().containsKey(ModelVersion.CANARY_TRAFFIC_KEY));
         assertEquals("v1.0.1\n", Files.readString(f.home.currentTxt()));
         f.assertConsistent();
         assertEquals(1, new EventRepository(f.db).count("promote"));

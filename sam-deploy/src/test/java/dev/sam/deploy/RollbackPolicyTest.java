@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sam.core.config.SamConfig;
+import dev.sam.core.store.RequestMetricsRepository;
 import org.junit.jupiter.api.Test;
 
 /** The policy as a pure function: thresholds from the original spec, strict comparisons, minimum count. */
@@ -11,8 +12,8 @@ class RollbackPolicyTest {
     static final RollbackPolicy P = RollbackPolicy.from(SamConfig.defaults().rollback());
     static final long GB = 1L << 30;
 
-    static RequestStats.PerVersion w(long requests, long errors, double meanMs, Long rss) {
-        return new RequestStats.PerVersion("v1.0.1", requests, errors, requests == 0 ? 0 : (double) errors / requests,
+    static RequestMetricsRepository.PerVersion w(long requests, long errors, double meanMs, Long rss) {
+        return new RequestMetricsRepository.PerVersion("v1.0.1", requests, errors, requests == 0 ? 0 : (double) errors / requests,
                 meanMs, meanMs, meanMs, rss, 0, 0, 0);
     }
 

@@ -6,7 +6,6 @@ import dev.sam.core.store.Database;
 import dev.sam.deploy.DeployContext;
 import dev.sam.deploy.DeployResult;
 import dev.sam.serve.RunningServer;
-import dev.sam.train.eval.GenerationProbe;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,7 +45,7 @@ final class QuickstartContext implements AutoCloseable {
 
     /** The deployment services' context, with sam-train's engine for the generation check (as the CLI's). */
     DeployContext deployContext() {
-        return DeployContext.of(home, db, config).withProbe(new GenerationProbe());
+        return DeployContext.of(home, db, config);
     }
 
     void artefact(String what, Path path) {

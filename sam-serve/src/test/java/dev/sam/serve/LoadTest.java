@@ -3,7 +3,7 @@ package dev.sam.serve;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sam.deploy.RequestStats;
+import dev.sam.core.store.RequestMetricsRepository;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +27,8 @@ class LoadTest {
             f.server = null;
             assertTrue(s.drained());
             assertEquals(0, s.dropped());
-            long recorded = new RequestStats(f.db).perVersion(0).stream().filter(p -> p.version().equals("api"))
-                    .mapToLong(RequestStats.PerVersion::requests).sum();
+            long recorded = new RequestMetricsRepository(f.db).perVersion(0).stream().filter(p -> p.version().equals("api"))
+                    .mapToLong(RequestMetricsRepository.PerVersion::requests).sum();
             assertEquals(10_000, recorded, "every request in request_metrics");
             System.out.printf("load: %d requests in %.1f s, %.0f req/s, p50 %.2f ms, p99 %.2f ms%n", r.total(),
                     r.seconds(), r.requestsPerSecond(), r.p50Ms(), r.p99Ms());

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sam.core.model.VersionStatus;
 import dev.sam.core.store.VersionsFile;
 import dev.sam.serve.metrics.MetricsWriter;
-import dev.sam.serve.metrics.RequestRecord;
+import dev.sam.core.store.RequestRecord;
 import dev.sam.serve.rollback.Decision;
 import dev.sam.serve.rollback.RollbackMonitor;
 import dev.sam.deploy.RollbackPolicy;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sam.deploy.RequestStats;
+import dev.sam.core.store.RequestMetricsRepository;
 import java.net.ConnectException;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -38,7 +38,7 @@ class ShutdownTest {
             assertTrue(s.drained());
             assertEquals(200, inFlight.get().status(), "the request in flight was answered");
             assertTrue(System.currentTimeMillis() - t0 < 5000, "no waiting beyond the requests in flight");
-            assertEquals(1, new RequestStats(f.db).perVersion(0).get(0).requests());
+            assertEquals(1, new RequestMetricsRepository(f.db).perVersion(0).get(0).requests());
             assertEquals(1, s.recorded());
             Exception e = assertThrows(Exception.class, () -> api.get("/api/self"));
             assertTrue(e instanceof ConnectException || e.getCause() instanceof ConnectException, e.toString());

@@ -1,7 +1,6 @@
 package dev.sam.cli.deploy;
 
 import dev.sam.core.SamException;
-import dev.sam.core.status.StatusService;
 import dev.sam.deploy.Canary;
 import dev.sam.deploy.DeployPlan;
 import dev.sam.deploy.DeployPlanner;
@@ -62,7 +61,7 @@ public final class CanaryCommand extends DeploySubcommand {
         Map<String, Object> data = new java.util.LinkedHashMap<>();
         data.put("canary", canary.orElse(null));
         out.result(data, w -> w.println(canary.map(v -> "canary " + v.version() + " at "
-                + v.metrics().get(StatusService.CANARY_TRAFFIC) + "% of traffic (created " + v.createdAt() + ")")
+                + v.canaryTraffic() + "% of traffic (created " + v.createdAt() + ")")
                 .orElse("no canary is running — start one with `sam canary PATH --traffic N`")));
         return 0;
     }

@@ -1,8 +1,8 @@
 package dev.sam.cli.deploy;
 
 import dev.sam.cli.Table;
+import dev.sam.core.store.RequestMetricsRepository;
 import dev.sam.deploy.DeployStats;
-import dev.sam.deploy.RequestStats;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -37,7 +37,7 @@ public final class StatsCommand extends DeploySubcommand {
             out.println("requests:  none recorded yet (`sam serve` records them per version)");
         } else {
             Table t = new Table("version", "requests", "errors", "error rate", "mean ms", "p50 ms", "p95 ms", "peak RSS");
-            for (RequestStats.PerVersion v : r.requests()) {
+            for (RequestMetricsRepository.PerVersion v : r.requests()) {
                 t.row(v.version(), v.requests(), v.errors(), String.format(Locale.ROOT, "%.1f%%", v.errorRate() * 100),
                         fmt(v.meanLatencyMs()), fmt(v.p50LatencyMs()), fmt(v.p95LatencyMs()),
                         v.peakRssBytes() == null ? null : dev.sam.train.adapters.Bytes.human(v.peakRssBytes()));

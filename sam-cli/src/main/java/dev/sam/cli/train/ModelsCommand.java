@@ -5,7 +5,7 @@ import dev.sam.cli.Table;
 import dev.sam.train.model.BaseModelInfo;
 import dev.sam.train.model.ModelService;
 import dev.sam.train.model.ModelsReport;
-import dev.sam.train.run.RunInfo;
+import dev.sam.train.runs.RunInfo;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Command;

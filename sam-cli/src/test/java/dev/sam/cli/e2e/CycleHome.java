@@ -10,7 +10,7 @@ import dev.sam.core.home.SamHome;
 import dev.sam.core.json.Json;
 import dev.sam.core.store.Database;
 import dev.sam.serve.metrics.MetricsWriter;
-import dev.sam.serve.metrics.RequestRecord;
+import dev.sam.core.store.RequestRecord;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.time.ZoneOffset;

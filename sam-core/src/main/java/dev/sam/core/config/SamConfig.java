@@ -80,6 +80,11 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
         return p;
     }
 
+    /** The base model when nothing else names one: training.base_model, else the default profile's. */
+    public String defaultBaseModel() {
+        return training.baseModel() != null ? training.baseModel() : profile(training.defaultProfile()).baseModel();
+    }
+
     /** Every value problem, each naming its key; empty when the config is usable. */
     public List<String> problems() {
         List<String> out = new ArrayList<>();

@@ -11,12 +11,11 @@ import dev.sam.core.model.VersionStatus;
 import dev.sam.core.store.Database;
 import dev.sam.core.store.ManifestFile;
 import dev.sam.core.store.RunRepository;
-import dev.sam.core.store.VersionsFile;
+import dev.sam.core.store.VersionCatalog;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Builds {@link PipelineStatus} from the manifest, the run table and the version store. Reads only.
@@ -25,7 +24,6 @@ import java.util.Optional;
  */
 public final class StatusService {
     /** Key in a canary version's metrics that holds its traffic share in percent. */
-    public static final String CANARY_TRAFFIC = "canary_traffic";
 
     private final SamHome home;
     private final SamConfig config;
@@ -67,21 +65,16 @@ public final class StatusService {
                         r.startTime(), r.endTime(), r.error(), r.metrics()))
                 .orElse(null);
 
-        VersionsFile vf = new VersionsFile(home);
-        List<ModelVersion> versions = vf.read();
-        Optional<String> current = vf.current();
-        ModelVersion active = current.flatMap(c -> versions.stream().filter(v -> v.version().equals(c)).findFirst())
-                .orElse(null);
-        ModelVersion canary = versions.stream().filter(v -> v.status() == VersionStatus.CANARY).findFirst()
-                .orElse(null);
+        VersionCatalog catalog = VersionCatalog.read(home);
+        List<ModelVersion> versions = catalog.versions();
+        ModelVersion active = catalog.active().orElse(null);
+        ModelVersion canary = catalog.canary().orElse(null);
         boolean rollback = versions.stream().anyMatch(v -> v.status() == VersionStatus.RETIRED
                 || v.status() == VersionStatus.ROLLED_BACK);
-        Integer traffic = canary == null ? null
-                : canary.metrics().get(CANARY_TRAFFIC) instanceof Number n ? n.intValue() : null;
         var deployment = new PipelineStatus.Deployment(versions.size(), rollback, canary != null,
-                canary == null ? null : canary.version(), traffic);
+                canary == null ? null : canary.version(), canary == null ? null : canary.canaryTraffic());
 
-        return new PipelineStatus(home.root().toString(), data, last, current.orElse(null),
+        return new PipelineStatus(home.root().toString(), data, last, active == null ? null : active.version(),
                 active == null ? null : active.deployedAt(), deployment, home.versionsDir().toString(), warnings,
                 cycle(m));
     }

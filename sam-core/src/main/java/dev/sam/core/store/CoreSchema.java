@@ -3,7 +3,8 @@ package dev.sam.core.store;
 import java.util.List;
 
 /**
- * Tables owned by sam-core: runs, versions, events, collect cursors and per-version request metrics.
+ * Tables owned by sam-core: runs, versions, events, collect cursors and per-version request metrics
+ * (whose statements {@link RequestMetricsRepository} owns with its queries).
  * Modules keep their own tables in their own migration lists (module name = table prefix owner).
  */
 public final class CoreSchema {
@@ -53,17 +54,8 @@ public final class CoreSchema {
                       value TEXT NOT NULL,
                       updated_at TEXT NOT NULL,
                       PRIMARY KEY (source, key))""",
-                    """
-                    CREATE TABLE request_metrics (
-                      id INTEGER PRIMARY KEY AUTOINCREMENT,
-                      time_ms INTEGER NOT NULL,
-                      version TEXT NOT NULL,
-                      endpoint TEXT NOT NULL,
-                      ok INTEGER NOT NULL,
-                      latency_ms REAL NOT NULL,
-                      rss_bytes INTEGER,
-                      tokens INTEGER)""",
-                    "CREATE INDEX request_metrics_version_time ON request_metrics(version, time_ms)")));
+                    RequestMetricsRepository.CREATE_TABLE,
+                    RequestMetricsRepository.CREATE_INDEX)));
 
     private CoreSchema() {
     }

@@ -57,7 +57,7 @@ public final class VersionRepository {
             ps.setString(6, v.adapterPath());
             ps.setString(7, v.trainingRunId());
             ps.setInt(8, v.trainingSamples());
-            ps.setString(9, JsonColumns.write(v.metrics()));
+            ps.setString(9, JsonColumns.write(v.fileMetrics()));
             ps.setString(10, v.checksum());
             ps.setString(11, v.description());
             ps.executeUpdate();

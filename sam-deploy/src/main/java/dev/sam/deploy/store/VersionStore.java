@@ -6,6 +6,7 @@ import dev.sam.core.io.AtomicFiles;
 import dev.sam.core.io.Faults;
 import dev.sam.core.io.ProcessLock;
 import dev.sam.core.progress.ProgressListener;
+import dev.sam.core.store.VersionCatalog;
 import dev.sam.core.store.VersionsFile;
 import dev.sam.train.adapters.Bytes;
 import java.io.IOException;
@@ -34,7 +35,7 @@ import java.util.stream.Stream;
  * <pre>Checksums.Dir c = new VersionStore(home).install("v1.0.3", files.toCopy(), progress, "deploy");</pre>
  */
 public final class VersionStore {
-    public static final String ADAPTERS = "adapters";
+    public static final String ADAPTERS = VersionCatalog.ADAPTERS;
     static final String TMP_PREFIX = ".tmp-";
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -52,8 +53,9 @@ public final class VersionStore {
         return home.versionDir(version);
     }
 
+    /** Where {@link #install} puts a version's adapters ({@link VersionCatalog#installedAdapters}). */
     public Path adapters(String version) {
-        return dir(version).resolve(ADAPTERS);
+        return VersionCatalog.installedAdapters(home, version);
     }
 
     /** Every writer of the store holds this lock, so concurrent deploys serialize with no lost update. */

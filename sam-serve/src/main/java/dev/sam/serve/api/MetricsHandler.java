@@ -1,6 +1,6 @@
 package dev.sam.serve.api;
 
-import dev.sam.deploy.RequestStats;
+import dev.sam.core.store.RequestMetricsRepository;
 import dev.sam.serve.http.Handler;
 import dev.sam.serve.http.HttpCall;
 import dev.sam.serve.metrics.MetricsWriter;
@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * {@code GET /api/metrics}: per-version requests, errors, error rate, latency mean/p50/p95, peak RSS
- * and tokens — over the auto-rollback window and over all time (sam-deploy's {@link RequestStats},
+ * and tokens — over the auto-rollback window and over all time (sam-deploy's {@link RequestMetricsRepository},
  * the numbers {@code sam stats} shows) — plus the auto-rollback policy and its recent decisions.
  * Version "api" counts requests that no model served (status endpoints, rejected requests).
  */
@@ -31,7 +31,7 @@ public final class MetricsHandler implements Handler {
         writer.flush();
         RollbackPolicy p = monitor.policy();
         long now = System.currentTimeMillis();
-        RequestStats stats = new RequestStats(state.db());
+        RequestMetricsRepository stats = new RequestMetricsRepository(state.db());
         Map<String, Object> auto = new LinkedHashMap<>();
         auto.put("enabled", state.config().rollback().enabled());
         auto.put("policy", p);

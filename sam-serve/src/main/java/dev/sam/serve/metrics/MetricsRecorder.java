@@ -1,5 +1,6 @@
 package dev.sam.serve.metrics;
 
+import dev.sam.core.store.RequestRecord;
 import dev.sam.serve.http.HttpCall;
 import java.util.function.Consumer;
 

@@ -1,8 +1,8 @@
 package dev.sam.serve.metrics;
 
 import dev.sam.core.store.Database;
-import java.sql.PreparedStatement;
-import java.sql.Types;
+import dev.sam.core.store.RequestMetricsRepository;
+import dev.sam.core.store.RequestRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes request metrics to SQLite off the request threads: requests enqueue a record (never block on
+ * Writes request metrics to SQLite ({@link RequestMetricsRepository#insert}) off the request threads: requests enqueue a record (never block on
  * the database); one writer thread inserts whatever is queued in one transaction every
  * {@code intervalMillis}. {@link #flush()} waits until everything recorded before it is written (the
  * auto-rollback monitor reads fresh numbers; shutdown loses nothing). A full queue (the database is
@@ -25,10 +25,8 @@ import org.slf4j.LoggerFactory;
 public final class MetricsWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsWriter.class);
     private static final int CAPACITY = 100_000;
-    private static final String INSERT = "INSERT INTO request_metrics(time_ms, version, endpoint, ok, latency_ms,"
-            + " rss_bytes, tokens) VALUES (?,?,?,?,?,?,?)";
-
     private final Database db;
+    private final RequestMetricsRepository repository;
     private final long intervalMillis;
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>(CAPACITY);
     private final AtomicLong written = new AtomicLong();
@@ -38,6 +36,7 @@ public final class MetricsWriter implements AutoCloseable {
 
     private MetricsWriter(Database db, long intervalMillis) {
         this.db = db;
+        this.repository = new RequestMetricsRepository(db);
         this.intervalMillis = intervalMillis;
         this.thread = new Thread(this::run, "sam-serve-metrics");
         thread.setDaemon(true);
@@ -118,22 +117,7 @@ public final class MetricsWriter implements AutoCloseable {
         }
         try {
             if (!rows.isEmpty()) {
-                db.inTransaction(c -> {
-                    try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-                        for (RequestRecord r : rows) {
-                            ps.setLong(1, r.timeMs());
-                            ps.setString(2, r.version());
-                            ps.setString(3, r.endpoint());
-                            ps.setInt(4, r.ok() ? 1 : 0);
-                            ps.setDouble(5, r.latencyMs());
-                            setLong(ps, 6, r.rssBytes());
-                            setLong(ps, 7, r.tokens());
-                            ps.addBatch();
-                        }
-                        ps.executeBatch();
-                    }
-                    return null;
-                });
+                repository.insert(rows);
                 written.addAndGet(rows.size());
             }
         } catch (RuntimeException e) {
@@ -141,14 +125,6 @@ public final class MetricsWriter implements AutoCloseable {
             LOG.error("could not write {} request metrics to {}: {}", rows.size(), db.file(), e.getMessage());
         } finally {
             flushes.forEach(CountDownLatch::countDown);
-        }
-    }
-
-    private static void setLong(PreparedStatement ps, int i, Long v) throws java.sql.SQLException {
-        if (v == null) {
-            ps.setNull(i, Types.INTEGER);
-        } else {
-            ps.setLong(i, v);
         }
     }
 

@@ -3,13 +3,12 @@ package dev.sam.serve.rollback;
 import dev.sam.core.SamException;
 import dev.sam.core.Times;
 import dev.sam.core.store.EventRepository;
+import dev.sam.core.store.RequestMetricsRepository;
+import dev.sam.core.store.VersionCatalog;
 import dev.sam.deploy.Canary;
 import dev.sam.deploy.DeployContext;
-import dev.sam.deploy.RequestStats;
 import dev.sam.deploy.RollbackPolicy;
 import dev.sam.deploy.Rollback;
-import dev.sam.deploy.VersionState;
-import dev.sam.deploy.store.VersionStore;
 import dev.sam.serve.metrics.MetricsWriter;
 import dev.sam.serve.routing.Served;
 import dev.sam.serve.routing.ServedVersions;
@@ -93,8 +92,8 @@ public final class RollbackMonitor implements AutoCloseable {
         metrics.flush();
         lastCheck = Times.now();
         ServedVersions served = watcher.current();
-        Map<String, RequestStats.PerVersion> window = new LinkedHashMap<>();
-        new RequestStats(ctx.db()).perVersion(now - windowMs).forEach(p -> window.put(p.version(), p));
+        Map<String, RequestMetricsRepository.PerVersion> window = new LinkedHashMap<>();
+        new RequestMetricsRepository(ctx.db()).perVersion(now - windowMs).forEach(p -> window.put(p.version(), p));
         List<Served> candidates = new ArrayList<>();
         if (served.canary() != null) {
             candidates.add(served.canary());
@@ -161,8 +160,7 @@ public final class RollbackMonitor implements AutoCloseable {
     }
 
     private String rollBack(RollbackPolicy.Verdict v) {
-        String active = VersionState.read(new VersionStore(ctx.home()).file()).active().map(m -> m.version())
-                .orElse(null);
+        String active = VersionCatalog.read(ctx.home()).active().map(m -> m.version()).orElse(null);
         if (!v.version().equals(active)) {
             return "skipped: " + v.version() + " is no longer active";
         }

@@ -2,13 +2,7 @@ package dev.sam.serve.routing;
 
 import dev.sam.core.config.SamConfig;
 import dev.sam.core.home.SamHome;
-import dev.sam.core.store.VersionsFile;
-import dev.sam.deploy.VersionState;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.List;
+import dev.sam.core.store.VersionCatalog;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,9 +10,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps {@link ServedVersions} in step with the version store: a deploy, promote, canary change or
  * rollback done by the CLI while the server runs takes effect on the next request, without a restart.
- * It looks at versions.json and current.txt (modification time, size and inode — every change is an
- * atomic rename, so the inode always changes) at most every {@code pollMillis}, and re-reads them
- * only when they changed. A versions.json that cannot be read keeps the last good state (and logs why).
+ * Every deploy operation commits by one atomic write of versions.json, so that file is the one path by
+ * which the server learns of them: it compares the catalog's {@link VersionCatalog#stamp} at most every
+ * {@code pollMillis} and re-reads the {@link VersionCatalog} only when it changed. A versions.json that cannot be read keeps the last good state (and logs why).
  *
  * <pre>Served v = watcher.current().active();</pre>
  */
@@ -29,7 +23,7 @@ public final class VersionWatcher {
     private final SamConfig config;
     private final long pollNanos;
     private volatile ServedVersions current;
-    private volatile List<Object> signature;
+    private volatile Object signature;
     private volatile long checkedAt;
 
     public VersionWatcher(SamHome home, SamConfig config, long pollMillis) {
@@ -46,7 +40,7 @@ public final class VersionWatcher {
             synchronized (this) {
                 if (now - checkedAt >= pollNanos) {
                     checkedAt = now;
-                    if (!Objects.equals(signature(), signature)) {
+                    if (!Objects.equals(VersionCatalog.stamp(home), signature)) {
                         reload();
                     }
                 }
@@ -57,9 +51,9 @@ public final class VersionWatcher {
 
     /** Re-reads the store now (after a change this process made). */
     public synchronized ServedVersions reload() {
-        List<Object> sig = signature();
+        Object sig = VersionCatalog.stamp(home);
         try {
-            ServedVersions next = ServedVersions.of(VersionState.read(new VersionsFile(home)), home, config);
+            ServedVersions next = ServedVersions.of(VersionCatalog.read(home), home, config);
             if (current == null || !next.equals(current)) {
                 LOG.info("serving {}", next.describe());
             }
@@ -75,16 +69,4 @@ public final class VersionWatcher {
         return current;
     }
 
-    private List<Object> signature() {
-        return List.of(stat(home.versionsJson()), stat(home.currentTxt()));
-    }
-
-    private static Object stat(Path p) {
-        try {
-            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-            return List.of(a.lastModifiedTime().toMillis(), a.size(), String.valueOf(a.fileKey()));
-        } catch (IOException e) {
-            return "absent";
-        }
-    }
 }

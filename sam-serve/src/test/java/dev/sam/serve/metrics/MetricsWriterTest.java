@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.sam.core.TestHomes;
 import dev.sam.core.store.Database;
-import dev.sam.deploy.RequestStats;
+import dev.sam.core.store.RequestMetricsRepository;
+import dev.sam.core.store.RequestRecord;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,9 +24,9 @@ class MetricsWriterTest {
                         i, 1_000_000L + i, 3L));
             }
             w.flush();
-            List<RequestStats.PerVersion> s = new RequestStats(db).perVersion(0);
+            List<RequestMetricsRepository.PerVersion> s = new RequestMetricsRepository(db).perVersion(0);
             assertEquals(2, s.size());
-            RequestStats.PerVersion v1 = s.get(0);
+            RequestMetricsRepository.PerVersion v1 = s.get(0);
             assertEquals("v1", v1.version());
             assertEquals(400, v1.requests());
             assertEquals(0, v1.errors());
@@ -38,7 +39,7 @@ class MetricsWriterTest {
             w.close();
             assertEquals(600, w.written());
             assertEquals(0, w.dropped());
-            assertEquals(100, new RequestStats(db).perVersion(5000).get(0).requests());
+            assertEquals(100, new RequestMetricsRepository(db).perVersion(5000).get(0).requests());
             w.record(new RequestRecord(6000, "v3", "x", true, 1, null, null));
             assertEquals(1, w.dropped(), "after close nothing is accepted");
         }

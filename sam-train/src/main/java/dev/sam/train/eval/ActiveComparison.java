@@ -3,7 +3,7 @@ package dev.sam.train.eval;
 import dev.sam.core.SamException;
 import dev.sam.core.home.SamHome;
 import dev.sam.core.model.ModelVersion;
-import dev.sam.core.store.VersionsFile;
+import dev.sam.core.store.VersionCatalog;
 import dev.sam.train.data.TokenizedExample;
 import dev.sam.train.infer.ChatEngine;
 import dev.sam.train.model.BaseModelRegistry;
@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The held-out loss of the active version (versions/current.txt), measured with its adapters on the same
+ * The held-out loss of the active version (from the {@link VersionCatalog}), measured with its adapters on the same
  * base model and examples as the candidate's. Not measured, with a note saying why, when there is no
  * active version, when the candidate is the active version itself, when the active version belongs to
  * another base model (its loss is over other tokens and cannot be compared), or when its adapters do
@@ -32,22 +32,22 @@ final class ActiveComparison {
     }
 
     Result measure(ChatEngine engine, EvalTarget t, List<TokenizedExample> heldOut, List<String> notes) {
-        VersionsFile vf = new VersionsFile(home);
-        Optional<String> current = vf.current();
-        if (current.isEmpty()) {
+        VersionCatalog catalog = VersionCatalog.read(home);
+        Optional<ModelVersion> active = catalog.active();
+        if (active.isEmpty()) {
             notes.add("no active version: compared with the base model only");
             return null;
         }
-        String v = current.get();
+        ModelVersion mv = active.get();
+        String v = mv.version();
         if (t.kind().equals("version") && t.id().equals(v)) {
             notes.add(v + " is the active version: compared with the base model only");
             return null;
         }
-        ModelVersion mv = vf.read().stream().filter(x -> x.version().equals(v)).findFirst().orElse(null);
-        Path dir = mv != null && mv.adapterPath() != null ? Path.of(mv.adapterPath())
-                : home.versionDir(v).resolve("adapters");
-        if (mv != null && mv.baseModel() != null && !sameBase(mv.baseModel(), t.baseModel())) {
-            notes.add("active version " + v + " was trained on base model '" + mv.baseModel() + "', not '"
+        Path dir = catalog.adapters(mv);
+        String base = catalog.baseModel(mv);
+        if (base != null && !sameBase(base, t.baseModel())) {
+            notes.add("active version " + v + " was trained on base model '" + base + "', not '"
                     + t.baseModel() + "': its loss is not comparable and was not measured");
             return null;
         }

@@ -1,22 +1,18 @@
 package dev.sam.train.eval;
 
-import dev.sam.core.SamException;
 import dev.sam.core.config.SamConfig;
 import dev.sam.core.home.SamHome;
 import dev.sam.core.model.ModelVersion;
 import dev.sam.core.model.TrainingRun;
-import dev.sam.core.store.VersionsFile;
-import dev.sam.train.adapters.AdapterConfig;
-import dev.sam.train.run.RunPlan;
-import dev.sam.train.run.RunStore;
-import java.nio.file.Files;
+import dev.sam.core.store.VersionCatalog;
+import dev.sam.train.runs.RunPlan;
+import dev.sam.train.runs.RunStore;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * What {@code sam eval RUN|VERSION} evaluates: a run's adapters ({@code runs/<id>/adapters}, its base
  * model and settings from config.json) or a deployed version's ({@code versions/vX.Y.Z/adapters}, base
- * model from versions.json, else adapter_config.json's {@code model}, else the configured default).
+ * model from the {@link VersionCatalog}, else the configured default).
  *
  * @param run  the run (null for a version)
  * @param plan the run's settings (null for a version)
@@ -25,7 +21,7 @@ public record EvalTarget(String kind, String id, Path adaptersDir, String baseMo
                          int maxSeqLength) {
 
     public static EvalTarget resolve(SamHome home, SamConfig config, RunStore store, String runOrVersion) {
-        if (dev.sam.train.infer.EngineSource.isVersion(runOrVersion)) {
+        if (VersionCatalog.isVersion(runOrVersion)) {
             return version(home, config, runOrVersion);
         }
         RunStore.checkId(runOrVersion);
@@ -41,18 +37,12 @@ public record EvalTarget(String kind, String id, Path adaptersDir, String baseMo
     }
 
     static EvalTarget version(SamHome home, SamConfig config, String version) {
-        List<ModelVersion> all = new VersionsFile(home).read();
-        ModelVersion v = all.stream().filter(x -> x.version().equals(version)).findFirst().orElseThrow(() ->
-                SamException.failure("no version " + version + " in " + home.versionsJson(),
-                        "list versions with `sam list`"));
-        Path adapters = v.adapterPath() != null ? Path.of(v.adapterPath()) : home.versionDir(version).resolve("adapters");
-        String base = v.baseModel();
-        if (base == null && Files.isRegularFile(adapters.resolve("adapter_config.json"))) {
-            base = AdapterConfig.load(adapters).model();
-        }
+        VersionCatalog catalog = VersionCatalog.read(home);
+        ModelVersion v = catalog.require(version);
+        Path adapters = catalog.adapters(v);
+        String base = catalog.baseModel(v);
         if (base == null) {
-            base = config.training().baseModel() != null ? config.training().baseModel()
-                    : config.profile(config.training().defaultProfile()).baseModel();
+            base = config.defaultBaseModel();
         }
         int maxSeq = config.profile(config.training().defaultProfile()).maxSeqLength();
         return new EvalTarget("version", version, adapters, base, null, null, maxSeq);

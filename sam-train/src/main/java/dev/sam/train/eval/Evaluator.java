@@ -11,11 +11,11 @@ import dev.sam.train.adapters.AdapterProbe;
 import dev.sam.train.adapters.AdapterSanity;
 import dev.sam.train.adapters.Check;
 import dev.sam.train.adapters.GenerationCheck;
+import dev.sam.train.data.DataPreparer;
+import dev.sam.train.data.PreparedData;
 import dev.sam.train.infer.ChatEngine;
-import dev.sam.train.run.DataPreparer;
-import dev.sam.train.run.PreparedData;
-import dev.sam.train.run.RunStore;
-import dev.sam.train.run.StopSignal;
+import dev.sam.train.runs.RunStore;
+import dev.sam.train.runs.StopSignal;
 import dev.sam.train.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -73,7 +73,7 @@ public final class Evaluator {
     private PreparedData data(EvalTarget t) {
         DataPreparer p = new DataPreparer(home);
         try (Tokenizer tok = Tokenizer.load(new dev.sam.train.model.BaseModelRegistry(home).require(t.baseModel()))) {
-            PreparedData d = p.prepare(p.load(), tok, t.maxSeqLength(), dev.sam.train.run.RunPlanner.VALID_FRACTION);
+            PreparedData d = p.prepare(p.load(), tok, t.maxSeqLength(), DataPreparer.VALID_FRACTION);
             if (t.plan() != null && t.plan().data() != null && !d.fingerprint().equals(t.plan().data().fingerprint())) {
                 return new PreparedData(d.load(), d.trainRecords(), d.validRecords(), d.train(), d.valid(),
                         d.heldOutIsTrain(), append(d.warnings(), "the training data changed since run " + t.id()
@@ -130,7 +130,7 @@ public final class Evaluator {
         Path dir = home.runDir(t.id());
         try {
             AtomicFiles.writeJson(dir.resolve(EVAL_JSON), r);
-            ReportPage.write(dir.resolve(REPORT_HTML), t, r, new dev.sam.train.run.MetricsLog(
+            ReportPage.write(dir.resolve(REPORT_HTML), t, r, new dev.sam.train.runs.MetricsLog(
                     dir.resolve("metrics.jsonl")).read());
         } catch (IOException e) {
             throw new SamException(ExitCode.FAILURE, "cannot write the evaluation into " + dir + ": " + e.getMessage(),

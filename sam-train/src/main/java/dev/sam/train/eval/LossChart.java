@@ -1,6 +1,6 @@
 package dev.sam.train.eval;
 
-import dev.sam.train.run.StepMetrics;
+import dev.sam.train.runs.StepMetrics;
 import java.util.List;
 import java.util.Locale;
 

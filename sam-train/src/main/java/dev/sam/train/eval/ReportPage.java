@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sam.core.io.AtomicFiles;
 import dev.sam.core.json.Json;
 import dev.sam.train.adapters.Check;
-import dev.sam.train.run.StepMetrics;
+import dev.sam.train.runs.StepMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

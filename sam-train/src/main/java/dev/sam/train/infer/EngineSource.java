@@ -4,21 +4,20 @@ import dev.sam.core.SamException;
 import dev.sam.core.config.SamConfig;
 import dev.sam.core.home.SamHome;
 import dev.sam.core.model.ModelVersion;
-import dev.sam.core.store.VersionsFile;
+import dev.sam.core.store.VersionCatalog;
 import dev.sam.train.adapters.AdapterConfig;
 import dev.sam.train.model.BaseModelRegistry;
-import dev.sam.train.run.RunPlan;
-import dev.sam.train.run.RunStore;
+import dev.sam.train.runs.RunPlan;
+import dev.sam.train.runs.RunStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Pattern;
 
 /**
- * Which base model and which adapters {@code sam generate} (and later {@code sam serve}) uses. At most
+ * Which base model and which adapters {@code sam generate} and {@code sam export} use. At most
  * one adapter source: a directory, a run ({@code runs/<id>/adapters}) or a deployed version (vX.Y.Z;
- * "active" for the active one). The base model: {@code --base}, else the one the adapters were trained
- * on (run config, versions.json, adapter_config.json's {@code model}), else config
- * {@code training.base_model}, else the default profile's.
+ * "active" for the active one, both through the {@link VersionCatalog}). The base model: {@code --base},
+ * else the one the adapters were trained on (run config, the catalog, adapter_config.json's
+ * {@code model}), else config {@code training.base_model}, else the default profile's.
  *
  * <pre>EngineSource s = EngineSource.resolve(home, config, null, "20260125_100000", null, null);</pre>
  *
@@ -26,13 +25,6 @@ import java.util.regex.Pattern;
  * @param label       what was chosen, for messages: "base tiny", "run 2026...", "version v1.0.3"
  */
 public record EngineSource(String baseModel, Path baseDir, Path adaptersDir, String label) {
-    private static final Pattern VERSION = Pattern.compile("v\\d+\\.\\d+\\.\\d+");
-
-    /** True for a deployed version's name such as v1.2.3 (what commands taking RUN|VERSION tell apart). */
-    public static boolean isVersion(String name) {
-        return name != null && VERSION.matcher(name).matches();
-    }
-
     public static EngineSource resolve(SamHome home, SamConfig config, Path adapters, String runId, String version,
                                        String base) {
         int given = (adapters != null ? 1 : 0) + (runId != null ? 1 : 0) + (version != null ? 1 : 0);
@@ -62,24 +54,18 @@ public record EngineSource(String baseModel, Path baseDir, Path adaptersDir, Str
             }
             label = "run " + runId;
         } else if (version != null) {
-            String v = version.equals("active") ? new VersionsFile(home).current().orElseThrow(() ->
-                    SamException.failure("no active version", "deploy one with `sam deploy`")) : version;
-            if (!isVersion(v)) {
-                throw SamException.usage("--version must look like v1.2.3 or be 'active', got '" + version + "'", null);
-            }
-            ModelVersion mv = new VersionsFile(home).read().stream().filter(x -> x.version().equals(v)).findFirst()
-                    .orElseThrow(() -> SamException.failure("no version " + v, "list versions with `sam list`"));
-            dir = mv.adapterPath() != null ? Path.of(mv.adapterPath()) : home.versionDir(v).resolve("adapters");
-            trainedOn = mv.baseModel();
-            label = "version " + v;
+            VersionCatalog catalog = VersionCatalog.read(home);
+            ModelVersion mv = catalog.require(version);
+            dir = catalog.adapters(mv);
+            trainedOn = catalog.baseModel(mv);
+            label = "version " + mv.version();
         } else {
             label = null;
         }
         if (trainedOn == null && dir != null && Files.isRegularFile(dir.resolve("adapter_config.json"))) {
             trainedOn = AdapterConfig.load(dir).model();
         }
-        String name = base != null ? base : trainedOn != null ? trainedOn : config.training().baseModel() != null
-                ? config.training().baseModel() : config.profile(config.training().defaultProfile()).baseModel();
+        String name = base != null ? base : trainedOn != null ? trainedOn : config.defaultBaseModel();
         Path baseDir = new BaseModelRegistry(home).require(name);
         return new EngineSource(name, baseDir, dir, label == null ? "base " + name : label + " on base " + name);
     }

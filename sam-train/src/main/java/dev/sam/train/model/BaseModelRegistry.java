@@ -132,6 +132,15 @@ public final class BaseModelRegistry {
         return NAME.matcher(n).matches() ? n : "NAME";
     }
 
+    /** The registered model directories holding a config.json, by name. */
+    public List<Path> registered() {
+        try (Stream<Path> s = Files.list(home.baseModelsDir())) {
+            return s.filter(d -> Files.isRegularFile(d.resolve("config.json"))).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
     /** Every registered model, by name, checked from the headers (tokenizers are not loaded). */
     public List<BaseModelInfo> list() {
         List<BaseModelInfo> out = new ArrayList<>();

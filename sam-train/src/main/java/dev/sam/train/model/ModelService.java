@@ -92,7 +92,7 @@ public final class ModelService {
     /** The registered base models and the trained runs recorded in {@code db}. */
     public ModelsReport report(dev.sam.core.store.Database db) {
         return new ModelsReport(home.baseModelsDir().toString(), registry.list(),
-                new dev.sam.train.run.RunCatalog(home, db).list());
+                new dev.sam.train.runs.RunCatalog(home, db).list());
     }
 
     private static AffineQuant.Params quantParams(int bits, int groupSize) {

@@ -1,6 +1,6 @@
 package dev.sam.train.model;
 
-import dev.sam.train.run.RunInfo;
+import dev.sam.train.runs.RunInfo;
 import java.util.List;
 
 /**

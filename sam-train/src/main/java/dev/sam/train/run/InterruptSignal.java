@@ -1,5 +1,6 @@
 package dev.sam.train.run;
 
+import dev.sam.train.runs.StopSignal;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;

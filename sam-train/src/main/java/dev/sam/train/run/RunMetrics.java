@@ -1,5 +1,8 @@
 package dev.sam.train.run;
 
+import dev.sam.train.data.PreparedData;
+import dev.sam.train.runs.RunPlan;
+import dev.sam.train.runs.StepMetrics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

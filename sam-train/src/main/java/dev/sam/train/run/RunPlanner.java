@@ -4,9 +4,11 @@ import dev.sam.core.SamException;
 import dev.sam.core.config.SamConfig;
 import dev.sam.core.config.TrainingProfile;
 import dev.sam.core.home.SamHome;
+import dev.sam.train.data.DataPreparer;
 import dev.sam.train.model.BaseModelRegistry;
 import dev.sam.train.model.ModelCheck;
 import dev.sam.train.model.ModelDirectory;
+import dev.sam.train.runs.RunPlan;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,9 +22,6 @@ import java.util.List;
  * <pre>RunPlan p = new RunPlanner(home, config).plan(TrainRequest.profile("8gb"));</pre>
  */
 public final class RunPlanner {
-    /** DESIGN §3: 90/10 split. */
-    public static final double VALID_FRACTION = 0.1;
-
     private final SamHome home;
     private final SamConfig config;
 
@@ -59,7 +58,7 @@ public final class RunPlanner {
                 p.gradCheckpoint(), p.targets(), p.checkpointEvery(), p.evalEvery(), or(r.seed(), p.seed()));
         Path dir = checkBase(name, s);
         return new RunPlan(null, name, s, dir.toString(), flags, r.force(), config.training().minSamples(),
-                VALID_FRACTION, true, null, null);
+                DataPreparer.VALID_FRACTION, true, null, null);
     }
 
     /** The base model's directory after a full check (config, tokenizer vs weights, tensors, layers). */

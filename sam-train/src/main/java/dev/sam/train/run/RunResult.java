@@ -2,6 +2,7 @@ package dev.sam.train.run;
 
 import dev.sam.core.model.TrainingRun;
 import dev.sam.train.eval.EvalReport;
+import dev.sam.train.runs.RunPlan;
 import java.util.List;
 
 /**

@@ -1,5 +1,7 @@
 package dev.sam.train.run;
 
+import dev.sam.train.runs.MetricsLog;
+import dev.sam.train.runs.StepMetrics;
 import java.util.Locale;
 
 /**

@@ -2,11 +2,14 @@ package dev.sam.train.run;
 
 import dev.sam.core.config.TrainingProfile;
 import dev.sam.train.adapters.AdapterConfig;
+import dev.sam.train.data.PreparedData;
 import dev.sam.train.nativelib.LoraAdapters;
 import dev.sam.train.nativelib.LoraSpec;
 import dev.sam.train.nativelib.NativeModel;
 import dev.sam.train.nativelib.NativeTrainer;
 import dev.sam.train.nativelib.TrainSettings;
+import dev.sam.train.runs.RunPlan;
+import dev.sam.train.runs.StopSignal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.sam.train.run;
 
+import dev.sam.train.runs.MetricsLog;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +14,9 @@ import dev.sam.core.home.SamHome;
 import dev.sam.core.model.RunStatus;
 import dev.sam.core.model.TrainingRun;
 import dev.sam.core.store.Database;
+import dev.sam.train.runs.RunStore;
+import dev.sam.train.runs.StepMetrics;
+import dev.sam.train.runs.StopSignal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

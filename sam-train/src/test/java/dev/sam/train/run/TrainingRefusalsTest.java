@@ -14,6 +14,7 @@ import dev.sam.core.io.ProcessLock;
 import dev.sam.core.model.RunStatus;
 import dev.sam.core.store.Database;
 import dev.sam.core.store.RunRepository;
+import dev.sam.train.runs.StopSignal;
 import dev.sam.train.tokenizer.TestTokenizers;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -17,6 +17,7 @@ import dev.sam.core.store.Database;
 import dev.sam.core.store.RunRepository;
 import dev.sam.core.store.VersionsFile;
 import dev.sam.train.eval.EvalReport;
+import dev.sam.train.runs.StopSignal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

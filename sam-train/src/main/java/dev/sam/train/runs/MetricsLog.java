@@ -1,4 +1,4 @@
-package dev.sam.train.run;
+package dev.sam.train.runs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sam.core.io.AtomicFiles;

@@ -1,23 +1,40 @@
-package dev.sam.deploy;
+package dev.sam.core.store;
 
-import dev.sam.core.store.Database;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Per-version request metrics that {@code sam serve} records in the {@code request_metrics} table:
- * requests, errors, error rate, latency mean / p50 / p95 (nearest rank), peak RSS. {@code sam stats}
- * shows them; the auto-rollback policy reads a recent window with {@code since}.
+ * The one owner of the {@code request_metrics} table: its schema (part of sam-core's first migration,
+ * {@link CoreSchema}), the insert {@code sam serve}'s metrics writer batches, and the per-version numbers
+ * {@code sam stats}, {@code GET /api/metrics} and the auto-rollback policy read — requests, errors, error
+ * rate, latency mean / p50 / p95 (nearest rank), peak RSS, tokens.
  *
- * <pre>List&lt;RequestStats.PerVersion&gt; l = new RequestStats(db).perVersion(0);</pre>
+ * <pre>List&lt;RequestMetricsRepository.PerVersion&gt; l = new RequestMetricsRepository(db).perVersion(0);</pre>
  */
-public final class RequestStats {
+public final class RequestMetricsRepository {
+    /** The table, as created by sam-core's migration 1 (released: never edited, only followed). */
+    static final String CREATE_TABLE = """
+            CREATE TABLE request_metrics (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              time_ms INTEGER NOT NULL,
+              version TEXT NOT NULL,
+              endpoint TEXT NOT NULL,
+              ok INTEGER NOT NULL,
+              latency_ms REAL NOT NULL,
+              rss_bytes INTEGER,
+              tokens INTEGER)""";
+    static final String CREATE_INDEX = "CREATE INDEX request_metrics_version_time ON request_metrics(version, time_ms)";
+
+    private static final String INSERT = "INSERT INTO request_metrics(time_ms, version, endpoint, ok, latency_ms,"
+            + " rss_bytes, tokens) VALUES (?,?,?,?,?,?,?)";
+
     private final Database db;
 
-    public RequestStats(Database db) {
+    public RequestMetricsRepository(Database db) {
         this.db = db;
     }
 
@@ -25,6 +42,29 @@ public final class RequestStats {
     public record PerVersion(String version, long requests, long errors, double errorRate, double meanLatencyMs,
                              double p50LatencyMs, double p95LatencyMs, Long peakRssBytes, long tokens,
                              long firstTimeMs, long lastTimeMs) {
+    }
+
+    /** Inserts the rows in one transaction. */
+    public void insert(List<RequestRecord> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                for (RequestRecord r : rows) {
+                    ps.setLong(1, r.timeMs());
+                    ps.setString(2, r.version());
+                    ps.setString(3, r.endpoint());
+                    ps.setInt(4, r.ok() ? 1 : 0);
+                    ps.setDouble(5, r.latencyMs());
+                    setLong(ps, 6, r.rssBytes());
+                    setLong(ps, 7, r.tokens());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
     }
 
     /** Every version with requests at or after {@code sinceMs} (epoch ms; 0 = all), by version name. */
@@ -73,6 +113,14 @@ public final class RequestStats {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getDouble(1) : 0;
             }
+        }
+    }
+
+    private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.INTEGER);
+        } else {
+            ps.setLong(i, v);
         }
     }
 }

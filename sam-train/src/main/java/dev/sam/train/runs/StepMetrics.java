@@ -1,4 +1,4 @@
-package dev.sam.train.run;
+package dev.sam.train.runs;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;

@@ -1,4 +1,4 @@
-package dev.sam.train.run;
+package dev.sam.train.data;
 
 import dev.sam.train.data.LoadReport;
 import dev.sam.train.data.TokenizedDataset;

@@ -1,4 +1,4 @@
-package dev.sam.train.run;
+package dev.sam.train.runs;
 
 import dev.sam.core.home.SamHome;
 import dev.sam.core.model.ModelVersion;

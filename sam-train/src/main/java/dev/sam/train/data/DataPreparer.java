@@ -1,4 +1,4 @@
-package dev.sam.train.run;
+package dev.sam.train.data;
 
 import dev.sam.core.SamException;
 import dev.sam.core.home.SamHome;
@@ -29,6 +29,9 @@ import java.util.stream.Collectors;
  * <pre>PreparedData d = new DataPreparer(home).prepare(loaded, tokenizer, 512, 0.1);</pre>
  */
 public final class DataPreparer {
+    /** The validation share of a run's data: 90/10, as the original pipeline split (docs/formats.md). */
+    public static final double VALID_FRACTION = 0.1;
+
     private final SamHome home;
 
     public DataPreparer(SamHome home) {

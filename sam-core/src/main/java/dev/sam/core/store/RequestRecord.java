@@ -1,7 +1,7 @@
-package dev.sam.serve.metrics;
+package dev.sam.core.store;
 
 /**
- * One row of the {@code request_metrics} table (sam-core's CoreSchema).
+ * One row of the {@code request_metrics} table ({@link RequestMetricsRepository}).
  *
  * @param version  the version that served the request, "base", or "api" for requests no model served
  * @param endpoint route name, e.g. "chat.completions", "api.self"

@@ -1,4 +1,4 @@
-package dev.sam.train.run;
+package dev.sam.train.runs;
 
 /**
  * Asks a running job to stop. {@link #requested()}: stop at the next safe point (finish the optimizer

@@ -1,0 +1,146 @@
+package dev.sam.core.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sam.core.SamException;
+import dev.sam.core.home.SamHome;
+import dev.sam.core.json.Json;
+import dev.sam.core.model.ModelVersion;
+import dev.sam.core.model.VersionStatus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The one read-only answer to "which version is active, which is the canary and with what share of
+ * requests, and where are a version's adapters and base model", for everything that reads deployed
+ * versions: {@code sam generate --version}, {@code sam eval VERSION}, the evaluator's comparison with
+ * the active version, {@code sam serve}'s routing, and sam-deploy's own operations (whose
+ * {@code VersionState} is this catalog plus the changes an operation makes). Only sam-deploy writes
+ * versions.json and current.txt ({@code Activation}); this reads one snapshot of them.
+ *
+ * <p>The active version is the one versions.json marks {@code active}: the state is committed there in one
+ * atomic write; current.txt and the {@code active} symlink follow it, and {@code sam verify --repair}
+ * realigns them.
+ *
+ * <pre>VersionCatalog c = VersionCatalog.read(home); Path a = c.adapters(c.require("v1.0.3"));</pre>
+ */
+public final class VersionCatalog {
+    /** The name of a deployed version: v, then three numbers. */
+    private static final Pattern VERSION = Pattern.compile("v\\d+\\.\\d+\\.\\d+");
+    /** What commands taking a version accept for the active one. */
+    public static final String ACTIVE = "active";
+    /** A version's adapters directory inside versions/vX.Y.Z. */
+    public static final String ADAPTERS = "adapters";
+
+    private final SamHome home;
+    private final List<ModelVersion> versions;
+
+    public VersionCatalog(SamHome home, List<ModelVersion> versions) {
+        this.home = home;
+        this.versions = List.copyOf(versions);
+    }
+
+    /** One snapshot of versions.json. */
+    public static VersionCatalog read(SamHome home) {
+        return new VersionCatalog(home, new VersionsFile(home).read());
+    }
+
+    /** The active version of a history (the rule sam-deploy's VersionState applies to the history it changes). */
+    public static Optional<ModelVersion> activeOf(List<ModelVersion> versions) {
+        return versions.stream().filter(v -> v.status() == VersionStatus.ACTIVE).findFirst();
+    }
+
+    /** The canary of a history, if one runs. */
+    public static Optional<ModelVersion> canaryOf(List<ModelVersion> versions) {
+        return versions.stream().filter(v -> v.status() == VersionStatus.CANARY).findFirst();
+    }
+
+    /** versions/vX.Y.Z/adapters, the directory sam-deploy installs a version's adapters into. */
+    public static Path installedAdapters(SamHome home, String version) {
+        return home.versionDir(version).resolve(ADAPTERS);
+    }
+
+    /**
+     * What changes whenever sam-deploy commits a new state: versions.json's modification time, size and
+     * file key (every commit is an atomic rename, so the inode changes too). Readers that keep a catalog
+     * (sam serve) re-read it when this differs.
+     */
+    public static Object stamp(SamHome home) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(home.versionsJson(), BasicFileAttributes.class);
+            return List.of(a.lastModifiedTime().toMillis(), a.size(), String.valueOf(a.fileKey()));
+        } catch (IOException e) {
+            return "absent";
+        }
+    }
+
+    /** True for a deployed version's name such as v1.2.3 (what commands taking RUN|VERSION tell apart). */
+    public static boolean isVersion(String name) {
+        return name != null && VERSION.matcher(name).matches();
+    }
+
+    /** The history, oldest first. */
+    public List<ModelVersion> versions() {
+        return versions;
+    }
+
+    public Optional<ModelVersion> active() {
+        return activeOf(versions);
+    }
+
+    public Optional<ModelVersion> canary() {
+        return canaryOf(versions);
+    }
+
+    /** The canary's share of requests in percent; 0 without a canary. */
+    public int canaryShare() {
+        return canary().map(ModelVersion::canaryTraffic).orElse(0);
+    }
+
+    public Optional<ModelVersion> find(String version) {
+        return versions.stream().filter(v -> v.version().equals(version)).findFirst();
+    }
+
+    /** A version by name, or "active" for the active one; a SamException saying what exists otherwise. */
+    public ModelVersion require(String versionOrActive) {
+        if (ACTIVE.equals(versionOrActive)) {
+            return active().orElseThrow(() -> SamException.failure("no active version", "deploy one with `sam deploy`"));
+        }
+        if (!isVersion(versionOrActive)) {
+            throw SamException.usage("a version must look like v1.2.3 or be 'active', got '" + versionOrActive + "'",
+                    null);
+        }
+        return find(versionOrActive).orElseThrow(() -> SamException.failure("no version " + versionOrActive + " in "
+                + home.versionsJson(), "list versions with `sam list`"));
+    }
+
+    /** Where a version's adapters are: its recorded adapter path, else versions/vX.Y.Z/adapters. */
+    public Path adapters(ModelVersion v) {
+        return v.adapterPath() != null ? Path.of(v.adapterPath()) : installedAdapters(home, v.version());
+    }
+
+
+    /**
+     * The base model a version was trained on: as recorded in versions.json, else the {@code model} of its
+     * adapter_config.json (mlx-lm's key), else null (the caller's configured default applies).
+     */
+    public String baseModel(ModelVersion v) {
+        if (v.baseModel() != null) {
+            return v.baseModel();
+        }
+        Path config = adapters(v).resolve("adapter_config.json");
+        if (!Files.isRegularFile(config)) {
+            return null;
+        }
+        try {
+            JsonNode model = Json.mapper().readTree(config.toFile()).get("model");
+            return model != null && model.isTextual() ? model.asText() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}
