@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (canary_max_age 0s), so the kills fall on every part of the turn. The exact crash points of deploy,
  * promote and collect are covered one by one by their own crash tests.
  */
+@Tag("slow") // about 7 minutes on 2 cores: eleven trainings of the tiny model; run with -Pslow
 class CycleCrashCliTest {
     private static final int KILLS = 10;
     private static final long MAX_DELAY_MS = 14_000;
