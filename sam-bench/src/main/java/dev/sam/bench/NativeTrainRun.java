@@ -39,8 +39,8 @@ public final class NativeTrainRun {
                     lora.write(t, BenchData.loraA(t.name(), t.rows(), t.cols(), seed));
                 }
             }
-            TrainSettings settings = TrainSettings.of(a.lr(), batch, seq, seed).withRegularization(0f, (float) a.clip())
-                    .withGradCheckpoint(a.checkpoint());
+            TrainSettings settings = TrainSettings.builder().learningRate(a.lr()).maxBatch(batch).maxSeqLen(seq)
+                    .seed(seed).gradClip(a.clip()).gradCheckpoint(a.checkpoint()).build();
             int vocab = model.info().vocabSize();
             byte[] mask = BenchData.fullMask(batch, seq);
             int[] lengths = new int[batch];

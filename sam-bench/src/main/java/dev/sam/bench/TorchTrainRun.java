@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.sam.train.model.ModelConfig;
+import dev.sam.train.nativelib.Qwen2Reference;
 import dev.sam.train.nativelib.LoraSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ public final class TorchTrainRun {
                 res.put("gemm", gemm(nd, shapes, reps));
             }
             long t0 = System.nanoTime();
-            TorchQwen2 model;
+            Qwen2Reference model;
             ModelConfig c;
             try (WeightReader r = WeightReader.open(dir)) {
                 c = r.config();
@@ -79,7 +80,7 @@ public final class TorchTrainRun {
                 long c0 = MachineInfo.processCpuNanos();
                 try (NDScope scope = new NDScope()) {
                     try (GradientCollector gc = engine.newGradientCollector()) {
-                        NDArray loss = model.loss(ids);
+                        NDArray loss = model.loss(ids, null);
                         losses[i] = loss.getFloat();
                         gc.backward(loss);
                     }

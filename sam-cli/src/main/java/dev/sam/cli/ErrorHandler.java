@@ -43,7 +43,7 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         LoggerFactory.getLogger(ErrorHandler.class).error("internal error in sam {}", cmd.getCommandName(), ex);
         report(ExitCode.INTERNAL, "internal error: " + ex, "this is a bug in SAM; the stack trace is in "
                 + "SAM_HOME/logs/sam.log (run again with -v to see it here)");
-        if (System.getenv("SAM_DEBUG") != null) {
+        if (System.getenv(dev.sam.core.config.SamEnvironment.DEBUG.name()) != null) {
             ex.printStackTrace(err);
         }
         return ExitCode.INTERNAL.code();

@@ -14,7 +14,6 @@ import dev.sam.cli.deploy.RollbackCommand;
 import dev.sam.cli.deploy.StatsCommand;
 import dev.sam.cli.deploy.VerifyCommand;
 import dev.sam.cli.deploy.VersionsCommand;
-
 import dev.sam.cli.serve.ServeCommand;
 import dev.sam.cli.train.EvalCommand;
 import dev.sam.cli.train.ExportCommand;
@@ -24,15 +23,18 @@ import dev.sam.cli.train.ModelCommand;
 import dev.sam.cli.train.ModelsCommand;
 import dev.sam.cli.train.StatusCommand;
 import dev.sam.cli.train.TrainCommand;
+import dev.sam.core.config.SamEnvironment;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The root command: lists the verbs. Each verb is one small class that delegates to a module. */
 @Command(name = "sam", scope = picocli.CommandLine.ScopeType.INHERIT,
@@ -60,7 +62,9 @@ import picocli.CommandLine.Spec;
                 "  4  internal error (a bug; see SAM_HOME/logs/sam.log)",
                 "130  interrupted (Ctrl-C / SIGTERM; a training run is checkpointed)",
                 "",
-                "Data home: $SAM_HOME or ~/.sam (override with --sam-home). Docs: docs/user-guide.md"})
+                "Data home: $SAM_HOME or ~/.sam (override with --sam-home). Docs: docs/user-guide.md",
+                "",
+                "Environment (a flag wins over the environment, which wins over config.yaml):"})
 public final class SamCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions options = new GlobalOptions();
@@ -92,6 +96,9 @@ public final class SamCommand implements Callable<Integer> {
     static CommandLine commandLine(Map<String, String> env, PrintWriter out, PrintWriter err) {
         SamCommand root = new SamCommand(env, out, err);
         CommandLine cl = new CommandLine(root);
+        List<String> footer = new ArrayList<>(List.of(cl.getCommandSpec().usageMessage().footer()));
+        footer.addAll(SamEnvironment.helpLines());
+        cl.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionStrategy(parseResult -> {

@@ -51,6 +51,17 @@ class HelpTest {
     }
 
     @Test
+    void rootHelpListsEveryEnvironmentVariable() {
+        StringWriter out = new StringWriter();
+        assertEquals(0, SamCommand.commandLine(Map.of(), new PrintWriter(out), new PrintWriter(new StringWriter()))
+                .execute("--help"));
+        for (dev.sam.core.config.SamEnvironment.Variable v : dev.sam.core.config.SamEnvironment.ALL) {
+            assertTrue(out.toString().contains("  " + v.name() + " "), v.name() + " in:\n" + out);
+        }
+        assertTrue(out.toString().contains("SAM_MODELS_DIR  where deployed versions live (wins over config models.primary)"), out.toString());
+    }
+
+    @Test
     void versionIsOnlyTheRootsFlag() {
         StringWriter out = new StringWriter();
         int rc = SamCommand.commandLine(Map.of(), new PrintWriter(out), new PrintWriter(new StringWriter()))

@@ -39,6 +39,21 @@ public class SamException extends RuntimeException {
         return new SamException(ExitCode.NOT_READY, message, hint);
     }
 
+    /**
+     * A file operation failed (exit 1, not an internal error): says what was being done to which path and
+     * why, and the hint names the directory to look at — free space first when the disk is full.
+     *
+     * <pre>throw SamException.io("write the checkpoint", file, e);</pre>
+     */
+    public static SamException io(String doing, java.nio.file.Path path, java.io.IOException e) {
+        java.nio.file.Path dir = path.toAbsolutePath().getParent();
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        boolean full = why.contains("No space left") || why.contains("Disk quota exceeded");
+        return new SamException(ExitCode.FAILURE, "cannot " + doing + " " + path + ": " + why,
+                full ? "the disk holding " + dir + " is full: free some space, then run again"
+                        : "check free space and permissions of " + dir, e);
+    }
+
     public ExitCode exitCode() {
         return exitCode;
     }

@@ -5,7 +5,7 @@ import dev.sam.core.model.ModelVersion;
 import dev.sam.train.adapters.AdapterFiles;
 import dev.sam.train.adapters.AdapterSanity;
 import dev.sam.deploy.adapter.AdapterValidator;
-import dev.sam.train.adapters.Bytes;
+import dev.sam.core.Bytes;
 import dev.sam.deploy.adapter.ValidationReport;
 import dev.sam.deploy.store.ActiveLink;
 import dev.sam.deploy.store.VersionNumbers;

@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * Where the adapters come from: a SAM run ({@code --run RUN_ID}, or a path inside
  * {@code SAM_HOME/runs/<id>/}) with its TrainingRun and {@code eval.json}, or an external directory.
- * Runs must be blessed ({@code "blessed": true} in eval.json, DESIGN §5) unless forced; external
+ * Runs must be blessed ({@code "blessed": true} in eval.json, docs/formats.md "eval.json") unless forced; external
  * adapters are gated by sanity and validation only.
  *
  * <pre>DeploySource s = DeploySource.resolve(home, db, request);</pre>

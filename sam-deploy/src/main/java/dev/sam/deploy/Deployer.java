@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * {@code sam deploy} and the start of {@code sam canary}: sanity → validation → copy (temp dir,
- * fsync, rename) → checksum → atomic activation → record (original spec, "Safe Deployment"; DESIGN §6).
+ * fsync, rename) → checksum → atomic activation → record (original spec, "Safe Deployment"; docs/formats.md, "Commit protocol").
  * Validation runs before the lock (it may be slow); version numbering, the copy and the commit run
  * under the deploy lock against a freshly read versions.json, so concurrent deploys get distinct
  * versions and none is lost.

@@ -1,5 +1,6 @@
 package dev.sam.deploy;
 
+import dev.sam.core.Bytes;
 import dev.sam.core.config.SamConfig;
 import dev.sam.core.store.RequestMetricsRepository;
 import java.util.ArrayList;
@@ -50,8 +51,7 @@ public record RollbackPolicy(double maxErrorRate, double maxMeanLatencyMs, doubl
             why.add(String.format(Locale.ROOT, "mean latency %.0f ms > %.0f ms", w.meanLatencyMs(), maxMeanLatencyMs));
         }
         if (w.peakRssBytes() != null && w.peakRssBytes() > maxMemoryBytes) {
-            why.add(String.format(Locale.ROOT, "memory %.2f GB > %.2f GB", w.peakRssBytes() / (double) (1L << 30),
-                    maxMemoryBytes / (1L << 30)));
+            why.add("memory " + Bytes.human(w.peakRssBytes()) + " > " + Bytes.human((long) maxMemoryBytes));
         }
         if (why.isEmpty()) {
             return Optional.empty();

@@ -51,9 +51,9 @@ class RollbackPolicyTest {
     void latencyAndMemoryTriggerAndAreAllListed() {
         assertEquals("mean latency 5001 ms > 5000 ms over the last 300 s (20 requests)",
                 P.evaluate("active", w(20, 0, 5001, null)).orElseThrow().reason());
-        assertEquals("memory 6.50 GB > 6.00 GB over the last 300 s (20 requests)",
+        assertEquals("memory 6.5 GiB > 6.0 GiB over the last 300 s (20 requests)",
                 P.evaluate("active", w(20, 0, 10, (long) (6.5 * GB))).orElseThrow().reason());
-        assertEquals("error rate 50.0% (10 of 20) > 15.0%; mean latency 6000 ms > 5000 ms; memory 7.00 GB > 6.00 GB"
+        assertEquals("error rate 50.0% (10 of 20) > 15.0%; mean latency 6000 ms > 5000 ms; memory 7.0 GiB > 6.0 GiB"
                 + " over the last 300 s (20 requests)", P.evaluate("active", w(20, 10, 6000, 7 * GB)).orElseThrow().reason());
     }
 

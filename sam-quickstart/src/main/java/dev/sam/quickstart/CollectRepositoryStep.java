@@ -5,6 +5,7 @@ import dev.sam.collect.CollectRequest;
 import dev.sam.collect.CollectService;
 import dev.sam.collect.Source;
 import dev.sam.collect.SourceReport;
+import dev.sam.collect.git.GitHistory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,11 +33,11 @@ final class CollectRepositoryStep implements Step {
 
     @Override
     public Outcome run(QuickstartContext ctx) throws Exception {
-        Optional<Path> enclosing = RepositoryChoice.enclosing(ctx.request.workDir());
+        Optional<Path> enclosing = GitHistory.enclosing(ctx.request.workDir());
         ctx.repo = enclosing.isPresent() ? enclosing.get() : SampleRepo.ensure(ctx.request.dir().resolve("sample-repo"));
         ctx.repoOrigin = enclosing.isPresent() ? "the repository of the current directory"
                 : "a sample repository (the current directory is not in a git repository with commits)";
-        String since = RepositoryChoice.sinceForNewest(ctx.repo, RepositoryChoice.MAX_COMMITS);
+        String since = GitHistory.sinceForNewest(ctx.repo, RepositoryChoice.MAX_COMMITS);
         CollectService collect = new CollectService(ctx.home, ctx.config, ctx.db);
         CollectReport commits = collect.collect(new CollectRequest(Set.of(Source.COMMITS), List.of(ctx.repo), null,
                 null, since, false), ctx.listener);

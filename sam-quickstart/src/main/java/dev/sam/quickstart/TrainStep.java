@@ -62,7 +62,7 @@ final class TrainStep implements Step {
                 notes.add(data.totalSamples() + " samples is below training.min_samples (" + data.minForTraining()
                         + "): trained with `sam force` semantics");
             }
-            TrainRequest req = new TrainRequest(null, null, null, null, null, null, null, null, seed, force, null);
+            TrainRequest req = TrainRequest.builder().seed(seed).force(force).build();
             RunResult r = new TrainingRunner(ctx.home, ctx.config, ctx.db).run(req, ctx.listener);
             if (r.run().status() != RunStatus.COMPLETED) {
                 throw SamException.failure("run " + r.run().runId() + " ended " + r.run().status().json()

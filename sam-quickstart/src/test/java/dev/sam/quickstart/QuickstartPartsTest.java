@@ -1,11 +1,6 @@
 package dev.sam.quickstart;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import dev.sam.collect.git.GitHistory;
 import dev.sam.core.ExitCode;
 import dev.sam.core.SamException;
 import dev.sam.core.config.ConfigLoader;
@@ -19,6 +14,11 @@ import java.util.Optional;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The quickstart's parts that need no training (the whole loop runs in sam-cli's QuickstartCliTest): the
@@ -77,10 +77,10 @@ class QuickstartPartsTest {
     void theSampleRepositoryIsFoundFromInsideItAndMadeOnce() throws Exception {
         Path repo = SampleRepo.ensure(tmp.resolve("sample"));
         Path sub = Files.createDirectories(repo.resolve("tinyurl"));
-        assertEquals(Optional.of(repo), RepositoryChoice.enclosing(sub));
+        assertEquals(Optional.of(repo), GitHistory.enclosing(sub));
         assertEquals(Optional.of(repo.resolve("README.md")), RepositoryChoice.readme(repo));
-        assertNull(RepositoryChoice.sinceForNewest(repo, 100), "4 commits: all of them are read");
-        OffsetDateTime second = OffsetDateTime.parse(RepositoryChoice.sinceForNewest(repo, 2));
+        assertNull(GitHistory.sinceForNewest(repo, 100), "4 commits: all of them are read");
+        OffsetDateTime second = OffsetDateTime.parse(GitHistory.sinceForNewest(repo, 2));
         assertEquals(1_767_225_600L + 3 * 3600, second.toEpochSecond(), "the 2nd newest of 4 hourly commits");
         long before = Files.getLastModifiedTime(repo.resolve(".git")).toMillis();
         assertEquals(repo, SampleRepo.ensure(repo));
@@ -88,7 +88,7 @@ class QuickstartPartsTest {
 
         Path empty = tmp.resolve("no-commits");
         Git.init().setDirectory(empty.toFile()).call().close();
-        assertEquals(Optional.empty(), RepositoryChoice.enclosing(empty), "a repository without commits is no source");
+        assertEquals(Optional.empty(), GitHistory.enclosing(empty), "a repository without commits is no source");
     }
 
     @Test

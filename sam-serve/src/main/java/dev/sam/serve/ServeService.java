@@ -41,7 +41,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code sam serve} (DESIGN §7): starts the HTTP API on 127.0.0.1:8765 (config serve.host/port) with
+ * {@code sam serve} (docs/formats.md, "HTTP API"): starts the HTTP API on 127.0.0.1:8765 (config serve.host/port) with
  * the active adapter version and the canary's share of requests, request metrics in SQLite, the
  * auto-rollback monitor, and the training endpoints. Refuses a non-loopback address unless allowed.
  *

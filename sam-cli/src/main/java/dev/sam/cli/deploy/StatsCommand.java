@@ -40,7 +40,7 @@ public final class StatsCommand extends DeploySubcommand {
             for (RequestMetricsRepository.PerVersion v : r.requests()) {
                 t.row(v.version(), v.requests(), v.errors(), String.format(Locale.ROOT, "%.1f%%", v.errorRate() * 100),
                         fmt(v.meanLatencyMs()), fmt(v.p50LatencyMs()), fmt(v.p95LatencyMs()),
-                        v.peakRssBytes() == null ? null : dev.sam.train.adapters.Bytes.human(v.peakRssBytes()));
+                        v.peakRssBytes() == null ? null : dev.sam.core.Bytes.human(v.peakRssBytes()));
             }
             t.print(out);
         }

@@ -1,5 +1,6 @@
 package dev.sam.cli.train;
 
+import dev.sam.core.Bytes;
 import dev.sam.train.model.ModelWriteResult;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -10,17 +11,7 @@ final class ModelPrint {
     }
 
     static String bytes(long b) {
-        if (b < 1024) {
-            return b + " B";
-        }
-        String[] units = {"KB", "MB", "GB", "TB"};
-        double v = b;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, v < 10 ? "%.2f %s" : "%.1f %s", v, units[u]);
+        return Bytes.human(b);
     }
 
     static String params(Long p) {

@@ -1,6 +1,7 @@
 package dev.sam.cli.train;
 
 import dev.sam.cli.Table;
+import dev.sam.core.Bytes;
 import dev.sam.train.adapters.Check;
 import dev.sam.train.eval.EvalReport;
 import dev.sam.train.run.RunResult;
@@ -77,6 +78,6 @@ final class RunPrinter {
     }
 
     private static String mb(Object v) {
-        return v instanceof Number n ? (n.longValue() >> 20) + " MB" : "unknown";
+        return v instanceof Number n ? Bytes.human(n.longValue()) : "unknown";
     }
 }

@@ -36,6 +36,8 @@ final class TrainOptions {
     Long seed;
 
     TrainRequest request(boolean force, String resume) {
-        return new TrainRequest(profile, epochs, lr, maxSeq, batchSize, gradAccum, maxSteps, base, seed, force, resume);
+        return TrainRequest.builder().profile(profile).epochs(epochs).learningRate(lr).maxSeqLength(maxSeq)
+                .batchSize(batchSize).gradAccum(gradAccum).maxSteps(maxSteps).baseModel(base).seed(seed).force(force)
+                .resumeRunId(resume).build();
     }
 }

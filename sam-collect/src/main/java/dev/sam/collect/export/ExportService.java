@@ -26,7 +26,7 @@ import java.util.TreeMap;
 
 /**
  * {@code sam data export}: the committed samples as train/valid files. The split is deterministic by
- * the hash of each sample's content (90/10 by default, DESIGN §3), so a sample stays on its side of the
+ * the hash of each sample's content (90/10 by default, docs/formats.md "Exports"), so a sample stays on its side of the
  * split however often the data is re-collected or re-exported; when the valid side would be empty it
  * gets the one sample closest to the cut. DPO pairs go to dpo_train/dpo_valid by the same rule.
  *

@@ -17,7 +17,7 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
                            Map<String, TrainingProfile> profiles) {
     }
 
-    /** Auto-rollback policy of {@code sam serve} (DESIGN §6). */
+    /** Auto-rollback policy of {@code sam serve} (docs/user-guide.md, "Automatic rollback"). */
     public record Rollback(double maxErrorRate, double maxMeanLatencyMs, double maxMemoryGb,
                            int windowSeconds, int minRequests, boolean enabled) {
     }

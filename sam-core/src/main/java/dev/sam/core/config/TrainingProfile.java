@@ -3,7 +3,7 @@ package dev.sam.core.config;
 import java.util.List;
 
 /**
- * One training profile (DESIGN §4). {@code loraLayers} = the last N layers (-1 = all);
+ * One training profile (docs/user-guide.md, "Train"). {@code loraLayers} = the last N layers (-1 = all);
  * the LoRA scale is {@code alpha / rank} as mlx-lm's {@code scale}.
  */
 public record TrainingProfile(
@@ -32,16 +32,19 @@ public record TrainingProfile(
     public static final List<String> ALL_TARGETS =
             List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
 
-    /** The 8 GB laptop profile of the original train_8gb.py. */
+    /**
+     * The 8 GB laptop profile of the original train_8gb.py (original-spec "Training"): the last 8 layers,
+     * rank 4, alpha 8, batch 1 with 4 accumulation steps, 512 tokens.
+     */
     public static TrainingProfile eightGb() {
-        return new TrainingProfile("Qwen2.5-Coder-1.5B-Instruct-4bit", 8, 4, 8, 0.0, 1, 4, 1e-4, "constant", 0,
-                0.0, 1.0, 512, 1, 0, true, ATTENTION_TARGETS, 100, 200, 0);
+        return builder().baseModel("Qwen2.5-Coder-1.5B-Instruct-4bit").loraLayers(8).rank(4).alpha(8).batchSize(1)
+                .gradAccum(4).maxSeqLength(512).gradCheckpoint(true).build();
     }
 
     /** The full profile: all layers, rank 8, longer sequences. */
     public static TrainingProfile full() {
-        return new TrainingProfile("Qwen2.5-Coder-1.5B-Instruct", -1, 8, 16, 0.0, 4, 4, 1e-4, "constant", 0,
-                0.0, 1.0, 2048, 3, 0, true, ATTENTION_TARGETS, 100, 200, 0);
+        return builder().baseModel("Qwen2.5-Coder-1.5B-Instruct").loraLayers(-1).rank(8).alpha(16).batchSize(4)
+                .gradAccum(4).maxSeqLength(2048).epochs(3).gradCheckpoint(true).build();
     }
 
     /**
@@ -49,8 +52,43 @@ public record TrainingProfile(
      * learns fast, so a run takes seconds — for trying SAM out and for tests, not for real models.
      */
     public static TrainingProfile tiny() {
-        return new TrainingProfile("tiny", -1, 8, 16, 0.0, 4, 1, 2e-3, "constant", 0, 0.0, 1.0, 256, 1, 0, false,
-                ATTENTION_TARGETS, 50, 50, 0);
+        return builder().baseModel("tiny").loraLayers(-1).rank(8).alpha(16).batchSize(4).gradAccum(1)
+                .learningRate(2e-3).maxSeqLength(256).gradCheckpoint(false).checkpointEvery(50).evalEvery(50).build();
+    }
+
+    /**
+     * A profile built by name; unset values are mlx-lm's LoRA defaults as SAM uses them (constant
+     * learning rate 1e-4, no warmup, dropout and weight decay, gradient clip 1.0, one epoch, attention
+     * projections, a checkpoint every 100 and an evaluation every 200 steps, seed 0).
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this profile's values, to change some of them by name. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.baseModel = baseModel;
+        b.loraLayers = loraLayers;
+        b.rank = rank;
+        b.alpha = alpha;
+        b.dropout = dropout;
+        b.batchSize = batchSize;
+        b.gradAccum = gradAccum;
+        b.learningRate = learningRate;
+        b.lrSchedule = lrSchedule;
+        b.warmupSteps = warmupSteps;
+        b.weightDecay = weightDecay;
+        b.gradClip = gradClip;
+        b.maxSeqLength = maxSeqLength;
+        b.epochs = epochs;
+        b.maxSteps = maxSteps;
+        b.gradCheckpoint = gradCheckpoint;
+        b.targets = targets;
+        b.checkpointEvery = checkpointEvery;
+        b.evalEvery = evalEvery;
+        b.seed = seed;
+        return b;
     }
 
     public double scale() {
@@ -59,61 +97,200 @@ public record TrainingProfile(
 
     /** Problems with this profile's values, each naming its key under {@code prefix}. */
     public List<String> problems(String prefix) {
+        return problems(key -> prefix + "." + key);
+    }
+
+    /**
+     * Problems with this profile's values — the one place the bounds live — each naming its key as
+     * {@code name} spells it (a config path, or the flag that set the value).
+     */
+    public List<String> problems(java.util.function.UnaryOperator<String> name) {
         var out = new java.util.ArrayList<String>();
         if (baseModel == null || baseModel.isBlank()) {
-            out.add(prefix + ".base_model must name a base model");
+            out.add(name.apply("base_model") + " must name a base model");
         }
         if (loraLayers == 0 || loraLayers < -1) {
-            out.add(prefix + ".lora_layers must be a positive layer count or -1 (all), got " + loraLayers);
+            out.add(name.apply("lora_layers") + " must be a positive layer count or -1 (all), got " + loraLayers);
         }
-        positive(out, prefix + ".rank", rank);
+        positive(out, name.apply("rank"), rank);
         if (!(alpha > 0)) {
-            out.add(prefix + ".alpha must be > 0, got " + alpha);
+            out.add(name.apply("alpha") + " must be > 0, got " + alpha);
         }
         if (!(dropout >= 0 && dropout < 1)) {
-            out.add(prefix + ".dropout must be in [0, 1), got " + dropout);
+            out.add(name.apply("dropout") + " must be in [0, 1), got " + dropout);
         }
-        positive(out, prefix + ".batch_size", batchSize);
-        positive(out, prefix + ".grad_accum", gradAccum);
+        positive(out, name.apply("batch_size"), batchSize);
+        positive(out, name.apply("grad_accum"), gradAccum);
         if (!(learningRate > 0 && learningRate < 1)) {
-            out.add(prefix + ".learning_rate must be in (0, 1), got " + learningRate);
+            out.add(name.apply("learning_rate") + " must be in (0, 1), got " + learningRate);
         }
         if (!List.of("constant", "cosine").contains(lrSchedule)) {
-            out.add(prefix + ".lr_schedule must be constant or cosine, got " + lrSchedule);
+            out.add(name.apply("lr_schedule") + " must be constant or cosine, got " + lrSchedule);
         }
         if (warmupSteps < 0) {
-            out.add(prefix + ".warmup_steps must be >= 0, got " + warmupSteps);
+            out.add(name.apply("warmup_steps") + " must be >= 0, got " + warmupSteps);
         }
         if (!(weightDecay >= 0)) {
-            out.add(prefix + ".weight_decay must be >= 0, got " + weightDecay);
+            out.add(name.apply("weight_decay") + " must be >= 0, got " + weightDecay);
         }
         if (!(gradClip >= 0)) {
-            out.add(prefix + ".grad_clip must be >= 0 (0 disables), got " + gradClip);
+            out.add(name.apply("grad_clip") + " must be >= 0 (0 disables), got " + gradClip);
         }
         if (maxSeqLength < 8 || maxSeqLength > 32768) {
-            out.add(prefix + ".max_seq_length must be in [8, 32768], got " + maxSeqLength);
+            out.add(name.apply("max_seq_length") + " must be in [8, 32768], got " + maxSeqLength);
         }
-        positive(out, prefix + ".epochs", epochs);
+        positive(out, name.apply("epochs"), epochs);
         if (maxSteps < 0) {
-            out.add(prefix + ".max_steps must be >= 0 (0 = by epochs), got " + maxSteps);
+            out.add(name.apply("max_steps") + " must be >= 0 (0 = by epochs), got " + maxSteps);
         }
         if (targets == null || targets.isEmpty()) {
-            out.add(prefix + ".targets must list at least one of " + ALL_TARGETS);
+            out.add(name.apply("targets") + " must list at least one of " + ALL_TARGETS);
         } else {
             for (String t : targets) {
                 if (!ALL_TARGETS.contains(t)) {
-                    out.add(prefix + ".targets: unknown module '" + t + "', expected some of " + ALL_TARGETS);
+                    out.add(name.apply("targets") + ": unknown module '" + t + "', expected some of " + ALL_TARGETS);
                 }
             }
         }
-        positive(out, prefix + ".checkpoint_every", checkpointEvery);
-        positive(out, prefix + ".eval_every", evalEvery);
+        positive(out, name.apply("checkpoint_every"), checkpointEvery);
+        positive(out, name.apply("eval_every"), evalEvery);
         return out;
     }
 
     private static void positive(List<String> out, String key, int value) {
         if (value <= 0) {
             out.add(key + " must be > 0, got " + value);
+        }
+    }
+
+    /** Named setters over the defaults of {@link #builder()}. */
+    public static final class Builder {
+        private String baseModel;
+        private int loraLayers = -1;
+        private int rank = 8;
+        private double alpha = 16;
+        private double dropout;
+        private int batchSize = 4;
+        private int gradAccum = 1;
+        private double learningRate = 1e-4;
+        private String lrSchedule = "constant";
+        private int warmupSteps;
+        private double weightDecay;
+        private double gradClip = 1.0;
+        private int maxSeqLength = 512;
+        private int epochs = 1;
+        private int maxSteps;
+        private boolean gradCheckpoint = true;
+        private List<String> targets = ATTENTION_TARGETS;
+        private int checkpointEvery = 100;
+        private int evalEvery = 200;
+        private long seed;
+
+        private Builder() {
+        }
+
+        public Builder baseModel(String v) {
+            baseModel = v;
+            return this;
+        }
+
+        public Builder loraLayers(int v) {
+            loraLayers = v;
+            return this;
+        }
+
+        public Builder rank(int v) {
+            rank = v;
+            return this;
+        }
+
+        public Builder alpha(double v) {
+            alpha = v;
+            return this;
+        }
+
+        public Builder dropout(double v) {
+            dropout = v;
+            return this;
+        }
+
+        public Builder batchSize(int v) {
+            batchSize = v;
+            return this;
+        }
+
+        public Builder gradAccum(int v) {
+            gradAccum = v;
+            return this;
+        }
+
+        public Builder learningRate(double v) {
+            learningRate = v;
+            return this;
+        }
+
+        public Builder lrSchedule(String v) {
+            lrSchedule = v;
+            return this;
+        }
+
+        public Builder warmupSteps(int v) {
+            warmupSteps = v;
+            return this;
+        }
+
+        public Builder weightDecay(double v) {
+            weightDecay = v;
+            return this;
+        }
+
+        public Builder gradClip(double v) {
+            gradClip = v;
+            return this;
+        }
+
+        public Builder maxSeqLength(int v) {
+            maxSeqLength = v;
+            return this;
+        }
+
+        public Builder epochs(int v) {
+            epochs = v;
+            return this;
+        }
+
+        public Builder maxSteps(int v) {
+            maxSteps = v;
+            return this;
+        }
+
+        public Builder gradCheckpoint(boolean v) {
+            gradCheckpoint = v;
+            return this;
+        }
+
+        public Builder targets(List<String> v) {
+            targets = v;
+            return this;
+        }
+
+        public Builder checkpointEvery(int v) {
+            checkpointEvery = v;
+            return this;
+        }
+
+        public Builder evalEvery(int v) {
+            evalEvery = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public TrainingProfile build() {
+            return new TrainingProfile(baseModel, loraLayers, rank, alpha, dropout, batchSize, gradAccum, learningRate, lrSchedule, warmupSteps, weightDecay, gradClip, maxSeqLength, epochs, maxSteps, gradCheckpoint, targets, checkpointEvery, evalEvery, seed);
         }
     }
 }

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Every path of SAM's data home (DESIGN §2). Nothing else in SAM builds a path under SAM_HOME.
+ * Every path of SAM's data home (docs/formats.md, "SAM_HOME layout"). Nothing else in SAM builds a path under SAM_HOME.
  * Model versions live under {@link #versionsDir()}, which is on the external volume when one is
  * configured and mounted ({@link ModelsLocation}), else under {@code SAM_HOME/models}.
  *
@@ -14,8 +14,8 @@ import java.util.Map;
  */
 public record SamHome(Path root, ModelsLocation models) {
 
-    public static final String ENV_HOME = "SAM_HOME";
-    public static final String ENV_MODELS = "SAM_MODELS_DIR";
+    public static final String ENV_HOME = dev.sam.core.config.SamEnvironment.HOME.name();
+    public static final String ENV_MODELS = dev.sam.core.config.SamEnvironment.MODELS_DIR.name();
     public static final String[] SOURCES = {"commits", "code_patterns", "knowledge", "routing", "distillation"};
 
     /** flag (may be null) > $SAM_HOME > ~/.sam. Does not create anything. */

@@ -8,7 +8,7 @@ import dev.sam.core.io.ProcessLock;
 import dev.sam.core.progress.ProgressListener;
 import dev.sam.core.store.VersionCatalog;
 import dev.sam.core.store.VersionsFile;
-import dev.sam.train.adapters.Bytes;
+import dev.sam.core.Bytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -28,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The auto-rollback loop of sam serve (DESIGN §6): every few seconds it flushes the request metrics,
+ * The auto-rollback loop of sam serve (docs/user-guide.md, "Automatic rollback"): every few seconds it flushes the request metrics,
  * reads each served version's numbers over the last {@code rollback.window_seconds} and applies
  * {@link RollbackPolicy} — the canary first, then the active version. A failing canary is aborted
  * ({@code Canary.automatic().abort}); a failing active version is rolled back to the previous one

@@ -30,7 +30,7 @@ public interface AdapterProbe {
 
     /**
      * @param samples        the generated texts, one per prompt
-     * @param repetitionRate share of repeated n-grams over all generated tokens, 0..1 (DESIGN §5)
+     * @param repetitionRate share of repeated n-grams over all generated tokens, 0..1 (docs/formats.md, "Validation gate")
      */
     record ProbeResult(java.util.List<String> samples, double repetitionRate) {
         public ProbeResult {

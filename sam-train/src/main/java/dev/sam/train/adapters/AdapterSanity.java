@@ -1,5 +1,6 @@
 package dev.sam.train.adapters;
 
+import dev.sam.core.Bytes;
 import dev.sam.core.SamException;
 import dev.sam.core.home.SamHome;
 import dev.sam.train.safetensors.SafetensorsFile;
@@ -13,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The sanity part of the validation gate (original spec, "Pre-deployment Validation" 1; DESIGN §5):
+ * The sanity part of the validation gate (original spec, "Pre-deployment Validation" 1; docs/formats.md "Validation gate"):
  * adapter files exist, the format is .safetensors or .npz and its header parses, adapter_config.json
  * is a LoRA config, the size is within {@link SizeRule}, and every tensor fits the base model. All
  * checks run and report all their problems; nothing is written.

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * A base model an adapter belongs to: the name it was asked for, its directory and its config
- * ({@code SAM_HOME/models/base/<name>}, DESIGN §2; lookup rules in {@link BaseModelRegistry#candidates}).
+ * ({@code SAM_HOME/models/base/<name>}, docs/formats.md "Model directory"; lookup rules in {@link BaseModelRegistry#candidates}).
  *
  * <pre>BaseModel b = BaseModel.find(home, "mlx-community/Qwen2.5-Coder-1.5B-Instruct-4bit");</pre>
  */

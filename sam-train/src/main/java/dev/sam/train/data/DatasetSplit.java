@@ -9,7 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The deterministic train/validation split of DESIGN §3: a record goes to validation when the SHA-256
+ * The deterministic train/validation split (docs/formats.md, "Exports"): a record goes to validation when the SHA-256
  * of its {@link TrainingRecord#normalizedContent()} falls in the lowest {@code validFraction} of the hash
  * space. The decision depends on the record's content only — not on ids, order, timestamps or the rest
  * of the data — so re-collecting never moves a sample across the split, and normalized duplicates

@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Evaluation and blessing (DESIGN §5; the original's "Model Evaluation"): sanity checks, loads and
+ * Evaluation and blessing (docs/user-guide.md "Evaluation and blessing"; the original's "Model Evaluation"): sanity checks, loads and
  * generates on a fixed prompt set (repetition rate &lt; 5%), held-out loss and perplexity with the
  * adapters, and the same held-out loss of the base model alone and of the active version. Blessed only
  * if sanity and generation pass and the held-out loss beats both. The original spec's targets are

@@ -1,6 +1,7 @@
 package dev.sam.train.nativelib;
 
 import dev.sam.core.SamException;
+import dev.sam.core.config.SamEnvironment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.JarURLConnection;
@@ -27,7 +28,7 @@ import java.util.jar.JarFile;
  * The native side never links BLAS, so a missing library is never a crash.
  */
 final class BlasLocator {
-    static final String ENV = "SAM_BLAS_LIB";
+    static final String ENV = SamEnvironment.BLAS_LIB.name();
     private static final String RESOURCE_DIR = "org/bytedeco/openblas/linux-x86_64/";
     private static final String LIB = "libopenblas.so.0";
 

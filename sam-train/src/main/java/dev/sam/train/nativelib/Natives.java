@@ -3,6 +3,7 @@ package dev.sam.train.nativelib;
 import com.sun.jna.Native;
 import dev.sam.core.ExitCode;
 import dev.sam.core.SamException;
+import dev.sam.core.config.SamEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -70,7 +71,7 @@ public final class Natives {
     private static SamTrainLibrary load(Map<String, String> env) {
         preferPassiveWaiting(env);
         SamTrainLibrary l;
-        String override = env.get("SAM_NATIVE_LIB");
+        String override = env.get(SamEnvironment.NATIVE_LIB.name());
         try {
             if (override != null && !override.isBlank()) {
                 if (!Files.isRegularFile(Path.of(override))) {
@@ -106,7 +107,7 @@ public final class Natives {
 
     /** {@code $SAM_PRECISION}: fp32 (default) or bf16 (built-in kernels on AVX512-BF16 CPUs, docs/performance.md). */
     private static void precision(SamTrainLibrary l, Map<String, String> env) {
-        String p = env.getOrDefault("SAM_PRECISION", "fp32").trim().toLowerCase(java.util.Locale.ROOT);
+        String p = env.getOrDefault(SamEnvironment.PRECISION.name(), "fp32").trim().toLowerCase(java.util.Locale.ROOT);
         switch (p) {
             case "", "fp32" -> {
             }
@@ -123,7 +124,7 @@ public final class Natives {
     }
 
     private static int threads(Map<String, String> env) {
-        String t = env.get("SAM_THREADS");
+        String t = env.get(SamEnvironment.THREADS.name());
         if (t != null) {
             try {
                 return Integer.parseInt(t.trim());

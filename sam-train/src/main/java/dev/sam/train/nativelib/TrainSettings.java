@@ -8,24 +8,108 @@ public record TrainSettings(float learningRate, float beta1, float beta2, float 
                             float gradClip, boolean cosine, int warmupSteps, int totalSteps, float minLr,
                             int maxBatch, int maxSeqLen, boolean gradCheckpoint, long seed) {
 
-    public static TrainSettings of(double lr, int maxBatch, int maxSeqLen, long seed) {
-        return new TrainSettings((float) lr, 0.9f, 0.999f, 1e-8f, 0f, 0f, false, 0, 0, 0f, maxBatch, maxSeqLen,
-                true, seed);
+    /**
+     * Settings built by name. Unset: AdamW's betas 0.9 / 0.999 and eps 1e-8, no weight decay, no clipping,
+     * a constant learning rate (no warmup), gradient checkpointing on; learning rate, batch and sequence
+     * bounds must be set.
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public TrainSettings withGradCheckpoint(boolean on) {
-        return new TrainSettings(learningRate, beta1, beta2, eps, weightDecay, gradClip, cosine, warmupSteps,
-                totalSteps, minLr, maxBatch, maxSeqLen, on, seed);
-    }
+    /** Named setters over the defaults of {@link #builder()}. */
+    public static final class Builder {
+        private float learningRate;
+        private float beta1 = 0.9f;
+        private float beta2 = 0.999f;
+        private float eps = 1e-8f;
+        private float weightDecay;
+        private float gradClip;
+        private boolean cosine;
+        private int warmupSteps;
+        private int totalSteps;
+        private float minLr;
+        private int maxBatch;
+        private int maxSeqLen;
+        private boolean gradCheckpoint = true;
+        private long seed;
 
-    public TrainSettings withSchedule(boolean cosineDecay, int warmup, int total, float min) {
-        return new TrainSettings(learningRate, beta1, beta2, eps, weightDecay, gradClip, cosineDecay, warmup, total,
-                min, maxBatch, maxSeqLen, gradCheckpoint, seed);
-    }
+        private Builder() {
+        }
 
-    public TrainSettings withRegularization(float decay, float clip) {
-        return new TrainSettings(learningRate, beta1, beta2, eps, decay, clip, cosine, warmupSteps, totalSteps, minLr,
-                maxBatch, maxSeqLen, gradCheckpoint, seed);
+        public Builder learningRate(double v) {
+            learningRate = (float) v;
+            return this;
+        }
+
+        public Builder beta1(double v) {
+            beta1 = (float) v;
+            return this;
+        }
+
+        public Builder beta2(double v) {
+            beta2 = (float) v;
+            return this;
+        }
+
+        public Builder eps(double v) {
+            eps = (float) v;
+            return this;
+        }
+
+        public Builder weightDecay(double v) {
+            weightDecay = (float) v;
+            return this;
+        }
+
+        public Builder gradClip(double v) {
+            gradClip = (float) v;
+            return this;
+        }
+
+        public Builder cosine(boolean v) {
+            cosine = v;
+            return this;
+        }
+
+        public Builder warmupSteps(int v) {
+            warmupSteps = v;
+            return this;
+        }
+
+        public Builder totalSteps(int v) {
+            totalSteps = v;
+            return this;
+        }
+
+        public Builder minLr(double v) {
+            minLr = (float) v;
+            return this;
+        }
+
+        public Builder maxBatch(int v) {
+            maxBatch = v;
+            return this;
+        }
+
+        public Builder maxSeqLen(int v) {
+            maxSeqLen = v;
+            return this;
+        }
+
+        public Builder gradCheckpoint(boolean v) {
+            gradCheckpoint = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public TrainSettings build() {
+            return new TrainSettings(learningRate, beta1, beta2, eps, weightDecay, gradClip, cosine, warmupSteps, totalSteps, minLr, maxBatch, maxSeqLen, gradCheckpoint, seed);
+        }
     }
 
     SamTrainLibrary.TrainConfigStruct toStruct() {

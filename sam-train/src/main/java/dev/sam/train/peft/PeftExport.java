@@ -27,7 +27,7 @@ import java.util.TreeSet;
 
 /**
  * {@code sam export peft}: the adapters of a run or a deployed version in HuggingFace PEFT's LoRA format,
- * for training on and serving from the server/cluster world (DESIGN §8): {@code adapter_model.safetensors}
+ * for training on and serving from the server/cluster world (docs/scale.md): {@code adapter_model.safetensors}
  * ({@link PeftNames}: PEFT keys, transposed matrices, float32), {@code adapter_config.json}
  * ({@code peft_type} LORA, {@code task_type} CAUSAL_LM, {@code r}, {@code lora_alpha} = scale · r so that
  * PEFT's alpha / r equals mlx-lm's scale, {@code lora_dropout}, {@code target_modules},

@@ -1,9 +1,9 @@
 package dev.sam.train.run;
 
+import dev.sam.core.SamException;
 import dev.sam.core.io.Faults;
 import dev.sam.train.nativelib.NativeTrainer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -41,7 +41,7 @@ public final class Checkpoints {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw SamException.io("create the checkpoint directory", dir, e);
         }
         Faults.point("train.before-checkpoint");
         trainer.saveCheckpoint(file);
@@ -51,7 +51,7 @@ public final class Checkpoints {
             try {
                 Files.deleteIfExists(all.get(i).file());
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw SamException.io("remove the old checkpoint", all.get(i).file(), e);
             }
         }
         return new Checkpoint(step, file);
@@ -74,7 +74,7 @@ public final class Checkpoints {
                 return m.matches() ? new Checkpoint(Long.parseLong(m.group(1)), p) : null;
             }).filter(java.util.Objects::nonNull).sorted(Comparator.comparingLong(Checkpoint::step)).toList();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw SamException.io("list the checkpoints in", dir, e);
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The training metrics of a run (DESIGN §4's TrainingRun.metrics plus counts), computed from what the
+ * The training metrics of a run (TrainingRun.metrics plus counts, docs/formats.md "Lifecycle"), computed from what the
  * loop measured and from metrics.jsonl (so a resumed run's numbers cover all its steps):
  * train_loss (mean step loss over the last ~epoch of steps), val_loss and perplexity (held-out, final
  * adapters), steps, tokens, tokens_per_s (over the time spent in steps), peak_rss, sample counts,

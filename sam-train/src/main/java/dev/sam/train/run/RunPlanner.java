@@ -10,8 +10,9 @@ import dev.sam.train.model.ModelCheck;
 import dev.sam.train.model.ModelDirectory;
 import dev.sam.train.runs.RunPlan;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Resolves a {@link TrainRequest} into the settings of a run before anything is written: the profile
@@ -33,31 +34,27 @@ public final class RunPlanner {
     public RunPlan plan(TrainRequest r) {
         String name = r.profile() != null ? r.profile() : config.training().defaultProfile();
         TrainingProfile p = config.profile(name);
-        List<String> flags = new ArrayList<>();
-        List<String> bad = new ArrayList<>();
-        check(r.epochs(), "--epochs", r.epochs() != null && r.epochs() > 0, "a positive number of epochs", flags, bad);
-        check(r.learningRate(), "--lr", r.learningRate() != null && r.learningRate() > 0 && r.learningRate() < 1,
-                "in (0, 1), e.g. 1e-4", flags, bad);
-        check(r.maxSeqLength(), "--max-seq", r.maxSeqLength() != null && r.maxSeqLength() >= 8
-                && r.maxSeqLength() <= 32768, "in [8, 32768]", flags, bad);
-        check(r.batchSize(), "--batch-size", r.batchSize() != null && r.batchSize() > 0, "> 0", flags, bad);
-        check(r.gradAccum(), "--grad-accum", r.gradAccum() != null && r.gradAccum() > 0, "> 0", flags, bad);
-        check(r.maxSteps(), "--max-steps", r.maxSteps() != null && r.maxSteps() >= 0, ">= 0 (0 = by epochs)", flags,
-                bad);
-        check(r.seed(), "--seed", true, "", flags, bad);
-        check(r.baseModel(), "--base", r.baseModel() != null && !r.baseModel().isBlank(), "a model name", flags, bad);
+        String base = r.baseModel() != null ? r.baseModel()
+                : config.training().baseModel() != null ? config.training().baseModel() : p.baseModel();
+        TrainingProfile.Builder b = p.toBuilder().baseModel(base);
+        Map<String, String> flags = new LinkedHashMap<>();
+        override(r.epochs(), "epochs", "--epochs", b::epochs, flags);
+        override(r.learningRate(), "learning_rate", "--lr", b::learningRate, flags);
+        override(r.maxSeqLength(), "max_seq_length", "--max-seq", b::maxSeqLength, flags);
+        override(r.batchSize(), "batch_size", "--batch-size", b::batchSize, flags);
+        override(r.gradAccum(), "grad_accum", "--grad-accum", b::gradAccum, flags);
+        override(r.maxSteps(), "max_steps", "--max-steps", b::maxSteps, flags);
+        override(r.seed(), "seed", "--seed", b::seed, flags);
+        override(r.baseModel(), "base_model", "--base", b::baseModel, flags);
+        TrainingProfile s = b.build();
+        // The bounds are the profile's own (TrainingProfile.problems), named by the flag that set a value.
+        List<String> bad = s.problems(key -> flags.getOrDefault(key, "training.profiles." + name + "." + key));
         if (!bad.isEmpty()) {
             throw SamException.usage(String.join("; ", bad), "see `sam train --help`");
         }
-        String base = r.baseModel() != null ? r.baseModel()
-                : config.training().baseModel() != null ? config.training().baseModel() : p.baseModel();
-        TrainingProfile s = new TrainingProfile(base, p.loraLayers(), p.rank(), p.alpha(), p.dropout(),
-                or(r.batchSize(), p.batchSize()), or(r.gradAccum(), p.gradAccum()), or(r.learningRate(),
-                p.learningRate()), p.lrSchedule(), p.warmupSteps(), p.weightDecay(), p.gradClip(),
-                or(r.maxSeqLength(), p.maxSeqLength()), or(r.epochs(), p.epochs()), or(r.maxSteps(), p.maxSteps()),
-                p.gradCheckpoint(), p.targets(), p.checkpointEvery(), p.evalEvery(), or(r.seed(), p.seed()));
         Path dir = checkBase(name, s);
-        return new RunPlan(null, name, s, dir.toString(), flags, r.force(), config.training().minSamples(),
+        List<String> given = flags.values().stream().map(f -> f.substring(2)).toList();
+        return new RunPlan(null, name, s, dir.toString(), given, r.force(), config.training().minSamples(),
                 DataPreparer.VALID_FRACTION, true, null, null);
     }
 
@@ -75,18 +72,11 @@ public final class RunPlanner {
         return dir;
     }
 
-    private static <T> T or(T flag, T profile) {
-        return flag != null ? flag : profile;
-    }
-
-    private static void check(Object value, String flag, boolean ok, String want, List<String> flags,
-                              List<String> bad) {
-        if (value == null) {
-            return;
-        }
-        flags.add(flag.substring(2));
-        if (!ok) {
-            bad.add(flag + " must be " + want + ", got " + value);
+    private static <T> void override(T value, String key, String flag, java.util.function.Consumer<T> set,
+                                     Map<String, String> flags) {
+        if (value != null) {
+            set.accept(value);
+            flags.put(key, flag);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.sam.train.run;
 
+import dev.sam.core.Bytes;
 import dev.sam.train.runs.MetricsLog;
 import dev.sam.train.runs.StepMetrics;
 import java.util.Locale;
@@ -62,7 +63,7 @@ final class StepReporter {
         }
         sb.append(String.format(Locale.ROOT, " · %.0f tok/s", m.tokensPerS()));
         if (m.rssBytes() != null) {
-            sb.append(" · RSS ").append(m.rssBytes() >> 20).append(" MB");
+            sb.append(" · RSS ").append(Bytes.human(m.rssBytes()));
         }
         return sb.toString();
     }

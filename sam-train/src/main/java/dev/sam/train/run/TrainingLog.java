@@ -1,9 +1,9 @@
 package dev.sam.train.run;
 
+import dev.sam.core.SamException;
 import dev.sam.core.Times;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +37,7 @@ public final class TrainingLog implements AutoCloseable {
             return new TrainingLog(f, Files.newBufferedWriter(f, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw SamException.io("open the training log", f, e);
         }
     }
 
@@ -47,7 +47,7 @@ public final class TrainingLog implements AutoCloseable {
             out.newLine();
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw SamException.io("write the training log", file, e);
         }
     }
 

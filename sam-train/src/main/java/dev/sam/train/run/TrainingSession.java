@@ -1,5 +1,6 @@
 package dev.sam.train.run;
 
+import dev.sam.core.SamException;
 import dev.sam.core.config.TrainingProfile;
 import dev.sam.train.adapters.AdapterConfig;
 import dev.sam.train.data.PreparedData;
@@ -11,7 +12,6 @@ import dev.sam.train.nativelib.TrainSettings;
 import dev.sam.train.runs.RunPlan;
 import dev.sam.train.runs.StopSignal;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -48,10 +48,10 @@ final class TrainingSession {
 
     static TrainSettings settings(RunPlan p) {
         TrainingProfile s = p.settings();
-        return TrainSettings.of(s.learningRate(), s.batchSize(), p.data().longestTokens(), s.seed())
-                .withGradCheckpoint(s.gradCheckpoint())
-                .withSchedule(s.lrSchedule().equals("cosine"), s.warmupSteps(), p.data().totalSteps(), 0f)
-                .withRegularization((float) s.weightDecay(), (float) s.gradClip());
+        return TrainSettings.builder().learningRate(s.learningRate()).maxBatch(s.batchSize())
+                .maxSeqLen(p.data().longestTokens()).seed(s.seed()).gradCheckpoint(s.gradCheckpoint())
+                .cosine(s.lrSchedule().equals("cosine")).warmupSteps(s.warmupSteps()).totalSteps(p.data().totalSteps())
+                .minLr(0).weightDecay(s.weightDecay()).gradClip(s.gradClip()).build();
     }
 
     /** mlx-lm's training arguments as adapter_config.json records them, plus SAM's. */
@@ -86,7 +86,7 @@ final class TrainingSession {
             AdapterConfig.of(spec, s.baseModel()).write(adaptersDir().resolve("adapter_config.json"), s.alpha(),
                     trainingArgs(plan));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw SamException.io("write the adapter config into", adaptersDir(), e);
         }
         try (NativeModel model = NativeModel.open(Path.of(plan.baseModelDir()));
              LoraAdapters adapters = warmStart != null && !resume ? LoraAdapters.load(model, spec, warmStart)

@@ -1,11 +1,11 @@
 package dev.sam.train.runs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.sam.core.SamException;
 import dev.sam.core.io.AtomicFiles;
 import dev.sam.core.io.JsonlFiles;
 import dev.sam.core.json.Json;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ public final class MetricsLog {
         try {
             JsonlFiles.append(file, List.of(Json.write(m)));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw SamException.io("append to the metrics log", file, e);
         }
     }
 
@@ -50,7 +50,7 @@ public final class MetricsLog {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw SamException.io("read the metrics log", file, e);
         }
         return out;
     }
@@ -61,7 +61,7 @@ public final class MetricsLog {
         try {
             AtomicFiles.writeString(file, keep.isEmpty() ? "" : String.join("\n", keep) + "\n");
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw SamException.io("rewrite the metrics log", file, e);
         }
     }
 

@@ -74,7 +74,8 @@ class JavaTrainerTest {
     }
 
     static TrainSettings settings() {
-        return TrainSettings.of(3e-3, 2, 128, 5).withSchedule(true, 2, 10, 1e-4f).withRegularization(0.01f, 1f);
+        return TrainSettings.builder().learningRate(3e-3).maxBatch(2).maxSeqLen(128).seed(5).cosine(true).warmupSteps(2)
+                .totalSteps(10).minLr(1e-4f).weightDecay(0.01f).gradClip(1f).build();
     }
 
     @Test

@@ -57,8 +57,8 @@ class LearningTest {
         int below = -1;
         double loss = Double.NaN;
         try (NativeModel m = NativeModel.open(model); LoraAdapters a = LoraAdapters.create(m, spec, 0);
-             NativeTrainer t = NativeTrainer.create(m, a, TrainSettings.of(3e-3, 4, 128, 0)
-                     .withSchedule(true, 20, MAX_STEPS, 1e-5f))) {
+             NativeTrainer t = NativeTrainer.create(m, a, TrainSettings.builder().learningRate(3e-3)
+                     .maxBatch(4).maxSeqLen(128).cosine(true).warmupSteps(20).totalSteps(MAX_STEPS).minLr(1e-5f).build())) {
             BatchIterator it = new BatchIterator(data.examples(), 4, 0, 0);
             while (steps < MAX_STEPS) {
                 t.accumulate(it.batch(steps).toTokenBatch());

@@ -122,7 +122,7 @@ class NativeBadInputTest {
     void badBatchesAreRefused() {
         LoraSpec spec = new LoraSpec(4, 2f, 0f, 1, List.of("q_proj"));
         try (NativeModel m = NativeModel.open(tiny); LoraAdapters a = LoraAdapters.create(m, spec, 0);
-             NativeTrainer t = NativeTrainer.create(m, a, TrainSettings.of(1e-3, 1, 16, 0))) {
+             NativeTrainer t = NativeTrainer.create(m, a, TrainSettings.builder().learningRate(1e-3).maxBatch(1).maxSeqLen(16).build())) {
             int[] ids = new int[20];
             fails(() -> t.accumulate(TokenBatch.single(ids, 1)), "seq");
             fails(() -> t.accumulate(TokenBatch.single(new int[8], 8)), "scored target");

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN §4 oracle (1) through the Java binding: testdata/qwen2-tiny/expected.json was computed by two
+ * Oracle (1) of docs/architecture.md ("How the trainer is checked") through the Java binding: testdata/qwen2-tiny/expected.json was computed by two
  * independent implementations of HF Qwen2. Losses within 1e-4 relative, logits within 1e-3, greedy ids
  * exact — for fp32, fp32 + mlx-lm adapters, and the MLX 4-bit copy.
  */

@@ -1,13 +1,13 @@
 package dev.sam.train.nativelib;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.sam.core.TestHomes;
+import dev.sam.train.model.ModelConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
@@ -16,9 +16,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * DESIGN §4 oracle (2): the same tiny Qwen2 (testdata/qwen2-tiny/fp32: GQA 4/2 heads, q/k/v biases, tied
+ * Oracle (2) of docs/architecture.md ("How the trainer is checked"): the same tiny Qwen2 (testdata/qwen2-tiny/fp32: GQA 4/2 heads, q/k/v biases, tied
  * embeddings) built in PyTorch through DJL from the same safetensors and LoRA values. The native loss must
  * agree within 1e-4 relative and every LoRA gradient within 1e-3 relative (max-norm), with and without
  * activation checkpointing, masked and unmasked, attention-only and all-module targets, on a padded batch.
@@ -80,17 +82,17 @@ class PyTorchOracleTest {
             double nativeLoss;
             float[][] nativeGrads = new float[lora.tensors().size()][];
             try (NativeTrainer trainer = NativeTrainer.create(model, lora,
-                    TrainSettings.of(1e-4, 2, seq, 1).withGradCheckpoint(checkpoint))) {
+                    TrainSettings.builder().learningRate(1e-4).maxBatch(2).maxSeqLen(seq).seed(1)
+                            .gradCheckpoint(checkpoint).build())) {
                 nativeLoss = trainer.accumulate(batch).meanLoss();
                 for (LoraAdapters.Tensor t : lora.tensors()) {
                     nativeGrads[t.index()] = trainer.gradient(t);
                 }
             }
 
-            ModelInfo info = model.info();
-            Qwen2Reference ref = new Qwen2Reference(nd, weights.values, weights.shapes, info.hiddenSize(),
-                    info.numLayers(), info.numHeads(), info.numKvHeads(), info.ropeTheta(), info.rmsNormEps());
-            ref.loraScale = 2.0;
+            Qwen2Reference ref = new Qwen2Reference(nd, ModelConfig.load(MODEL.resolve("config.json")),
+                    DataType.FLOAT64, 2.0);
+            weights.values.forEach((k, v) -> ref.weight(k, nd.create(v, new Shape(weights.shapes.get(k)))));
             for (LoraAdapters.Tensor t : lora.tensors()) {
                 ref.addLora(t.name(), lora.read(t), t.rows(), t.cols());
             }

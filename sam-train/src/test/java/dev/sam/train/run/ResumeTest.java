@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Interrupt and resume (issue 7; DESIGN §4 "continues bit-compatibly"): a run stopped at step 12 of 30
+ * Interrupt and resume (issue 7; docs/formats.md "Checkpoints and resume": it continues bit-compatibly): a run stopped at step 12 of 30
  * is marked failed("interrupted") with a checkpoint at step 12; resumed — even after a crash left it
  * "training" — it ends with adapters bitwise identical to an uninterrupted run, and metrics.jsonl
  * holds every step exactly once.
@@ -112,8 +112,8 @@ class ResumeTest {
         assertTrue(Files.isRegularFile(h.runDir(id).resolve("checkpoints/checkpoint-0000012.safetensors")));
         assertTrue(Files.notExists(h.runDir(id).resolve("adapters/adapters.safetensors")), "no final adapters yet");
 
-        SamException mixed = assertThrows(SamException.class, () -> run(h, new TrainRequest(null, 2, null, null, null,
-                null, null, null, null, false, id), RunListener.NONE, StopSignal.NEVER));
+        SamException mixed = assertThrows(SamException.class, () -> run(h, TrainRequest.builder().epochs(2)
+                .resumeRunId(id).build(), RunListener.NONE, StopSignal.NEVER));
         assertEquals(ExitCode.USAGE, mixed.exitCode());
 
         RunResult b = run(h, TrainRequest.resume(id), RunListener.NONE, StopSignal.NEVER);

@@ -98,13 +98,13 @@ class TrainingRefusalsTest {
 
     @Test
     void badFlagValuesAreNamed() {
-        refused(new TrainRequest(null, 0, 2.0, null, null, null, null, null, null, false, null), ExitCode.USAGE,
+        refused(TrainRequest.builder().epochs(0).learningRate(2.0).build(), ExitCode.USAGE,
                 "--epochs must be", "--lr must be in (0, 1)");
     }
 
     @Test
     void missingBaseModel() {
-        refused(new TrainRequest(null, null, null, null, null, null, null, "qwen-absent", null, false, null),
+        refused(TrainRequest.builder().baseModel("qwen-absent").build(),
                 ExitCode.FAILURE, "base model 'qwen-absent' not found", "sam model add");
     }
 
@@ -134,7 +134,7 @@ class TrainingRefusalsTest {
         List<String> lines = new ArrayList<>(Files.readAllLines(home.sourceDir("distillation").resolve("task.jsonl")));
         lines.add(TrainHomes.chat("Say hello in rust.", "fn main() { " + "println!(\"hello\"); ".repeat(40) + "}"));
         Files.write(home.sourceDir("distillation").resolve("task.jsonl"), lines);
-        RunResult r = run(new TrainRequest(null, null, null, 80, null, null, null, null, null, false, null));
+        RunResult r = run(TrainRequest.builder().maxSeqLength(80).build());
         assertTrue(((Number) r.run().metrics().get("truncated")).intValue() >= 1, r.run().metrics().toString());
         assertTrue(r.warnings().stream().anyMatch(w -> w.contains("longer than max_seq_length 80 were truncated")),
                 r.warnings().toString());
