@@ -18,6 +18,7 @@ import dev.sam.cli.serve.ServeCommand;
 import dev.sam.cli.train.EvalCommand;
 import dev.sam.cli.train.ExportCommand;
 import dev.sam.cli.train.ForceCommand;
+import dev.sam.cli.train.ImportCommand;
 import dev.sam.cli.train.GenerateCommand;
 import dev.sam.cli.train.ModelCommand;
 import dev.sam.cli.train.ModelsCommand;
@@ -47,7 +48,7 @@ import picocli.CommandLine;
         subcommands = {
                 StatusCommand.class, CollectCommand.class, DistillCommand.class, DataCommand.class,
                 ModelsCommand.class, ModelCommand.class, TrainCommand.class, ForceCommand.class, EvalCommand.class,
-                GenerateCommand.class, ExportCommand.class,
+                GenerateCommand.class, ExportCommand.class, ImportCommand.class,
                 DeployCommand.class, ListCommand.class, CurrentCommand.class, StatsCommand.class,
                 RollbackCommand.class, CanaryCommand.class, PromoteCommand.class, VerifyCommand.class,
                 VersionsCommand.class,

@@ -5,6 +5,8 @@ import dev.sam.collect.distill.DistillSource;
 import dev.sam.collect.distill.DistillStore;
 import dev.sam.collect.docs.DocsSource;
 import dev.sam.collect.git.CommitSource;
+import dev.sam.collect.git.CommitTargets;
+import dev.sam.collect.store.DataMigration;
 import dev.sam.core.sample.SampleValidator;
 import dev.sam.collect.routing.RoutingSource;
 import dev.sam.collect.store.DataStore;
@@ -59,7 +61,10 @@ public final class CollectService {
                 }
             }
             try (ProcessLock lock = lock(home, "sam collect")) {
-                DataStore store = DataStore.open(home, db, config.collect().nearDuplicateThreshold(), req.dryRun());
+                // existing homes: commit targets collected before the cleaning rules are re-cleaned once
+                DataStore store = DataStore.open(home, db, config.collect().nearDuplicateThreshold(), req.dryRun(),
+                        List.of(new DataMigration.Step(CommitTargets.MIGRATION, Source.COMMITS.dir(),
+                                new CommitTargets(config.collect().ticketPrefix()))));
                 SamplePipeline p = new SamplePipeline(store, new SampleValidator(config.collect().minQuality()));
                 List<SourceReport> reports = new ArrayList<>();
                 for (Source s : Source.values()) {
@@ -81,7 +86,8 @@ public final class CollectService {
 
     private Collector collector(Source s, CollectInputs in) {
         return switch (s) {
-            case COMMITS -> new CommitSource(in.repos, in.since, config.collect().maxDiffLines());
+            case COMMITS -> new CommitSource(in.repos, in.since, config.collect().maxDiffLines(),
+                    config.collect().ticketPrefix());
             case CODE -> new CodeSource(in.repos, db);
             case DOCS -> new DocsSource(in.repos, in.docRoots, db);
             case DISTILL -> new DistillSource(new DistillStore(db));

@@ -10,6 +10,10 @@ public final class Reasons {
     // commits
     public static final String MERGE = "merge";
     public static final String BOT = "bot";
+    /** A squash-merged bot PR: a human's author line, a bot's trailers or body. */
+    public static final String BOT_PR = "bot_pr";
+    /** A release plugin's or release tool's commit ([maven-release-plugin], chore(release): …). */
+    public static final String RELEASE_TOOL = "release_tool";
     public static final String TRIVIAL_MESSAGE = "trivial_message";
     public static final String HUGE_DIFF = "huge_diff";
     public static final String NO_SOURCE_CHANGES = "no_source_changes";
@@ -17,6 +21,8 @@ public final class Reasons {
     public static final String SECRET = "secret";
     public static final String DUPLICATE = "duplicate";
     public static final String NEAR_DUPLICATE = "near_duplicate";
+    /** Same normalized prompt as a kept sample, different answer (the first or best-scored is kept). */
+    public static final String CONFLICT = "conflict";
     public static final String EMPTY = SampleProblem.EMPTY;
     public static final String MISSING_FIELD = SampleProblem.MISSING_FIELD;
     public static final String TOO_SHORT = SampleProblem.TOO_SHORT;

@@ -40,7 +40,7 @@ public final class SamplePipeline {
     private Batch batch = new Batch();
 
     /** A candidate after scrubbing and validation: the sample (with id), its hashes, or why it was rejected. */
-    public record Prepared(Source source, Sample sample, String hash, int[] sig, String reject) {
+    public record Prepared(Source source, Sample sample, String hash, String prompt, int[] sig, String reject) {
     }
 
     public SamplePipeline(DataStore store, SampleValidator validator) {
@@ -72,7 +72,7 @@ public final class SamplePipeline {
                 || SecretDetector.stillSecret(s.output())) {
             // where it came from (never the text): lets the user find and rotate the credential
             LOG.info("{}: rejected a sample that still looks secret after scrubbing: {}", source.cliName(), c.meta());
-            return new Prepared(source, s, null, null, Reasons.SECRET);
+            return new Prepared(source, s, null, null, null, Reasons.SECRET);
         }
         SampleText text = SampleText.of(s);
         String hash = text.exactHash();
@@ -83,7 +83,8 @@ public final class SamplePipeline {
         s = new Sample(hash.substring(0, 16), s.source(), s.quality(), Times.now(), s.instruction(), s.input(),
                 s.output(), s.messages(), meta.isEmpty() ? null : meta, s.origin());
         String problem = validator.problem(s);
-        return new Prepared(source, s, hash, problem == null ? MinHash.signature(text.shingles()) : null, problem);
+        return new Prepared(source, s, hash, text.promptHash(), problem == null ? MinHash.signature(text.shingles()) : null,
+                problem);
     }
 
     private String scrub(String text, int[] count) {
@@ -99,14 +100,14 @@ public final class SamplePipeline {
     public boolean offer(Prepared p) {
         Tally t = tally(p.source());
         t.candidates++;
-        String reason = p.reject() != null ? p.reject() : store.index().check(p.hash(), p.sig());
+        String reason = p.reject() != null ? p.reject() : store.index().check(p.hash(), p.prompt(), p.sig());
         if (reason != null) {
             t.reject(reason);
             batch.reject(p.source().dir(), reason);
             return false;
         }
-        store.index().add(p.hash(), p.sig());
-        batch.add(p.source().file(), new Batch.Line(Json.write(p.sample()), p.hash(), p.sig()));
+        store.index().add(p.hash(), p.prompt(), p.sig());
+        batch.add(p.source().file(), new Batch.Line(Json.write(p.sample()), p.hash(), p.prompt(), p.sig()));
         t.added++;
         if (batch.lineCount() >= AUTO_COMMIT_LINES) {
             checkpoint();
@@ -148,15 +149,15 @@ public final class SamplePipeline {
         SampleText text = SampleText.ofPair(prompt, chosen, rejected);
         String hash = text.exactHash();
         int[] sig = MinHash.signature(text.shingles());
-        if (store.index().check(hash, sig) != null) {
+        if (store.index().check(hash, null, sig) != null) {
             t.reject(Reasons.DUPLICATE_PAIR);
             batch.reject(source.dir(), Reasons.DUPLICATE_PAIR);
             return false;
         }
-        store.index().add(hash, sig);
+        store.index().add(hash, null, sig);
         PreferencePair clean = new PreferencePair(prompt, chosen, rejected, hash.substring(0, 16), source.dir(),
                 Times.now(), pair.meta());
-        batch.add(Records.PAIRS_FILE, new Batch.Line(Json.write(clean), hash, sig));
+        batch.add(Records.PAIRS_FILE, new Batch.Line(Json.write(clean), hash, null, sig));
         t.pairs++;
         return true;
     }

@@ -33,11 +33,12 @@ public final class FakeTrainRun {
         if (lock.isEmpty()) {
             System.exit(3);
         }
+        // the metrics first: the launcher returns once the run row exists, and the test reads the progress at once
+        Path run = Files.createDirectories(home.resolve("runs").resolve(RUN_ID));
+        Files.writeString(run.resolve("metrics.jsonl"), "{\"step\":1,\"loss\":2.5}\n{\"step\":3,\"loss\":1.5}\n{\"st");
         try (Database db = Database.open(home.resolve("sam.db"))) { // recorded once its checks passed, as sam train does
             new RunRepository(db).save(TrainingRun.pending(RUN_ID, "2099-01-01T00:00:01", 5, "tiny", "8gb", null));
         }
-        Path run = Files.createDirectories(home.resolve("runs").resolve(RUN_ID));
-        Files.writeString(run.resolve("metrics.jsonl"), "{\"step\":1,\"loss\":2.5}\n{\"step\":3,\"loss\":1.5}\n{\"st");
         long deadline = System.currentTimeMillis() + 30_000;
         while (!Files.exists(home.resolve("stop-fake")) && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);

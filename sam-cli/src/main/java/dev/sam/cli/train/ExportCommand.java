@@ -6,11 +6,12 @@ import picocli.CommandLine.Command;
 
 /** {@code sam export}: adapters in other tools' formats; alone it prints its help (a usage error). */
 @Command(name = "export", description = {
-        "Export adapters for other tools: `sam export peft` writes HuggingFace PEFT LoRA",
-        "adapters (transformers, TRL, vLLM, llama.cpp's converter). Training data is",
-        "exported with `sam data export`.",
-        "", "Example: sam export peft v1.0.3 --out ~/peft/sam-v1.0.3"},
-        subcommands = {ExportPeftCommand.class}, commandListHeading = "%nCommands:%n")
+        "Export for other tools: `sam export peft` writes HuggingFace PEFT LoRA adapters",
+        "(transformers, TRL, vLLM); `sam export gguf` writes one GGUF file of the fused",
+        "model for llama.cpp and Ollama. Training data is exported with `sam data export`.",
+        "", "Examples:", "  sam export peft v1.0.3 --out ~/peft/sam-v1.0.3",
+        "  sam export gguf v1.0.3 --out ~/gguf/sam.gguf --type q8_0 --ollama"},
+        subcommands = {ExportPeftCommand.class, ExportGgufCommand.class}, commandListHeading = "%nCommands:%n")
 public final class ExportCommand extends SamSubcommand {
     @Override
     public Integer call() {

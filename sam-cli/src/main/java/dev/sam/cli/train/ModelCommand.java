@@ -6,12 +6,12 @@ import picocli.CommandLine.Command;
 
 /** {@code sam model}: the base-model verbs; alone it prints its help (a usage error). */
 @Command(name = "model", description = {
-        "Manage base models: init-tiny, add, quantize, random.",
+        "Manage base models: init-tiny, add, quantize, random, fuse.",
         "",
         "Registered base models live under SAM_HOME/models/base/<name>; `sam models`",
         "lists them."},
         subcommands = {ModelInitTinyCommand.class, ModelAddCommand.class, ModelQuantizeCommand.class,
-                ModelRandomCommand.class},
+                ModelRandomCommand.class, ModelFuseCommand.class},
         commandListHeading = "%nCommands:%n")
 public final class ModelCommand extends SamSubcommand {
     @Override

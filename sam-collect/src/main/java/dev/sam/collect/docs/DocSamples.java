@@ -20,21 +20,40 @@ final class DocSamples {
     static final int MAX_CHARS = 6000;
     private static final Pattern QUESTION_WORD = Pattern.compile("(?i)^(how|what|why|when|where|which|who|can|should"
             + "|does|do|is|are)\\b.*");
-    private static final Map<String, String> TEMPLATES = new LinkedHashMap<>();
+    /** Heading patterns → template id and phrasings ({p} = project). */
+    private static final Map<String, List<String>> TEMPLATES = new LinkedHashMap<>();
+    private static final List<String> ABOUT = List.of(
+            "What does the documentation of the {p} project say about \"{s}\"?",
+            "In the {p} project, what is \"{s}\" about?",
+            "Explain \"{s}\" in the {p} project.",
+            "What should I know about \"{s}\" in {p}?");
 
     static {
         TEMPLATES.put("install|installation|installing|setup|set up|getting started|quick ?start|quickstart|prerequisites"
-                + "|requirements", "How do I install and set up %s?");
-        TEMPLATES.put("usage|how to use|using|use|examples?|tutorial", "How do I use %s?");
-        TEMPLATES.put("config|configuration|configuring|settings|options|environment variables",
-                "How is %s configured?");
-        TEMPLATES.put("troubleshooting|faq|common (issues|problems)|known issues", "How do I troubleshoot problems with %s?");
-        TEMPLATES.put("architecture|design|overview|how it works|internals", "How is %s designed, and how does it work?");
-        TEMPLATES.put("api|api reference|reference|endpoints|commands|cli", "What is the interface of %s?");
-        TEMPLATES.put("testing|tests|running tests|test", "How are the tests of %s run?");
-        TEMPLATES.put("build|building|compiling|development", "How do I build %s from source?");
-        TEMPLATES.put("deploy|deployment|deploying|release|releasing", "How is %s deployed and released?");
-        TEMPLATES.put("contributing|contribute|how to contribute", "How do I contribute to %s?");
+                + "|requirements", List.of("install", "How do I install and set up {p}?", "How do I get started with {p}?",
+                "What do I need to install {p}?"));
+        TEMPLATES.put("usage|how to use|using|use|examples?|tutorial", List.of("usage", "How do I use {p}?",
+                "Show me how to use {p}.", "What is the basic usage of {p}?"));
+        TEMPLATES.put("config|configuration|configuring|settings|options|environment variables", List.of("config",
+                "How is {p} configured?", "What configuration options does {p} have?", "How do I configure {p}?"));
+        TEMPLATES.put("troubleshooting|faq|common (issues|problems)|known issues", List.of("troubleshooting",
+                "How do I troubleshoot problems with {p}?", "What are common problems with {p}, and their fixes?"));
+        TEMPLATES.put("architecture|design|overview|how it works|internals", List.of("design",
+                "How is {p} designed, and how does it work?", "Give an overview of how {p} works."));
+        TEMPLATES.put("api|api reference|reference|endpoints|commands|cli", List.of("api",
+                "What is the interface of {p}?", "What commands or API does {p} offer?"));
+        TEMPLATES.put("testing|tests|running tests|test", List.of("tests", "How are the tests of {p} run?",
+                "How do I run the tests of {p}?"));
+        TEMPLATES.put("build|building|compiling|development", List.of("build", "How do I build {p} from source?",
+                "How do I set up a development build of {p}?"));
+        TEMPLATES.put("deploy|deployment|deploying|release|releasing", List.of("deploy",
+                "How is {p} deployed and released?", "How do I release or deploy {p}?"));
+        TEMPLATES.put("contributing|contribute|how to contribute", List.of("contributing", "How do I contribute to {p}?",
+                "What should a contributor to {p} know?"));
+    }
+
+    /** A generated question and the id of the template it came from ("docs/usage/1"), for the data report. */
+    record Question(String text, String template) {
     }
 
     private DocSamples() {
@@ -52,36 +71,58 @@ final class DocSamples {
         if (!s.path().isEmpty()) {
             meta.put("section", String.join(" > ", s.path()));
         }
-        return Sample.alpaca(null, null, quality(s, body), null, question(project, file, s), "", body, meta)
+        Question q = question(project, file, s);
+        meta.put("template", q.template());
+        return Sample.alpaca(null, null, quality(s, body), null, q.text(), "", body, meta)
                 .withOrigin(SampleOrigin.doc(project, file, String.join(" > ", s.path())));
     }
 
-    static String question(String project, String file, MarkdownSplitter.Section s) {
+    /**
+     * The question of a section. A common heading gets one of its template's phrasings, chosen by the
+     * template and project (not the file): the same question asked twice stays the same words, so that
+     * two answers to it are found as a conflict instead of hiding behind different phrasings.
+     */
+    static Question question(String project, String file, MarkdownSplitter.Section s) {
         String title = s.title();
         if (title == null || s.level() == 1 && s.path().size() == 1 && isReadme(file)) {
             if (!isReadme(file)) {
-                return "Summarize the introduction of " + file + " in the " + project + " project.";
+                return new Question("Summarize the introduction of " + file + " in the " + project + " project.",
+                        "docs/intro");
             }
             int slash = file.lastIndexOf('/');
-            return slash < 0 ? "What is the " + project + " project, and what is it for?"
-                    : "What is in " + file.substring(0, slash) + "/ of the " + project + " project, and what is it for?";
+            return new Question(slash < 0 ? "What is the " + project + " project, and what is it for?"
+                    : "What is in " + file.substring(0, slash) + "/ of the " + project + " project, and what is it for?",
+                    "docs/readme");
         }
         if (title.endsWith("?")) {
-            return title + " (in the " + project + " project)";
+            return new Question(title + " (in the " + project + " project)", "docs/heading-question");
         }
         if (QUESTION_WORD.matcher(title).matches()) {
-            return title + "? (in the " + project + " project)";
+            return new Question(title + "? (in the " + project + " project)", "docs/heading-question");
         }
         if (s.path().size() <= 2) {
             String key = title.toLowerCase(Locale.ROOT).replaceAll("^\\d+(\\.\\d+)*\\.?\\s*", "");
-            for (Map.Entry<String, String> t : TEMPLATES.entrySet()) {
+            for (Map.Entry<String, List<String>> t : TEMPLATES.entrySet()) {
                 if (key.matches("(?:" + t.getKey() + ")(?:\\W.*)?")) {
-                    return String.format(t.getValue(), project);
+                    List<String> v = t.getValue();
+                    int i = pick(v.get(0) + "\u0000" + project, v.size() - 1);
+                    return new Question(v.get(1 + i).replace("{p}", project), "docs/" + v.get(0) + "/" + i);
                 }
             }
         }
-        return "What does the documentation of the " + project + " project say about \"" + String.join(" > ", s.path())
-                + "\"?";
+        String path = String.join(" > ", s.path());
+        int i = pick(project + "\u0000" + path, ABOUT.size());
+        return new Question(ABOUT.get(i).replace("{p}", project).replace("{s}", path), "docs/about/" + i);
+    }
+
+    /** A stable choice among n by a string (32-bit FNV-1a, which spreads short similar keys well). */
+    static int pick(String key, int n) {
+        int h = 0x811c9dc5;
+        for (int i = 0; i < key.length(); i++) {
+            h ^= key.charAt(i);
+            h *= 0x01000193;
+        }
+        return Math.floorMod(h, n);
     }
 
     static double quality(MarkdownSplitter.Section s, String body) {

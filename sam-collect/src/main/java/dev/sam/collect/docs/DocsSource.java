@@ -33,7 +33,7 @@ import org.eclipse.jgit.lib.Repository;
  */
 public final class DocsSource implements Collector {
     static final long MAX_FILE_BYTES = 1 << 20;
-    private static final int FILES_PER_CHECKPOINT = 100;
+    private static final int FILES_PER_UPDATE = 100;
     private static final int LISTED = 5;
 
     private final List<Repository> repos;
@@ -64,13 +64,21 @@ public final class DocsSource implements Collector {
         progress.start("docs", files.size());
         List<String> problems = new ArrayList<>();
         String now = Times.now();
+        List<Sample> candidates = new ArrayList<>();
+        List<Database.SqlWork<?>> rows = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
-            file(p, files.get(i), seen, problems, now);
-            if ((i + 1) % FILES_PER_CHECKPOINT == 0) {
-                p.checkpoint();
-                progress.update(i + 1, p.report(Source.DOCS, null).added() + " added");
+            file(p, files.get(i), seen, problems, now, candidates, rows);
+            if ((i + 1) % FILES_PER_UPDATE == 0) {
+                progress.update(i + 1, candidates.size() + " sections");
             }
         }
+        // best-scored first: of two sections that ask the same question, the better answer is kept and the
+        // other counted as a conflict (stable sort: equal scores keep file order, so a re-run decides alike)
+        candidates.sort(java.util.Comparator.comparingDouble((Sample c) -> -c.quality()));
+        candidates.forEach(c -> p.offer(Source.DOCS, c));
+        // the files are marked as read only with (or after) their samples: a kill before the checkpoint
+        // leaves them unread, and the next run reads them again (dedup drops what was committed)
+        rows.forEach(p::work);
         if (!problems.isEmpty()) {
             p.note(Source.DOCS, problems.size() + " file(s) skipped: " + String.join("; ",
                     problems.subList(0, Math.min(LISTED, problems.size()))) + (problems.size() > LISTED ? "; …" : ""));
@@ -79,7 +87,8 @@ public final class DocsSource implements Collector {
         progress.finish(null);
     }
 
-    private void file(SamplePipeline p, DocFiles.DocFile f, Map<String, String> seen, List<String> problems, String now) {
+    private void file(SamplePipeline p, DocFiles.DocFile f, Map<String, String> seen, List<String> problems, String now,
+                      List<Sample> candidates, List<Database.SqlWork<?>> rows) {
         byte[] bytes;
         try {
             bytes = f.loader().load();
@@ -104,11 +113,11 @@ public final class DocsSource implements Collector {
             if (candidate == null) {
                 p.reject(Source.DOCS, Reasons.TOO_SHORT);
             } else {
-                p.offer(Source.DOCS, candidate);
+                candidates.add(candidate);
             }
         }
         int count = sections.size();
-        p.work(c -> {
+        rows.add(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO collect_doc_files(path, sha256, sections, indexed_at) VALUES (?,?,?,?)
                     ON CONFLICT(path) DO UPDATE SET sha256=excluded.sha256, sections=excluded.sections,

@@ -115,8 +115,22 @@ public final class MarkdownSplitter {
     }
 
     /** Heading text without markdown emphasis, links and trailing colons. */
-    private static String clean(String title) {
-        return title.replaceAll("\\[([^]]*)]\\([^)]*\\)", "$1").replaceAll("[*_`]", "").replaceAll(":\\s*$", "").strip();
+    /**
+     * Heading text without markup: images dropped, links and reference links reduced to their text, HTML
+     * tags (GitHub READMEs' {@code <a name="x"></a>} anchors) and entities removed, kramdown/pandoc
+     * {@code {#id}} attributes and emphasis stripped — a question built from it reads like plain words.
+     */
+    static String clean(String title) {
+        return title.replaceAll("!\\[[^]]*]\\([^)]*\\)", "")
+                .replaceAll("\\[([^]]*)]\\([^)]*\\)", "$1")
+                .replaceAll("\\[([^]]*)]\\[[^]]*]", "$1")
+                .replaceAll("</?[A-Za-z][^>]*>", "")
+                .replaceAll("\\{#[^}]*}", "")
+                .replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
+                .replaceAll("&#?\\w+;", "")
+                .replaceAll("[*`]|(?<!\\w)_+|_+(?!\\w)", "")
+                .replaceAll("\\s+", " ")
+                .replaceAll(":\\s*$", "").strip();
     }
 
     private static String join(String[] lines, int from, int to) {

@@ -1,9 +1,6 @@
 package dev.sam.collect.git;
 
-import java.util.Arrays;
-import java.util.List;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /** Which commits are not worth learning from: bots, and messages that say nothing about the change. */
 public final class CommitFilters {
@@ -17,9 +14,6 @@ public final class CommitFilters {
             + "|[a-z]+-\\d+|#\\d+)[\\s.!:;,]*");
     private static final Pattern MERGE_MESSAGE = Pattern.compile("(?i)^(?:merge (?:branch|pull request|remote-tracking"
             + "|tag|commit)|merged? .* into ).*");
-    private static final Pattern TRAILER = Pattern.compile("(?i)^(?:signed-off-by|co-authored-by|change-id|reviewed-by"
-            + "|reviewed-on|acked-by|tested-by|cc|reported-by|suggested-by|helped-by|git-svn-id)\\s*:.*$"
-            + "|^\\(cherry picked from commit [0-9a-f]+\\)$");
 
     private CommitFilters() {
     }
@@ -27,15 +21,6 @@ public final class CommitFilters {
     /** An author that is a bot (by name or e-mail): dependabot[bot], renovate-bot, ci-bot@example.com, … */
     public static boolean isBot(String name, String email) {
         return name != null && BOT.matcher(name).find() || email != null && BOT.matcher(email).find();
-    }
-
-    /** The message without trailers (Signed-off-by, Co-authored-by, Change-Id, …) and surrounding blank lines. */
-    public static String clean(String message) {
-        List<String> lines = Arrays.stream(message.replace("\r\n", "\n").split("\n", -1))
-                .filter(l -> !TRAILER.matcher(l.strip()).matches())
-                .map(String::stripTrailing)
-                .collect(Collectors.toList());
-        return String.join("\n", lines).strip().replaceAll("\n{3,}", "\n\n");
     }
 
     /** "wip", "fix", "update", a bare ticket id, a default merge message: nothing a model could learn. */

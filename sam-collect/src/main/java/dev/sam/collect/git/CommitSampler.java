@@ -42,13 +42,18 @@ final class CommitSampler {
     private final Long since;
     private final int maxDiffLines;
     private final SamplePipeline pipeline;
+    private final CommitPrompt prompt;
+    private final java.util.regex.Pattern ticket;
 
-    CommitSampler(Repository repo, String name, Long since, int maxDiffLines, SamplePipeline pipeline) {
+    CommitSampler(Repository repo, String name, Long since, int maxDiffLines, SamplePipeline pipeline,
+                  CommitPrompt prompt, java.util.regex.Pattern ticket) {
         this.repo = repo;
         this.name = name;
         this.since = since;
         this.maxDiffLines = maxDiffLines;
         this.pipeline = pipeline;
+        this.prompt = prompt;
+        this.ticket = ticket;
     }
 
     /** Outcomes in the order of {@code chunk}. */
@@ -91,10 +96,12 @@ final class CommitSampler {
             return new Outcome(Reasons.MERGE, null);
         }
         PersonIdent author = c.getAuthorIdent();
-        if (CommitFilters.isBot(author.getName(), author.getEmailAddress())) {
-            return new Outcome(Reasons.BOT, null);
+        String tool = ToolCommits.reason(author.getName(), author.getEmailAddress(), c.getFullMessage());
+        if (tool != null) {
+            return new Outcome(tool, null);
         }
-        String message = CommitFilters.clean(c.getFullMessage());
+        CommitMessage cleaned = CommitMessage.of(c.getFullMessage(), ticket);
+        String message = cleaned.target();
         if (CommitFilters.isTrivial(message)) {
             return new Outcome(Reasons.TRIVIAL_MESSAGE, null);
         }
@@ -131,8 +138,12 @@ final class CommitSampler {
         meta.put("files", diff.files().size());
         meta.put("added", added);
         meta.put("removed", removed);
+        meta.put("template", CommitPrompt.template(c.name()));
+        // what the model cannot know from the diff (PR numbers, sign-offs, ticket ids) stays findable here
+        cleaned.removed().forEach((k, v) -> meta.put("removed_" + k, v));
+        List<String> paths = diff.files().stream().filter(FileChange::hasText).map(FileChange::path).toList();
         Sample candidate = Sample.alpaca(null, null, CommitFilters.quality(message, changed, onlyDocs), null,
-                CommitSource.INSTRUCTION, DiffRenderer.render(diff.files()), message, meta)
+                prompt.instruction(c.name(), paths), DiffRenderer.render(diff.files()), message, meta)
                 .withOrigin(SampleOrigin.commit(name, c.name()));
         return new Outcome(null, pipeline.prepare(Source.COMMITS, candidate));
     }

@@ -24,27 +24,31 @@ import org.eclipse.jgit.revwalk.RevWalk;
 
 /**
  * Commit-message samples from git history (JGit, no git binary): for each new non-merge commit on
- * HEAD, "write the commit message for this change" with a compact diff as input and the message as
- * output. Commits are walked oldest first (topological), diffed in parallel, and committed in chunks
+ * HEAD that a person wrote ({@link ToolCommits}), an instruction ({@link CommitPrompt}) with a compact
+ * diff as input and the cleaned message ({@link CommitMessage}) as output. Commits are walked oldest first (topological), diffed in parallel, and committed in chunks
  * together with a cursor: the set of tips of what is done, so an interrupted run resumes where it
  * stopped and a finished one leaves just HEAD.
  *
- * <pre>new CommitSource(repos, sinceEpochSeconds, 2000).collect(pipeline, progress);</pre>
+ * <pre>new CommitSource(repos, sinceEpochSeconds, 2000, null).collect(pipeline, progress);</pre>
  */
 public final class CommitSource implements Collector {
-    static final String INSTRUCTION = "Write the commit message for this change.";
     private static final int CHUNK = 512;
 
     private final List<Repository> repos;
     private final Long since;
     private final int maxDiffLines;
+    private final java.util.regex.Pattern ticket;
     private final int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
-    /** @param since commit time (epoch seconds) before which commits are ignored; null for all */
-    public CommitSource(List<Repository> repos, Long since, int maxDiffLines) {
+    /**
+     * @param since        commit time (epoch seconds) before which commits are ignored; null for all
+     * @param ticketPrefix regex of a ticket prefix removed from subjects (collect.ticket_prefix), or null
+     */
+    public CommitSource(List<Repository> repos, Long since, int maxDiffLines, String ticketPrefix) {
         this.repos = repos;
         this.since = since;
         this.maxDiffLines = maxDiffLines;
+        this.ticket = CommitMessage.ticketPattern(ticketPrefix);
     }
 
     @Override
@@ -76,7 +80,8 @@ public final class CommitSource implements Collector {
             List<ObjectId[]> todo = walk(repo, head, tips);
             p.scanned(Source.COMMITS, todo.size());
             progress.start("commits " + name, todo.size());
-            CommitSampler sampler = new CommitSampler(repo, name, since, maxDiffLines, p);
+            CommitSampler sampler = new CommitSampler(repo, name, since, maxDiffLines, p,
+                    todo.isEmpty() ? null : CommitPrompt.of(repo), ticket);
             for (int start = 0; start < todo.size(); start += CHUNK) {
                 List<ObjectId[]> chunk = todo.subList(start, Math.min(todo.size(), start + CHUNK));
                 for (CommitSampler.Outcome o : sampler.run(chunk, pool, threads)) {

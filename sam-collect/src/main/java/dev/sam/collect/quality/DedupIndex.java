@@ -8,11 +8,12 @@ import java.util.Arrays;
  * memory for speed: a set of exact hashes (64-bit prefixes of the SHA-256) and LSH band tables over
  * MinHash signatures. Loaded from sam.db at the start of a collection, extended as samples are accepted.
  *
- * <pre>String why = index.check(hash, sig); if (why == null) index.add(hash, sig);</pre>
+ * <pre>String why = index.check(hash, prompt, sig); if (why == null) index.add(hash, prompt, sig);</pre>
  */
 public final class DedupIndex {
     private final double threshold;
     private final LongIntMultimap exact = new LongIntMultimap(1024);
+    private final LongIntMultimap prompts = new LongIntMultimap(1024);
     private final LongIntMultimap bands = new LongIntMultimap(1024 * MinHash.BANDS);
     private int[] signatures = new int[1024 * MinHash.HASHES];
     private int count;
@@ -22,10 +23,18 @@ public final class DedupIndex {
         this.threshold = threshold;
     }
 
-    /** null when new; else {@link Reasons#DUPLICATE} or {@link Reasons#NEAR_DUPLICATE}. */
-    public String check(String exactHash, int[] sig) {
+    /**
+     * null when new; else {@link Reasons#DUPLICATE}, {@link Reasons#CONFLICT} (the same prompt was kept
+     * with another answer: two answers to one question teach neither) or {@link Reasons#NEAR_DUPLICATE}.
+     *
+     * @param promptHash {@link SampleText#promptHash}, or null for records without one (preference pairs)
+     */
+    public String check(String exactHash, String promptHash, int[] sig) {
         if (exact.containsKey(key(exactHash))) {
             return Reasons.DUPLICATE;
+        }
+        if (promptHash != null && prompts.containsKey(key(promptHash))) {
+            return Reasons.CONFLICT;
         }
         if (sig != null) {
             for (int b = 0; b < MinHash.BANDS; b++) {
@@ -39,9 +48,12 @@ public final class DedupIndex {
     }
 
     /** Remembers a sample (sig may be null: then only exact duplicates of it are found). */
-    public void add(String exactHash, int[] sig) {
+    public void add(String exactHash, String promptHash, int[] sig) {
         int i = count++;
         exact.put(key(exactHash), i);
+        if (promptHash != null) {
+            prompts.put(key(promptHash), i);
+        }
         if (sig == null) {
             return;
         }

@@ -93,6 +93,18 @@ public final class SampleText {
         }
     }
 
+    /**
+     * Hex SHA-256 of the normalized prompt turns (everything but the final answer): two samples with
+     * the same prompt hash and different exact hashes answer one question differently (a conflict).
+     * Null for preference pairs.
+     */
+    public String promptHash() {
+        if (fields.isEmpty() || !"final".equals(fields.get(fields.size() - 1)[0])) {
+            return null;
+        }
+        return new SampleText(fields.subList(0, fields.size() - 1), List.of()).exactHash();
+    }
+
     /** 64-bit hashes of the tagged token 3-grams (a field shorter than 3 tokens is one shingle). */
     public long[] shingles() {
         List<Long> out = new ArrayList<>();

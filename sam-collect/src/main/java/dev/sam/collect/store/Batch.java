@@ -13,8 +13,8 @@ import java.util.Set;
  * module's own index rows (code index, doc files) that must only be written once the lines are.
  */
 public final class Batch {
-    /** One accepted record: its JSON line, its exact hash, its MinHash signature (may be null). */
-    public record Line(String json, String hash, int[] sig) {
+    /** One accepted record: its JSON line, its exact and prompt hashes, its MinHash signature (may be null). */
+    public record Line(String json, String hash, String prompt, int[] sig) {
     }
 
     final Map<String, List<Line>> lines = new LinkedHashMap<>();

@@ -63,7 +63,13 @@ public final class CollectSchema {
                       domain TEXT,
                       quality REAL NOT NULL,
                       origin TEXT,
-                      document TEXT NOT NULL)""")));
+                      document TEXT NOT NULL)""")),
+            // the prompt hash finds conflicts (one question, two answers); the index is derived from the
+            // JSONL files, so it is emptied here and IndexCatchUp rebuilds it, prompts included, from the files
+            new Migration(MODULE, 2, "prompt hashes in the dedup index", List.of(
+                    "ALTER TABLE collect_samples ADD COLUMN prompt TEXT",
+                    "DELETE FROM collect_samples",
+                    "DELETE FROM collect_files")));
 
     private CollectSchema() {
     }

@@ -55,21 +55,41 @@ public final class DataStore {
 
     /** Recovers from an interrupted run, adopts JSONL files written by others, loads the dedup index. */
     public static DataStore open(SamHome home, Database db, double nearDuplicateThreshold, boolean dryRun) {
+        return open(home, db, nearDuplicateThreshold, dryRun, List.of());
+    }
+
+    /**
+     * As {@link #open(SamHome, Database, double, boolean)}, then runs the data migrations the manifest does
+     * not record yet (not in a dry run) before the dedup index is loaded, so it holds the rewritten samples.
+     */
+    public static DataStore open(SamHome home, Database db, double nearDuplicateThreshold, boolean dryRun,
+                                 List<DataMigration.Step> migrations) {
         db.migrate(CollectSchema.MIGRATIONS);
         StoreRecovery recovery = new StoreRecovery(home, db);
+        DataMigration migration = new DataMigration(home, db);
         Manifest m;
         try {
+            migration.rollForward();
             m = recovery.recover();
+            if (!dryRun) {
+                for (DataMigration.Step step : migrations) {
+                    Manifest before = m;
+                    m = migration.run(m, step);
+                    if (m != before) {
+                        new IndexCatchUp(home, db).run(m);
+                    }
+                }
+            }
         } catch (IOException e) {
             throw SamException.failure("cannot read the training data under " + home.trainingData() + ": " + e,
                     "check permissions and free space of SAM_HOME");
         }
         DedupIndex index = new DedupIndex(nearDuplicateThreshold);
         synchronized (db) {
-            try (PreparedStatement ps = db.connection().prepareStatement("SELECT hash, minhash FROM collect_samples");
+            try (PreparedStatement ps = db.connection().prepareStatement("SELECT hash, minhash, prompt FROM collect_samples");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    index.add(rs.getString(1), MinHash.fromBytes(rs.getBytes(2)));
+                    index.add(rs.getString(1), rs.getString(3), MinHash.fromBytes(rs.getBytes(2)));
                 }
             } catch (SQLException e) {
                 throw db.error("load the dedup index", e);

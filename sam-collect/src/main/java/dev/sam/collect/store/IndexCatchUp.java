@@ -58,7 +58,7 @@ final class IndexCatchUp {
         JsonlReader.read(home.trainingData().resolve(rel), from, to, (no, text, end) -> {
             SampleText t = text == null ? null : Records.text(rel, text);
             if (t != null) {
-                chunk.add(new Batch.Line(null, t.exactHash(), MinHash.signature(t.shingles())));
+                chunk.add(new Batch.Line(null, t.exactHash(), t.promptHash(), MinHash.signature(t.shingles())));
             }
             chunkEnd[0] = end;
             if (chunk.size() >= CHUNK) {

@@ -49,13 +49,14 @@ final class IndexWriter {
 
     static void insertSamples(Connection c, String file, List<Batch.Line> lines, String now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT OR IGNORE INTO collect_samples(hash, file, source, minhash, added_at) VALUES (?,?,?,?,?)")) {
+                "INSERT OR IGNORE INTO collect_samples(hash, file, source, minhash, added_at, prompt) VALUES (?,?,?,?,?,?)")) {
             for (Batch.Line l : lines) {
                 ps.setString(1, l.hash());
                 ps.setString(2, file);
                 ps.setString(3, Manifests.dirOf(file));
                 ps.setBytes(4, l.sig() == null ? null : MinHash.toBytes(l.sig()));
                 ps.setString(5, now);
+                ps.setString(6, l.prompt());
                 ps.addBatch();
             }
             ps.executeBatch();

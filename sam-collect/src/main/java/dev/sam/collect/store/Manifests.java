@@ -33,7 +33,7 @@ final class Manifests {
         Map<String, Map<String, String>> allCursors = new TreeMap<>();
         m.cursors().forEach((k, v) -> allCursors.put(k, new TreeMap<>(v)));
         cursors.forEach((src, c) -> allCursors.computeIfAbsent(src, k -> new TreeMap<>()).putAll(c));
-        return build(files, allRejects, stamps, allCursors, now);
+        return build(files, allRejects, stamps, allCursors, now, m.migrations());
     }
 
     /** A manifest whose counts are recomputed from {@code files}, keeping m's rejects and cursors. */
@@ -42,7 +42,8 @@ final class Manifests {
     }
 
     private static Manifest build(Map<String, DataFile> files, Map<String, Map<String, Long>> rejects,
-                                  Map<String, String> stamps, Map<String, Map<String, String>> cursors, String now) {
+                                  Map<String, String> stamps, Map<String, Map<String, String>> cursors, String now,
+                                  Map<String, String> migrations) {
         Map<String, Long> samples = new LinkedHashMap<>();
         long pairs = 0;
         for (Map.Entry<String, DataFile> e : files.entrySet()) {
@@ -61,7 +62,7 @@ final class Manifests {
         samples.keySet().forEach(dir -> sources.computeIfAbsent(dir, d -> stats(d, samples, rejects, stamps)));
         long total = samples.values().stream().mapToLong(Long::longValue).sum();
         return new Manifest(sources, total, samples.getOrDefault(Source.DISTILL.dir(), 0L), pairs, cursors, now,
-                files);
+                files, migrations);
     }
 
     private static SourceStats stats(String dir, Map<String, Long> samples, Map<String, Map<String, Long>> rejects,

@@ -72,7 +72,10 @@ class CommitSourceTest {
             assertEquals(6, c.added());
             assertEquals(13, c.scanned());
             Sample first = samples.get(0);
-            assertEquals("Write the commit message for this change.", first.instruction());
+            assertTrue(CommitPrompt.PHRASINGS.contains(first.instruction().lines().findFirst().orElseThrow()),
+                    first.instruction());
+            assertTrue(first.instruction().endsWith("\nFiles changed: src/Foo.java."), first.instruction());
+            assertEquals(CommitPrompt.template(first.meta().get("commit").toString()), first.meta().get("template"));
             assertTrue(first.input().startsWith("1 file changed, +"), first.input());
             assertTrue(first.input().contains("A src/Foo.java"), first.input());
             assertTrue(first.input().contains("--- src/Foo.java\n@@ -1,0 +1,"), first.input());

@@ -83,12 +83,12 @@ class DedupTest {
 
     private static String check(DedupIndex index, Sample s) {
         SampleText t = SampleText.of(s);
-        return index.check(t.exactHash(), MinHash.signature(t.shingles()));
+        return index.check(t.exactHash(), null, MinHash.signature(t.shingles()));
     }
 
     private static void add(DedupIndex index, Sample s) {
         SampleText t = SampleText.of(s);
-        index.add(t.exactHash(), MinHash.signature(t.shingles()));
+        index.add(t.exactHash(), null, MinHash.signature(t.shingles()));
     }
 
     private static int[] sig(Sample s) {

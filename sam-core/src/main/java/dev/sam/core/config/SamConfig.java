@@ -29,13 +29,22 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
     /**
      * Default inputs of {@code sam collect}: git repositories, markdown roots, task-routing logs (JSONL of
      * {@code {"task","route","outcome"}}), a start date for commits, and the quality/dedup thresholds.
+     *
+     * @param ticketPrefix a regex of the ticket ids a team puts in front of its subjects ("JIRA-123: ",
+     *                     "[ABC-9] "); matched at the start of a commit subject and removed from the target
+     *                     (kept in meta). Null: no ticket prefix is removed.
+     * @param mix          training-time shares per slice ({@code source} or {@code source/kind}, e.g.
+     *                     {@code commits: 0.4, code/test: 0.1}); over-represented slices are sampled down to
+     *                     these shares by content hash. Empty: the collected mix as it is.
      */
     public record Collect(List<String> repos, List<String> docs, List<String> routingLogs, String since,
-                          int maxDiffLines, double minQuality, double nearDuplicateThreshold) {
+                          int maxDiffLines, double minQuality, double nearDuplicateThreshold, String ticketPrefix,
+                          Map<String, Double> mix) {
         public Collect {
             repos = repos == null ? List.of() : List.copyOf(repos);
             docs = docs == null ? List.of() : List.copyOf(docs);
             routingLogs = routingLogs == null ? List.of() : List.copyOf(routingLogs);
+            mix = mix == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(mix));
         }
     }
 
@@ -64,7 +73,7 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
                 new Training(100, "8gb", null, profiles),
                 new Rollback(0.15, 5000, 6.0, 300, 20, true),
                 new Models(null),
-                new Collect(List.of(), List.of(), List.of(), null, 2000, 0.3, 0.85),
+                new Collect(List.of(), List.of(), List.of(), null, 2000, 0.3, 0.85, null, Map.of()),
                 new Serve("127.0.0.1", 8765, 1 << 20, 512),
                 new Cycle(50, false, 1.0, 42, 20, 20, "24h"));
     }
@@ -119,6 +128,24 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
         }
         if (!(collect.nearDuplicateThreshold() > 0 && collect.nearDuplicateThreshold() <= 1)) {
             out.add("collect.near_duplicate_threshold must be in (0, 1], got " + collect.nearDuplicateThreshold());
+        }
+        if (collect.ticketPrefix() != null) {
+            try {
+                java.util.regex.Pattern.compile(collect.ticketPrefix());
+            } catch (java.util.regex.PatternSyntaxException e) {
+                out.add("collect.ticket_prefix is not a valid regular expression: " + e.getDescription());
+            }
+        }
+        collect.mix().forEach((slice, share) -> {
+            if (!slice.matches("[a-z]+(/[a-z]+)?")) {
+                out.add("collect.mix." + slice + ": a slice is a source or source/kind, e.g. commits or code/test");
+            }
+            if (share == null || !(share > 0 && share <= 1)) {
+                out.add("collect.mix." + slice + " must be in (0, 1], got " + share);
+            }
+        });
+        if (collect.mix().values().stream().filter(v -> v != null).mapToDouble(Double::doubleValue).sum() > 1.0001) {
+            out.add("collect.mix: the shares add up to more than 1");
         }
         if (serve.port() < 0 || serve.port() > 65535) {
             out.add("serve.port must be in [0, 65535], got " + serve.port());

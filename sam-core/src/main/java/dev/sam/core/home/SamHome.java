@@ -89,6 +89,16 @@ public record SamHome(Path root, ModelsLocation models) {
         return trainingData().resolve(".collect-journal.json");
     }
 
+    /** The plan of a one-time rewrite of stored samples (written once its new files are staged). */
+    public Path dataMigrationJournal() {
+        return trainingData().resolve(".migration.json");
+    }
+
+    /** Where a data migration stages its rewritten files (never read as training data). */
+    public Path dataMigrationStaging() {
+        return trainingData().resolve(".migration");
+    }
+
     // ---- training
     public Path trainingLogs() {
         return root.resolve("training_logs");
@@ -120,6 +130,16 @@ public record SamHome(Path root, ModelsLocation models) {
         return modelsDir().resolve("sam-brain-lora").resolve("adapters");
     }
 
+    /** Where {@code sam model fuse} writes a version's fused model when no --out is given. */
+    public Path fusedModel() {
+        return modelsDir().resolve("sam-brain-fused");
+    }
+
+    /** Where {@code sam import peft} writes converted adapters when no --out is given. */
+    public Path importedAdapters(String name) {
+        return modelsDir().resolve("imported").resolve(name);
+    }
+
     public Path versionsDir() {
         return models.dir().resolve("versions");
     }
@@ -137,6 +157,16 @@ public record SamHome(Path root, ModelsLocation models) {
     }
 
     // ---- state
+    /** The page of {@code sam data report --html} when no file is named. */
+    public Path dataReportHtml() {
+        return root.resolve("reports").resolve("data-report.html");
+    }
+
+    /** Measured training speed of this machine per model and profile (see sam-train's SpeedProbe). */
+    public Path trainSpeedCache() {
+        return root.resolve("cache").resolve("train-speed.json");
+    }
+
     public Path database() {
         return root.resolve("sam.db");
     }

@@ -177,7 +177,7 @@ public final class TrainingDataLoader {
                 throw new Invalid(r.problem().label(), r.problem().message());
             }
             return new TrainingRecord(r.sample().id(), source, file, line, List.copyOf(r.sample().asMessages()), null,
-                    r.sample().quality(), SampleOrigin.of(r.sample()));
+                    r.sample().quality(), SampleOrigin.of(r.sample()), SampleKind.of(source, r.sample().meta()));
         }
         if (n.has("text")) {
             if (!n.get("text").isTextual() || n.get("text").asText().isBlank()) {

@@ -36,6 +36,7 @@ final class ReportPage {
                 .append(esc(r.evaluatedAt())).append(" · adapters ").append(esc(r.adaptersDir())).append("</p>\n");
         h.append("<div class=\"banner ").append(r.blessed() ? "yes\"><b>Blessed</b>" : "no\"><b>Not blessed</b>")
                 .append(": ").append(esc(r.reason())).append("</div>\n");
+        dataSummary(h, file.resolveSibling(dev.sam.train.datareport.DataReport.RUN_FILE));
         h.append("<h2>Loss</h2>\n").append(LossChart.svg(rows));
         evalTable(h, r);
         checks(h, r.checks());
@@ -55,6 +56,21 @@ final class ReportPage {
         }
         h.append("</body></html>\n");
         AtomicFiles.writeString(file, h.toString());
+    }
+
+    /** The summary of the data the run trained on (sam data report), when the run recorded one. */
+    private static void dataSummary(StringBuilder h, Path json) {
+        if (!java.nio.file.Files.isRegularFile(json)) {
+            return;
+        }
+        try {
+            var r = Json.mapper().readValue(java.nio.file.Files.readAllBytes(json),
+                    dev.sam.train.datareport.DataReport.class);
+            h.append("<h2>Training data</h2>\n").append(dev.sam.train.datareport.DataReportHtml.summary(r));
+        } catch (IOException | RuntimeException e) {
+            h.append("<p class=\"muted\">(the data summary ").append(esc(json.toString())).append(" is unreadable: ")
+                    .append(esc(String.valueOf(e.getMessage()))).append(")</p>\n");
+        }
     }
 
     private static void evalTable(StringBuilder h, EvalReport r) {

@@ -25,6 +25,12 @@ import java.nio.file.Path;
  * @param label       what was chosen, for messages: "base tiny", "run 2026...", "version v1.0.3"
  */
 public record EngineSource(String baseModel, Path baseDir, Path adaptersDir, String label) {
+    /** A run id, a version (vX.Y.Z) or "active": what commands taking RUN|VERSION resolve. */
+    public static EngineSource ofRunOrVersion(SamHome home, SamConfig config, String runOrVersion) {
+        boolean version = runOrVersion.equals(VersionCatalog.ACTIVE) || VersionCatalog.isVersion(runOrVersion);
+        return resolve(home, config, null, version ? null : runOrVersion, version ? runOrVersion : null, null);
+    }
+
     public static EngineSource resolve(SamHome home, SamConfig config, Path adapters, String runId, String version,
                                        String base) {
         int given = (adapters != null ? 1 : 0) + (runId != null ? 1 : 0) + (version != null ? 1 : 0);

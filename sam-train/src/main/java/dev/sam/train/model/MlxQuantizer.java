@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Converts a float Qwen2 model directory into MLX's affine-quantized layout, as {@code mlx_lm.convert -q}
@@ -85,7 +84,7 @@ public final class MlxQuantizer {
             Quantization quant = Quantization.affine(o.groupSize(), o.bits());
             ModelConfig.putQuantization(json, quant);
             try (StagedDirectory staged = StagedDirectory.create(dst)) {
-                List<String> copied = copyOtherFiles(src, staged.dir());
+                List<String> copied = ModelDirectory.copySideFiles(src, staged.dir());
                 AtomicFiles.writeString(staged.dir().resolve("config.json"), Json.pretty(sorted(json)) + "\n");
                 long bytes = WeightsWriter.write(staged.dir().resolve("model.safetensors"), plans,
                         Map.of("format", "mlx"), progress, "quantizing to " + quant.label());
@@ -96,25 +95,8 @@ public final class MlxQuantizer {
         }
     }
 
-    /** Tokenizer, generation config and other small files: everything but config and weights. */
-    private static List<String> copyOtherFiles(Path src, Path dst) throws IOException {
-        List<String> copied = new ArrayList<>();
-        try (Stream<Path> s = Files.list(src)) {
-            for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
-                String n = p.getFileName().toString();
-                if (n.equals("config.json") || n.endsWith(".safetensors") || n.equals("model.safetensors.index.json")
-                        || n.endsWith(".bin") || n.endsWith(".pt") || n.endsWith(".pth") || n.startsWith(".")) {
-                    continue;
-                }
-                Files.copy(p, dst.resolve(n));
-                copied.add(n);
-            }
-        }
-        return copied;
-    }
-
     /** mlx-lm's save_config sorts the keys. */
-    private static JsonNode sorted(ObjectNode o) {
+    public static JsonNode sorted(ObjectNode o) {
         ObjectNode out = Json.mapper().createObjectNode();
         List<String> keys = new ArrayList<>();
         o.fieldNames().forEachRemaining(keys::add);

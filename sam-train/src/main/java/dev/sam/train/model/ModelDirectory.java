@@ -120,4 +120,24 @@ public final class ModelDirectory {
             return 0;
         }
     }
+
+    /**
+     * Copies the tokenizer, generation config and other small files of a model directory: every regular file
+     * but config.json and the weights (what a converted or fused model keeps of its source).
+     */
+    public static List<String> copySideFiles(Path src, Path dst) throws IOException {
+        List<String> copied = new ArrayList<>();
+        try (Stream<Path> s = Files.list(src)) {
+            for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
+                String n = p.getFileName().toString();
+                if (n.equals("config.json") || n.endsWith(".safetensors") || n.equals("model.safetensors.index.json")
+                        || n.endsWith(".bin") || n.endsWith(".pt") || n.endsWith(".pth") || n.startsWith(".")) {
+                    continue;
+                }
+                Files.copy(p, dst.resolve(n));
+                copied.add(n);
+            }
+        }
+        return copied;
+    }
 }

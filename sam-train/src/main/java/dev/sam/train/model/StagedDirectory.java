@@ -105,7 +105,8 @@ public final class StagedDirectory implements AutoCloseable {
         }
     }
 
-    static void deleteRecursively(Path p) {
+    /** Deletes a directory tree, best effort (leftover staging directories). */
+    public static void deleteRecursively(Path p) {
         if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

@@ -51,7 +51,7 @@ public final class WeightsWriter {
     }
 
     /** The safetensors entries of a plan, in write order. */
-    static List<TensorSpec> specs(TensorPlan p) {
+    public static List<TensorSpec> specs(TensorPlan p) {
         ParamTensor t = p.tensor();
         if (!p.quantized()) {
             return List.of(new TensorSpec(t.name(), p.dtype(), t.shape()));

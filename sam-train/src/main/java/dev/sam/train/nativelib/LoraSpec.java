@@ -26,6 +26,11 @@ public record LoraSpec(int rank, float scale, float dropout, int numLayers, List
     }
 
     /** From mlx-lm keys ("self_attn.q_proj") or short names. */
+    /** The LoRA of a training profile (scale = alpha / rank, as mlx-lm's). */
+    public static LoraSpec of(dev.sam.core.config.TrainingProfile s) {
+        return new LoraSpec(s.rank(), (float) s.scale(), (float) s.dropout(), s.loraLayers(), s.targets());
+    }
+
     public static List<String> targetsFromKeys(List<String> keys) {
         return keys.stream().map(k -> k.substring(k.lastIndexOf('.') + 1)).toList();
     }

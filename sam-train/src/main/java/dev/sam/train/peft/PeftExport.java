@@ -7,7 +7,6 @@ import dev.sam.core.Times;
 import dev.sam.core.config.SamConfig;
 import dev.sam.core.home.SamHome;
 import dev.sam.core.io.AtomicFiles;
-import dev.sam.core.store.VersionCatalog;
 import dev.sam.train.adapters.AdapterConfig;
 import dev.sam.train.adapters.AdapterFiles;
 import dev.sam.train.infer.EngineSource;
@@ -61,9 +60,7 @@ public final class PeftExport {
      * base_model_name_or_path, which defaults to the base model's name in SAM.
      */
     public Result export(String runOrVersion, Path out, String baseModelId) {
-        boolean version = runOrVersion.equals(VersionCatalog.ACTIVE) || VersionCatalog.isVersion(runOrVersion);
-        EngineSource src = EngineSource.resolve(home, config, null, version ? null : runOrVersion,
-                version ? runOrVersion : null, null);
+        EngineSource src = EngineSource.ofRunOrVersion(home, config, runOrVersion);
         Path dir = src.adaptersDir();
         AdapterConfig ac = AdapterConfig.load(dir);
         if (!"lora".equals(ac.fineTuneType())) {

@@ -5,14 +5,18 @@ import dev.sam.core.SamException;
 import dev.sam.core.Times;
 import dev.sam.core.config.SamConfig;
 import dev.sam.core.home.SamHome;
+import dev.sam.core.io.AtomicFiles;
 import dev.sam.core.io.ProcessLock;
 import dev.sam.core.model.RunStatus;
 import dev.sam.core.model.TrainingRun;
 import dev.sam.core.store.Database;
+import dev.sam.train.data.DataMix;
 import dev.sam.train.data.DataPreparer;
 import dev.sam.train.data.LoadedData;
 import dev.sam.train.data.PreparedData;
 import dev.sam.train.data.SampleSelection;
+import dev.sam.train.datareport.DataReport;
+import dev.sam.train.datareport.DataReporter;
 import dev.sam.train.eval.EvalReport;
 import dev.sam.train.eval.EvalTarget;
 import dev.sam.train.eval.Evaluator;
@@ -20,6 +24,7 @@ import dev.sam.train.runs.RunPlan;
 import dev.sam.train.runs.RunStore;
 import dev.sam.train.runs.StopSignal;
 import dev.sam.train.tokenizer.Tokenizer;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -130,12 +135,16 @@ public final class TrainingRunner {
             if (!resume && !r.force()) {
                 threshold(loaded, plan.minSamples());
             }
+            // collect.mix (a resumed run keeps the mix it started with, so its data stays the same)
+            DataMix.Result mix = new DataMix(resume ? plan.data().mixConfigured() : config.collect().mix())
+                    .apply(loaded.records());
+            loaded = new LoadedData(mix.records(), loaded.report());
             PreparedData data;
             try (Tokenizer tok = Tokenizer.load(Path.of(plan.baseModelDir()))) {
                 data = preparer.prepare(loaded, tok, plan.settings().maxSeqLength(), plan.validFraction());
             }
             RunPlan planned = plan.withRunId(runId, resume ? plan.createdAt() : Times.now(clock))
-                    .withData(shape(plan, data));
+                    .withData(shape(plan, data, mix));
             if (resume && !planned.data().fingerprint().equals(plan.data().fingerprint())) {
                 throw SamException.failure("the training data changed since run " + runId + " started, so it cannot"
                         + " continue bit-identically", "start a new run with `sam train` (or restore the data)");
@@ -146,7 +155,23 @@ public final class TrainingRunner {
                         + " nothing was recorded", resume ? "resume it later with `sam train --resume " + runId + "`"
                         : "start it again when you are ready");
             }
+            if (!resume) {
+                writeDataSummary(runId, listener);
+            }
             return new RunExecution(home, store, planned, data, listener, stop, recorded, warmStart).execute(resume);
+        }
+    }
+
+    /**
+     * The data report of the data this run trains on (cached speed only: training never waits for a probe),
+     * shown at the top of the run's report.html. A failure here costs the summary, never the run.
+     */
+    private void writeDataSummary(String runId, RunListener listener) {
+        try {
+            DataReport r = new DataReporter(home, config).build(0, false, s -> { });
+            AtomicFiles.writeJson(home.runDir(runId).resolve(DataReport.RUN_FILE), r);
+        } catch (IOException | RuntimeException e) {
+            listener.warning("could not write the data summary of run " + runId + ": " + e.getMessage());
         }
     }
 
@@ -187,7 +212,7 @@ public final class TrainingRunner {
         return p;
     }
 
-    static RunPlan.DataShape shape(RunPlan p, PreparedData d) {
+    static RunPlan.DataShape shape(RunPlan p, PreparedData d, DataMix.Result mix) {
         int batch = p.settings().batchSize();
         int perEpoch = (d.train().examples().size() + batch - 1) / batch;
         int ga = p.settings().gradAccum();
@@ -196,7 +221,7 @@ public final class TrainingRunner {
                 Math.max(1, byEpochs));
         int longest = d.train().examples().stream().mapToInt(e -> e.length()).max().orElse(1);
         return new RunPlan.DataShape(d.train().examples().size(), d.valid().examples().size(), perEpoch, total,
-                longest, d.fingerprint());
+                longest, d.fingerprint(), mix.configured(), mix.slices());
     }
 
     private String newRunId() {

@@ -43,7 +43,7 @@ final class TrainingSession {
     }
 
     static LoraSpec spec(TrainingProfile s) {
-        return new LoraSpec(s.rank(), (float) s.scale(), (float) s.dropout(), s.loraLayers(), s.targets());
+        return LoraSpec.of(s);
     }
 
     static TrainSettings settings(RunPlan p) {

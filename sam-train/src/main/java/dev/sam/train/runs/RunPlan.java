@@ -3,6 +3,7 @@ package dev.sam.train.runs;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.sam.core.config.TrainingProfile;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The effective configuration of one run, every value resolved (flag &gt; config.yaml &gt; profile
@@ -21,7 +22,18 @@ public record RunPlan(String runId, String profile, TrainingProfile settings, St
     /** What the data made of the settings. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record DataShape(int trainExamples, int validExamples, int batchesPerEpoch, int totalSteps,
-                            int longestTokens, String fingerprint) {
+                            int longestTokens, String fingerprint, Map<String, Double> mixConfigured,
+                            Map<String, dev.sam.train.data.DataMix.Slice> mix) {
+        public DataShape(int trainExamples, int validExamples, int batchesPerEpoch, int totalSteps, int longestTokens,
+                         String fingerprint) {
+            this(trainExamples, validExamples, batchesPerEpoch, totalSteps, longestTokens, fingerprint, Map.of(),
+                    Map.of());
+        }
+
+        public DataShape {
+            mixConfigured = mixConfigured == null ? Map.of() : Map.copyOf(mixConfigured);
+            mix = mix == null ? Map.of() : Map.copyOf(mix);
+        }
     }
 
     public RunPlan {

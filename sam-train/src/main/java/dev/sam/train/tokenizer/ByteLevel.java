@@ -17,6 +17,13 @@ public final class ByteLevel {
             "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
             Pattern.UNICODE_CHARACTER_CLASS);
 
+    /**
+     * The Split regex of Qwen2's tokenizer.json (Qwen2.5 pre_tokenizer: Split(this, Isolated), then
+     * ByteLevel without its own regex), exactly as that file spells it; llama.cpp's pre-tokenizer "qwen2".
+     */
+    public static final String QWEN2_SPLIT_REGEX = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}|"
+            + " ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+
     private static final char[] BYTE_TO_CHAR = new char[256];
     /** The 256 symbols in GPT-2's order (printable bytes first), which is also the order of their ids. */
     private static final char[] ALPHABET = new char[256];

@@ -78,7 +78,13 @@ public final class TestAdapters {
      * each seed really changes what the model says; {@code base} goes into adapter_config.json.
      */
     public static Path random(Path model, Path dst, long seed, String base) throws IOException {
-        LoraSpec spec = new LoraSpec(4, 2f, 0f, -1, List.of("q_proj", "k_proj", "v_proj", "o_proj"));
+        return random(model, dst, seed, base, new LoraSpec(4, 2f, 0f, -1, List.of("q_proj", "k_proj", "v_proj",
+                "o_proj")), 0.5);
+    }
+
+    /** Adapters of {@code spec} for the model in {@code model}, lora_b drawn from N(0, std²) (seeded). */
+    public static Path random(Path model, Path dst, long seed, String base, LoraSpec spec, double std)
+            throws IOException {
         Files.createDirectories(dst);
         try (NativeModel m = NativeModel.open(model); LoraAdapters a = LoraAdapters.create(m, spec, seed)) {
             Random r = new Random(seed);
@@ -86,7 +92,7 @@ public final class TestAdapters {
                 if (t.name().endsWith("lora_b")) {
                     float[] v = new float[t.size()];
                     for (int i = 0; i < v.length; i++) {
-                        v[i] = (float) (r.nextGaussian() * 0.5);
+                        v[i] = (float) (r.nextGaussian() * std);
                     }
                     a.write(t, v);
                 }

@@ -93,6 +93,11 @@ class TrainingRunnerTest {
         String html = Files.readString(dir.resolve("report.html"));
         assertTrue(html.contains("<svg") && html.contains("<polyline") && html.contains("Blessed"), "report");
         assertFalse(html.contains("http://") && html.contains("<script"), "self-contained");
+        assertTrue(html.indexOf("<h2>Training data</h2>") < html.indexOf("<h2>Loss</h2>")
+                && html.contains("<b data-k=\"samples\">120</b>"), "the data summary heads the report");
+        JsonNode data = Json.mapper().readTree(dir.resolve(dev.sam.train.datareport.DataReport.RUN_FILE).toFile());
+        assertEquals(120, data.get("samples").asInt());
+        assertEquals("tiny tokenizer", data.get("tokenizer").asText());
 
         List<String> log = Files.readAllLines(home.trainingLogs().resolve("training_" + id + ".log"));
         assertTrue(log.stream().anyMatch(l -> l.contains("step 300/300") && l.contains("loss ")
