@@ -43,14 +43,20 @@ enum sam_status {
 /* Message of the last failure on this thread ("" if none). Valid until the next call on this thread. */
 const char *sam_last_error(void);
 int sam_abi_version(void);
+/* sizeof and field offsets of the structs below as compiled into this library, one line per struct:
+ * "sam_train_config size=64 learning_rate=0 beta1=4 ...". For bindings that mirror the structs
+ * (sam-train's JNA mirrors check themselves against it in a unit test). */
+const char *sam_abi_layout(void);
 
 /* ---- backend ------------------------------------------------------------------------------
  * blas_library: path of a shared library exporting cblas_sgemm (e.g. OpenBLAS' libopenblas.so.0),
- * opened with dlopen; NULL or "" selects the built-in portable kernels. num_threads <= 0: all cores.
- * May be called again to switch. Without a call, the built-in kernels are used. */
+ * opened with dlopen; NULL or "" selects the built-in portable kernels; "accelerate" selects Apple's
+ * Accelerate framework (macOS builds only, else SAM_ERR_BACKEND). num_threads <= 0: all cores (on
+ * Apple Silicon: the performance cores). May be called again to switch. Without a call, the built-in
+ * kernels are used. */
 int sam_backend_init(const char *blas_library, int num_threads);
-/* Human-readable description, e.g. "OpenBLAS 0.3.31 ... (core Haswell) 2 threads" or
- * "builtin (avx512) 2 threads". */
+/* Human-readable description, e.g. "OpenBLAS 0.3.31 ... (core Haswell) 2 threads",
+ * "builtin (avx512) 2 threads", "builtin (neon) 8 threads" or "accelerate (cblas_sgemm, ...)". */
 const char *sam_backend_name(void);
 /* Precision of the large products (the linears and the head) on the built-in kernels. FP32 (default)
  * everywhere; BF16 rounds both operands of those products to bfloat16 and sums in fp32 (AVX512-BF16,

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "error.h"
-#include "kernels.h"
+#include "matmul.h"
 #include "rng.h"
 
 #define TILE_MAX_FLOATS ((size_t)1 << 20) /* 4 MiB of converted weight rows per tile */
@@ -264,7 +264,7 @@ void plan_scratch(plan *p, blk_scratch *s, const sam_model *m, const sam_lora *l
     const mdl_config *c = &m->c;
     memset(s, 0, sizeof *s);
     /* converted weight tiles (BLAS backend) or the packed activations of the builtin GEMM */
-    s->tile_floats = model_tile_floats(m) > KN_WS_FLOATS ? model_tile_floats(m) : KN_WS_FLOATS;
+    s->tile_floats = model_tile_floats(m) > MM_WS_FLOATS ? model_tile_floats(m) : MM_WS_FLOATS;
     plan_add(p, &s->tile, s->tile_floats);
     if (l) {
         int mx = c->C > c->HD ? c->C : c->HD;

@@ -1,6 +1,8 @@
 /* kernels_blas.c — CBLAS loaded at run time with dlopen/dlsym. The library never links against
- * BLAS at build time, so a Maven-delivered OpenBLAS (org.bytedeco:openblas) or a system
- * libopenblas / Accelerate can be chosen by path at run time. */
+ * BLAS at build time, so a Maven-delivered OpenBLAS (org.bytedeco:openblas) or a system libopenblas
+ * can be chosen by path at run time. On macOS (SAM_ACCELERATE) Apple's Accelerate framework, which
+ * is part of every macOS, is linked and selected by the name "accelerate": its cblas_sgemm runs on
+ * the AMX units of M-series chips with its own threads. (Not compiled or run here: no Mac.) */
 #include "kernels.h"
 
 #include <dlfcn.h>
@@ -16,6 +18,7 @@ typedef void (*cblas_sgemm_fn)(int, int, int, int, int, int, float, const float 
 
 struct kn_blas {
     void *handle;
+    int own_threads;            /* the library threads itself (Accelerate): never sliced by matmul.c */
     cblas_sgemm_fn sgemm;
     void (*set_threads)(int);   /* openblas_set_num_threads */
     char *(*corename)(void);    /* openblas_get_corename */
@@ -67,13 +70,14 @@ void kn_blas_set_threads(kn_blas *b, int n) {
 }
 
 void kn_blas_describe(const kn_blas *b, int threads, char *dst, size_t cap) {
+    if (b->own_threads) {
+        snprintf(dst, cap, "accelerate (cblas_sgemm, Apple AMX/NEON, its own threads; %d thread%s for SAM's loops)",
+                 threads, threads == 1 ? "" : "s");
+        return;
+    }
     const char *base = strrchr(b->path, '/');
     base = base ? base + 1 : b->path;
-#ifdef _OPENMP
-    const char *how = "OpenMP slices";
-#else
-    const char *how = "BLAS threads";
-#endif
+    const char *how = "SAM slices"; /* matmul.c runs the BLAS single-threaded on slices of C */
     if (b->config)
         snprintf(dst, cap, "%s (core %s) %d thread%s (%s)", b->config(), b->corename ? b->corename() : "?",
                  threads, threads == 1 ? "" : "s", how);
@@ -86,3 +90,31 @@ void kn_blas_sgemm(const kn_blas *b, int ta, int tb, int M, int N, int K, float 
                    const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc) {
     b->sgemm(101, ta ? 112 : 111, tb ? 112 : 111, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
+
+int kn_blas_own_threads(const kn_blas *b) {
+    return b->own_threads;
+}
+
+#ifdef SAM_ACCELERATE
+#include <Accelerate/Accelerate.h>
+
+/* The Accelerate prototype uses its own enum types; row-major only, as everywhere in the library. */
+static void accelerate_sgemm(int order, int ta, int tb, int M, int N, int K, float alpha, const float *A, int lda,
+                             const float *B, int ldb, float beta, float *C, int ldc) {
+    (void)order;
+    cblas_sgemm(CblasRowMajor, ta == 112 ? CblasTrans : CblasNoTrans, tb == 112 ? CblasTrans : CblasNoTrans, M, N, K,
+                alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+static kn_blas g_accelerate = {NULL, 1, accelerate_sgemm, NULL, NULL, NULL, "accelerate"};
+
+int kn_blas_accelerate(kn_blas **out) {
+    *out = &g_accelerate;
+    return SAM_OK;
+}
+#else
+int kn_blas_accelerate(kn_blas **out) {
+    *out = NULL;
+    return err_set(SAM_ERR_BACKEND, "the Accelerate backend exists only on macOS. HINT: use the built-in kernels (NULL) or a CBLAS library path such as libopenblas.so.0.");
+}
+#endif

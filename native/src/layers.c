@@ -6,19 +6,26 @@
 #include <math.h>
 #include <string.h>
 
-#include "kernels.h"
+#include "matmul.h"
+#include "parallel.h"
 #include "rng.h"
 
-/* Loops below PAR_MIN elements stay serial. Parallel loops use dynamic schedules: on a laptop the
- * cores are shared with the JVM and other programs, and a static split waits for a descheduled
- * thread. Results do not depend on the schedule (every row/element is computed by one thread). */
+/* Loops below PAR_MIN elements stay serial. Parallel loops (par_for) use dynamic schedules: on a
+ * laptop the cores are shared with the JVM and other programs, and a static split waits for a
+ * descheduled thread. Results do not depend on the schedule (every row/element is computed by one
+ * thread). Each loop body is a function over an index range [i0, i1) with its arguments in a struct. */
 #define PAR_MIN 16384
+#define THREADS(work) ((size_t)(work) >= PAR_MIN ? par_threads() : 1)
 
-void rmsnorm_forward(float *out, float *rstd, const float *x, const float *w, int N, int C, float eps) {
-    const int nt = kn_threads();
-    (void)nt;
-#pragma omp parallel for schedule(dynamic, 8) num_threads(nt) if ((size_t)N * C >= PAR_MIN)
-    for (int i = 0; i < N; i++) {
+typedef struct { float *out, *rstd; const float *x, *w, *dout; int C; float eps; } norm_job;
+
+static void rmsnorm_forward_rows(void *ctx, long i0, long i1) {
+    const norm_job *jb = ctx;
+    float *out = jb->out, *rstd = jb->rstd;
+    const float *x = jb->x, *w = jb->w;
+    const int C = jb->C;
+    const float eps = jb->eps;
+    for (long i = i0; i < i1; i++) {
         const float *xi = x + (size_t)i * C;
         float *oi = out + (size_t)i * C;
         double ss = 0.0;
@@ -29,12 +36,18 @@ void rmsnorm_forward(float *out, float *rstd, const float *x, const float *w, in
     }
 }
 
+void rmsnorm_forward(float *out, float *rstd, const float *x, const float *w, int N, int C, float eps) {
+    norm_job jb = {out, rstd, x, w, NULL, C, eps};
+    par_for(N, 8, THREADS((size_t)N * C), rmsnorm_forward_rows, &jb);
+}
+
 /* y_j = w_j x_j r, r = (mean(x^2) + eps)^-1/2: dx_j = r (w_j dy_j) - x_j r^3 / C * sum_k(w_k dy_k x_k). */
-void rmsnorm_backward(float *dx, const float *dout, const float *x, const float *w, const float *rstd, int N, int C) {
-    const int nt = kn_threads();
-    (void)nt;
-#pragma omp parallel for schedule(dynamic, 8) num_threads(nt) if ((size_t)N * C >= PAR_MIN)
-    for (int i = 0; i < N; i++) {
+static void rmsnorm_backward_rows(void *ctx, long i0, long i1) {
+    const norm_job *jb = ctx;
+    float *dx = jb->out;
+    const float *rstd = jb->rstd, *x = jb->x, *w = jb->w, *dout = jb->dout;
+    const int C = jb->C;
+    for (long i = i0; i < i1; i++) {
         const float *xi = x + (size_t)i * C, *di = dout + (size_t)i * C;
         float *dxi = dx + (size_t)i * C;
         const float r = rstd[i];
@@ -43,6 +56,11 @@ void rmsnorm_backward(float *dx, const float *dout, const float *x, const float 
         const float c = (float)(dot * r * r * r / C);
         for (int j = 0; j < C; j++) dxi[j] += r * (w[j] * di[j]) - xi[j] * c;
     }
+}
+
+void rmsnorm_backward(float *dx, const float *dout, const float *x, const float *w, const float *rstd, int N, int C) {
+    norm_job jb = {dx, (float *)rstd, x, w, dout, C, 0.0f};
+    par_for(N, 8, THREADS((size_t)N * C), rmsnorm_backward_rows, &jb);
 }
 
 void rope_table(float *cos_t, float *sin_t, int npos, int D, float theta) {
@@ -59,12 +77,13 @@ void rope_table(float *cos_t, float *sin_t, int npos, int D, float theta) {
 }
 
 /* rotate_half: out[i] = x[i] cos - x[i+h] sin, out[i+h] = x[i+h] cos + x[i] sin (i < h = D/2). */
-static void rope_apply(float *x, const float *cos_t, const float *sin_t, int B, int T, int p0, int nh, int D,
-                       int ld, float sgn) {
-    const int half = D / 2, N = B * T, nt = kn_threads();
-    (void)nt;
-#pragma omp parallel for schedule(dynamic, 8) num_threads(nt) if ((size_t)N * nh * D >= PAR_MIN)
-    for (int n = 0; n < N; n++) {
+typedef struct { float *x; const float *cos_t, *sin_t; int T, p0, nh, D, ld; float sgn; } rope_job;
+static void rope_rows(void *ctx, long n0, long n1) {
+    const rope_job *jb = ctx;
+    float *x = jb->x;
+    const float *cos_t = jb->cos_t, *sin_t = jb->sin_t, sgn = jb->sgn;
+    const int T = jb->T, p0 = jb->p0, nh = jb->nh, D = jb->D, ld = jb->ld, half = D / 2;
+    for (int n = (int)n0; n < (int)n1; n++) {
         const int pos = p0 + n % T;
         const float *c = cos_t + (size_t)pos * half, *s = sin_t + (size_t)pos * half;
         for (int h = 0; h < nh; h++) {
@@ -78,6 +97,13 @@ static void rope_apply(float *x, const float *cos_t, const float *sin_t, int B, 
     }
 }
 
+static void rope_apply(float *x, const float *cos_t, const float *sin_t, int B, int T, int p0, int nh, int D,
+                       int ld, float sgn) {
+    const int N = B * T;
+    rope_job jb = {x, cos_t, sin_t, T, p0, nh, D, ld, sgn};
+    par_for(N, 8, THREADS((size_t)N * nh * D), rope_rows, &jb);
+}
+
 void rope_forward(float *x, const float *cos_t, const float *sin_t, int B, int T, int p0, int nh, int D, int ld) {
     rope_apply(x, cos_t, sin_t, B, T, p0, nh, D, ld, 1.0f);
 }
@@ -88,26 +114,33 @@ void rope_backward(float *dx, const float *cos_t, const float *sin_t, int B, int
 
 static inline float sigmoidf_(float x) { return 1.0f / (1.0f + expf(-x)); }
 
-void swiglu_forward(float *act, const float *gate, const float *up, size_t n) {
-    const int nt = kn_threads();
-    (void)nt;
-#pragma omp parallel for schedule(dynamic, PAR_MIN) num_threads(nt) if (n >= PAR_MIN)
-    for (size_t i = 0; i < n; i++) {
-        const float g = gate[i];
-        act[i] = g * sigmoidf_(g) * up[i];
+typedef struct { float *act, *dgate, *dup; const float *gate, *up, *dact; } swiglu_job;
+static void swiglu_forward_range(void *ctx, long i0, long i1) {
+    const swiglu_job *jb = ctx;
+    for (long i = i0; i < i1; i++) {
+        const float g = jb->gate[i];
+        jb->act[i] = g * sigmoidf_(g) * jb->up[i];
     }
 }
 
+void swiglu_forward(float *act, const float *gate, const float *up, size_t n) {
+    swiglu_job jb = {act, NULL, NULL, gate, up, NULL};
+    par_for((long)n, PAR_MIN, THREADS(n), swiglu_forward_range, &jb);
+}
+
 /* d silu(g)/dg = s (1 + g (1 - s)), s = sigmoid(g). */
-void swiglu_backward(float *dgate, float *dup, const float *dact, const float *gate, const float *up, size_t n) {
-    const int nt = kn_threads();
-    (void)nt;
-#pragma omp parallel for schedule(dynamic, PAR_MIN) num_threads(nt) if (n >= PAR_MIN)
-    for (size_t i = 0; i < n; i++) {
-        const float g = gate[i], s = sigmoidf_(g), da = dact[i];
-        dgate[i] = da * up[i] * (s * (1.0f + g * (1.0f - s)));
-        dup[i] = da * g * s;
+static void swiglu_backward_range(void *ctx, long i0, long i1) {
+    const swiglu_job *jb = ctx;
+    for (long i = i0; i < i1; i++) {
+        const float g = jb->gate[i], s = sigmoidf_(g), da = jb->dact[i];
+        jb->dgate[i] = da * jb->up[i] * (s * (1.0f + g * (1.0f - s)));
+        jb->dup[i] = da * g * s;
     }
+}
+
+void swiglu_backward(float *dgate, float *dup, const float *dact, const float *gate, const float *up, size_t n) {
+    swiglu_job jb = {NULL, dgate, dup, gate, up, dact};
+    par_for((long)n, PAR_MIN, THREADS(n), swiglu_backward_range, &jb);
 }
 
 /* Softmax of row (first n entries valid, the rest up to len set to 0). */
@@ -125,6 +158,27 @@ static void softmax_causal_row(float *row, int n, int len) {
     for (int j = n; j < len; j++) row[j] = 0.0f;
 }
 
+typedef struct { float *P, *dP; int p0, nk, T; } probs_job;
+static void softmax_rows(void *ctx, long t0, long t1) {
+    const probs_job *jb = ctx;
+    for (long t = t0; t < t1; t++) softmax_causal_row(jb->P + (size_t)t * jb->nk, jb->p0 + (int)t + 1, jb->nk);
+}
+
+/* dS = P * (dP - rowsum(P * dP)), causal rows */
+static void softmax_backward_rows(void *ctx, long t0, long t1) {
+    const probs_job *jb = ctx;
+    const int T = jb->T;
+    for (int t = (int)t0; t < (int)t1; t++) {
+        const float *pr = jb->P + (size_t)t * T;
+        float *dr = jb->dP + (size_t)t * T;
+        double dot = 0.0;
+        for (int j = 0; j <= t; j++) dot += (double)pr[j] * dr[j];
+        const float fd = (float)dot;
+        for (int j = 0; j <= t; j++) dr[j] = pr[j] * (dr[j] - fd);
+        for (int j = t + 1; j < T; j++) dr[j] = 0.0f;
+    }
+}
+
 void attention_forward(float *att, float *probs, const float *q, const float *k, const float *v,
                        int T, int p0, int H, int KV, int D, int store_probs) {
     const int HD = H * D, KVD = KV * D, nk = p0 + T, group = H / KV;
@@ -133,13 +187,11 @@ void attention_forward(float *att, float *probs, const float *q, const float *k,
         const int g = h / group;
         float *P = store_probs ? probs + (size_t)h * T * nk : probs;
         /* scores (T, nk) = scale * q_h (T, D) k_g^T (D, nk) */
-        kn_sgemm(KN_N, KN_T, T, nk, D, scale, q + (size_t)h * D, HD, k + (size_t)g * D, KVD, 0.0f, P, nk);
-        const int nt = kn_threads();
-        (void)nt;
-#pragma omp parallel for schedule(dynamic, 8) num_threads(nt) if ((size_t)T * nk >= PAR_MIN)
-        for (int t = 0; t < T; t++) softmax_causal_row(P + (size_t)t * nk, p0 + t + 1, nk);
+        mm_sgemm(MM_N, MM_T, T, nk, D, scale, q + (size_t)h * D, HD, k + (size_t)g * D, KVD, 0.0f, P, nk);
+        probs_job jb = {P, NULL, p0, nk, T};
+        par_for(T, 8, THREADS((size_t)T * nk), softmax_rows, &jb);
         /* att_h (T, D) = P (T, nk) v_g (nk, D) */
-        kn_sgemm(KN_N, KN_N, T, D, nk, 1.0f, P, nk, v + (size_t)g * D, KVD, 0.0f, att + (size_t)h * D, HD);
+        mm_sgemm(MM_N, MM_N, T, D, nk, 1.0f, P, nk, v + (size_t)g * D, KVD, 0.0f, att + (size_t)h * D, HD);
     }
 }
 
@@ -152,32 +204,19 @@ void attention_backward(float *dq, float *dk, float *dv, float *dP, const float 
     for (int h = 0; h < H; h++) {
         const int g = h / group;
         const float *P = probs + (size_t)h * T * T;
-        kn_sgemm(KN_N, KN_T, T, T, D, 1.0f, datt + (size_t)h * D, HD, v + (size_t)g * D, KVD, 0.0f, dP, T);
-        kn_sgemm(KN_T, KN_N, T, D, T, 1.0f, P, T, datt + (size_t)h * D, HD, 1.0f, dv + (size_t)g * D, KVD);
-        const int nt = kn_threads();
-        (void)nt;
-#pragma omp parallel for schedule(dynamic, 8) num_threads(nt) if ((size_t)T * T >= PAR_MIN)
-        for (int t = 0; t < T; t++) {
-            const float *pr = P + (size_t)t * T;
-            float *dr = dP + (size_t)t * T;
-            double dot = 0.0;
-            for (int j = 0; j <= t; j++) dot += (double)pr[j] * dr[j];
-            const float fd = (float)dot;
-            for (int j = 0; j <= t; j++) dr[j] = pr[j] * (dr[j] - fd);
-            for (int j = t + 1; j < T; j++) dr[j] = 0.0f;
-        }
-        kn_sgemm(KN_N, KN_N, T, D, T, scale, dP, T, k + (size_t)g * D, KVD, 0.0f, dq + (size_t)h * D, HD);
-        kn_sgemm(KN_T, KN_N, T, D, T, scale, dP, T, q + (size_t)h * D, HD, 1.0f, dk + (size_t)g * D, KVD);
+        mm_sgemm(MM_N, MM_T, T, T, D, 1.0f, datt + (size_t)h * D, HD, v + (size_t)g * D, KVD, 0.0f, dP, T);
+        mm_sgemm(MM_T, MM_N, T, D, T, 1.0f, P, T, datt + (size_t)h * D, HD, 1.0f, dv + (size_t)g * D, KVD);
+        probs_job jb = {(float *)P, dP, 0, T, T};
+        par_for(T, 8, THREADS((size_t)T * T), softmax_backward_rows, &jb);
+        mm_sgemm(MM_N, MM_N, T, D, T, scale, dP, T, k + (size_t)g * D, KVD, 0.0f, dq + (size_t)h * D, HD);
+        mm_sgemm(MM_T, MM_N, T, D, T, scale, dP, T, q + (size_t)h * D, HD, 1.0f, dk + (size_t)g * D, KVD);
     }
 }
 
 void linear_forward(float *out, int ldo, const float *x, const wmat *W, const float *bias, int M,
                     float *tile, size_t tile_floats) {
-    const int K = W->cols, N = W->rows;
-    if (W->kind == WM_Q && M <= Q_SMALL_M)
-        q_matmul_small(out, ldo, x, W, M, tile, tile_floats); /* decode: read the packed weights once */
-    else
-        kn_wgemm(KN_N, KN_T, M, N, K, 1.0f, x, K, W, 0.0f, out, ldo, tile, tile_floats);
+    const int N = W->rows;
+    mm_linear(out, ldo, x, W, M, tile, tile_floats);
     if (bias) {
         for (int i = 0; i < M; i++) {
             float *o = out + (size_t)i * ldo;
@@ -188,16 +227,25 @@ void linear_forward(float *out, int ldo, const float *x, const wmat *W, const fl
 
 void linear_backward_input(float *dx, float beta, const float *dy, int ldy, const wmat *W, int M,
                            float *tile, size_t tile_floats) {
-    kn_wgemm(KN_N, KN_N, M, W->cols, W->rows, 1.0f, dy, ldy, W, beta, dx, W->cols, tile, tile_floats);
+    mm_wgemm(MM_N, MM_N, M, W->cols, W->rows, 1.0f, dy, ldy, W, beta, dx, W->cols, tile, tile_floats);
+}
+
+typedef struct { float *dst; const float *src; uint64_t i0, key; uint32_t thr; float inv; } dropout_job;
+static void dropout_range(void *ctx, long a, long b) {
+    const dropout_job *jb = ctx;
+    for (long i = a; i < b; i++) jb->dst[i] = dropout_bits(jb->key, jb->i0 + (uint64_t)i) >= jb->thr ? jb->src[i] * jb->inv : 0.0f;
+}
+
+/* dx += mask * dropx / (1 - p): the adjoint of dropout_forward (same mask) */
+static void dropout_backward_range(void *ctx, long a, long b) {
+    const dropout_job *jb = ctx;
+    for (long i = a; i < b; i++)
+        if (dropout_bits(jb->key, (uint64_t)i) >= jb->thr) jb->dst[i] += jb->src[i] * jb->inv;
 }
 
 void dropout_forward(float *dst, const float *src, size_t n, uint64_t i0, float p, uint64_t key) {
-    const uint32_t thr = (uint32_t)((double)p * 4294967296.0);
-    const float inv = 1.0f / (1.0f - p);
-    const int nt = kn_threads();
-    (void)nt;
-#pragma omp parallel for schedule(dynamic, PAR_MIN) num_threads(nt) if (n >= PAR_MIN)
-    for (size_t i = 0; i < n; i++) dst[i] = dropout_bits(key, i0 + i) >= thr ? src[i] * inv : 0.0f;
+    dropout_job jb = {dst, src, i0, key, (uint32_t)((double)p * 4294967296.0), 1.0f / (1.0f - p)};
+    par_for((long)n, PAR_MIN, THREADS(n), dropout_range, &jb);
 }
 
 void lora_down_product(float *xa, const float *x, const lora_op *op, int M, float *dropx) {
@@ -206,52 +254,48 @@ void lora_down_product(float *xa, const float *x, const lora_op *op, int M, floa
         dropout_forward(dropx, x, (size_t)M * op->in, 0, op->p, op->key);
         xin = dropx;
     }
-    kn_sgemm(KN_N, KN_N, M, op->r, op->in, 1.0f, xin, op->in, op->A, op->r, 0.0f, xa, op->r);
+    mm_sgemm(MM_N, MM_N, M, op->r, op->in, 1.0f, xin, op->in, op->A, op->r, 0.0f, xa, op->r);
 }
 
 void lora_forward(float *out, int ldo, float *xa, const float *x, const lora_op *op, int M, float *dropx) {
     lora_down_product(xa, x, op, M, dropx);
-    kn_sgemm(KN_N, KN_N, M, op->out, op->r, op->scale, xa, op->r, op->B, op->out, 1.0f, out, ldo);
+    mm_sgemm(MM_N, MM_N, M, op->out, op->r, op->scale, xa, op->r, op->B, op->out, 1.0f, out, ldo);
 }
 
 /* u = dropout(x) A (stored as xa), y += scale u B:
  * du = scale dy B^T; dB += scale u^T dy; dA += dropout(x)^T du; dx += dropout'(du A^T). */
 void lora_backward(float *dx, const float *dy, int ldy, const float *x, const float *xa, const lora_op *op,
                    int M, float *du, float *dropx) {
-    kn_sgemm(KN_N, KN_T, M, op->r, op->out, op->scale, dy, ldy, op->B, op->out, 0.0f, du, op->r);
-    kn_sgemm(KN_T, KN_N, op->r, op->out, M, op->scale, xa, op->r, dy, ldy, 1.0f, op->dB, op->out);
+    mm_sgemm(MM_N, MM_T, M, op->r, op->out, op->scale, dy, ldy, op->B, op->out, 0.0f, du, op->r);
+    mm_sgemm(MM_T, MM_N, op->r, op->out, M, op->scale, xa, op->r, dy, ldy, 1.0f, op->dB, op->out);
     const float *xin = x;
     if (op->p > 0.0f) {
         dropout_forward(dropx, x, (size_t)M * op->in, 0, op->p, op->key);
         xin = dropx;
     }
-    kn_sgemm(KN_T, KN_N, op->in, op->r, M, 1.0f, xin, op->in, du, op->r, 1.0f, op->dA, op->r);
+    mm_sgemm(MM_T, MM_N, op->in, op->r, M, 1.0f, xin, op->in, du, op->r, 1.0f, op->dA, op->r);
     if (!dx) return;
     if (op->p > 0.0f) {
         /* dropout is linear with the same mask: d/dx = mask / (1 - p) applied to du A^T */
-        kn_sgemm(KN_N, KN_T, M, op->in, op->r, 1.0f, du, op->r, op->A, op->r, 0.0f, dropx, op->in);
+        mm_sgemm(MM_N, MM_T, M, op->in, op->r, 1.0f, du, op->r, op->A, op->r, 0.0f, dropx, op->in);
         const size_t n = (size_t)M * op->in;
-        const uint32_t thr = (uint32_t)((double)op->p * 4294967296.0);
-        const float inv = 1.0f / (1.0f - op->p);
-        const int nt = kn_threads();
-        (void)nt;
-#pragma omp parallel for schedule(dynamic, PAR_MIN) num_threads(nt) if (n >= PAR_MIN)
-        for (size_t i = 0; i < n; i++)
-            if (dropout_bits(op->key, i) >= thr) dx[i] += dropx[i] * inv;
+        dropout_job jb = {dx, dropx, 0, op->key, (uint32_t)((double)op->p * 4294967296.0), 1.0f / (1.0f - op->p)};
+        par_for((long)n, PAR_MIN, THREADS(n), dropout_backward_range, &jb);
     } else {
-        kn_sgemm(KN_N, KN_T, M, op->in, op->r, 1.0f, du, op->r, op->A, op->r, 1.0f, dx, op->in);
+        mm_sgemm(MM_N, MM_T, M, op->in, op->r, 1.0f, du, op->r, op->A, op->r, 1.0f, dx, op->in);
     }
 }
 
-int ce_forward_backward(double *loss, float *dx, const float *x, const int32_t *tgt, int n, const wmat *W,
-                        float gscale, float *logits, float *tile, size_t tile_floats) {
-    const int V = W->rows;
-    linear_forward(logits, V, x, W, NULL, n, tile, tile_floats);
-    int bad = -1;
-    const int nt = kn_threads();
-    (void)nt;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if ((size_t)n * V >= PAR_MIN)
-    for (int i = 0; i < n; i++) {
+typedef struct { double *loss; float *logits; const int32_t *tgt; int V; float gscale; int grad; } ce_job;
+/* Rows [i0, i1): loss = logsumexp - target logit; with grad the logits become (softmax - onehot) * gscale. */
+static void ce_rows(void *ctx, long i0, long i1) {
+    const ce_job *jb = ctx;
+    double *loss = jb->loss;
+    float *logits = jb->logits;
+    const int32_t *tgt = jb->tgt;
+    const int V = jb->V;
+    const float gscale = jb->gscale;
+    for (int i = (int)i0; i < (int)i1; i++) {
         float *l = logits + (size_t)i * V;
         float mx = -INFINITY;
         for (int j = 0; j < V; j++) mx = l[j] > mx ? l[j] : mx;
@@ -263,12 +307,21 @@ int ce_forward_backward(double *loss, float *dx, const float *x, const int32_t *
             sum += e;
         }
         loss[i] = (double)mx + log(sum) - (double)lt;
-        if (dx) { /* softmax - onehot, scaled */
+        if (jb->grad) { /* softmax - onehot, scaled */
             const float inv = (float)(1.0 / sum) * gscale;
             for (int j = 0; j < V; j++) l[j] *= inv;
             l[tgt[i]] -= gscale;
         }
     }
+}
+
+int ce_forward_backward(double *loss, float *dx, const float *x, const int32_t *tgt, int n, const wmat *W,
+                        float gscale, float *logits, float *tile, size_t tile_floats) {
+    const int V = W->rows;
+    linear_forward(logits, V, x, W, NULL, n, tile, tile_floats);
+    int bad = -1;
+    ce_job jb = {loss, logits, tgt, V, gscale, dx != NULL};
+    par_for(n, 1, THREADS((size_t)n * V), ce_rows, &jb);
     for (int i = 0; i < n; i++)
         if (!isfinite(loss[i])) { bad = i; break; }
     if (dx && bad < 0) linear_backward_input(dx, 0.0f, logits, V, W, n, tile, tile_floats);

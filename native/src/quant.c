@@ -6,9 +6,11 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "kernels.h"
+#include "cpu.h"
+#include "parallel.h"
+#include "simd_neon.h"
 
-static float g_f16_table[65536];
+float q_f16_table[65536];
 static pthread_once_t g_f16_once = PTHREAD_ONCE_INIT;
 
 static float f16_bits_to_f32(uint16_t h) {
@@ -29,12 +31,16 @@ static float f16_bits_to_f32(uint16_t h) {
 }
 
 static void f16_table_init(void) {
-    for (uint32_t i = 0; i < 65536; i++) g_f16_table[i] = f16_bits_to_f32((uint16_t)i);
+    for (uint32_t i = 0; i < 65536; i++) q_f16_table[i] = f16_bits_to_f32((uint16_t)i);
+}
+
+void quant_init(void) {
+    pthread_once(&g_f16_once, f16_table_init);
 }
 
 float f16_to_f32(uint16_t h) {
-    pthread_once(&g_f16_once, f16_table_init);
-    return g_f16_table[h];
+    quant_init();
+    return q_f16_table[h];
 }
 
 float bf16_to_f32(uint16_t h) {
@@ -72,11 +78,25 @@ uint16_t f32_to_f16(float f) {
     return (uint16_t)(sign | h);
 }
 
-static inline float load_half(const uint8_t *p, size_t i, int bf16) {
-    uint16_t h;
-    memcpy(&h, p + 2 * i, 2);
-    return bf16 ? bf16_to_f32(h) : g_f16_table[h];
+#define load_half q_load_half
+
+#ifdef SAM_NEON
+/* Values [j0, j0 + n) of a 4/8-bit row (j0, n multiples of 16: never across a group) into dst. */
+static void dq_run_neon(float *dst, const uint8_t *wrow, const uint8_t *srow, const uint8_t *brow, int sb_bf16,
+                        int bits, int group, size_t j0, int n) {
+    for (int j = 0; j < n;) {
+        const size_t e = j0 + (size_t)j, g = e / (size_t)group;
+        const int end = (int)((g + 1) * (size_t)group - j0) < n ? (int)((g + 1) * (size_t)group - j0) : n;
+        const float32x4_t vs = vdupq_n_f32(load_half(srow, g, sb_bf16)), vb = vdupq_n_f32(load_half(brow, g, sb_bf16));
+        for (; j < end; j += 16) {
+            const size_t q = j0 + (size_t)j;
+            float32x4_t w[4];
+            dq16_neon(w, bits == 4 ? nib16_neon(wrow + q / 2) : vld1q_u8(wrow + q), vs, vb);
+            for (int v = 0; v < 4; v++) vst1q_f32(dst + j + 4 * v, w[v]);
+        }
+    }
 }
+#endif
 
 int q_bits_supported(int bits) {
     return bits == 2 || bits == 3 || bits == 4 || bits == 5 || bits == 6 || bits == 8;
@@ -86,6 +106,12 @@ void q_dequant_row(float *dst, const uint8_t *wrow, const uint8_t *srow, const u
                    int sb_bf16, int cols, int bits, int group) {
     pthread_once(&g_f16_once, f16_table_init);
     int ngroups = cols / group;
+#ifdef SAM_NEON
+    if ((bits == 4 || bits == 8) && group % 16 == 0 && cpu_isa() == ISA_NEON) {
+        dq_run_neon(dst, wrow, srow, brow, sb_bf16, bits, group, 0, ngroups * group);
+        return;
+    }
+#endif
     for (int g = 0; g < ngroups; g++) {
         const float s = load_half(srow, (size_t)g, sb_bf16), b = load_half(brow, (size_t)g, sb_bf16);
         float *o = dst + (size_t)g * group;
@@ -143,254 +169,26 @@ static void convert_row(const wmat *W, int r, float *dst) {
     }
 }
 
+typedef struct { const wmat *W; int r0; float *dst; } rows_job;
+static void rows_body(void *ctx, long i0, long i1) {
+    const rows_job *j = ctx;
+    for (long i = i0; i < i1; i++) convert_row(j->W, j->r0 + (int)i, j->dst + (size_t)i * j->W->cols);
+}
+
 void wmat_rows(const wmat *W, int r0, int n, float *dst) {
     pthread_once(&g_f16_once, f16_table_init);
     if (W->direct) {
         memcpy(dst, W->direct + (size_t)r0 * W->cols, (size_t)n * W->cols * sizeof(float));
         return;
     }
-    const int nt = kn_threads();
-    (void)nt;
-#pragma omp parallel for schedule(dynamic, 4) num_threads(nt) if ((size_t)n * W->cols >= 32768)
-    for (int i = 0; i < n; i++) convert_row(W, r0 + i, dst + (size_t)i * W->cols);
+    rows_job job = {W, r0, dst};
+    par_for(n, 4, (size_t)n * W->cols >= 32768 ? par_threads() : 1, rows_body, &job);
 }
 
-typedef float v8f __attribute__((vector_size(32)));
-typedef int32_t v8i __attribute__((vector_size(32)));
-typedef uint8_t v8u8 __attribute__((vector_size(8)));
+/* ---- packing for the built-in GEMM (gemm.c calls these through kn_pack_fn): dequantization fused into the panels ---- */
 
-/* By pointer: a vector passed by value between an AVX2-targeted caller and this baseline function
- * would use different calling conventions when not inlined (-Wpsabi). */
-static inline float hsum8(const v8f *p) {
-    const v8f v = *p;
-    return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
-}
-
-/* Dot products of one quantized row with M inputs, integer part only per group:
- * dots[m * ng + g] = sum_j q_j x_mj over group g. 4-bit: x is pre-split into even/odd elements
- * (xe, xo: the low and high nibble of byte k multiply x[2k] and x[2k+1]); 8-bit: x as is. */
-#define DEFINE_QDOT(NAME, ATTR)                                                                          \
-    ATTR static void NAME(float *dots, const uint8_t *w, const float *xa, const float *xb, int M, int K,   \
-                          int G, int bits) {                                                              \
-        const int ng = K / G;                                                                             \
-        for (int g = 0; g < ng; g++) {                                                                    \
-            const int nb = G * bits / 8; /* bytes of this group */                                         \
-            const uint8_t *wg = w + (size_t)g * nb;                                                       \
-            for (int m = 0; m < M; m++) {                                                                 \
-                v8f acc = {0};                                                                            \
-                if (bits == 4) {                                                                          \
-                    const float *e = xa + (size_t)m * (K / 2) + (size_t)g * nb, *o = xb + (size_t)m * (K / 2) + (size_t)g * nb; \
-                    for (int k = 0; k < nb; k += 8) {                                                     \
-                        v8u8 b;                                                                           \
-                        memcpy(&b, wg + k, 8);                                                            \
-                        const v8i bi = __builtin_convertvector(b, v8i);                                   \
-                        v8f ev, ov;                                                                       \
-                        memcpy(&ev, e + k, 32);                                                           \
-                        memcpy(&ov, o + k, 32);                                                           \
-                        acc += __builtin_convertvector(bi & 15, v8f) * ev + __builtin_convertvector(bi >> 4, v8f) * ov; \
-                    }                                                                                     \
-                } else { /* 8 bits */                                                                     \
-                    const float *xg = xa + (size_t)m * K + (size_t)g * G;                                 \
-                    for (int k = 0; k < nb; k += 8) {                                                     \
-                        v8u8 b;                                                                           \
-                        memcpy(&b, wg + k, 8);                                                            \
-                        v8f xv;                                                                           \
-                        memcpy(&xv, xg + k, 32);                                                          \
-                        acc += __builtin_convertvector(__builtin_convertvector(b, v8i), v8f) * xv;        \
-                    }                                                                                     \
-                }                                                                                         \
-                dots[m * ng + g] = hsum8(&acc);                                                            \
-            }                                                                                             \
-        }                                                                                                 \
-    }
-
-DEFINE_QDOT(qdot_generic, )
-#if defined(__x86_64__) && defined(__GNUC__)
-DEFINE_QDOT(qdot_avx2, __attribute__((target("avx2,fma"))))
-#endif
-typedef void (*qdot_fn)(float *, const uint8_t *, const float *, const float *, int, int, int, int);
-static qdot_fn g_qdot = qdot_generic;
-static pthread_once_t g_qdot_once = PTHREAD_ONCE_INIT;
-static void qdot_select(void) {
-#if defined(__x86_64__) && defined(__GNUC__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) g_qdot = qdot_avx2;
-#endif
-}
-
-#if defined(__x86_64__) && defined(__GNUC__)
-#include "simd_avx512.h"
-
-/* Decode-sized product for 4/8-bit weights: every row is read once, dequantized 16 values at a time
- * exactly as in the GEMM path (scale * q + bias) and multiplied into the accumulators of MM input rows
- * (MM is a compile-time constant so they stay in registers; two more chains per row for MM <= 4 hide
- * the FMA latency). 4-bit rows use x split into even and odd elements (xe, xo: the low and high nibble
- * of byte k multiply x[2k] and x[2k+1]); 8-bit rows use x as is (xe). */
-#define QSMALL_DEF(MM)                                                                                                \
-    AVX512 static void qsmall_##MM(float *out, int ldo, const float *xe, const float *xo, const wmat *W, int r0,    \
-                                   int r1) {                                                                         \
-        const int K = W->cols, G = W->group, ng = K / G, bits = W->bits, bf = W->sb_bf16;                            \
-        const size_t wbytes = (size_t)K * bits / 8, sbytes = (size_t)ng * 2;                                       \
-        const int half = bits == 4 ? K / 2 : K, gb = G * bits / 8;                                                  \
-        const __m128i m4 = _mm_set1_epi8(0x0F);                                                                     \
-        const __m512 iota = _mm512_setr_ps(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);                    \
-        for (int r = r0; r < r1; r++) {                                                                              \
-            const uint8_t *wr = W->w + (size_t)r * wbytes, *sr = W->scales + (size_t)r * sbytes;                    \
-            const uint8_t *br = W->biases + (size_t)r * sbytes;                                                      \
-            if (r + 4 < r1) /* rows stream from memory: ask for row r + 4 now */                                   \
-                for (size_t b = 0; b < wbytes; b += 64) __builtin_prefetch(wr + 4 * wbytes + b, 0, 0);              \
-            __m512 a0[MM], a1[MM], c0[MM], c1[MM];                                                                   \
-            _Pragma("GCC unroll 8") for (int m = 0; m < MM; m++) a0[m] = a1[m] = c0[m] = c1[m] = _mm512_setzero_ps(); \
-            for (int g = 0; g < ng; g++) {                                                                          \
-                const __m512 sc = _mm512_set1_ps(load_half(sr, (size_t)g, bf));                                     \
-                const __m512 bi = _mm512_set1_ps(load_half(br, (size_t)g, bf));                                      \
-                /* 4-bit: the group's 16 possible weights, scale * q + bias, looked up by q */                       \
-                const __m512 tbl = _mm512_add_ps(_mm512_mul_ps(sc, iota), bi);                                       \
-                const uint8_t *wg = wr + (size_t)g * gb;                                                             \
-                _Pragma("GCC unroll 2") for (int o = 0; o < gb; o += 16) {                                          \
-                    const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(wg + o));                      \
-                    const size_t xi = (size_t)g * gb + o;                                                            \
-                    const int alt = MM <= 4 && (o & 16);                                                             \
-                    if (bits == 4) {                                                                                 \
-                        const __m512 we = _mm512_permutexvar_ps(_mm512_cvtepu8_epi32(_mm_and_si128(v, m4)), tbl);   \
-                        const __m512 wo = _mm512_permutexvar_ps(                                                     \
-                            _mm512_cvtepu8_epi32(_mm_and_si128(_mm_srli_epi16(v, 4), m4)), tbl);                      \
-                        _Pragma("GCC unroll 8") for (int m = 0; m < MM; m++) {                                       \
-                            const __m512 x0 = _mm512_loadu_ps(xe + (size_t)m * half + xi);                          \
-                            const __m512 x1 = _mm512_loadu_ps(xo + (size_t)m * half + xi);                          \
-                            if (alt) {                                                                               \
-                                c0[m] = _mm512_fmadd_ps(we, x0, c0[m]);                                              \
-                                c1[m] = _mm512_fmadd_ps(wo, x1, c1[m]);                                              \
-                            } else {                                                                                 \
-                                a0[m] = _mm512_fmadd_ps(we, x0, a0[m]);                                              \
-                                a1[m] = _mm512_fmadd_ps(wo, x1, a1[m]);                                              \
-                            }                                                                                        \
-                        }                                                                                            \
-                    } else {                                                                                         \
-                        const __m512 w8 = _mm512_add_ps(_mm512_mul_ps(sc, _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(v))), bi); \
-                        _Pragma("GCC unroll 8") for (int m = 0; m < MM; m++) {                                       \
-                            const __m512 x0 = _mm512_loadu_ps(xe + (size_t)m * half + xi);                          \
-                            if (o & 16) a1[m] = _mm512_fmadd_ps(w8, x0, a1[m]);                                     \
-                            else a0[m] = _mm512_fmadd_ps(w8, x0, a0[m]);                                            \
-                        }                                                                                            \
-                    }                                                                                                \
-                }                                                                                                    \
-            }                                                                                                        \
-            _Pragma("GCC unroll 8") for (int m = 0; m < MM; m++) out[(size_t)m * ldo + r] =                         \
-                _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(a0[m], a1[m]), _mm512_add_ps(c0[m], c1[m])));      \
-        }                                                                                                            \
-    }
-QSMALL_DEF(1)
-QSMALL_DEF(2)
-QSMALL_DEF(3)
-QSMALL_DEF(4)
-QSMALL_DEF(5)
-QSMALL_DEF(6)
-QSMALL_DEF(7)
-QSMALL_DEF(8)
-typedef void (*qsmall_fn)(float *, int, const float *, const float *, const wmat *, int, int);
-static const qsmall_fn QSMALL[Q_SMALL_M + 1] = {NULL, qsmall_1, qsmall_2, qsmall_3, qsmall_4, qsmall_5, qsmall_6, qsmall_7, qsmall_8};
-#endif
-
-void q_matmul_small(float *out, int ldo, const float *x, const wmat *W, int M, float *scratch, size_t scratch_floats) {
-    pthread_once(&g_f16_once, f16_table_init);
-    pthread_once(&g_qdot_once, qdot_select);
-#if defined(__x86_64__) && defined(__GNUC__)
-    if (kn_isa_level() >= 2 && (W->bits == 4 || W->bits == 8) && M >= 1 && M <= Q_SMALL_M &&
-        (size_t)M * W->cols <= scratch_floats) {
-        const int K = W->cols, nt = kn_threads();
-        const float *xe = x, *xo = NULL;
-        if (W->bits == 4) { /* even / odd elements of every row of x */
-            float *e = scratch, *o = scratch + (size_t)M * (K / 2);
-            for (int m = 0; m < M; m++)
-                for (int k = 0; k < K / 2; k++) {
-                    e[(size_t)m * (K / 2) + k] = x[(size_t)m * K + 2 * k];
-                    o[(size_t)m * (K / 2) + k] = x[(size_t)m * K + 2 * k + 1];
-                }
-            xe = e;
-            xo = o;
-        }
-        const int rows = W->rows, chunk = 32, nchunk = (rows + chunk - 1) / chunk;
-        (void)nt;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if ((size_t)rows * K >= 65536)
-        for (int c = 0; c < nchunk; c++)
-            QSMALL[M](out, ldo, xe, xo, W, c * chunk, (c + 1) * chunk < rows ? (c + 1) * chunk : rows);
-        return;
-    }
-#endif
-    const int K = W->cols, G = W->group, ng = K / G, bits = W->bits;
-    if ((bits == 4 || bits == 8) && (size_t)M * K > scratch_floats) { /* not enough scratch: one row of x at a time */
-        for (int m = 0; m < M; m++) q_matmul_small(out + (size_t)m * ldo, ldo, x + (size_t)m * K, W, 1, scratch, scratch_floats);
-        return;
-    }
-    const size_t wbytes = (size_t)K * bits / 8, sbytes = (size_t)ng * 2;
-    /* 4-bit: x split into even/odd elements in scratch (M, K/2) + (M, K/2) */
-    const float *xa = x, *xb = NULL;
-    if (bits == 4) {
-        float *e = scratch, *o = scratch + (size_t)M * (K / 2);
-        for (int m = 0; m < M; m++)
-            for (int k = 0; k < K / 2; k++) {
-                e[(size_t)m * (K / 2) + k] = x[(size_t)m * K + 2 * k];
-                o[(size_t)m * (K / 2) + k] = x[(size_t)m * K + 2 * k + 1];
-            }
-        xa = e;
-        xb = o;
-    }
-    /* per-group sums of x, shared by all rows (bias term); inline when they do not fit */
-    float xs_buf[4096];
-    const int pre = (size_t)M * ng <= 4096;
-    if (pre)
-        for (int m = 0; m < M; m++)
-            for (int g = 0; g < ng; g++) {
-                v8f s = {0};
-                for (int j = 0; j < G; j += 8) { v8f xx; memcpy(&xx, x + (size_t)m * K + (size_t)g * G + j, 32); s += xx; }
-                xs_buf[m * ng + g] = hsum8(&s);
-            }
-    const int nt = kn_threads();
-    (void)nt;
-#pragma omp parallel num_threads(nt) if ((size_t)W->rows * K >= 65536)
-    {
-        float qv[128] __attribute__((aligned(32))), acc[Q_SMALL_M], dots[Q_SMALL_M * 512];
-        const uint16_t one = 0x3C00, zero = 0; /* scale 1, bias 0: unpack the raw integers */
-        const int fast = (bits == 4 || bits == 8) && pre && ng <= 512;
-#pragma omp for schedule(dynamic, 16)
-        for (int r = 0; r < W->rows; r++) {
-            const uint8_t *wr = W->w + (size_t)r * wbytes, *sr = W->scales + (size_t)r * sbytes, *br = W->biases + (size_t)r * sbytes;
-            for (int m = 0; m < M; m++) acc[m] = 0.0f;
-            if (fast) {
-                g_qdot(dots, wr, xa, xb, M, K, G, bits);
-                for (int g = 0; g < ng; g++) {
-                    const float s = load_half(sr, (size_t)g, W->sb_bf16), b = load_half(br, (size_t)g, W->sb_bf16);
-                    for (int m = 0; m < M; m++) acc[m] += s * dots[m * ng + g] + b * xs_buf[m * ng + g];
-                }
-            } else {
-                for (int g = 0; g < ng; g++) {
-                    /* the group's bits start at byte g*G*bits/8 (G is a multiple of 32) */
-                    q_dequant_row(qv, wr + (size_t)g * G * bits / 8, (const uint8_t *)&one, (const uint8_t *)&zero, 0, G, bits, G);
-                    const float s = load_half(sr, (size_t)g, W->sb_bf16), b = load_half(br, (size_t)g, W->sb_bf16);
-                    for (int m = 0; m < M; m++) {
-                        const float *xg = x + (size_t)m * K + (size_t)g * G;
-                        v8f d = {0}, sx = {0};
-                        for (int j = 0; j < G; j += 8) {
-                            v8f qq, xx;
-                            memcpy(&qq, qv + j, 32);
-                            memcpy(&xx, xg + j, 32);
-                            d += qq * xx;
-                            sx += xx;
-                        }
-                        acc[m] += s * hsum8(&d) + b * (pre ? xs_buf[m * ng + g] : hsum8(&sx));
-                    }
-                }
-            }
-            for (int m = 0; m < M; m++) out[(size_t)m * ldo + r] = acc[m];
-        }
-    }
-}
-
-/* ---- packing for the builtin GEMM (kernels_builtin.c): dequantization fused into the panels ---- */
-
-/* Columns [c0, c0+n) of row r of W as fp32 (the values convert_row gives). */
-static void wmat_seg(const wmat *W, int r, int c0, int n, float *dst) {
+/* wmat_seg, scalar. */
+static void seg_scalar(const wmat *W, int r, int c0, int n, float *dst) {
     const size_t c = (size_t)W->cols;
     switch (W->kind) {
     case WM_F32: memcpy(dst, W->w + ((size_t)r * c + c0) * 4, (size_t)n * 4); break;
@@ -413,6 +211,23 @@ static void wmat_seg(const wmat *W, int r, int c0, int n, float *dst) {
         }
     }
     }
+}
+
+/* Columns [c0, c0+n) of row r of W as fp32 (the values convert_row gives). */
+static void wmat_seg(const wmat *W, int r, int c0, int n, float *dst) {
+#ifdef SAM_NEON
+    if (W->kind == WM_Q && (W->bits == 4 || W->bits == 8) && n >= 16 && cpu_isa() == ISA_NEON) {
+        /* scalar up to a multiple of 16 columns, NEON for whole runs of 16, scalar for the rest */
+        const int head = (16 - c0 % 16) % 16, body = (n - head) & ~15;
+        const size_t c = (size_t)W->cols, wbytes = c * (size_t)W->bits / 8, sbytes = c / (size_t)W->group * 2;
+        if (head) seg_scalar(W, r, c0, head, dst);
+        dq_run_neon(dst + head, W->w + (size_t)r * wbytes, W->scales + (size_t)r * sbytes, W->biases + (size_t)r * sbytes,
+                    W->sb_bf16, W->bits, W->group, (size_t)(c0 + head), body);
+        if (head + body < n) seg_scalar(W, r, c0 + head + body, n - head - body, dst + head + body);
+        return;
+    }
+#endif
+    seg_scalar(W, r, c0, n, dst);
 }
 
 static void pack_t_generic(const wmat *W, float *dst, int k0, int kc, int j0, int n, int nr) {
@@ -520,7 +335,7 @@ AVX512 static void pack_n_avx512(const wmat *W, float *dst, int k0, int kc, int 
 
 /* The AVX-512 packers need 16-aligned column starts and 4/8-bit or float weights. */
 static int fast_pack(const wmat *W, int col0, int nr) {
-    return kn_isa_level() >= 2 && nr % 16 == 0 && col0 % 16 == 0 && (W->kind != WM_Q || W->bits == 4 || W->bits == 8);
+    return cpu_isa() == ISA_AVX512 && nr % 16 == 0 && col0 % 16 == 0 && (W->kind != WM_Q || W->bits == 4 || W->bits == 8);
 }
 #endif
 

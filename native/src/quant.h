@@ -1,6 +1,7 @@
-/* quant.h — frozen weight matrices in their stored form (fp32, fp16, bf16 or MLX affine-quantized)
- * and conversion of row tiles to fp32. The model never dequantizes a whole matrix: linears ask
- * for tiles of rows (wmat_rows) into a scratch buffer and multiply them (block.c / layers.c). */
+/* quant.h — frozen weight matrices in their stored form (fp32, fp16, bf16 or MLX affine-quantized):
+ * conversion and dequantization to fp32 (whole rows, row segments, or straight into the GEMM's
+ * packed panels). This layer only converts and packs; it never multiplies (the products are in the
+ * kernels, chosen by matmul.c) and calls only cpu.h and parallel.h below it. */
 #ifndef SAM_QUANT_H
 #define SAM_QUANT_H
 
@@ -21,6 +22,20 @@ typedef struct {
 } wmat;
 
 float f16_to_f32(uint16_t h);
+/* The fp16 -> fp32 table behind q_load_half; every entry point of quant.c initializes it, code that
+ * uses q_load_half directly calls quant_init() first. */
+void quant_init(void);
+extern float q_f16_table[65536];
+/* Element i of a half-precision array (fp16 or bf16, unaligned). */
+static inline float q_load_half(const uint8_t *p, size_t i, int bf16) {
+    uint16_t h;
+    __builtin_memcpy(&h, p + 2 * i, 2);
+    if (!bf16) return q_f16_table[h];
+    const uint32_t b = (uint32_t)h << 16;
+    float f;
+    __builtin_memcpy(&f, &b, 4);
+    return f;
+}
 float bf16_to_f32(uint16_t h);
 uint16_t f32_to_f16(float f);   /* round to nearest even */
 uint16_t f32_to_bf16(float f);  /* round to nearest even */
@@ -34,13 +49,7 @@ void wmat_rows(const wmat *W, int r0, int n, float *dst);
 void q_dequant_row(float *dst, const uint8_t *wrow, const uint8_t *srow, const uint8_t *brow,
                    int sb_bf16, int cols, int bits, int group);
 int q_bits_supported(int bits);
-/* out (M, ldo) = x (M, cols) W^T for a quantized W with M <= Q_SMALL_M, straight from the packed
- * rows (per group: scale * (q . x_g) + bias * sum(x_g)), for token-by-token decoding where
- * converting a tile would cost more than the product itself. scratch: >= cols floats (M * cols
- * used when available). */
-#define Q_SMALL_M 8
-void q_matmul_small(float *out, int ldo, const float *x, const wmat *W, int M, float *scratch, size_t scratch_floats);
-/* Packing for kn_builtin_gemm_packed (kernels.h kn_pack_fn) straight from the stored form: rows
+/* Packing for the built-in GEMM (kernels.h kn_pack_fn) straight from the stored form: rows
  * [k0, k0+kc) x cols [j0, j0+n) of op(W) into dst (kc x nr, k-major), columns n..nr zero, with the
  * values wmat_rows would produce. wmat_pack_t: op(W) = W^T (x W^T, forward); wmat_pack_n: op(W) = W. */
 void wmat_pack_t(const void *W, float *dst, int k0, int kc, int j0, int n, int nr);

@@ -35,5 +35,24 @@ AVX512 static inline void transpose16(__m512 r[16]) {
     }
 }
 
+/* The end of a 14 x 32 (or fewer rows) micro-kernel: rows i < m of C (n <= 32 columns, masked) =
+ * alpha * (c0[i], c1[i]) + beta * C (beta == 0: C not read), one rounding for the beta term (FMA). */
+AVX512 __attribute__((always_inline)) static inline void store_tile32_avx512(float *C, int ldc, int m, int n, const __m512 *c0, const __m512 *c1,
+                                              float alpha, float beta) {
+    const __mmask16 k0 = n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1);
+    const __mmask16 k1 = n >= 32 ? (__mmask16)0xFFFF : n > 16 ? (__mmask16)((1u << (n - 16)) - 1) : 0;
+    const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    for (int i = 0; i < m; i++) {
+        float *ci = C + (size_t)i * ldc;
+        __m512 r0 = _mm512_mul_ps(va, c0[i]), r1 = _mm512_mul_ps(va, c1[i]);
+        if (beta != 0.0f) {
+            r0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(k0, ci), r0);
+            r1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(k1, ci + 16), r1);
+        }
+        _mm512_mask_storeu_ps(ci, k0, r0);
+        _mm512_mask_storeu_ps(ci + 16, k1, r1);
+    }
+}
+
 #endif
 #endif

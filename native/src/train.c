@@ -17,7 +17,6 @@
 
 #include "block.h"
 #include "error.h"
-#include "kernels.h"
 
 #define CKPT_FORMAT "samtrain-checkpoint"
 #define CKPT_VERSION "1"

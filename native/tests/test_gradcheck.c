@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernels.h"
+#include "matmul.h"
 #include "layers.h"
 #include "rng.h"
 #include "test_util.h"

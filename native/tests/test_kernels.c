@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "kernels.h"
+#include "matmul.h"
 #include "layers.h"
 #include "quant.h"
 #include "rng.h"
@@ -33,7 +34,7 @@ static void gemm_case(xoshiro256 *r, int ta, int tb, int M, int N, int K, float 
     for (size_t i = 0; i < (size_t)arows * lda; i++) A[i] = urand(r);
     for (size_t i = 0; i < (size_t)brows * ldb; i++) B[i] = urand(r);
     for (size_t i = 0; i < (size_t)M * ldc; i++) C0[i] = C[i] = beta == 0.0f ? NAN : urand(r);
-    kn_sgemm(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    mm_sgemm(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
     double worst = 0.0;
     for (int i = 0; i < M; i++)
         for (int j = 0; j < N; j++) {
@@ -67,7 +68,7 @@ static void test_gemm(void) {
                 for (int a = 0; a < 3; a++) gemm_case(&r, ta, tb, sz[s][0], sz[s][1], sz[s][2], ab[a][0], ab[a][1], (s + a) % 3);
     /* K = 0: C = beta C */
     float C[4] = {1, 2, 3, 4};
-    kn_sgemm(KN_N, KN_N, 2, 2, 0, 1.0f, NULL, 1, NULL, 2, 0.5f, C, 2);
+    mm_sgemm(KN_N, KN_N, 2, 2, 0, 1.0f, NULL, 1, NULL, 2, 0.5f, C, 2);
     CHECK(C[0] == 0.5f && C[3] == 2.0f, "K = 0 must scale C by beta");
 }
 
@@ -80,9 +81,9 @@ static void test_gemm_threads(void) {
     for (int i = 0; i < M * K; i++) A[i] = urand(&r);
     for (int i = 0; i < N * K; i++) B[i] = urand(&r);
     sam_backend_init(NULL, 1);
-    kn_builtin_sgemm(KN_N, KN_T, M, N, K, 1.0f, A, K, B, K, 0.0f, C1, N);
+    kn_gemm_stack(kn_f32_kernel(), KN_N, KN_T, M, N, K, 1.0f, A, K, B, K, 0.0f, C1, N);
     sam_backend_init(NULL, 2);
-    kn_builtin_sgemm(KN_N, KN_T, M, N, K, 1.0f, A, K, B, K, 0.0f, C2, N);
+    kn_gemm_stack(kn_f32_kernel(), KN_N, KN_T, M, N, K, 1.0f, A, K, B, K, 0.0f, C2, N);
     CHECK(memcmp(C1, C2, sizeof(float) * M * N) == 0, "builtin sgemm differs between 1 and 2 threads");
     sam_backend_init(NULL, 0);
     free(A); free(B); free(C1); free(C2);
@@ -109,7 +110,7 @@ static void test_gemm_ws(void) {
                     for (size_t i = 0; i < (size_t)arows * lda; i++) A[i] = urand(&r);
                     for (size_t i = 0; i < (size_t)brows * ldb; i++) B[i] = urand(&r);
                     for (size_t i = 0; i < (size_t)M * ldc; i++) C0[i] = C[i] = beta == 0.0f ? NAN : urand(&r);
-                    kn_sgemm_ws(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ws, wss[w]);
+                    mm_sgemm_ws(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ws, wss[w]);
                     double worst = 0.0;
                     int pad_ok = 1;
                     for (int i = 0; i < M; i++) {
@@ -173,8 +174,8 @@ static void test_wgemm(void) {
             /* tw = T: out (M, rows) = x (M, cols) W^T; tw = N: out (M, cols) = x (M, rows) W */
             const int N = tw ? rows : cols, K = tw ? cols : rows;
             sam_backend_init(NULL, 2);
-            kn_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &W, 0.0f, out, N, ws, wsf);
-            kn_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &D, 0.0f, ref, N, ws, wsf);
+            mm_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &W, 0.0f, out, N, ws, wsf);
+            mm_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &D, 0.0f, ref, N, ws, wsf);
             double worst = 0.0;
             for (int i = 0; i < M; i++)
                 for (int j = 0; j < N; j++) {
@@ -190,7 +191,7 @@ static void test_wgemm(void) {
             CHECK(worst < 1e-5, "wgemm kind %d bits %d group %d tw %d: rel err %.3g", W.kind, bits, G, tw, worst);
             CHECK(memcmp(out, ref, sizeof(float) * M * N) == 0, "wgemm kind %d bits %d group %d tw %d: differs from the product with its fp32 copy", W.kind, bits, G, tw);
             sam_backend_init(NULL, 1);
-            kn_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &W, 0.0f, ref, N, ws, wsf);
+            mm_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &W, 0.0f, ref, N, ws, wsf);
             CHECK(memcmp(out, ref, sizeof(float) * M * N) == 0, "wgemm kind %d bits %d tw %d: 1 and 2 threads differ", W.kind, bits, tw);
         }
     }
@@ -203,7 +204,7 @@ static void test_wgemm(void) {
  * transposed and untransposed A, odd K (a zero pair partner), partial panels; bitwise equal for 1 and 2
  * threads and to the product with the dequantized fp32 copy; refused on a BLAS backend. */
 static void test_bf16(void) {
-    if (!kn_bf16_supported()) {
+    if (!kn_bf16_kernel()) {
         printf("test_bf16: skipped, this CPU has no AVX512-BF16\n");
         CHECK(sam_backend_set_precision(SAM_PRECISION_BF16) == SAM_ERR_BACKEND, "bf16 must be refused without AVX512-BF16");
         return;
@@ -222,7 +223,7 @@ static void test_bf16(void) {
             for (int i = 0; i < N * K; i++) B[i] = urand(&r);
             sam_backend_init(NULL, 2);
             CHECK_OK(sam_backend_set_precision(SAM_PRECISION_BF16));
-            kn_sgemm_ws(ta, KN_T, M, N, K, 1.0f, A, lda, B, K, 0.0f, C1, N, ws, wsf);
+            mm_sgemm_ws(ta, KN_T, M, N, K, 1.0f, A, lda, B, K, 0.0f, C1, N, ws, wsf);
             double worst = 0.0;
             for (int i = 0; i < M; i++)
                 for (int j = 0; j < N; j++) {
@@ -237,7 +238,7 @@ static void test_bf16(void) {
                 }
             CHECK(worst < 1.0 / 256 && worst > 1e-6, "bf16 sgemm ta=%d M=%d N=%d K=%d: rel err %.3g (expected bf16-sized)", ta, M, N, K, worst);
             sam_backend_init(NULL, 1);
-            kn_sgemm_ws(ta, KN_T, M, N, K, 1.0f, A, lda, B, K, 0.0f, C2, N, ws, wsf);
+            mm_sgemm_ws(ta, KN_T, M, N, K, 1.0f, A, lda, B, K, 0.0f, C2, N, ws, wsf);
             CHECK(memcmp(C1, C2, sizeof(float) * M * N) == 0, "bf16 sgemm ta=%d M=%d: 1 and 2 threads differ", ta, M);
             free(A); free(B); free(C1); free(C2);
         }
@@ -258,21 +259,21 @@ static void test_bf16(void) {
     CHECK(strstr(sam_backend_name(), "bf16") != NULL, "backend name shows bf16: %s", sam_backend_name());
     for (int tw = 0; tw < 2; tw++) {
         const int N = tw ? rows : cols, K = tw ? cols : rows;
-        kn_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &W, 0.0f, o1, N, ws, wsf);
-        kn_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &D, 0.0f, o2, N, ws, wsf);
+        mm_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &W, 0.0f, o1, N, ws, wsf);
+        mm_wgemm(KN_N, tw, M, N, K, 1.0f, x, K, &D, 0.0f, o2, N, ws, wsf);
         CHECK(memcmp(o1, o2, sizeof(float) * M * N) == 0, "bf16 wgemm tw %d differs from the product with the fp32 copy", tw);
     }
     /* a BLAS backend turns bf16 off; bf16 on a BLAS backend is refused */
     const char *blas = getenv("SAM_BLAS_LIB");
     if (blas && blas[0]) {
         CHECK_OK(sam_backend_init(blas, 2));
-        CHECK(!kn_bf16_enabled(), "selecting a BLAS library must switch bf16 off");
+        CHECK(!mm_bf16_enabled(), "selecting a BLAS library must switch bf16 off");
         CHECK_ERR(sam_backend_set_precision(SAM_PRECISION_BF16), SAM_ERR_BACKEND, "built-in kernels");
     }
     CHECK_ERR(sam_backend_set_precision(7), SAM_ERR_INVALID_ARG, "unknown precision");
     sam_backend_init(NULL, 0);
     sam_backend_set_precision(SAM_PRECISION_FP32);
-    CHECK(!kn_bf16_enabled() && strstr(sam_backend_name(), "bf16") == NULL, "back to fp32: %s", sam_backend_name());
+    CHECK(!mm_bf16_enabled() && strstr(sam_backend_name(), "bf16") == NULL, "back to fp32: %s", sam_backend_name());
     free(w); free(sc); free(bi); free(deq); free(x); free(o1); free(o2); free(ws);
 }
 
@@ -345,6 +346,75 @@ static void test_unpack(void) {
     CHECK(o[0] == -0.25f && o[1] == -0.75f && o[2] == 0.25f, "w = scale * q + bias with a negative scale: %g %g %g", o[0], o[1], o[2]);
 }
 
+/* The SIMD dequantization (AVX-512 packers, NEON rows/segments/packers) against the scalar formula
+ * w = scale * q + bias (one rounding after the product, one after the sum) bit for bit, for 4- and
+ * 8-bit rows with random fp16/bf16 scales and biases, every group size, and ragged ranges: whole rows
+ * (q_dequant_row, wmat_rows) and panels of op(W) at odd offsets and widths (the GEMM packers). */
+static float ref_dequant(const wmat *W, int r, int c) {
+    const size_t wbytes = (size_t)W->cols * W->bits / 8, sbytes = (size_t)(W->cols / W->group) * 2;
+    const uint8_t *wr = W->w + (size_t)r * wbytes;
+    const int q = W->bits == 8 ? wr[c] : (c & 1 ? wr[c / 2] >> 4 : wr[c / 2] & 15);
+    uint16_t hs, hb;
+    memcpy(&hs, W->scales + (size_t)r * sbytes + 2 * (c / W->group), 2);
+    memcpy(&hb, W->biases + (size_t)r * sbytes + 2 * (c / W->group), 2);
+    const float s = W->sb_bf16 ? bf16_to_f32(hs) : f16_to_f32(hs), b = W->sb_bf16 ? bf16_to_f32(hb) : f16_to_f32(hb);
+    volatile float prod = s * (float)q; /* volatile: no contraction into an FMA here */
+    return prod + b;
+}
+
+static void test_dequant_reference(void) {
+    xoshiro256 r;
+    xoshiro_seed(&r, 17);
+    const int rows = 21, cols = 384, groups[3] = {32, 64, 128};
+    uint8_t *w = malloc((size_t)rows * cols);
+    uint16_t *sc = malloc(sizeof(uint16_t) * rows * 12), *bi = malloc(sizeof(uint16_t) * rows * 12);
+    float *got = malloc(sizeof(float) * rows * cols), *panel = malloc(sizeof(float) * 256 * 32);
+    for (int bits = 4; bits <= 8; bits += 4)
+        for (int gi = 0; gi < 3; gi++)
+            for (int sbf = 0; sbf < 2; sbf++) {
+                const int G = groups[gi], ng = cols / G;
+                for (int i = 0; i < rows * cols * bits / 8; i++) w[i] = (uint8_t)xoshiro_next(&r);
+                for (int i = 0; i < rows * ng; i++) {
+                    const float s = (xoshiro_uniform(&r) - 0.5f) * 0.37f, o = (xoshiro_uniform(&r) - 0.5f) * 1.3f;
+                    sc[i] = sbf ? f32_to_bf16(s) : f32_to_f16(s);
+                    bi[i] = sbf ? f32_to_bf16(o) : f32_to_f16(o);
+                }
+                wmat W = {.kind = WM_Q, .rows = rows, .cols = cols, .w = w, .scales = (const uint8_t *)sc,
+                          .biases = (const uint8_t *)bi, .sb_bf16 = sbf, .bits = bits, .group = G, .name = "W"};
+                int bad = 0;
+                wmat_rows(&W, 0, rows, got);
+                for (int i = 0; i < rows; i++)
+                    for (int j = 0; j < cols; j++) bad += memcmp(&got[i * cols + j], &(float){ref_dequant(&W, i, j)}, 4) != 0;
+                CHECK(bad == 0, "%d-bit group %d %s: %d dequantized values differ from scale * q + bias", bits, G, sbf ? "bf16" : "f16", bad);
+                /* panels of op(W) = W^T (forward) and op(W) = W at ragged offsets and widths */
+                const int k0s[3] = {0, 16, 7}, kcs[3] = {256, 33, 100}, j0s[3] = {0, 5, 12}, ns[3] = {12, 9, 16};
+                for (int a = 0; a < 3; a++)
+                    for (int nr = 12; nr <= 32; nr += 4) {
+                        const int k0 = k0s[a], kc = kcs[a], j0 = j0s[a], n = ns[a] < nr ? ns[a] : nr;
+                        int pb = 0;
+                        if (k0 + kc <= cols && j0 + n <= rows) {
+                            wmat_pack_t(&W, panel, k0, kc, j0, n, nr);
+                            for (int k = 0; k < kc; k++)
+                                for (int jj = 0; jj < nr; jj++) {
+                                    const float want = jj < n ? ref_dequant(&W, j0 + jj, k0 + k) : 0.0f;
+                                    pb += memcmp(&panel[k * nr + jj], &want, 4) != 0;
+                                }
+                        }
+                        /* op(W) = W: k indexes rows of W, j its columns */
+                        const int kr = kc < rows - k0 % rows ? kc : rows - k0 % rows;
+                        wmat_pack_n(&W, panel, k0 % rows, kr, j0 * 7, n, nr);
+                        for (int k = 0; k < kr; k++)
+                            for (int jj = 0; jj < nr; jj++) {
+                                const float want = jj < n ? ref_dequant(&W, k0 % rows + k, j0 * 7 + jj) : 0.0f;
+                                pb += memcmp(&panel[k * nr + jj], &want, 4) != 0;
+                            }
+                        CHECK(pb == 0, "%d-bit group %d: packed panel (k0 %d kc %d j0 %d n %d nr %d) differs from the reference in %d values",
+                              bits, G, k0, kc, j0, n, nr, pb);
+                    }
+            }
+    free(w); free(sc); free(bi); free(got); free(panel);
+}
+
 static void test_quant_linear(void) {
     xoshiro256 r;
     xoshiro_seed(&r, 5);
@@ -390,6 +460,7 @@ int main(void) {
     test_half();
     test_quant_linear();
     test_unpack();
+    test_dequant_reference();
     test_gemm_threads();
     test_gemm_ws();
     test_wgemm();

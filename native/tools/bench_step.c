@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kernels.h"
+#include "matmul.h"
 #include "quant.h"
 #include "rng.h"
 #include "safetensors.h"
@@ -110,11 +110,11 @@ open:;
     float *A = malloc(sizeof(float) * T * C), *B = malloc(sizeof(float) * 2048 * C), *Cm = malloc(sizeof(float) * T * 2048);
     for (int i = 0; i < T * C; i++) A[i] = 0.01f;
     for (int i = 0; i < 2048 * C; i++) B[i] = 0.01f;
-    kn_sgemm(KN_N, KN_T, T, 2048, C, 1.0f, A, C, B, C, 0.0f, Cm, 2048); /* warm-up */
+    mm_sgemm(MM_N, MM_T, T, 2048, C, 1.0f, A, C, B, C, 0.0f, Cm, 2048); /* warm-up */
     double gemm = 0, t0;
     for (int k = 0; k < 3; k++) { /* best of 3 */
         t0 = now();
-        kn_sgemm(KN_N, KN_T, T, 2048, C, 1.0f, A, C, B, C, 0.0f, Cm, 2048);
+        mm_sgemm(MM_N, MM_T, T, 2048, C, 1.0f, A, C, B, C, 0.0f, Cm, 2048);
         const double r = 2.0 * T * 2048 * C / (now() - t0) / 1e9;
         gemm = r > gemm ? r : gemm;
     }

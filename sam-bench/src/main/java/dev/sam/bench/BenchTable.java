@@ -91,7 +91,26 @@ final class BenchTable {
             line("  %-16s %s%s", c + ":", n.path("backend").asText(), n.has("openblas_verbose_core")
                     ? " (OPENBLAS_VERBOSE: core " + n.path("openblas_verbose_core").asText() + ")" : "");
         }
+        for (String missing : platformBackendsNotMeasured(cols, g)) {
+            line("  %-16s not measured on this machine", missing + ":");
+        }
         line("");
+    }
+
+    /**
+     * The backends of the other platforms SAM runs on — Apple's Accelerate (macOS) and the built-in NEON
+     * kernels (arm64) — that this run could not measure, so the table says so instead of leaving them out.
+     */
+    static List<String> platformBackendsNotMeasured(List<String> cols, Map<String, ObjectNode> gemm) {
+        List<String> out = new ArrayList<>();
+        if (!cols.contains("accelerate")) {
+            out.add("accelerate");
+        }
+        boolean neon = gemm.values().stream().anyMatch(n -> n.path("backend").asText().contains("(neon"));
+        if (!neon) {
+            out.add("builtin-neon");
+        }
+        return out;
     }
 
     private void trainTable() {

@@ -80,14 +80,38 @@ public final class MachineInfo {
         return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
     }
 
-    /** This process' peak resident set (VmHWM of /proc/self/status) in bytes, or -1. */
+    /**
+     * This process' peak resident set in bytes, or -1: VmHWM of /proc/self/status on Linux; on macOS, which
+     * has no /proc, ru_maxrss of getrusage(RUSAGE_SELF) (bytes there; kilobytes on Linux).
+     */
     public static long peakRssBytes() {
         String s = read("/proc/self/status");
         String v = s == null ? null : field(s, "VmHWM");
-        if (v == null) {
+        if (v != null) {
+            return Long.parseLong(v.replace("kB", "").trim()) * 1024;
+        }
+        return System.getProperty("os.name", "").startsWith("Mac") ? maxRssOfGetrusage() : -1;
+    }
+
+    /** getrusage through JNA; struct rusage on LP64: two struct timeval (16 bytes each), then long ru_maxrss. */
+    interface LibC extends com.sun.jna.Library {
+        int getrusage(int who, com.sun.jna.Pointer usage);
+    }
+
+    static final int RUSAGE_BYTES = 144;
+    static final int RU_MAXRSS_OFFSET = 32;
+
+    /** ru_maxrss of this process as the OS reports it (bytes on macOS, KiB on Linux), or -1. */
+    static long maxRssOfGetrusage() {
+        try {
+            com.sun.jna.Memory ru = new com.sun.jna.Memory(RUSAGE_BYTES);
+            if (com.sun.jna.Native.load("c", LibC.class).getrusage(0 /* RUSAGE_SELF */, ru) != 0) {
+                return -1;
+            }
+            return ru.getLong(RU_MAXRSS_OFFSET);
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
             return -1;
         }
-        return Long.parseLong(v.replace("kB", "").trim()) * 1024;
     }
 
     /** This process' current resident set (VmRSS) in bytes, or -1. */

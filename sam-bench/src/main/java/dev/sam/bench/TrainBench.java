@@ -143,8 +143,9 @@ public final class TrainBench {
     }
 
     /**
-     * The built-in kernels (fp32; bf16 where the CPU has AVX512-BF16; on an AVX-512 CPU also capped at
-     * AVX2, which is what a CPU without AVX-512 runs), the bundled OpenBLAS as tests and CI run it
+     * The built-in kernels (fp32 — AVX-512/AVX2 on x86-64, NEON on arm64; bf16 where the CPU has AVX512-BF16;
+     * on an AVX-512 CPU also capped at AVX2, which is what a CPU without AVX-512 runs), Apple's Accelerate on
+     * macOS, the bundled OpenBLAS as tests and CI run it
      * (Haswell kernels unless the environment pins another core), and — benchmark only — OpenBLAS
      * choosing its own kernel for this CPU.
      */
@@ -158,6 +159,9 @@ public final class TrainBench {
         if (o.compareBackends() && NativeKernels.builtinIsa().equals("avx512")) {
             out.add(new Backend("builtin-avx2", Map.of("SAM_BLAS_LIB", "builtin", "SAM_THREADS", threads, "SAM_ISA",
                     "avx2"), List.of()));
+        }
+        if (NativeKernels.accelerateAvailable()) { // macOS: Apple's Accelerate, the default there
+            out.add(new Backend("accelerate", Map.of("SAM_BLAS_LIB", "accelerate", "SAM_THREADS", threads), List.of()));
         }
         String lib = NativeKernels.bundledOpenBlas();
         if (lib != null && o.runs("openblas")) {
@@ -174,6 +178,9 @@ public final class TrainBench {
 
     /** Which measured backend a training run's backend description is. */
     static String backendOf(String description) {
+        if (description.startsWith("accelerate")) {
+            return "accelerate";
+        }
         if (description.startsWith("builtin") && description.contains("bf16")) {
             return "builtin-bf16";
         }

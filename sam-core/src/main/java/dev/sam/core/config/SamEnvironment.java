@@ -21,15 +21,15 @@ public final class SamEnvironment {
     public static final Variable MODELS_DIR = new Variable("SAM_MODELS_DIR", "wins over config models.primary",
             "where deployed versions live");
     public static final Variable THREADS = new Variable("SAM_THREADS", null,
-            "threads of the native trainer (default: all cores)");
+            "threads of the native trainer (default: all cores; on Apple Silicon the performance cores)");
     public static final Variable PRECISION = new Variable("SAM_PRECISION", null,
             "fp32 (default) or bf16 products on AVX512-BF16 CPUs");
     public static final Variable BLAS_LIB = new Variable("SAM_BLAS_LIB", null,
-            "a CBLAS library to load, or 'builtin' for the built-in kernels");
+            "a CBLAS library to load, 'accelerate' (macOS, the default there), or 'builtin' for the built-in kernels");
     public static final Variable NATIVE_LIB = new Variable("SAM_NATIVE_LIB", null,
             "a libsamtrain build to load instead of the bundled one");
     public static final Variable ISA = new Variable("SAM_ISA", null,
-            "cap the built-in kernels' instruction set: avx2 or generic");
+            "cap the built-in kernels' instruction set: avx2 or generic (x86-64), generic (arm64: no NEON)");
     public static final Variable DEBUG = new Variable("SAM_DEBUG", null,
             "print stack traces of internal errors on stderr too");
 

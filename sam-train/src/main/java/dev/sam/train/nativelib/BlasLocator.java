@@ -17,10 +17,12 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
 /**
- * Chooses the compute backend of the native trainer: the CBLAS library it should dlopen, or null for its
- * built-in kernels. Order: {@code $SAM_BLAS_LIB} (a path, or "builtin"); the built-in kernels when they run
- * AVX-512 on this CPU; else the OpenBLAS that Maven delivered on the classpath (org.bytedeco:openblas),
- * extracted once into a per-user cache next to its libgfortran; else the built-in kernels.
+ * Chooses the compute backend of the native trainer: the CBLAS library it should dlopen, "accelerate", or
+ * null for its built-in kernels. Order: {@code $SAM_BLAS_LIB} (a path, "accelerate" on macOS, or "builtin");
+ * on macOS Apple's Accelerate (cblas_sgemm on the AMX units; always present); the built-in kernels when
+ * they run AVX-512 on this CPU; else the OpenBLAS that Maven delivered on the classpath for this platform
+ * (org.bytedeco:openblas, Linux x86-64 or arm64), extracted once into a per-user cache next to its
+ * libgfortran; else the built-in kernels (NEON on arm64).
  * Why: measured with bench/train.sh (docs/performance.md), the built-in AVX-512 path — weights dequantized
  * straight into the GEMM's packed panels, activations packed once — trains faster than OpenBLAS with
  * either its own AVX-512 kernels or the tests' pinned Haswell ones; without AVX-512 the built-in code
@@ -29,7 +31,7 @@ import java.util.jar.JarFile;
  */
 final class BlasLocator {
     static final String ENV = SamEnvironment.BLAS_LIB.name();
-    private static final String RESOURCE_DIR = "org/bytedeco/openblas/linux-x86_64/";
+    static final String ACCELERATE = "accelerate";
     private static final String LIB = "libopenblas.so.0";
 
     private BlasLocator() {
@@ -40,10 +42,21 @@ final class BlasLocator {
      * sam_builtin_isa reports ("avx512", "avx2", "generic").
      */
     static String locate(Map<String, String> env, String builtinIsa) {
+        return locate(env, builtinIsa, NativePlatform.current());
+    }
+
+    static String locate(Map<String, String> env, String builtinIsa, NativePlatform platform) {
         String explicit = env.get(ENV);
         if (explicit != null && !explicit.isBlank()) {
             if (explicit.equals("builtin")) {
                 return null;
+            }
+            if (explicit.equals(ACCELERATE)) {
+                if (platform.os() != NativePlatform.Os.MAC) {
+                    throw SamException.usage(ENV + "=accelerate needs macOS (Apple's Accelerate framework), this is "
+                            + platform, "unset it, or set it to 'builtin' or a libopenblas.so path");
+                }
+                return ACCELERATE;
             }
             if (!Files.isRegularFile(Path.of(explicit))) {
                 throw SamException.failure(ENV + " points to " + explicit + ", which does not exist",
@@ -51,31 +64,34 @@ final class BlasLocator {
             }
             return explicit;
         }
+        if (platform.defaultBackend() != null) {
+            return platform.defaultBackend();
+        }
         if ("avx512".equals(builtinIsa)) {
             return null;
         }
-        return bundled();
+        return bundled(platform);
     }
 
-    /** The OpenBLAS delivered by Maven on the classpath, extracted; null where there is none. */
-    static String bundled() {
-        if (!System.getProperty("os.name", "").toLowerCase().contains("linux")
-                || !System.getProperty("os.arch", "").matches("amd64|x86_64")) {
+    /** The OpenBLAS delivered by Maven on the classpath for this platform, extracted; null where there is none. */
+    static String bundled(NativePlatform platform) {
+        String dir = platform.openblasResourceDir();
+        if (dir == null) {
             return null;
         }
-        URL url = BlasLocator.class.getClassLoader().getResource(RESOURCE_DIR + LIB);
+        URL url = BlasLocator.class.getClassLoader().getResource(dir + LIB);
         if (url == null) {
             return null;
         }
         try {
-            return extract(url).toString();
+            return extract(url, dir).toString();
         } catch (IOException e) {
             throw SamException.failure("cannot extract the bundled OpenBLAS: " + e.getMessage(),
                     "make ~/.cache writable (or set XDG_CACHE_HOME), or set " + ENV + "=builtin");
         }
     }
 
-    private static Path extract(URL libUrl) throws IOException {
+    private static Path extract(URL libUrl, String resourceDir) throws IOException {
         if (libUrl.getProtocol().equals("file")) {
             return Path.of(java.net.URI.create(libUrl.toString()));
         }
@@ -97,10 +113,10 @@ final class BlasLocator {
                 JarEntry e = entries.nextElement();
                 String n = e.getName();
                 // libopenblas and the runtime it needs ($ORIGIN RUNPATH); the JNI glue is not needed.
-                if (n.startsWith(RESOURCE_DIR) && n.indexOf('/', RESOURCE_DIR.length()) < 0 && n.contains(".so")
+                if (n.startsWith(resourceDir) && n.indexOf('/', resourceDir.length()) < 0 && n.contains(".so")
                         && !n.contains("libjni")) {
                     try (InputStream in = jar.getInputStream(e)) {
-                        Files.copy(in, tmp.resolve(n.substring(RESOURCE_DIR.length())),
+                        Files.copy(in, tmp.resolve(n.substring(resourceDir.length())),
                                 StandardCopyOption.REPLACE_EXISTING);
                     }
                     names.add(n);

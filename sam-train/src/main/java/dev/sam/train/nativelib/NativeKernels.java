@@ -37,9 +37,14 @@ public final class NativeKernels {
         return true;
     }
 
+    /** True on macOS, where the library links Apple's Accelerate ({@code SAM_BLAS_LIB=accelerate}). */
+    public static boolean accelerateAvailable() {
+        return NativePlatform.current().os() == NativePlatform.Os.MAC;
+    }
+
     /** Path of the OpenBLAS bundled with SAM (org.bytedeco:openblas, extracted to the user cache), or null. */
     public static String bundledOpenBlas() {
-        return BlasLocator.bundled();
+        return BlasLocator.bundled(NativePlatform.current());
     }
 
     /**

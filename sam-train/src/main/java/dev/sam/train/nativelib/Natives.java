@@ -11,11 +11,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads libsamtrain once per JVM and selects its compute backend ({@link BlasLocator}: built-in kernels on
- * AVX-512 CPUs, else the bundled OpenBLAS; {@code $SAM_BLAS_LIB} overrides) and its precision
- * ({@code $SAM_PRECISION}=bf16 opts into bf16 products on AVX512-BF16 CPUs). The library comes from
- * {@code $SAM_NATIVE_LIB} when set, else from the classpath (linux-x86-64/libsamtrain.so, built by
- * Maven from native/). Threads: {@code $SAM_THREADS}, else all available cores.
+ * Loads libsamtrain once per JVM and selects its compute backend ({@link BlasLocator}: Accelerate on
+ * macOS, built-in kernels on AVX-512 CPUs, else the bundled OpenBLAS; {@code $SAM_BLAS_LIB} overrides) and
+ * its precision ({@code $SAM_PRECISION}=bf16 opts into bf16 products on AVX512-BF16 CPUs). The library
+ * comes from {@code $SAM_NATIVE_LIB} when set, else from the classpath ({@link NativePlatform}: e.g.
+ * linux-x86-64/libsamtrain.so, linux-aarch64/libsamtrain.so, darwin-aarch64/libsamtrain.dylib, built by
+ * Maven from native/). Threads: {@code $SAM_THREADS}, else all available cores (macOS: the library
+ * takes the performance cores).
  */
 public final class Natives {
     private static final Logger LOG = LoggerFactory.getLogger(Natives.class);
@@ -69,6 +71,7 @@ public final class Natives {
     }
 
     private static SamTrainLibrary load(Map<String, String> env) {
+        NativePlatform platform = NativePlatform.current();
         preferPassiveWaiting(env);
         SamTrainLibrary l;
         String override = env.get(SamEnvironment.NATIVE_LIB.name());
@@ -80,12 +83,14 @@ public final class Natives {
                 }
                 l = Native.load(override, SamTrainLibrary.class);
             } else {
+                platform.requireSupported();
                 l = Native.load("samtrain", SamTrainLibrary.class);
             }
         } catch (UnsatisfiedLinkError e) {
-            throw new SamException(ExitCode.FAILURE, "cannot load the native trainer libsamtrain: " + e.getMessage(),
-                    "rebuild SAM with `mvn -q -B package -DskipTests` (needs gcc and cmake), or set SAM_NATIVE_LIB",
-                    e);
+            throw new SamException(ExitCode.FAILURE, "cannot load the native trainer libsamtrain for " + platform
+                    + " (" + platform.jnaPrefix() + "/" + platform.libraryFile() + " on the classpath): " + e.getMessage(),
+                    "rebuild SAM on this machine with `mvn -q -B package -DskipTests` (needs a C compiler and cmake), "
+                            + "or set SAM_NATIVE_LIB", e);
         }
         int abi = l.sam_abi_version();
         if (abi != ABI_VERSION) {
@@ -93,7 +98,7 @@ public final class Natives {
                     "rebuild SAM so that the Java and native parts match");
         }
         String blas = BlasLocator.locate(env, l.sam_builtin_isa());
-        int threads = threads(env);
+        int threads = threads(env, platform);
         int rc = l.sam_backend_init(blas, threads);
         if (rc != SamTrainLibrary.SAM_OK) {
             LOG.warn("BLAS backend {} failed ({}); using the built-in kernels", blas, l.sam_last_error());
@@ -123,7 +128,7 @@ public final class Natives {
         }
     }
 
-    private static int threads(Map<String, String> env) {
+    private static int threads(Map<String, String> env, NativePlatform platform) {
         String t = env.get(SamEnvironment.THREADS.name());
         if (t != null) {
             try {
@@ -132,7 +137,7 @@ public final class Natives {
                 throw SamException.usage("SAM_THREADS must be a number, got '" + t + "'", "unset it or set e.g. 2");
             }
         }
-        return Runtime.getRuntime().availableProcessors();
+        return platform.defaultThreads(Runtime.getRuntime().availableProcessors());
     }
 
     /** Throws the library's message as a SamException when rc is not SAM_OK. */

@@ -7,6 +7,7 @@ import com.sun.jna.ptr.DoubleByReference;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
+import java.util.List;
 
 /**
  * JNA mapping of native/include/samtrain.h, one method per C function, same names and order.
@@ -18,6 +19,8 @@ interface SamTrainLibrary extends Library {
     String sam_last_error();
 
     int sam_abi_version();
+
+    String sam_abi_layout();
 
     int sam_backend_init(String blasLibrary, int numThreads);
 
@@ -92,11 +95,24 @@ interface SamTrainLibrary extends Library {
 
     void sam_gen_free(Pointer gen);
 
+    /** A struct mirror whose layout AbiLayoutTest compares with the library's (sam_abi_layout). */
+    abstract class AbiStruct extends Structure {
+        /** Byte offset of a field as JNA lays it out. */
+        int offsetOf(String field) {
+            return fieldOffset(field);
+        }
+
+        /** The fields in declaration order (@FieldOrder). */
+        List<String> fields() {
+            return getFieldOrder();
+        }
+    }
+
     /** struct sam_model_info. */
     @Structure.FieldOrder({"hidden_size", "num_layers", "num_heads", "num_kv_heads", "head_dim",
             "intermediate_size", "vocab_size", "tie_word_embeddings", "rope_theta", "rms_norm_eps", "weight_dtype",
             "quant_bits", "quant_group_size", "num_params"})
-    class ModelInfoStruct extends Structure {
+    class ModelInfoStruct extends AbiStruct {
         public int hidden_size;
         public int num_layers;
         public int num_heads;
@@ -115,7 +131,7 @@ interface SamTrainLibrary extends Library {
 
     /** struct sam_lora_config. */
     @Structure.FieldOrder({"rank", "scale", "dropout", "num_layers", "targets"})
-    class LoraConfigStruct extends Structure {
+    class LoraConfigStruct extends AbiStruct {
         public int rank;
         public float scale;
         public float dropout;
@@ -126,7 +142,7 @@ interface SamTrainLibrary extends Library {
     /** struct sam_train_config. */
     @Structure.FieldOrder({"learning_rate", "beta1", "beta2", "eps", "weight_decay", "grad_clip", "lr_schedule",
             "warmup_steps", "total_steps", "min_lr", "max_batch", "max_seq_len", "grad_checkpoint", "seed"})
-    class TrainConfigStruct extends Structure {
+    class TrainConfigStruct extends AbiStruct {
         public float learning_rate;
         public float beta1;
         public float beta2;
@@ -145,7 +161,7 @@ interface SamTrainLibrary extends Library {
 
     /** struct sam_step_stats. */
     @Structure.FieldOrder({"step", "learning_rate", "grad_norm", "micro_batches"})
-    class StepStatsStruct extends Structure {
+    class StepStatsStruct extends AbiStruct {
         public long step;
         public float learning_rate;
         public float grad_norm;
@@ -155,7 +171,7 @@ interface SamTrainLibrary extends Library {
     /** struct sam_gen_config. */
     @Structure.FieldOrder({"max_new_tokens", "max_context", "temperature", "top_p", "seed", "stop_ids",
             "num_stop_ids"})
-    class GenConfigStruct extends Structure {
+    class GenConfigStruct extends AbiStruct {
         public int max_new_tokens;
         public int max_context;
         public float temperature;
