@@ -9,7 +9,8 @@ import java.util.Map;
  * Everything configurable in SAM, one record with defaults in code. {@code SAM_HOME/config.yaml} may
  * override any key (see {@link ConfigLoader}); command-line flags override both.
  */
-public record SamConfig(Training training, Rollback rollback, Models models, Collect collect, Serve serve) {
+public record SamConfig(Training training, Rollback rollback, Models models, Collect collect, Serve serve,
+                        Cycle cycle) {
 
     /** Training thresholds and profiles. */
     public record Training(int minSamples, String defaultProfile, String baseModel,
@@ -84,6 +85,18 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
         }
     }
 
+    /**
+     * {@code sam cycle}, the unattended loop: train when at least {@code minNewSamples} samples are new since
+     * the last blessed run (or, with {@code trainOnCorrections}, on any new correction or preference pair),
+     * on the new samples plus {@code replayRatio} times as many older ones drawn with {@code replaySeed};
+     * deploy a blessed run as a canary at {@code canaryTraffic} percent and promote it once it served
+     * {@code canaryMinRequests} healthy requests, or, without that much traffic, once it is older than
+     * {@code canaryMaxAge} ("24h", "90m", "2d"; "never" keeps waiting).
+     */
+    public record Cycle(int minNewSamples, boolean trainOnCorrections, double replayRatio, long replaySeed,
+                        int canaryTraffic, int canaryMinRequests, String canaryMaxAge) {
+    }
+
     public static SamConfig defaults() {
         Map<String, TrainingProfile> profiles = new LinkedHashMap<>();
         profiles.put("8gb", TrainingProfile.eightGb());
@@ -95,7 +108,8 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
                 new Models(null),
                 new Collect(List.of(), List.of(), List.of(), null, 2000, 0.3, 0.85, null, Map.of(),
                         Collect.DEFAULT_FIM_RATE),
-                new Serve("127.0.0.1", 8765, 1 << 20, 512));
+                new Serve("127.0.0.1", 8765, 1 << 20, 512),
+                new Cycle(50, false, 1.0, 42, 20, 20, "24h"));
     }
 
     /** The named profile, or a usage error listing the known ones. */
@@ -183,6 +197,27 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
         }
         if (serve.maxTokens() <= 0) {
             out.add("serve.max_tokens must be > 0, got " + serve.maxTokens());
+        }
+        out.addAll(cycleProblems());
+        return out;
+    }
+
+    private List<String> cycleProblems() {
+        List<String> out = new ArrayList<>();
+        if (cycle.minNewSamples() < 1) {
+            out.add("cycle.min_new_samples must be >= 1, got " + cycle.minNewSamples());
+        }
+        if (!(cycle.replayRatio() >= 0 && cycle.replayRatio() <= 100)) {
+            out.add("cycle.replay_ratio must be in [0, 100] (old samples per new one), got " + cycle.replayRatio());
+        }
+        if (cycle.canaryTraffic() < 1 || cycle.canaryTraffic() > 99) {
+            out.add("cycle.canary_traffic must be in [1, 99] (percent of requests), got " + cycle.canaryTraffic());
+        }
+        if (cycle.canaryMinRequests() < 1) {
+            out.add("cycle.canary_min_requests must be >= 1, got " + cycle.canaryMinRequests());
+        }
+        if (Durations.problem(cycle.canaryMaxAge()) != null) {
+            out.add("cycle.canary_max_age " + Durations.problem(cycle.canaryMaxAge()));
         }
         return out;
     }
