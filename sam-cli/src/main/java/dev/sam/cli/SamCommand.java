@@ -3,6 +3,8 @@ package dev.sam.cli;
 import dev.sam.cli.collect.CollectCommand;
 import dev.sam.cli.collect.DataCommand;
 import dev.sam.cli.collect.DistillCommand;
+import dev.sam.cli.cycle.CycleCommand;
+import dev.sam.cli.cycle.ScheduleCommand;
 import dev.sam.cli.deploy.CanaryCommand;
 import dev.sam.cli.deploy.CurrentCommand;
 import dev.sam.cli.deploy.DeployCommand;
@@ -50,6 +52,7 @@ import picocli.CommandLine;
                 DeployCommand.class, ListCommand.class, CurrentCommand.class, StatsCommand.class,
                 RollbackCommand.class, CanaryCommand.class, PromoteCommand.class, VerifyCommand.class,
                 VersionsCommand.class,
+                CycleCommand.class, ScheduleCommand.class,
                 ServeCommand.class, QuickstartCommand.class, CompletionCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {

@@ -72,7 +72,7 @@ class CliBasicsTest {
         Files.createDirectories(home);
         Files.writeString(home.resolve("config.yaml"), "training:\n  min_sample: 10\n");
         CliRunner.Result r = new CliRunner(home).run("status");
-        assertEquals(1, r.exitCode(), r.toString());
+        assertEquals(2, r.exitCode(), r.toString());
         assertTrue(r.stderr().contains("unknown key 'training.min_sample'"), r.stderr());
         assertEquals("training:\n  min_sample: 10\n", Files.readString(home.resolve("config.yaml")));
     }

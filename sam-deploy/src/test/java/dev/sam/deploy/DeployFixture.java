@@ -46,7 +46,7 @@ final class DeployFixture implements AutoCloseable {
         this.db = Database.open(home.database());
         SamConfig d = SamConfig.defaults();
         SamConfig config = new SamConfig(new SamConfig.Training(d.training().minSamples(), d.training().defaultProfile(),
-                TestAdapters.BASE, d.training().profiles()), d.rollback(), d.models(), d.collect(), d.serve());
+                TestAdapters.BASE, d.training().profiles()), d.rollback(), d.models(), d.collect(), d.serve(), d.cycle());
         DeployContext real = DeployContext.of(home, db, config);
         if (!(real.probe() instanceof GenerationProbe)) {
             throw new AssertionError("DeployContext.of must build the real generation probe, got " + real.probe());

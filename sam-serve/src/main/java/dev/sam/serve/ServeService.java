@@ -32,7 +32,7 @@ import dev.sam.serve.ollama.OllamaChatHandler;
 import dev.sam.serve.ollama.OllamaGenerateHandler;
 import dev.sam.serve.ollama.OllamaTagsHandler;
 import dev.sam.serve.rollback.RollbackMonitor;
-import dev.sam.serve.rollback.RollbackPolicy;
+import dev.sam.deploy.RollbackPolicy;
 import dev.sam.serve.routing.ModelSelector;
 import dev.sam.serve.routing.ServedVersions;
 import dev.sam.serve.routing.TrafficSplitter;

@@ -55,7 +55,7 @@ class RealEngineTest {
         SamConfig d = SamConfig.defaults();
         config = new SamConfig(new SamConfig.Training(d.training().minSamples(), d.training().defaultProfile(),
                 TinyEngineHome.BASE, d.training().profiles()), new SamConfig.Rollback(0.15, 300, 6, 10, 10, true),
-                d.models(), d.collect(), new SamConfig.Serve("127.0.0.1", 0, 1 << 20, 64));
+                d.models(), d.collect(), new SamConfig.Serve("127.0.0.1", 0, 1 << 20, 64), d.cycle());
         // random adapters loop by design: these tests are about serving them, not about deploy's generation check
         DeployContext ctx = DeployContext.of(home, db, config).withProbe(null);
         new Deployer(ctx).deploy(DeployRequest.ofPath(

@@ -9,7 +9,7 @@ import dev.sam.serve.metrics.MetricsWriter;
 import dev.sam.core.store.RequestRecord;
 import dev.sam.serve.rollback.Decision;
 import dev.sam.serve.rollback.RollbackMonitor;
-import dev.sam.serve.rollback.RollbackPolicy;
+import dev.sam.deploy.RollbackPolicy;
 import dev.sam.serve.routing.VersionWatcher;
 import java.nio.file.Path;
 import java.util.Optional;

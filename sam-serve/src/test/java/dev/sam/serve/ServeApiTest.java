@@ -49,7 +49,7 @@ class ServeApiTest {
         Api.Resp r = api.get("/api/self");
         assertEquals(200, r.status());
         JsonNode j = r.json();
-        assertEquals(Set.of("success", "explanation", "status", "distillation", "training_stats"), keys(j));
+        assertEquals(Set.of("success", "explanation", "status", "distillation", "training_stats", "cycle"), keys(j));
         assertTrue(j.get("success").asBoolean());
         assertTrue(j.get("explanation").asText().startsWith("I am SAM"), j.toString());
         JsonNode ts = j.get("training_stats");
@@ -67,6 +67,11 @@ class ServeApiTest {
         assertEquals("v1.0.0", j.get("status").get("serving").get("active").asText());
         assertEquals("echo (test fake)", j.get("status").get("engine").asText());
         assertTrue(j.get("distillation").has("distilled_samples"));
+        JsonNode cycle = j.get("cycle");
+        assertEquals(Set.of("new_samples", "new_preference_pairs", "blessed_run", "last_at", "last_outcome",
+                "last_message", "next_step"), keys(cycle));
+        assertEquals(0, cycle.get("new_samples").asInt());
+        assertTrue(cycle.get("last_outcome").isNull(), "no cycle yet: null, key present");
     }
 
     @Test

@@ -77,7 +77,7 @@ public final class ServeBench {
             Path model = TinyEngineHome.installTiny(f.home.baseModel(TinyEngineHome.BASE));
             f.config = new dev.sam.core.config.SamConfig(new dev.sam.core.config.SamConfig.Training(100, "8gb",
                     TinyEngineHome.BASE, f.config.training().profiles()), f.config.rollback(), f.config.models(),
-                    f.config.collect(), f.config.serve());
+                    f.config.collect(), f.config.serve(), f.config.cycle());
             new dev.sam.deploy.Deployer(f.ctx()).deploy(dev.sam.deploy.DeployRequest.ofPath(
                     TestAdapters.random(model, tmp.resolve("a"), 1, TinyEngineHome.BASE)), dev.sam.core.progress.ProgressListener.NONE);
             f.start(f.options(dev.sam.serve.chat.EngineBackends.create()));

@@ -45,7 +45,7 @@ final class ServeFixture implements AutoCloseable {
         SamConfig d = SamConfig.defaults();
         return new SamConfig(new SamConfig.Training(d.training().minSamples(), d.training().defaultProfile(), BASE,
                 d.training().profiles()), rollback, d.models(), d.collect(),
-                new SamConfig.Serve("127.0.0.1", 0, maxBody, d.serve().maxTokens()));
+                new SamConfig.Serve("127.0.0.1", 0, maxBody, d.serve().maxTokens()), d.cycle());
     }
 
     /** Auto-rollback over a short window for tests. */

@@ -5,11 +5,11 @@ import dev.sam.cli.TerminalProgress;
 import dev.sam.train.run.RunListener;
 
 /** Shows a run on stderr: the progress bar, warnings, stages. */
-final class RunProgress implements RunListener {
+public final class RunProgress implements RunListener {
     private final Output out;
     private final TerminalProgress bar;
 
-    RunProgress(Output out) {
+    public RunProgress(Output out) {
         this.out = out;
         this.bar = out.progress();
     }

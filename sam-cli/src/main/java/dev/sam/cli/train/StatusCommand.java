@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 
 /** {@code sam status}: training data, readiness, last run, active version, canary. */
 @Command(name = "status", description = {"Show samples per source, readiness to train, last run, active version.",
-        "Also shows the canary. Exits 0 whenever the status could be read: scripts check ready_to_train."})
+        "Also shows the canary, the last `sam cycle` and the samples new since its",
+        "last blessed run. Exits 0 whenever the status could be read: scripts check ready_to_train."})
 public final class StatusCommand extends SamSubcommand {
 
     @Override
@@ -56,6 +57,15 @@ public final class StatusCommand extends SamSubcommand {
                 + (dep.canaryTraffic() == null ? "?" : dep.canaryTraffic()) + "% of traffic" : "none"));
         out.println("versions:        " + dep.totalVersions()
                 + (dep.rollbackAvailable() ? " (rollback available)" : ""));
+        var cy = s.cycle();
+        out.println("new samples:     " + cy.newSamples() + (cy.newPreferencePairs() > 0 ? " (+ " + cy.newPreferencePairs()
+                + " preference pairs)" : "") + (cy.blessedRun() == null ? " (no blessed run of `sam cycle` yet)"
+                : " since run " + cy.blessedRun() + ", the last blessed one of `sam cycle`"));
+        out.println("last cycle:      " + (cy.lastAt() == null ? "none (`sam cycle` runs one; `sam schedule install`"
+                + " runs it nightly)" : cy.lastAt() + "  " + cy.lastOutcome() + ": " + cy.lastMessage()));
+        if (cy.nextStep() != null) {
+            out.println("next step:       " + cy.nextStep());
+        }
         s.warnings().forEach(w -> out.println("warning: " + w));
     }
 

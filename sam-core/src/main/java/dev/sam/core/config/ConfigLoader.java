@@ -47,7 +47,8 @@ public final class ConfigLoader {
         } catch (NoSuchFileException e) {
             return SamConfig.defaults();
         } catch (IOException e) {
-            throw fail(file, "cannot be read: " + e.getMessage(), "check its permissions");
+            throw new SamException(ExitCode.FAILURE, "config " + file + " cannot be read: " + e.getMessage(),
+                    "check its permissions");
         }
         return parse(text, file);
     }
@@ -64,7 +65,7 @@ public final class ConfigLoader {
         ObjectNode merged = YAML.valueToTree(SamConfig.defaults());
         if (user != null && !user.isMissingNode() && !user.isNull()) {
             if (!user.isObject()) {
-                throw fail(file, "must be a mapping of keys (training:, rollback:, models:, collect:, serve:, eval:)", null);
+                throw fail(file, "must be a mapping of keys (training:, rollback:, models:, collect:, serve:, cycle:, eval:)", null);
             }
             merge(merged, (ObjectNode) user, "");
         }
@@ -117,7 +118,8 @@ public final class ConfigLoader {
                 + e.getLocation().getColumnNr() + ")";
     }
 
+    /** A mistake in the file is the user's input being wrong: exit 2, like a bad flag. */
     private static SamException fail(Path file, String what, String hint) {
-        return new SamException(ExitCode.FAILURE, "config " + file + " " + what, hint);
+        return new SamException(ExitCode.USAGE, "config " + file + " " + what, hint);
     }
 }

@@ -10,11 +10,16 @@ import java.util.Map;
  * override any key (see {@link ConfigLoader}); command-line flags override both.
  */
 public record SamConfig(Training training, Rollback rollback, Models models, Collect collect, Serve serve,
-                        Eval eval) {
+                        Cycle cycle, Eval eval) {
 
     /** The configuration with the default evaluation settings. */
+    public SamConfig(Training training, Rollback rollback, Models models, Collect collect, Serve serve, Cycle cycle) {
+        this(training, rollback, models, collect, serve, cycle, Eval.defaults());
+    }
+
+    /** The configuration with the default cycle and evaluation settings. */
     public SamConfig(Training training, Rollback rollback, Models models, Collect collect, Serve serve) {
-        this(training, rollback, models, collect, serve, Eval.defaults());
+        this(training, rollback, models, collect, serve, defaults().cycle(), Eval.defaults());
     }
 
     /** Training thresholds and profiles. */
@@ -91,6 +96,18 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
     }
 
     /**
+     * {@code sam cycle}, the unattended loop: train when at least {@code minNewSamples} samples are new since
+     * the last blessed run (or, with {@code trainOnCorrections}, on any new correction or preference pair),
+     * on the new samples plus {@code replayRatio} times as many older ones drawn with {@code replaySeed};
+     * deploy a blessed run as a canary at {@code canaryTraffic} percent and promote it once it served
+     * {@code canaryMinRequests} healthy requests, or, without that much traffic, once it is older than
+     * {@code canaryMaxAge} ("24h", "90m", "2d"; "never" keeps waiting).
+     */
+    public record Cycle(int minNewSamples, boolean trainOnCorrections, double replayRatio, long replaySeed,
+                        int canaryTraffic, int canaryMinRequests, String canaryMaxAge) {
+    }
+
+    /**
      * {@code sam eval} (docs/user-guide.md, "Evaluation"): the size of the frozen benchmark slice, the
      * tolerance of the "no task metric worse than the active version" rule (absolute, on metrics in [0, 1]),
      * how many commit samples of the slice each model answers and with how many new tokens, the code suite
@@ -134,6 +151,7 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
                 new Collect(List.of(), List.of(), List.of(), null, 2000, 0.3, 0.85, null, Map.of(),
                         Collect.DEFAULT_FIM_RATE),
                 new Serve("127.0.0.1", 8765, 1 << 20, 512),
+                new Cycle(50, false, 1.0, 42, 20, 20, "24h"),
                 Eval.defaults());
     }
 
@@ -223,6 +241,7 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
         if (serve.maxTokens() <= 0) {
             out.add("serve.max_tokens must be > 0, got " + serve.maxTokens());
         }
+        out.addAll(cycleProblems());
         out.addAll(evalProblems());
         return out;
     }
@@ -265,6 +284,26 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
         }
         if (j.prompts() < 1) {
             out.add("eval.judge.prompts must be >= 1, got " + j.prompts());
+        }
+        return out;
+    }
+
+    private List<String> cycleProblems() {
+        List<String> out = new ArrayList<>();
+        if (cycle.minNewSamples() < 1) {
+            out.add("cycle.min_new_samples must be >= 1, got " + cycle.minNewSamples());
+        }
+        if (!(cycle.replayRatio() >= 0 && cycle.replayRatio() <= 100)) {
+            out.add("cycle.replay_ratio must be in [0, 100] (old samples per new one), got " + cycle.replayRatio());
+        }
+        if (cycle.canaryTraffic() < 1 || cycle.canaryTraffic() > 99) {
+            out.add("cycle.canary_traffic must be in [1, 99] (percent of requests), got " + cycle.canaryTraffic());
+        }
+        if (cycle.canaryMinRequests() < 1) {
+            out.add("cycle.canary_min_requests must be >= 1, got " + cycle.canaryMinRequests());
+        }
+        if (Durations.problem(cycle.canaryMaxAge()) != null) {
+            out.add("cycle.canary_max_age " + Durations.problem(cycle.canaryMaxAge()));
         }
         return out;
     }

@@ -202,6 +202,16 @@ public record SamHome(Path root, ModelsLocation models) {
         return locksDir().resolve(name + ".lock");
     }
 
+    /** {@code sam cycle}'s state: the data of the last blessed run, a run between bless and canary, the last outcome. */
+    public Path cycleState() {
+        return root.resolve("cycle").resolve("state.json");
+    }
+
+    /** One line per step of every {@code sam cycle}, for the user reading what happened overnight. */
+    public Path cycleLog() {
+        return logsDir().resolve("cycle.log");
+    }
+
     public Path apiToken() {
         return root.resolve("api_token");
     }

@@ -17,7 +17,8 @@ public record PipelineStatus(
         String deployedAt,
         Deployment deployment,
         String modelsDir,
-        List<String> warnings) {
+        List<String> warnings,
+        Cycle cycle) {
 
     /** Samples on disk, per source, and whether a run may start. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -35,5 +36,14 @@ public record PipelineStatus(
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Deployment(int totalVersions, boolean rollbackAvailable, boolean canaryActive,
                              String canaryVersion, Integer canaryTraffic) {
+    }
+
+    /**
+     * {@code sam cycle}: samples (and preference pairs) collected since its last blessed run, that run, and
+     * the last cycle's time, outcome and next step (null when no cycle has finished yet).
+     */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Cycle(long newSamples, long newPreferencePairs, String blessedRun, String lastAt,
+                        String lastOutcome, String lastMessage, String nextStep) {
     }
 }

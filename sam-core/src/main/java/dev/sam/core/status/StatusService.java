@@ -1,5 +1,8 @@
 package dev.sam.core.status;
 
+import dev.sam.core.cycle.CycleState;
+import dev.sam.core.cycle.CycleStateFile;
+import dev.sam.core.cycle.DataMark;
 import dev.sam.core.config.SamConfig;
 import dev.sam.core.home.SamHome;
 import dev.sam.core.model.Manifest;
@@ -30,6 +33,15 @@ public final class StatusService {
         this.home = home;
         this.config = config;
         this.db = db;
+    }
+
+    private PipelineStatus.Cycle cycle(Manifest m) {
+        CycleState c = new CycleStateFile(home.cycleState()).read();
+        DataMark now = DataMark.of(m);
+        CycleState.Outcome o = c.last();
+        return new PipelineStatus.Cycle(now.newSamplesSince(c.blessedMark()), now.newPairsSince(c.blessedMark()),
+                c.blessedRun(), o == null ? null : o.at(), o == null ? null : o.outcome(),
+                o == null ? null : o.message(), o == null ? null : o.nextStep());
     }
 
     public PipelineStatus status() {
@@ -63,6 +75,7 @@ public final class StatusService {
                 canary == null ? null : canary.version(), canary == null ? null : canary.canaryTraffic());
 
         return new PipelineStatus(home.root().toString(), data, last, active == null ? null : active.version(),
-                active == null ? null : active.deployedAt(), deployment, home.versionsDir().toString(), warnings);
+                active == null ? null : active.deployedAt(), deployment, home.versionsDir().toString(), warnings,
+                cycle(m));
     }
 }

@@ -83,7 +83,7 @@ class ConfigLoaderTest {
                 """, dir.resolve("config.yaml")));
         assertTrue(e.getMessage().contains("training.profiles.8gb.rnak"), e.getMessage());
         assertTrue(e.hint().contains("rank"), e.hint());
-        assertEquals(ExitCode.FAILURE, e.exitCode());
+        assertEquals(ExitCode.USAGE, e.exitCode(), "a mistake in config.yaml is bad input, like a bad flag");
     }
 
     @Test
@@ -115,5 +115,33 @@ class ConfigLoaderTest {
         SamException e = assertThrows(SamException.class, () -> SamConfig.defaults().profile("8GB"));
         assertEquals(ExitCode.USAGE, e.exitCode());
         assertTrue(e.hint().contains("8gb") && e.hint().contains("full"));
+    }
+
+    @Test
+    void cycleKeysHaveDefaultsAndAreRead() {
+        SamConfig.Cycle d = SamConfig.defaults().cycle();
+        assertEquals(50, d.minNewSamples());
+        assertEquals(1.0, d.replayRatio());
+        assertEquals(20, d.canaryTraffic());
+        SamConfig.Cycle c = ConfigLoader.parse("cycle: {min_new_samples: 5, replay_ratio: 0.5, canary_max_age: never,"
+                + " train_on_corrections: true}\n", dir.resolve("c.yaml")).cycle();
+        assertEquals(5, c.minNewSamples());
+        assertEquals(0.5, c.replayRatio());
+        assertEquals("never", c.canaryMaxAge());
+        assertTrue(c.trainOnCorrections());
+        assertEquals(20, c.canaryMinRequests(), "keys not given keep their defaults");
+    }
+
+    @Test
+    void unknownOrOutOfRangeCycleKeyIsAUsageErrorNamingTheKey() {
+        for (String[] bad : new String[][] {{"cycle: {min_new_sample: 5}\n", "cycle.min_new_sample"},
+                {"cycle: {canary_traffic: 100}\n", "cycle.canary_traffic"},
+                {"cycle: {replay_ratio: -1}\n", "cycle.replay_ratio"},
+                {"cycle: {min_new_samples: 0}\n", "cycle.min_new_samples"},
+                {"cycle: {canary_max_age: 3 weeks}\n", "cycle.canary_max_age"}}) {
+            SamException e = assertThrows(SamException.class, () -> ConfigLoader.parse(bad[0], dir.resolve("c.yaml")));
+            assertTrue(e.getMessage().contains(bad[1]), e.getMessage());
+            assertEquals(ExitCode.USAGE, e.exitCode(), bad[0]);
+        }
     }
 }

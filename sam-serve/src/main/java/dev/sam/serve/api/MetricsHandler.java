@@ -5,7 +5,7 @@ import dev.sam.serve.http.Handler;
 import dev.sam.serve.http.HttpCall;
 import dev.sam.serve.metrics.MetricsWriter;
 import dev.sam.serve.rollback.RollbackMonitor;
-import dev.sam.serve.rollback.RollbackPolicy;
+import dev.sam.deploy.RollbackPolicy;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

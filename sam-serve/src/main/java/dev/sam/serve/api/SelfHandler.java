@@ -44,7 +44,7 @@ public final class SelfHandler implements Handler {
                 new SelfResponse.Deployment(p.deployment().totalVersions(), p.deployment().rollbackAvailable(),
                         p.deployment().canaryActive()));
         return new SelfResponse(true, explanation(p, v), status,
-                new SelfResponse.Distillation(d.distilledSamples(), d.preferencePairs()), stats);
+                new SelfResponse.Distillation(d.distilledSamples(), d.preferencePairs()), stats, p.cycle());
     }
 
     private static String explanation(PipelineStatus p, ServedVersions v) {

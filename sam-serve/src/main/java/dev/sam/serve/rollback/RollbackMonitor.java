@@ -7,6 +7,7 @@ import dev.sam.core.store.RequestMetricsRepository;
 import dev.sam.core.store.VersionCatalog;
 import dev.sam.deploy.Canary;
 import dev.sam.deploy.DeployContext;
+import dev.sam.deploy.RollbackPolicy;
 import dev.sam.deploy.Rollback;
 import dev.sam.serve.metrics.MetricsWriter;
 import dev.sam.serve.routing.Served;

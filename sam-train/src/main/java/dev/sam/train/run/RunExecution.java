@@ -33,10 +33,18 @@ final class RunExecution {
     private final RunListener listener;
     private final StopSignal stop;
     private final Path runDir;
+    private final Map<String, Object> selection;
+    private final Path warmStart;
     private TrainingRun run;
 
+    /**
+     * {@code selection}: how many records of each kind a {@code SampleSelection} chose (empty: all records),
+     * recorded in the run's metrics; {@code warmStart}: adapters to start from (null: fresh ones).
+     */
     RunExecution(SamHome home, dev.sam.core.config.SamConfig config, RunStore store, RunPlan plan, PreparedData data,
-                 RunListener listener, StopSignal stop) {
+                 RunListener listener, StopSignal stop, Map<String, Object> selection, Path warmStart) {
+        this.selection = selection;
+        this.warmStart = warmStart;
         this.home = home;
         this.config = config;
         this.store = store;
@@ -62,9 +70,10 @@ final class RunExecution {
             metrics.truncateAfter(resumedFrom);
             prior = metrics.read().stream().filter(m -> !m.isValidation()).map(StepMetrics::loss).toList();
         } else {
-            int samples = (int) Math.min(Integer.MAX_VALUE, data.load().valid());
+            int samples = selection.isEmpty() ? (int) Math.min(Integer.MAX_VALUE, data.load().valid())
+                    : data.trainRecords().size() + data.validRecords().size();
             run = store.save(TrainingRun.pending(id, plan.createdAt(), samples, plan.settings().baseModel(),
-                    plan.profile(), runDir.resolve("adapters").toString()));
+                    plan.profile(), runDir.resolve("adapters").toString()).withMetrics(selection));
             store.writePlan(plan);
         }
         try (TrainingLog log = TrainingLog.open(home.trainingLogs(), id)) {
@@ -87,7 +96,7 @@ final class RunExecution {
         long total = plan.data().totalSteps();
         StepReporter rep = new StepReporter(listener, log, metrics, total, resumedFrom == null ? 0 : resumedFrom);
         rep.begin("training " + id);
-        TrainingLoop.Outcome o = new TrainingSession(plan, data, runDir).run(rep, stop, resume, prior, checkpoints);
+        TrainingLoop.Outcome o = new TrainingSession(plan, data, runDir, warmStart).run(rep, stop, resume, prior, checkpoints);
         run = store.save(run.withMetrics(RunMetrics.training(o, plan, data, metrics.read(), resumedFrom)));
         if (o.interrupted()) {
             Long ckpt = o.checkpoint() == null ? null : o.checkpoint().step();
@@ -146,6 +155,7 @@ final class RunExecution {
                 + "(batch %d x grad accum %d, %d epoch(s)), lr %s, rank %d, alpha %s, layers %s, targets %s, "
                 + "max seq %d", plan.profile(), s.baseModel(), plan.data().trainExamples(), plan.data().validExamples(),
                 plan.data().totalSteps(), s.batchSize(), s.gradAccum(), s.epochs(), s.learningRate(), s.rank(),
-                s.alpha(), s.loraLayers() == -1 ? "all" : "last " + s.loraLayers(), s.targets(), s.maxSeqLength());
+                s.alpha(), s.loraLayers() == -1 ? "all" : "last " + s.loraLayers(), s.targets(), s.maxSeqLength())
+                + (selection.isEmpty() ? "" : ", selected " + new java.util.TreeMap<>(selection));
     }
 }

@@ -14,6 +14,7 @@ import dev.sam.train.data.DataMix;
 import dev.sam.train.data.DataPreparer;
 import dev.sam.train.data.LoadedData;
 import dev.sam.train.data.PreparedData;
+import dev.sam.train.data.SampleSelection;
 import dev.sam.train.datareport.DataReport;
 import dev.sam.train.datareport.DataReporter;
 import dev.sam.train.eval.EvalReport;
@@ -26,6 +27,7 @@ import dev.sam.train.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -46,17 +48,52 @@ public final class TrainingRunner {
     private final Database db;
     private final RunStore store;
     private final Clock clock;
+    private final SampleSelection selection;
+    private final ProcessLock heldLock;
+    private final Path warmStart;
 
     public TrainingRunner(SamHome home, SamConfig config, Database db) {
         this(home, config, db, Clock.systemDefaultZone());
     }
 
     TrainingRunner(SamHome home, SamConfig config, Database db, Clock clock) {
+        this(home, config, db, clock, null, null, null);
+    }
+
+    private TrainingRunner(SamHome home, SamConfig config, Database db, Clock clock, SampleSelection selection,
+                           ProcessLock heldLock, Path warmStart) {
         this.home = home;
         this.config = config;
         this.db = db;
         this.store = new RunStore(home, db);
         this.clock = clock;
+        this.selection = selection;
+        this.heldLock = heldLock;
+        this.warmStart = warmStart;
+    }
+
+    /** Trains on the records {@code s} chooses instead of all of them (not with --resume). */
+    public TrainingRunner selecting(SampleSelection s) {
+        return new TrainingRunner(home, config, db, clock, s, heldLock, warmStart);
+    }
+
+    /**
+     * Starts from these adapters ({@code adapters.safetensors} of the same rank, layers and targets as the
+     * profile) instead of fresh ones: continued training, as sam cycle does from the active version.
+     */
+    public TrainingRunner startingFrom(Path adaptersFile) {
+        return new TrainingRunner(home, config, db, clock, selection, heldLock, adaptersFile);
+    }
+
+    /**
+     * For a caller that already holds the {@code train} lock for a longer job (sam cycle): the run does
+     * not take it again (a second lock on the same file in one process would refuse itself).
+     */
+    public TrainingRunner holdingLock(ProcessLock trainLock) {
+        if (!trainLock.file().equals(home.lockFile("train"))) {
+            throw new IllegalArgumentException("not the train lock: " + trainLock.file());
+        }
+        return new TrainingRunner(home, config, db, clock, selection, trainLock, warmStart);
     }
 
     /** Runs with Ctrl-C / SIGTERM handled as described above. */
@@ -76,13 +113,25 @@ public final class TrainingRunner {
         }
         RunPlan plan = resume ? resumePlan(r.resumeRunId()) : new RunPlanner(home, config).plan(r);
         String runId = resume ? r.resumeRunId() : newRunId();
-        try (ProcessLock lock = lock(runId)) {
+        if (resume && (selection != null || warmStart != null)) {
+            throw new IllegalArgumentException("a resumed run continues from its checkpoint on its own data");
+        }
+        try (ProcessLock lock = heldLock != null ? null : lock(runId)) {
             if (!resume && !store.free(runId)) {
                 runId = newRunId();
             }
             listener.stage("loading data from " + home.trainingData());
             DataPreparer preparer = new DataPreparer(home);
             LoadedData loaded = preparer.load();
+            Map<String, Object> recorded = new java.util.LinkedHashMap<>();
+            if (selection != null) {
+                SampleSelection.Selected sel = selection.select(loaded.records());
+                loaded = new LoadedData(sel.records(), loaded.report());
+                recorded.putAll(sel.counts());
+            }
+            if (warmStart != null) {
+                recorded.put("warm_start", warmStart.toString());
+            }
             if (!resume && !r.force()) {
                 threshold(loaded, plan.minSamples());
             }
@@ -109,7 +158,7 @@ public final class TrainingRunner {
             if (!resume) {
                 writeDataSummary(runId, listener);
             }
-            return new RunExecution(home, config, store, planned, data, listener, stop).execute(resume);
+            return new RunExecution(home, config, store, planned, data, listener, stop, recorded, warmStart).execute(resume);
         }
     }
 

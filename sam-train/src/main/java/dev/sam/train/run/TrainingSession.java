@@ -28,11 +28,14 @@ final class TrainingSession {
     private final RunPlan plan;
     private final PreparedData data;
     private final Path runDir;
+    private final Path warmStart;
 
-    TrainingSession(RunPlan plan, PreparedData data, Path runDir) {
+    /** {@code warmStart}: an adapters.safetensors to start from instead of fresh adapters (null: fresh). */
+    TrainingSession(RunPlan plan, PreparedData data, Path runDir, Path warmStart) {
         this.plan = plan;
         this.data = data;
         this.runDir = runDir;
+        this.warmStart = warmStart;
     }
 
     Path adaptersDir() {
@@ -86,7 +89,8 @@ final class TrainingSession {
             throw SamException.io("write the adapter config into", adaptersDir(), e);
         }
         try (NativeModel model = NativeModel.open(Path.of(plan.baseModelDir()));
-             LoraAdapters adapters = LoraAdapters.create(model, spec, s.seed());
+             LoraAdapters adapters = warmStart != null && !resume ? LoraAdapters.load(model, spec, warmStart)
+                     : LoraAdapters.create(model, spec, s.seed());
              NativeTrainer trainer = NativeTrainer.create(model, adapters, settings(plan))) {
             if (resume) {
                 checkpoints.latest().ifPresent(c -> trainer.loadCheckpoint(c.file()));

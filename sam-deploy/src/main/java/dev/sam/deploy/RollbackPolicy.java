@@ -1,4 +1,4 @@
-package dev.sam.serve.rollback;
+package dev.sam.deploy;
 
 import dev.sam.core.Bytes;
 import dev.sam.core.config.SamConfig;
@@ -15,6 +15,7 @@ import java.util.Optional;
  * time > 5000 ms, memory > 6 GB → roll back), thresholds from {@code rollback.*} in config.yaml:
  * a version's numbers over the sliding window trigger when it has at least {@code min_requests}
  * requests and any threshold is exceeded. A pure function: no clock, no database, no side effects.
+ * sam serve applies it continuously; sam cycle applies it before promoting a canary.
  *
  * <pre>Optional&lt;Verdict&gt; v = RollbackPolicy.from(config.rollback()).evaluate("canary", windowStats);</pre>
  */

@@ -1,4 +1,4 @@
-package dev.sam.serve.rollback;
+package dev.sam.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
