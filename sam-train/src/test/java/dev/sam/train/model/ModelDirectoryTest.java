@@ -35,7 +35,8 @@ class ModelDirectoryTest {
         ModelCheck c = ModelDirectory.validate(tiny);
         assertTrue(c.ok());
         assertEquals("float32", c.dtype());
-        assertEquals(256 + 64 + 3, c.tokenizerVocab());
+        // 256 byte tokens + 64 merges + 3 chat tokens + 6 FIM tokens (Qwen2.5-Coder's fill-in-the-middle set)
+        assertEquals(256 + 64 + 3 + 6, c.tokenizerVocab());
         assertEquals(List.of("model.safetensors"), c.weightFiles());
         assertTrue(c.sizeBytes() > 100_000);
     }
