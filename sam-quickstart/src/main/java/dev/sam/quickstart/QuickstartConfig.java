@@ -48,6 +48,13 @@ final class QuickstartConfig {
                       checkpoint_every: 250
                       eval_every: 250
                       seed: 1
+                # The evaluation answers fewer commit samples and code tasks than by default: the tiny model
+                # passes no code task, and the demo stays a matter of seconds.
+                eval:
+                  commit_generations: 8
+                  max_new_tokens: 48
+                  code:
+                    tasks: 4
                 """.formatted(MAX_STEPS, PROFILE, QuickstartModel.NAME, PROFILE, QuickstartModel.NAME, MAX_STEPS);
     }
 }

@@ -52,6 +52,7 @@ final class RunPrinter {
         t.print(out);
         out.println("  held-out: " + e.heldOut().source() + ", " + e.heldOut().examples() + " examples, "
                 + e.heldOut().targets() + " answer tokens");
+        EvalPrinter.sideBySide(out, e);
         for (Check c : e.checks()) {
             if (c.outcome() != Check.Outcome.PASSED) {
                 out.println("  " + c.line());

@@ -9,10 +9,13 @@ import dev.sam.core.Times;
 import dev.sam.core.home.SamHome;
 import dev.sam.core.io.AtomicFiles;
 import dev.sam.core.json.Json;
+import dev.sam.core.model.ChatMessage;
 import dev.sam.core.model.Manifest;
 import dev.sam.core.model.PreferencePair;
 import dev.sam.core.model.Sample;
 import dev.sam.core.progress.ProgressListener;
+import dev.sam.core.sample.SampleOrigin;
+import dev.sam.core.split.OriginSplit;
 import dev.sam.core.store.ManifestFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,10 +28,10 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * {@code sam data export}: the committed samples as train/valid files. The split is deterministic by
- * the hash of each sample's content (90/10 by default, docs/formats.md "Exports"), so a sample stays on its side of the
- * split however often the data is re-collected or re-exported; when the valid side would be empty it
- * gets the one sample closest to the cut. DPO pairs go to dpo_train/dpo_valid by the same rule.
+ * {@code sam data export}: the committed samples as train/valid files, split by {@link OriginSplit} — the
+ * rule training uses (by origin, 90/10 by default), so the exported valid.jsonl holds exactly the samples
+ * SAM holds out, no origin has samples on both sides, and an origin keeps its side however often the
+ * data is re-collected or re-exported. DPO pairs go to dpo_train/dpo_valid by the same rule.
  *
  * <pre>ExportReport r = new ExportService(home).export(ExportFormat.MLX, Path.of("data"), Set.of(), 10, progress);</pre>
  */
@@ -39,8 +42,8 @@ public final class ExportService {
         this.home = home;
     }
 
-    /** A sample or pair on its way out: its line, its split bucket (0..9999), its source. */
-    private record Row(String json, long bucket, String source) {
+    /** A sample or pair on its way out: its line, its split key, its source. */
+    private record Row(String json, String key, String source) {
     }
 
     public ExportReport export(ExportFormat format, Path out, Set<Source> sources, int validPercent,
@@ -103,51 +106,51 @@ public final class ExportService {
                     skipped[0]++;
                     return;
                 }
-                long bucket = Long.parseUnsignedLong(t.exactHash().substring(0, 15), 16) % 10_000;
-                String json = pairFile ? pair(text) : ExportLines.line(Records.sample(text), format);
-                into.add(new Row(json, bucket, rel.substring(0, rel.indexOf('/'))));
+                String json;
+                String key;
+                if (pairFile) {
+                    PreferencePair p = pair(text);
+                    json = pairLine(p);
+                    // a pair's session (from its meta) is its origin: it lands with the session's samples
+                    key = OriginSplit.origin(SampleOrigin.of(new Sample(null, null, null, null, null, null, null, null,
+                            p.meta())), List.of(new ChatMessage("user", p.prompt()), new ChatMessage("assistant",
+                            p.chosen())), null);
+                } else {
+                    Sample s = Records.sample(text);
+                    json = ExportLines.line(s, format);
+                    key = OriginSplit.origin(SampleOrigin.of(s), s.asMessages(), null);
+                }
+                into.add(new Row(json, key, rel.substring(0, rel.indexOf('/'))));
             });
         } catch (IOException e) {
             throw SamException.failure("cannot read " + file + ": " + e.getMessage(), "check its permissions");
         }
     }
 
-    private static String pair(String text) {
+    private static PreferencePair pair(String text) {
         try {
-            PreferencePair p = Json.mapper().readValue(text, PreferencePair.class);
-            Map<String, String> m = new LinkedHashMap<>();
-            m.put("prompt", p.prompt());
-            m.put("chosen", p.chosen());
-            m.put("rejected", p.rejected());
-            return Json.mapper().writeValueAsString(m);
+            return Json.mapper().readValue(text, PreferencePair.class);
         } catch (IOException e) {
             throw new IllegalStateException("a pair that parsed once no longer parses", e);
         }
     }
 
+    private static String pairLine(PreferencePair p) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("prompt", p.prompt());
+        m.put("chosen", p.chosen());
+        m.put("rejected", p.rejected());
+        return Json.write(m);
+    }
+
     /** Writes both sides atomically; returns {train, valid} counts. */
     private static long[] write(Path out, String trainName, String validName, List<Row> rows, int validPercent,
                                 List<String> written) {
-        long cut = validPercent * 100L;
-        boolean[] valid = new boolean[rows.size()];
-        int nValid = 0;
-        int closest = -1;
-        for (int i = 0; i < rows.size(); i++) {
-            valid[i] = rows.get(i).bucket() < cut;
-            nValid += valid[i] ? 1 : 0;
-            if (closest < 0 || rows.get(i).bucket() < rows.get(closest).bucket()) {
-                closest = i;
-            }
-        }
-        if (nValid == 0 && rows.size() >= 2) {
-            valid[closest] = true;
-            nValid = 1;
-        }
+        OriginSplit.Result<Row> split = new OriginSplit(validPercent / 100.0).split(rows, Row::key);
         StringBuilder train = new StringBuilder();
         StringBuilder val = new StringBuilder();
-        for (int i = 0; i < rows.size(); i++) {
-            (valid[i] ? val : train).append(rows.get(i).json()).append('\n');
-        }
+        split.train().forEach(r -> train.append(r.json()).append('\n'));
+        split.valid().forEach(r -> val.append(r.json()).append('\n'));
         try {
             Files.createDirectories(out);
             AtomicFiles.writeString(out.resolve(trainName), train.toString());
@@ -158,6 +161,6 @@ public final class ExportService {
         }
         written.add(out.resolve(trainName).toAbsolutePath().toString());
         written.add(out.resolve(validName).toAbsolutePath().toString());
-        return new long[] {rows.size() - nValid, nValid};
+        return new long[] {split.train().size(), split.valid().size()};
     }
 }

@@ -65,7 +65,7 @@ public final class ConfigLoader {
         ObjectNode merged = YAML.valueToTree(SamConfig.defaults());
         if (user != null && !user.isMissingNode() && !user.isNull()) {
             if (!user.isObject()) {
-                throw fail(file, "must be a mapping of keys (training:, rollback:, models:, collect:, serve:, cycle:)", null);
+                throw fail(file, "must be a mapping of keys (training:, rollback:, models:, collect:, serve:, cycle:, eval:)", null);
             }
             merge(merged, (ObjectNode) user, "");
         }

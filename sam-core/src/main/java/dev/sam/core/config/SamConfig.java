@@ -10,7 +10,17 @@ import java.util.Map;
  * override any key (see {@link ConfigLoader}); command-line flags override both.
  */
 public record SamConfig(Training training, Rollback rollback, Models models, Collect collect, Serve serve,
-                        Cycle cycle) {
+                        Cycle cycle, Eval eval) {
+
+    /** The configuration with the default evaluation settings. */
+    public SamConfig(Training training, Rollback rollback, Models models, Collect collect, Serve serve, Cycle cycle) {
+        this(training, rollback, models, collect, serve, cycle, Eval.defaults());
+    }
+
+    /** The configuration with the default cycle and evaluation settings. */
+    public SamConfig(Training training, Rollback rollback, Models models, Collect collect, Serve serve) {
+        this(training, rollback, models, collect, serve, defaults().cycle(), Eval.defaults());
+    }
 
     /** Training thresholds and profiles. */
     public record Training(int minSamples, String defaultProfile, String baseModel,
@@ -97,6 +107,38 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
                         int canaryTraffic, int canaryMinRequests, String canaryMaxAge) {
     }
 
+    /**
+     * {@code sam eval} (docs/user-guide.md, "Evaluation"): the size of the frozen benchmark slice, the
+     * tolerance of the "no task metric worse than the active version" rule (absolute, on metrics in [0, 1]),
+     * how many commit samples of the slice each model answers and with how many new tokens, the code suite
+     * and the optional judge.
+     */
+    public record Eval(int sliceSize, double tolerance, int commitGenerations, int maxNewTokens, Code code,
+                       Judge judge) {
+        public static Eval defaults() {
+            return new Eval(200, 0.05, 16, 96, new Code(20, 10, 256, "python3", null),
+                    new Judge(null, null, null, 60, 16));
+        }
+    }
+
+    /**
+     * The code suite: how many tasks each model answers (0: none), the limits of one task's process, the
+     * Python interpreter, and a suite file replacing the bundled one (null: bundled).
+     */
+    public record Code(int tasks, int timeoutSeconds, int memoryMb, String python, String suite) {
+    }
+
+    /**
+     * An OpenAI-compatible chat endpoint judging candidate against active answers (null url: no judge):
+     * base URL (…/v1), model name, the environment variable holding its API key (null: none), the timeout
+     * of one request, and how many slice prompts it judges.
+     */
+    public record Judge(String url, String model, String apiKeyEnv, int timeoutSeconds, int prompts) {
+        public boolean configured() {
+            return url != null && !url.isBlank();
+        }
+    }
+
     public static SamConfig defaults() {
         Map<String, TrainingProfile> profiles = new LinkedHashMap<>();
         profiles.put("8gb", TrainingProfile.eightGb());
@@ -109,7 +151,8 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
                 new Collect(List.of(), List.of(), List.of(), null, 2000, 0.3, 0.85, null, Map.of(),
                         Collect.DEFAULT_FIM_RATE),
                 new Serve("127.0.0.1", 8765, 1 << 20, 512),
-                new Cycle(50, false, 1.0, 42, 20, 20, "24h"));
+                new Cycle(50, false, 1.0, 42, 20, 20, "24h"),
+                Eval.defaults());
     }
 
     /** The named profile, or a usage error listing the known ones. */
@@ -199,6 +242,49 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
             out.add("serve.max_tokens must be > 0, got " + serve.maxTokens());
         }
         out.addAll(cycleProblems());
+        out.addAll(evalProblems());
+        return out;
+    }
+
+    private List<String> evalProblems() {
+        List<String> out = new ArrayList<>();
+        if (eval.sliceSize() < 1) {
+            out.add("eval.slice_size must be >= 1, got " + eval.sliceSize());
+        }
+        if (!(eval.tolerance() >= 0 && eval.tolerance() < 1)) {
+            out.add("eval.tolerance must be in [0, 1), got " + eval.tolerance());
+        }
+        if (eval.commitGenerations() < 0) {
+            out.add("eval.commit_generations must be >= 0, got " + eval.commitGenerations());
+        }
+        if (eval.maxNewTokens() < 1) {
+            out.add("eval.max_new_tokens must be >= 1, got " + eval.maxNewTokens());
+        }
+        if (eval.code().tasks() < 0) {
+            out.add("eval.code.tasks must be >= 0, got " + eval.code().tasks());
+        }
+        if (eval.code().timeoutSeconds() < 1) {
+            out.add("eval.code.timeout_seconds must be >= 1, got " + eval.code().timeoutSeconds());
+        }
+        if (eval.code().memoryMb() < 64) {
+            out.add("eval.code.memory_mb must be >= 64, got " + eval.code().memoryMb());
+        }
+        if (eval.code().python() == null || eval.code().python().isBlank()) {
+            out.add("eval.code.python must name a Python interpreter");
+        }
+        Judge j = eval.judge();
+        if (j.configured() && !(j.url().startsWith("http://") || j.url().startsWith("https://"))) {
+            out.add("eval.judge.url must be an http:// or https:// URL, got '" + j.url() + "'");
+        }
+        if (j.configured() && (j.model() == null || j.model().isBlank())) {
+            out.add("eval.judge.model must name the judge's model when eval.judge.url is set");
+        }
+        if (j.timeoutSeconds() < 1) {
+            out.add("eval.judge.timeout_seconds must be >= 1, got " + j.timeoutSeconds());
+        }
+        if (j.prompts() < 1) {
+            out.add("eval.judge.prompts must be >= 1, got " + j.prompts());
+        }
         return out;
     }
 

@@ -112,6 +112,21 @@ public record SamHome(Path root, ModelsLocation models) {
         return runsDir().resolve(runId);
     }
 
+    // ---- evaluation
+    public Path evalDir() {
+        return root.resolve("eval");
+    }
+
+    /** The frozen benchmark slice every version is compared on (written at first use, replaced on request). */
+    public Path benchmarkSlice() {
+        return evalDir().resolve("benchmark_slice.json");
+    }
+
+    /** One line per evaluation: the numbers of each candidate, base and active version on the slice. */
+    public Path evalHistory() {
+        return evalDir().resolve("history.jsonl");
+    }
+
     // ---- models
     public Path modelsDir() {
         return root.resolve("models");

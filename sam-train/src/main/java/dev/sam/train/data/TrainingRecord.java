@@ -2,26 +2,23 @@ package dev.sam.train.data;
 
 import dev.sam.core.model.ChatMessage;
 import dev.sam.core.sample.SampleOrigin;
+import dev.sam.core.split.OriginSplit;
 import java.nio.file.Path;
-import java.text.Normalizer;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * One valid training example as loaded from a JSONL line: chat messages (Alpaca and mlx-lm
  * prompt/completion records are mapped to user/assistant turns) or, for mlx-lm {@code {"text"}}
  * records, plain text scored as a whole. {@code file:line} says where it came from; {@code origin} what
  * it was made from (the sample's {@code origin} key, one derived from its metadata, or — for lines that
- * say nothing — its normalized content; {@link SampleOrigin}); {@code kind} its kind within the source
- * ({@link SampleKind}: code/test vs code/main, …), for collect.mix.
+ * say nothing — its normalized content; {@link SampleOrigin}), the key {@link OriginSplit} splits by;
+ * {@code kind} its kind within the source ({@link SampleKind}: code/test vs code/main, …), for collect.mix.
  */
 public record TrainingRecord(String id, String source, Path file, int line, List<ChatMessage> messages, String text,
                              Double quality, String origin, String kind) {
 
     public TrainingRecord {
-        if (origin == null) {
-            origin = SampleOrigin.content(normalizedContent(messages, text));
-        }
+        origin = OriginSplit.origin(origin, messages, text);
         if (kind == null) {
             kind = "sample";
         }
@@ -57,29 +54,8 @@ public record TrainingRecord(String id, String source, Path file, int line, List
         return file + ":" + line;
     }
 
-    /**
-     * The content that identifies the example across re-collection: roles and texts, Unicode NFC,
-     * whitespace runs collapsed, lower-cased; ids, timestamps and metadata left out.
-     */
+    /** The content that identifies the example across re-collection ({@link OriginSplit#contentKey}). */
     public String normalizedContent() {
-        return normalizedContent(messages, text);
-    }
-
-    private static String normalizedContent(List<ChatMessage> messages, String text) {
-        if (text != null) {
-            return "text\u0000" + normalize(text);
-        }
-        StringBuilder sb = new StringBuilder();
-        for (ChatMessage m : messages) {
-            sb.append(m.role()).append('\u0000').append(normalize(m.content())).append('\u0001');
-        }
-        return sb.toString();
-    }
-
-    private static String normalize(String s) {
-        if (s == null) {
-            return "";
-        }
-        return Normalizer.normalize(s, Normalizer.Form.NFC).strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+        return OriginSplit.contentKey(messages, text);
     }
 }

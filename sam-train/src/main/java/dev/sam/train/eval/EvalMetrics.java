@@ -21,6 +21,12 @@ final class EvalMetrics {
         m.put("repetition_rate", r.repetitionRate());
         m.put("beats_base", r.beatsBase());
         m.put("beats_active", r.beatsActive());
+        m.put("decided_by", r.decidedBy());
+        m.put("slice_id", r.slice() == null ? null : r.slice().id());
+        ModelMetrics c = r.models().get("candidate");
+        m.put("val_accuracy", c == null ? null : c.accuracy());
+        m.put("code_pass_rate", c == null ? null : c.codePassRate());
+        m.put("judge", r.judge() == null ? null : r.judge().status());
         r.targets().forEach((k, t) -> m.put("target_" + k + "_passed", t.passed()));
         return m;
     }

@@ -18,7 +18,13 @@ import java.util.Map;
  * @param baseValLoss   the same for the base model alone
  * @param activeValLoss the same for the active version's adapters (null: none, or not comparable)
  * @param targets       the original spec's targets (train loss &lt; 1.0, val loss &lt; 1.5, perplexity &lt; 5)
- * @param blessed       sanity and generation passed and the held-out loss beats the base and the active version
+ * @param blessed       every rule of {@link BlessingRule} passed
+ * @param slice         the frozen benchmark slice the numbers are measured on (null: none, see notes)
+ * @param models        task metrics of "candidate", "base" and "active" (when measured) on the slice
+ * @param code          the code suite run for the pass rates
+ * @param judge         the judge's verdict, or why there is none
+ * @param rules         each rule of the blessing decision with its outcome
+ * @param decidedBy     the first rule that failed, or "all rules passed"
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record EvalReport(String target, String runId, String version, String adaptersDir, String baseModel,
@@ -26,7 +32,16 @@ public record EvalReport(String target, String runId, String version, String ada
                          List<Sample> samples, Double repetitionRate, Double trainLoss, Double valLoss,
                          Double perplexity, Double baseValLoss, String activeVersion, Double activeValLoss,
                          Boolean beatsBase, Boolean beatsActive, Map<String, TargetResult> targets, boolean blessed,
-                         String reason, List<String> notes) {
+                         String reason, List<String> notes, Slice slice, Map<String, ModelMetrics> models,
+                         CodeRun code, JudgeResult judge, List<RuleOutcome> rules, String decidedBy) {
+
+    /** The benchmark slice: its id (numbers of one id are comparable), when it was frozen, examples used. */
+    public record Slice(String id, String createdAt, int examples, long targets, boolean frozenNow) {
+    }
+
+    /** The code suite that was run: its name, tasks per model, and why languages were skipped. */
+    public record CodeRun(String suite, int tasks, List<String> notes) {
+    }
 
     /** The examples of the held-out comparison. */
     public record HeldOut(String source, int examples, long targets) {

@@ -12,10 +12,14 @@ import dev.sam.train.adapters.AdapterSanity;
 import dev.sam.train.adapters.Check;
 import dev.sam.train.adapters.GenerationCheck;
 import dev.sam.train.data.DataPreparer;
+import dev.sam.train.data.ExampleTokenizer;
 import dev.sam.train.data.PreparedData;
-import dev.sam.train.infer.ChatEngine;
+import dev.sam.train.data.TokenizedExample;
+import dev.sam.train.data.TrainingRecord;
+import dev.sam.train.infer.LoadedBase;
 import dev.sam.train.runs.RunStore;
 import dev.sam.train.runs.StopSignal;
+import dev.sam.train.tokenizer.ChatTemplate;
 import dev.sam.train.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,12 +28,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Evaluation and blessing (docs/user-guide.md "Evaluation and blessing"; the original's "Model Evaluation"): sanity checks, loads and
- * generates on a fixed prompt set (repetition rate &lt; 5%), held-out loss and perplexity with the
- * adapters, and the same held-out loss of the base model alone and of the active version. Blessed only
- * if sanity and generation pass and the held-out loss beats both. The original spec's targets are
- * reported as pass/fail and do not bless. For a run, eval.json and report.html go to {@code runs/<id>/}
- * and the numbers into the run's metrics; a version is evaluated read-only (nothing in the store changes).
+ * Evaluation and blessing (the original's "Model Evaluation"; docs/user-guide.md, "Evaluation"): sanity
+ * checks; loads and generates on a fixed prompt set (repetition rate &lt; 5%); then the candidate, the
+ * base model and the active version side by side on the frozen {@link BenchmarkSlice} — held-out loss and
+ * per-token accuracy per source, commit exact match and chrF, code pass rate — and the optional judge;
+ * {@link BlessingRule} decides. The original spec's targets are reported as pass/fail and do not bless.
+ * For a run, eval.json and report.html go to {@code runs/<id>/} and the numbers into the run's metrics; a
+ * version is evaluated without changing the store. Every evaluation on a slice is a line of the history.
  *
  * <pre>EvalReport r = new Evaluator(home, config, db).evaluate("20260125_100000", StopSignal.NEVER);</pre>
  */
@@ -40,6 +45,7 @@ public final class Evaluator {
     private final SamHome home;
     private final SamConfig config;
     private final RunStore store;
+    private boolean refreshSlice;
 
     public Evaluator(SamHome home, SamConfig config, Database db) {
         this(home, config, new RunStore(home, db));
@@ -51,7 +57,13 @@ public final class Evaluator {
         this.store = store;
     }
 
-    /** {@code sam eval RUN|VERSION}: held-out examples from the current data, split as in training. */
+    /** Freeze a new benchmark slice from the current held-out data before evaluating ({@code --refresh-slice}). */
+    public Evaluator refreshSlice(boolean refresh) {
+        this.refreshSlice = refresh;
+        return this;
+    }
+
+    /** {@code sam eval RUN|VERSION}: measured on the frozen benchmark slice (frozen now if there is none). */
     public EvalReport evaluate(String runOrVersion, StopSignal stop) {
         EvalTarget t = EvalTarget.resolve(home, config, store, runOrVersion);
         PreparedData data = data(t);
@@ -89,41 +101,57 @@ public final class Evaluator {
                 new AdapterSanity.BaseChoice(t.baseModel(), null, null), false);
         List<Check> checks = new ArrayList<>(s.checks());
         notes.addAll(s.notes());
-        EvalReport.HeldOut ho = new EvalReport.HeldOut(data.heldOutIsTrain() ? "training examples (no validation"
-                + " example)" : "validation split", data.heldOut().size(),
-                data.heldOut().stream().mapToLong(e -> e.scored()).sum());
         Double trainLoss = t.run() != null && t.run().metrics().get("train_loss") instanceof Number n
                 ? n.doubleValue() : null;
         boolean sane = checks.stream().noneMatch(c -> c.outcome() == Check.Outcome.FAILED) && s.base() != null;
         if (!sane) {
             checks.add(Check.notRun(GenerationCheck.NAME, "sanity checks failed"));
-            return Verdict.report(t, s, ho, checks, List.of(), null, trainLoss, null, null, null, notes, data);
+            return Verdict.report(t, s, heldOut(data, null, List.of()), checks, null, trainLoss, notes, null,
+                    config.eval().tolerance());
         }
         stopIf(stop);
-        Measured m;
-        try (ChatEngine e = ChatEngine.open(s.base().dir(), s.files().dir())) {
-            GenerationProbe.Samples g = GenerationProbe.generate(e, PromptSet.with(data.heldOutRecords()));
-            checks.add(GenerationCheck.judge(new AdapterProbe.ProbeResult(g.texts(), g.repetitionRate())));
-            stopIf(stop);
-            HeldOutLoss.Result val = HeldOutLoss.of(e.model(), e.adapters(), data.heldOut());
-            HeldOutLoss.Result base = HeldOutLoss.of(e.model(), null, data.heldOut());
-            stopIf(stop);
-            ActiveComparison.Result active = new ActiveComparison(home).measure(e, t, data.heldOut(), notes);
-            m = new Measured(g, val, base, active);
+        SliceChoice slice = SliceChoice.resolve(home, config.eval().sliceSize(), data, refreshSlice, notes);
+        List<TrainingRecord> records = slice != null ? slice.records() : data.heldOutRecords();
+        ActiveComparison.Active active = new ActiveComparison(home).locate(t, notes);
+        try (LoadedBase base = LoadedBase.open(s.base().dir())) {
+            List<SliceMetrics.Example> examples = tokenize(base, records, t.maxSeqLength());
+            EvalReport.HeldOut ho = heldOut(data, slice, examples);
+            SideBySide.Measured m = new SideBySide(config.eval(), System.getenv()).run(base, s.files().dir(), active,
+                    examples, data.heldOutRecords(), records, notes, stop);
+            checks.add(GenerationCheck.judge(new AdapterProbe.ProbeResult(m.generation().texts(),
+                    m.generation().repetitionRate())));
+            EvalReport r = Verdict.report(t, s, ho, checks, m, trainLoss, notes, slice, config.eval().tolerance());
+            if (slice != null) {
+                EvalHistory.append(home, r);
+            }
+            return r;
         } catch (SamException e) {
             if (e.exitCode() == ExitCode.INTERRUPTED) {
                 throw e;
             }
             checks.add(Check.failed(GenerationCheck.NAME, "the model did not load or generate",
                     List.of(e.getMessage())));
-            return Verdict.report(t, s, ho, checks, List.of(), null, trainLoss, null, null, null, notes, data);
+            return Verdict.report(t, s, heldOut(data, slice, List.of()), checks, null, trainLoss, notes, slice,
+                    config.eval().tolerance());
         }
-        return Verdict.report(t, s, ho, checks, Verdict.samples(m.gen()), m.gen().repetitionRate(), trainLoss,
-                m.val(), m.base(), m.active(), notes, data);
     }
 
-    private record Measured(GenerationProbe.Samples gen, HeldOutLoss.Result val, HeldOutLoss.Result base,
-                            ActiveComparison.Result active) {
+    private static List<SliceMetrics.Example> tokenize(LoadedBase base, List<TrainingRecord> records, int maxSeq) {
+        ExampleTokenizer et = new ExampleTokenizer(base.tokenizer(), ChatTemplate.qwen(), maxSeq);
+        List<SliceMetrics.Example> out = new ArrayList<>();
+        for (TrainingRecord r : records) {
+            List<TokenizedExample> e = et.tokenize(List.of(r)).examples();
+            if (!e.isEmpty()) {
+                out.add(new SliceMetrics.Example(r, e.get(0)));
+            }
+        }
+        return out;
+    }
+
+    private static EvalReport.HeldOut heldOut(PreparedData data, SliceChoice slice, List<SliceMetrics.Example> ex) {
+        String what = slice != null ? "frozen benchmark slice " + slice.slice().id() : data.heldOutIsTrain()
+                ? "training examples (no validation example)" : "validation split (no benchmark slice)";
+        return new EvalReport.HeldOut(what, ex.size(), ex.stream().mapToLong(e -> e.tokens().scored()).sum());
     }
 
     private void write(EvalTarget t, EvalReport r) {
@@ -131,14 +159,15 @@ public final class Evaluator {
         try {
             AtomicFiles.writeJson(dir.resolve(EVAL_JSON), r);
             ReportPage.write(dir.resolve(REPORT_HTML), t, r, new dev.sam.train.runs.MetricsLog(
-                    dir.resolve("metrics.jsonl")).read());
+                    dir.resolve("metrics.jsonl")).read(), r.slice() == null ? List.of()
+                    : EvalHistory.onSlice(home, r.slice().id()));
         } catch (IOException e) {
             throw new SamException(ExitCode.FAILURE, "cannot write the evaluation into " + dir + ": " + e.getMessage(),
                     "check free disk space and permissions of SAM_HOME", e);
         }
     }
 
-    private static void stopIf(StopSignal stop) {
+    static void stopIf(StopSignal stop) {
         if (stop.requested()) {
             throw new SamException(ExitCode.INTERRUPTED, "evaluation interrupted (" + stop.reason() + ")",
                     "run it again with `sam eval RUN_ID`");

@@ -20,7 +20,8 @@ final class ReportPage {
     private ReportPage() {
     }
 
-    static void write(Path file, EvalTarget t, EvalReport r, List<StepMetrics> rows) throws IOException {
+    static void write(Path file, EvalTarget t, EvalReport r, List<StepMetrics> rows, List<EvalHistory.Entry> history)
+            throws IOException {
         StringBuilder h = new StringBuilder(16_384);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>SAM run ")
                 .append(esc(t.id())).append("</title>\n<style>")
@@ -39,6 +40,14 @@ final class ReportPage {
         dataSummary(h, file.resolveSibling(dev.sam.train.datareport.DataReport.RUN_FILE));
         h.append("<h2>Loss</h2>\n").append(LossChart.svg(rows));
         evalTable(h, r);
+        sideBySide(h, r);
+        rules(h, r);
+        if (r.slice() != null) {
+            h.append("<h2>Versions on benchmark slice ").append(esc(r.slice().id())).append("</h2>\n<p class=\"muted\">")
+                    .append(history.size()).append(" evaluation(s) on this slice, oldest first (frozen ")
+                    .append(esc(r.slice().createdAt())).append("; <code>sam eval --history</code> lists them).</p>\n")
+                    .append(HistoryChart.svg(history));
+        }
         checks(h, r.checks());
         samples(h, r.samples());
         if (!r.notes().isEmpty()) {
@@ -87,6 +96,38 @@ final class ReportPage {
         for (Map.Entry<String, EvalReport.TargetResult> e : r.targets().entrySet()) {
             row(h, "target: " + e.getKey().replace('_', ' '), num(e.getValue().value()),
                     "< " + e.getValue().threshold() + " (original spec)", verdict(e.getValue().passed()));
+        }
+        h.append("</table>\n");
+    }
+
+    private static void sideBySide(StringBuilder h, EvalReport r) {
+        if (r.models().isEmpty()) {
+            return;
+        }
+        h.append("<h2>Task metrics side by side</h2>\n<table><tr><th>metric</th>");
+        MetricRows.columns(r).forEach(c -> h.append("<th>").append(esc(c)).append("</th>"));
+        h.append("</tr>\n");
+        for (MetricRows.Row row : MetricRows.of(r)) {
+            h.append("<tr><td>").append(esc(row.metric())).append("</td>");
+            row.values().forEach(v -> h.append("<td>").append(esc(v)).append("</td>"));
+            h.append("</tr>\n");
+        }
+        h.append("<tr><td>judge (candidate vs active)</td><td colspan=\"").append(r.models().size()).append("\">")
+                .append(esc(r.judge().status())).append(r.judge().detail() == null ? "" : ": "
+                + esc(r.judge().detail())).append("</td></tr>\n</table>\n");
+        if (r.code() != null && !r.code().notes().isEmpty()) {
+            h.append("<p class=\"muted\">").append(esc(String.join("; ", r.code().notes()))).append("</p>\n");
+        }
+    }
+
+    private static void rules(StringBuilder h, EvalReport r) {
+        h.append("<h2>Blessing rule</h2>\n<p>Decided by: <b>").append(esc(r.decidedBy()))
+                .append("</b></p>\n<table><tr><th>rule</th><th>outcome</th><th>detail</th></tr>\n");
+        for (RuleOutcome o : r.rules()) {
+            h.append("<tr><td>").append(esc(o.rule())).append("</td><td>").append(o.outcome().equals(RuleOutcome.PASS)
+                    ? "<span class=\"ok\">pass</span>" : o.outcome().equals(RuleOutcome.FAIL)
+                    ? "<span class=\"bad\">fail</span>" : "<span class=\"muted\">not applicable</span>")
+                    .append("</td><td>").append(esc(o.detail())).append("</td></tr>\n");
         }
         h.append("</table>\n");
     }

@@ -2,22 +2,16 @@ package dev.sam.train.eval;
 
 import dev.sam.train.adapters.AdapterSanity;
 import dev.sam.train.adapters.Check;
-import dev.sam.train.adapters.GenerationCheck;
-import dev.sam.train.data.PreparedData;
 import dev.sam.train.infer.Completion;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
- * The blessing rule and the report that explains it. Blessed exactly when: every sanity check and the
- * generation check passed; the held-out examples are a real validation split; and the held-out loss
- * is lower than the base model's and (when there is a comparable active version) than the active
- * version's. The original spec's targets (train loss &lt; 1.0, val loss &lt; 1.5, perplexity &lt; 5) are
- * reported beside it, pass or fail, but do not decide it: they are absolute numbers for a 1.5B model
- * and meaningless for others.
+ * The report of an evaluation: what was measured, {@link BlessingRule}'s decision and why. The original
+ * spec's targets (train loss &lt; 1.0, val loss &lt; 1.5, perplexity &lt; 5) are reported beside it, pass or
+ * fail, but do not decide it: they are absolute numbers for a 1.5B model and meaningless for others.
  */
 final class Verdict {
     static final double TARGET_TRAIN = 1.0;
@@ -38,50 +32,40 @@ final class Verdict {
         return out;
     }
 
+    /** The report; {@code m} is null when nothing could be measured (the checks say why). */
     static EvalReport report(EvalTarget t, AdapterSanity.Result s, EvalReport.HeldOut ho, List<Check> checks,
-                             List<EvalReport.Sample> samples, Double repetition, Double trainLoss,
-                             HeldOutLoss.Result val, HeldOutLoss.Result base, ActiveComparison.Result active,
-                             List<String> notes, PreparedData data) {
-        Double v = val == null ? null : val.loss();
-        Double ppl = val == null ? null : val.perplexity();
-        Double b = base == null ? null : base.loss();
-        Double a = active == null ? null : active.loss().loss();
-        Boolean beatsBase = v == null || b == null ? null : v < b;
-        Boolean beatsActive = v == null || a == null ? null : v < a;
+                             SideBySide.Measured m, Double trainLoss, List<String> notes, SliceChoice slice,
+                             double tolerance) {
+        ModelMetrics cand = m == null ? null : m.candidate();
+        ModelMetrics active = m == null ? null : m.active();
+        Double v = cand == null ? null : cand.loss();
+        Double ppl = v == null ? null : Math.exp(v);
+        Double b = m == null || m.base() == null ? null : m.base().loss();
+        Double a = active == null ? null : active.loss();
+        Double repetition = m == null ? null : m.generation().repetitionRate();
         Map<String, EvalReport.TargetResult> targets = new LinkedHashMap<>();
         targets.put("train_loss", EvalReport.TargetResult.of(trainLoss, TARGET_TRAIN));
         targets.put("val_loss", EvalReport.TargetResult.of(v, TARGET_VAL));
         targets.put("perplexity", EvalReport.TargetResult.of(ppl, TARGET_PPL));
-
-        List<String> why = new ArrayList<>();
-        for (Check c : checks) {
-            if (c.outcome() == Check.Outcome.FAILED) {
-                why.add(c.name() + " check failed (" + c.detail() + ")");
-            } else if (c.outcome() == Check.Outcome.NOT_RUN && c.name().equals(GenerationCheck.NAME)) {
-                why.add("generation check not run (" + c.detail() + ")");
+        JudgeResult judge = m == null ? JudgeResult.without(JudgeResult.NOT_RUN, "nothing was measured") : m.judge();
+        BlessingRule.Decision d = BlessingRule.decide(new BlessingRule.Inputs(checks, slice != null || (m != null
+                && !ho.source().startsWith("training")), cand, m == null ? null : m.base(), active,
+                m == null ? null : m.activeVersion(), repetition, judge, tolerance));
+        Map<String, ModelMetrics> models = new LinkedHashMap<>();
+        if (m != null) {
+            models.put("candidate", cand);
+            if (active != null) {
+                models.put("active", active);
             }
+            models.put("base", m.base());
         }
-        if (data.heldOutIsTrain()) {
-            why.add("no held-out examples (the losses were measured on the training examples)");
-        }
-        if (Boolean.FALSE.equals(beatsBase)) {
-            why.add(String.format(Locale.ROOT, "held-out loss %.4f does not beat the base model's %.4f", v, b));
-        }
-        if (Boolean.FALSE.equals(beatsActive)) {
-            why.add(String.format(Locale.ROOT, "held-out loss %.4f does not beat active version %s's %.4f", v,
-                    active.version(), a));
-        }
-        if (v == null) {
-            why.add("held-out loss not measured");
-        }
-        boolean blessed = why.isEmpty() && Boolean.TRUE.equals(beatsBase);
-        String reason = blessed ? String.format(Locale.ROOT, "held-out loss %.4f beats the base model (%.4f)%s", v, b,
-                active == null ? "" : String.format(Locale.ROOT, " and active version %s (%.4f)", active.version(), a))
-                : String.join("; ", why);
+        EvalReport.Slice sl = slice == null ? null : new EvalReport.Slice(slice.slice().id(), slice.slice().createdAt(),
+                ho.examples(), ho.targets(), slice.frozenNow());
         return new EvalReport(t.kind(), t.run() == null ? null : t.id(), t.kind().equals("version") ? t.id() : null,
                 t.adaptersDir().toString(), t.baseModel(), s.base() == null ? null : s.base().dir().toString(),
-                Evaluator.now(), ho, checks, samples, repetition, trainLoss, v, ppl, b,
-                active == null ? null : active.version(), a, beatsBase, beatsActive, targets, blessed, reason,
-                List.copyOf(notes));
+                Evaluator.now(), ho, checks, m == null ? List.of() : samples(m.generation()), repetition, trainLoss, v,
+                ppl, b, m == null ? null : m.activeVersion(), a, v == null || b == null ? null : v < b,
+                v == null || a == null ? null : v < a, targets, d.blessed(), d.reason(), List.copyOf(notes), sl, models,
+                m == null ? null : m.code(), judge, d.rules(), d.decidedBy());
     }
 }

@@ -26,6 +26,7 @@ import java.util.Map;
  */
 final class RunExecution {
     private final SamHome home;
+    private final dev.sam.core.config.SamConfig config;
     private final RunStore store;
     private final RunPlan plan;
     private final PreparedData data;
@@ -40,11 +41,12 @@ final class RunExecution {
      * {@code selection}: how many records of each kind a {@code SampleSelection} chose (empty: all records),
      * recorded in the run's metrics; {@code warmStart}: adapters to start from (null: fresh ones).
      */
-    RunExecution(SamHome home, RunStore store, RunPlan plan, PreparedData data, RunListener listener,
-                 StopSignal stop, Map<String, Object> selection, Path warmStart) {
+    RunExecution(SamHome home, dev.sam.core.config.SamConfig config, RunStore store, RunPlan plan, PreparedData data,
+                 RunListener listener, StopSignal stop, Map<String, Object> selection, Path warmStart) {
         this.selection = selection;
         this.warmStart = warmStart;
         this.home = home;
+        this.config = config;
         this.store = store;
         this.plan = plan;
         this.data = data;
@@ -113,7 +115,7 @@ final class RunExecution {
         EvalReport ev = null;
         SamException evalError = null;
         try {
-            ev = TrainingRunner.evaluate(home, store, new Evaluator(home, null, store), run, plan, data, stop);
+            ev = TrainingRunner.evaluate(home, store, new Evaluator(home, config, store), run, plan, data, stop);
             run = run.withMetrics(Evaluator.metrics(ev));
             log.line((ev.blessed() ? "blessed: " : "not blessed: ") + ev.reason());
         } catch (SamException e) {

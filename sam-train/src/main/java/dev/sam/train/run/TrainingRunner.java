@@ -158,7 +158,7 @@ public final class TrainingRunner {
             if (!resume) {
                 writeDataSummary(runId, listener);
             }
-            return new RunExecution(home, store, planned, data, listener, stop, recorded, warmStart).execute(resume);
+            return new RunExecution(home, config, store, planned, data, listener, stop, recorded, warmStart).execute(resume);
         }
     }
 

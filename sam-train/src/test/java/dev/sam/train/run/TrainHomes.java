@@ -52,7 +52,10 @@ public final class TrainHomes {
         return dst;
     }
 
-    /** config.yaml with a "tiny" profile (default) suited to the tiny model: seconds per run. */
+    /**
+     * config.yaml with a "tiny" profile (default) suited to the tiny model: seconds per run; evaluations run
+     * 2 code tasks per model (the tiny model passes none; the suite itself is tested in CodeExecutionTest).
+     */
     public static void config(SamHome home, int minSamples, int maxSteps, String extra) throws IOException {
         config(home, minSamples, maxSteps, 192, 20, extra);
     }
@@ -82,6 +85,9 @@ public final class TrainHomes {
                       checkpoint_every: %d
                       eval_every: %d
                       seed: 1
+                eval:
+                  code:
+                    tasks: 2
                 %s""".formatted(minSamples, maxSeqLength, maxSteps, every, every, extra == null ? "" : extra));
     }
 
