@@ -35,6 +35,8 @@ public final class Qwen2Reference {
     public final Map<String, NDArray> lora = new LinkedHashMap<>();
     private NDArray[] rope;
     private NDArray mask;
+    /** Scalar operands, kept for the model's lifetime: see {@link #scalar}. */
+    private final Map<Double, NDArray> scalars = new HashMap<>();
 
     public Qwen2Reference(NDManager nd, ModelConfig c, DataType dtype, double loraScale) {
         this.nd = nd;
@@ -118,7 +120,7 @@ public final class Qwen2Reference {
         q = applyRope(q);
         k = repeatKv(applyRope(k));
         v = repeatKv(v);
-        NDArray att = q.matMul(k.transpose(0, 2, 1)).div(Math.sqrt(d)).add(mask).softmax(2);
+        NDArray att = q.matMul(k.transpose(0, 2, 1)).div(scalar(Math.sqrt(d))).add(mask).softmax(2);
         NDArray o = att.matMul(v).transpose(1, 0, 2).reshape(t, (long) heads * d);
         h = h.add(linear(o, p + "self_attn.o_proj"));
         NDArray x2 = rms(h, w.get(p + "post_attention_layernorm.weight"));
@@ -135,14 +137,30 @@ public final class Qwen2Reference {
         }
         NDArray a = lora.get(name + ".lora_a");
         if (a != null) {
-            y = y.add(x.matMul(a).matMul(lora.get(name + ".lora_b")).mul(loraScale));
+            y = y.add(x.matMul(a).matMul(lora.get(name + ".lora_b")).mul(scalar(loraScale)));
         }
         return y;
     }
 
     private NDArray rms(NDArray x, NDArray weight) {
-        NDArray var = x.pow(2).mean(new int[] {-1}, true);
-        return x.div(var.add(c.rmsNormEps()).sqrt()).mul(weight);
+        NDArray var = x.pow(scalar(2)).mean(new int[] {-1}, true);
+        return x.div(var.add(scalar(c.rmsNormEps())).sqrt()).mul(weight);
+    }
+
+    /**
+     * A 0-d float64 tensor holding {@code v}, as DJL's {@code op(Number)} would create it — but owned by the
+     * model instead of the current scope. DJL's PyTorch engine builds such a scalar with {@code from_blob}
+     * over a Java direct buffer, and autograd saves it for backward (the divisor of div, the factor of mul,
+     * the exponent of pow). Created inside {@link #layer}'s scope, it was closed when the layer ended, long
+     * before backward ran; a garbage collection in between freed the buffer, and backward read freed memory:
+     * a NaN in the gradients of q/k and everything below, depending on GC timing.
+     */
+    private NDArray scalar(double v) {
+        return scalars.computeIfAbsent(v, k -> {
+            NDArray a = nd.create(k.doubleValue());
+            NDScope.unregister(a);
+            return a;
+        });
     }
 
     /** cos, sin [T, D] in HF's layout emb = cat(freqs, freqs), computed in double, stored in the dtype. */
