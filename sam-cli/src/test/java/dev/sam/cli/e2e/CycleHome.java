@@ -27,7 +27,11 @@ import java.util.List;
  * follow the data (epochs, not a step count: a cycle trains on a few dozen new and replayed samples).
  * The repository's commits change plain-text rule files and its README: commit and doc samples only, as
  * in the pipeline test's `--source commits,docs` (a 200K-parameter model trained on Java sources for
- * seconds loops on the generation check's coding prompts).
+ * seconds loops on the generation check's coding prompts). Evaluation answers no slice commits
+ * ({@code eval.commit_generations: 0}): the frozen slice of the first cycle holds about three commits, so
+ * exact match and chrF move in steps of a third and the "no task metric worse than the active version" rule
+ * would refuse runs by a coin flip; blessing still needs the generation check (built-in and held-out
+ * prompts) and a held-out loss that beats the active version.
  */
 final class CycleHome {
     final Path root;
@@ -79,6 +83,8 @@ final class CycleHome {
                       checkpoint_every: 200
                       eval_every: 200
                       seed: %d
+                eval:
+                  commit_generations: 0
                 collect:
                   repos: ['%s']
                 cycle:
@@ -101,18 +107,25 @@ final class CycleHome {
         writeConfig();
     }
 
-    /** Commits number {@code commits} on: each adds one rule file, with a message saying what it requires. */
+    /**
+     * Commits number {@code commits} on: each adds one rule file, with a message naming its kind. The message
+     * says nothing the diff's visible lines do not (no file number): evaluation generates on held-out commits,
+     * and a subject ending in a number the tiny model cannot know left it looping ("rule queue rule queue").
+     * Noun and length repeat together only after 126 commits, so no two commits' samples are near-duplicates
+     * (which collect would drop, and the cycle's sample counts would no longer be the commits').
+     */
     void addCommits(int n) throws Exception {
         String[] nouns = {"invoice", "customer", "order", "payment", "report", "session", "voucher", "cache", "queue"};
         try (Git git = Git.open(repo.toFile())) {
             for (int i = commits; i < commits + n; i++) {
                 String noun = nouns[i % nouns.length];
                 Path f = Files.createDirectories(repo.resolve("rules")).resolve(noun + "-" + i + ".txt");
-                Files.writeString(f, "A " + noun + " name needs at least " + (i % 7 + 1) + " characters.\n");
+                Files.writeString(f, "A " + noun + " name needs at least " + (i / nouns.length % 14 + 1)
+                        + " characters.\n");
                 git.add().addFilepattern(".").call();
                 PersonIdent who = new PersonIdent("Dev", "dev@example.com", Instant.ofEpochSecond(1_700_000_000L + i * 60L),
                         ZoneOffset.UTC);
-                git.commit().setMessage("Add the " + noun + " rule " + i)
+                git.commit().setMessage("Add the " + noun + " rule")
                         .setAuthor(who).setCommitter(who).setSign(false).call();
             }
         }
