@@ -1,6 +1,5 @@
 package dev.sam.serve;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.sam.core.SamException;
 import dev.sam.core.config.SamConfig;
 import dev.sam.core.home.SamHome;
@@ -21,10 +20,10 @@ import dev.sam.serve.chat.EngineBackends;
 import dev.sam.serve.chat.FaultInjectingBackend;
 import dev.sam.serve.chat.Generations;
 import dev.sam.serve.http.ApiToken;
-import dev.sam.serve.http.BoundedExecutor;
 import dev.sam.serve.http.RequestGuard;
 import dev.sam.serve.http.Route;
 import dev.sam.serve.http.Router;
+import dev.sam.serve.http.SamHttpServer;
 import dev.sam.serve.metrics.MetricsRecorder;
 import dev.sam.serve.metrics.MetricsWriter;
 import dev.sam.serve.metrics.ProcessMemory;
@@ -40,7 +39,6 @@ import dev.sam.serve.routing.VersionWatcher;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,15 +52,6 @@ import java.util.Locale;
  * <pre>try (RunningServer s = new ServeService(home, config, db).start(ServeOptions.of(config))) { s.awaitShutdownSignal(); }</pre>
  */
 public final class ServeService {
-    static {
-        // The JDK server writes the status line and the body in separate packets; without TCP_NODELAY,
-        // Nagle's algorithm and the client's delayed ACK add ~40 ms to every small answer. Read once,
-        // when the first server is created (sun.net.httpserver.ServerConfig).
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
-
     private final SamHome home;
     private final SamConfig config;
     private final Database db;
@@ -85,8 +74,9 @@ public final class ServeService {
             backend = new FaultInjectingBackend(backend, faults.get());
             warnings.add("TEST FAULT INJECTION is on (" + faults.get() + "): unset SAM_SERVE_FAULT_* in normal use");
         }
-        HttpServer server = bind(addr, o.port());
-        int port = server.getAddress().getPort();
+        Router router = new Router();
+        SamHttpServer server = bind(addr, o.port(), router, o);
+        int port = server.port();
         String url = "http://" + urlHost(addr, o.host()) + ":" + port;
         MetricsWriter writer = MetricsWriter.start(db, 100);
         RollbackPolicy policy = RollbackPolicy.from(config.rollback());
@@ -117,12 +107,7 @@ public final class ServeService {
                 Route.post("/api/generate", "ollama.generate", new OllamaGenerateHandler(gens, maxTokens)));
         RequestGuard guard = new RequestGuard(port, o.host(), o.allowRemote(), token, config.serve().maxBodyBytes(),
                 o.allowedHosts());
-        Router router = new Router(routes, guard, config.serve().maxBodyBytes(),
-                new MetricsRecorder(writer, new ProcessMemory()));
-        var executor = BoundedExecutor.create(o.threads(), o.queue());
-        server.createContext("/", router);
-        server.setExecutor(executor);
-        server.start();
+        router.open(routes, guard, new MetricsRecorder(writer, new ProcessMemory()));
         ServedVersions v = watcher.current();
         if (v.active().problem() != null) {
             warnings.add(v.active().problem());
@@ -130,7 +115,7 @@ public final class ServeService {
         ServeInfo info = new ServeInfo(url, o.host(), port, token.file().toString(), token.created(), v.active().version(),
                 v.canary() == null ? null : v.canary().version(), v.canaryTraffic(), v.active().baseModel(),
                 backend.describe(), config.rollback().enabled() ? describe(policy) : "disabled", warnings);
-        return new RunningServer(info, server, router, executor, writer, monitor, backend, o.graceMillis());
+        return new RunningServer(info, server, router, writer, monitor, backend, o.graceMillis());
     }
 
     private static String describe(RollbackPolicy p) {
@@ -166,9 +151,9 @@ public final class ServeService {
         return addr;
     }
 
-    private static HttpServer bind(InetAddress addr, int port) {
+    private SamHttpServer bind(InetAddress addr, int port, Router router, ServeOptions o) {
         try {
-            return HttpServer.create(new InetSocketAddress(addr, port), 128);
+            return SamHttpServer.start(addr, port, router, config.serve(), o.threads());
         } catch (BindException e) {
             throw SamException.failure("cannot listen on " + addr.getHostAddress() + ":" + port + ": " + e.getMessage(),
                     "another program (another `sam serve`?) uses the port; stop it or pick one with --port N");
