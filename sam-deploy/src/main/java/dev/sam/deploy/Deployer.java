@@ -8,7 +8,7 @@ import dev.sam.core.model.VersionStatus;
 import dev.sam.core.progress.ProgressListener;
 import dev.sam.core.store.EventRepository;
 import dev.sam.deploy.store.Activation;
-import dev.sam.deploy.store.Checksums;
+import dev.sam.core.store.Checksums;
 import dev.sam.deploy.store.VersionStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
