@@ -58,6 +58,11 @@ public final class RunningServer implements AutoCloseable {
         return info.port();
     }
 
+    /** The auto-rollback monitor (its loop runs only when rollback is enabled and the period is > 0). */
+    public RollbackMonitor rollbackMonitor() {
+        return monitor;
+    }
+
     /** Waits until every request answered so far is in the metrics table (sam.db). */
     public void flushMetrics() {
         writer.flush();

@@ -55,11 +55,18 @@ public final class ServeService {
     private final SamHome home;
     private final SamConfig config;
     private final Database db;
+    private final java.util.function.LongSupplier clock;
 
     public ServeService(SamHome home, SamConfig config, Database db) {
+        this(home, config, db, System::currentTimeMillis);
+    }
+
+    /** With the clock that request metrics and the auto-rollback windows use (tests control it). */
+    ServeService(SamHome home, SamConfig config, Database db, java.util.function.LongSupplier clock) {
         this.home = home;
         this.config = config;
         this.db = db;
+        this.clock = clock;
     }
 
     public RunningServer start(ServeOptions o) {
@@ -81,8 +88,8 @@ public final class ServeService {
         MetricsWriter writer = MetricsWriter.start(db, 100);
         RollbackPolicy policy = RollbackPolicy.from(config.rollback());
         RollbackMonitor monitor = new RollbackMonitor(DeployContext.of(home, db, config), policy, writer, watcher,
-                System::currentTimeMillis);
-        if (config.rollback().enabled()) {
+                clock);
+        if (config.rollback().enabled() && o.monitorMillis() > 0) {
             monitor.start(o.monitorMillis());
         }
         ServeState state = new ServeState(home, config, db, watcher, url, System.currentTimeMillis(),
@@ -90,6 +97,8 @@ public final class ServeService {
         TrainLauncher launcher = new TrainLauncher(home, db, o.samCommand(), o.trainWaitMillis());
         Generations gens = new Generations(backend, watcher, new ModelSelector(new TrafficSplitter()));
         int maxTokens = config.serve().maxTokens();
+        // serve.require_token_for_chat: only clients given the token generate (and so feed the rollback numbers)
+        boolean chatToken = config.serve().requireTokenForChat();
         List<Route> routes = List.of(
                 Route.get("/api/self", "api.self", new SelfHandler(state, config.rollback().enabled())),
                 Route.get("/api/training", "api.training", new TrainingHandler(state, launcher)),
@@ -97,17 +106,17 @@ public final class ServeService {
                 Route.get("/api/versions", "api.versions", new VersionsHandler(state)),
                 Route.get("/api/metrics", "api.metrics", new MetricsHandler(state, writer, monitor)),
                 Route.get("/v1/models", "models", new ModelsHandler(state)),
-                Route.post("/v1/chat/completions", "chat.completions", new ChatCompletionsHandler(gens, maxTokens)),
-                Route.post("/v1/completions", "completions", new CompletionsHandler(gens, maxTokens)),
+                Route.generating("/v1/chat/completions", "chat.completions", chatToken, new ChatCompletionsHandler(gens, maxTokens)),
+                Route.generating("/v1/completions", "completions", chatToken, new CompletionsHandler(gens, maxTokens)),
                 // Ollama's API subset (docs/user-guide.md): none of its paths is one of SAM's /api/* routes
                 Route.get("/api/tags", "ollama.tags", new OllamaTagsHandler(state)),
                 Route.get("/api/version", "ollama.version", OllamaTagsHandler.version()),
                 Route.post("/api/show", "ollama.show", OllamaTagsHandler.show(state)),
-                Route.post("/api/chat", "ollama.chat", new OllamaChatHandler(gens, maxTokens)),
-                Route.post("/api/generate", "ollama.generate", new OllamaGenerateHandler(gens, maxTokens)));
+                Route.generating("/api/chat", "ollama.chat", chatToken, new OllamaChatHandler(gens, maxTokens)),
+                Route.generating("/api/generate", "ollama.generate", chatToken, new OllamaGenerateHandler(gens, maxTokens)));
         RequestGuard guard = new RequestGuard(port, o.host(), o.allowRemote(), token, config.serve().maxBodyBytes(),
                 o.allowedHosts());
-        router.open(routes, guard, new MetricsRecorder(writer, new ProcessMemory()));
+        router.open(routes, guard, new MetricsRecorder(writer, new ProcessMemory(), clock));
         ServedVersions v = watcher.current();
         if (v.active().problem() != null) {
             warnings.add(v.active().problem());

@@ -80,6 +80,7 @@ public final class EngineChatBackend implements ChatBackend {
             throw new BackendUnavailableException("busy: " + slotCount + " generations are running and others"
                     + " waited " + waitMillis / 1000 + " s; try again", null);
         }
+        sink.started();
         try {
             for (int attempt = 0; ; attempt++) {
                 ChatEngine e = engine(g.baseModel(), g.adapters());

@@ -46,6 +46,7 @@ public final class HttpCall {
     private boolean failed;
     private byte[] body;
     private OutputStream out;
+    private dev.sam.core.store.RequestRecord.Service service;
 
     /**
      * @param bodyTimeoutMillis the whole body must arrive within this time from the start of the request
@@ -199,6 +200,16 @@ public final class HttpCall {
 
     public String version() {
         return version;
+    }
+
+    /** How the generation of this call spent its time (for the auto-rollback policy's latency judgement). */
+    public void service(dev.sam.core.store.RequestRecord.Service s) {
+        this.service = s;
+    }
+
+    /** Null when the call generated nothing. */
+    public dev.sam.core.store.RequestRecord.Service service() {
+        return service;
     }
 
     public void tokens(long n) {
