@@ -146,4 +146,23 @@ class SecurityTest {
         assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + f.server.port()), e.getMessage());
         assertTrue(e.hint().contains("--port"));
     }
+
+    @Test
+    void chatCanRequireTheToken() throws Exception {
+        assertEquals(200, api.chat("no token needed by default", false).status());
+        f.server.stop();
+        var c = f.config;
+        f.config = new dev.sam.core.config.SamConfig(c.training(), c.rollback(), c.models(), c.collect(),
+                c.serve().withRequireTokenForChat(true), c.cycle(), c.eval());
+        api = f.start(new EchoBackend());
+        String chat = "{\"model\":\"sam\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        for (String path : new String[] {"/v1/chat/completions", "/api/chat"}) {
+            Api.Resp r = api.post(path, chat, null);
+            assertEquals(401, r.status(), path + ": " + r.body());
+            assertEquals(200, api.post(path, chat, f.token()).status(), path);
+        }
+        assertEquals(401, api.post("/v1/completions", "{\"model\":\"sam\",\"prompt\":\"x\"}", null).status());
+        assertEquals(401, api.post("/api/generate", "{\"model\":\"sam\",\"prompt\":\"x\"}", null).status());
+        assertEquals(200, api.get("/api/self").status(), "reading stays open");
+    }
 }

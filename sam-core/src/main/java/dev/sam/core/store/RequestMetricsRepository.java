@@ -34,6 +34,7 @@ public final class RequestMetricsRepository {
             "ALTER TABLE request_metrics ADD COLUMN prompt_tokens INTEGER",
             "ALTER TABLE request_metrics ADD COLUMN queue_ms REAL",
             "ALTER TABLE request_metrics ADD COLUMN ttft_ms REAL",
+            "ALTER TABLE request_metrics ADD COLUMN decode_ms REAL",
             "ALTER TABLE request_metrics ADD COLUMN in_flight INTEGER",
             "ALTER TABLE request_metrics ADD COLUMN prompt_hash TEXT");
 
@@ -41,8 +42,8 @@ public final class RequestMetricsRepository {
     public static final int MIN_PROMPT_TOKENS = 64;
 
     private static final String INSERT = "INSERT INTO request_metrics(time_ms, version, endpoint, ok, latency_ms,"
-            + " rss_bytes, tokens, prompt_tokens, queue_ms, ttft_ms, in_flight, prompt_hash)"
-            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
+            + " rss_bytes, tokens, prompt_tokens, queue_ms, ttft_ms, decode_ms, in_flight, prompt_hash)"
+            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
     private final Database db;
 
@@ -67,8 +68,8 @@ public final class RequestMetricsRepository {
 
     /**
      * How a version's generations spent their time (docs/user-guide.md, "Automatic rollback"), queueing
-     * excluded: over the {@code timed} requests that produced text, {@code msPerToken} = Σ(latency − queue − ttft)
-     * / Σ generated tokens and {@code ttftMsPerPromptToken} = Σ ttft / Σ max(prompt tokens, {@value
+     * excluded: over the {@code timed} requests that produced text, {@code msPerToken} = Σ decode time (first text
+     * to the generation's end) / Σ generated tokens and {@code ttftMsPerPromptToken} = Σ ttft / Σ max(prompt tokens, {@value
      * #MIN_PROMPT_TOKENS}); {@code distinct} counts different prompts (a request without a prompt hash counts
      * on its own); {@code meanQueueMs} and {@code meanInFlight} say how loaded the server was.
      */
@@ -95,8 +96,9 @@ public final class RequestMetricsRepository {
                     setLong(ps, 8, sv == null ? null : (long) sv.promptTokens());
                     setDouble(ps, 9, sv == null ? null : sv.queueMs());
                     setDouble(ps, 10, sv == null ? null : sv.ttftMs());
-                    setLong(ps, 11, sv == null ? null : (long) sv.inFlight());
-                    ps.setString(12, sv == null ? null : sv.promptHash());
+                    setDouble(ps, 11, sv == null ? null : sv.decodeMs());
+                    setLong(ps, 12, sv == null ? null : (long) sv.inFlight());
+                    ps.setString(13, sv == null ? null : sv.promptHash());
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -112,8 +114,7 @@ public final class RequestMetricsRepository {
                        COALESCE(SUM(tokens), 0), MIN(time_ms), MAX(time_ms),
                        COUNT(DISTINCT COALESCE(prompt_hash, 'row:' || id)),
                        SUM(CASE WHEN ttft_ms IS NOT NULL AND tokens > 0 THEN 1 ELSE 0 END),
-                       SUM(CASE WHEN ttft_ms IS NOT NULL AND tokens > 0
-                                THEN MAX(latency_ms - COALESCE(queue_ms, 0) - ttft_ms, 0) END),
+                       SUM(CASE WHEN ttft_ms IS NOT NULL AND tokens > 0 THEN COALESCE(decode_ms, 0) END),
                        SUM(CASE WHEN ttft_ms IS NOT NULL AND tokens > 0 THEN tokens END),
                        SUM(CASE WHEN ttft_ms IS NOT NULL AND tokens > 0 THEN ttft_ms END),
                        SUM(CASE WHEN ttft_ms IS NOT NULL AND tokens > 0 THEN MAX(COALESCE(prompt_tokens, 0), ?) END),

@@ -18,11 +18,12 @@ public record RequestRecord(long timeMs, String version, String endpoint, boolea
     }
 
     /**
-     * One generation's service: {@code promptTokens} in the prompt, {@code queueMs} spent waiting for a
-     * generation slot (load, not the version), {@code ttftMs} from getting the slot to the first text (null when
-     * none came), {@code inFlight} generations running when it got its slot (itself included), and
+     * One generation's service: {@code promptTokens} in the prompt, {@code queueMs} from the request's arrival to
+     * the generation's start (reading the request, waiting for a generation slot: not the version's doing), {@code ttftMs} from getting the slot to the first text (null when
+     * none came), {@code decodeMs} from the first text to the end of the generation, {@code inFlight} generations running when it got its slot (itself included), and
      * {@code promptHash} (hex of the prompt's SHA-256, shortened) telling repeated prompts apart.
      */
-    public record Service(int promptTokens, double queueMs, Double ttftMs, int inFlight, String promptHash) {
+    public record Service(int promptTokens, double queueMs, Double ttftMs, Double decodeMs, int inFlight,
+                          String promptHash) {
     }
 }

@@ -119,7 +119,7 @@ public final class Generations {
 
     private ChatBackend.Completion generate(HttpCall call, ChatBackend.Generation g, ChatBackend.TextSink sink)
             throws Exception {
-        ServiceTimer timer = new ServiceTimer(sink, inFlight);
+        ServiceTimer timer = new ServiceTimer(sink, inFlight, call.elapsedMs());
         int promptTokens = 0;
         try {
             ChatBackend.Completion c = backend.generate(g, timer);

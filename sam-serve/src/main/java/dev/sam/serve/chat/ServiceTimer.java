@@ -11,23 +11,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Times one generation for the auto-rollback policy (docs/user-guide.md, "Automatic rollback"): wraps the
  * text sink, so it sees when the backend got its slot ({@link ChatBackend.TextSink#started}; the time before
- * is queueing) and when the first text came (time to first token: tokenizing, template and prefill), and
+ * is the wait: reading the request and queueing for a slot) and when the first text came (time to first token: tokenizing, template and prefill), and
  * counts the generations running at once. A backend that never reports its start is taken to start when it
  * is called.
  *
- * <pre>ServiceTimer t = new ServiceTimer(sink, inFlight); backend.generate(g, t); call.service(t.service(c.promptTokens(), hash));</pre>
+ * <pre>ServiceTimer t = new ServiceTimer(sink, inFlight, call.elapsedMs()); backend.generate(g, t); call.service(t.service(c.promptTokens(), hash));</pre>
  */
 final class ServiceTimer implements ChatBackend.TextSink {
     private final ChatBackend.TextSink sink;
     private final AtomicInteger inFlight;
+    private final double sinceArrivalMs;
     private final long calledNanos = System.nanoTime();
     private long startedNanos;
     private long firstTextNanos;
+    private long endNanos;
     private int inFlightAtStart;
 
-    ServiceTimer(ChatBackend.TextSink sink, AtomicInteger inFlight) {
+    /** {@code sinceArrivalMs}: how long ago the request arrived (its reading and parsing are not the version's). */
+    ServiceTimer(ChatBackend.TextSink sink, AtomicInteger inFlight, double sinceArrivalMs) {
         this.sink = sink;
         this.inFlight = inFlight;
+        this.sinceArrivalMs = sinceArrivalMs;
     }
 
     @Override
@@ -52,6 +56,7 @@ final class ServiceTimer implements ChatBackend.TextSink {
 
     /** Ends the generation's share of the in-flight count. */
     void end() {
+        endNanos = System.nanoTime();
         if (startedNanos != 0) {
             inFlight.decrementAndGet();
         }
@@ -61,8 +66,9 @@ final class ServiceTimer implements ChatBackend.TextSink {
     RequestRecord.Service service(int promptTokens, String promptHash) {
         long start = startedNanos == 0 ? calledNanos : startedNanos;
         Double ttft = firstTextNanos == 0 ? null : (firstTextNanos - start) / 1e6;
-        return new RequestRecord.Service(promptTokens, (start - calledNanos) / 1e6, ttft, Math.max(1, inFlightAtStart),
-                promptHash);
+        Double decode = firstTextNanos == 0 ? null : (Math.max(endNanos, firstTextNanos) - firstTextNanos) / 1e6;
+        return new RequestRecord.Service(promptTokens, sinceArrivalMs + (start - calledNanos) / 1e6, ttft, decode,
+                Math.max(1, inFlightAtStart), promptHash);
     }
 
     /** 16 hex digits of the SHA-256 of what the model is asked: same prompt, same hash. */
