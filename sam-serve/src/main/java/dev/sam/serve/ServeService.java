@@ -106,14 +106,17 @@ public final class ServeService {
                 Route.get("/api/versions", "api.versions", new VersionsHandler(state)),
                 Route.get("/api/metrics", "api.metrics", new MetricsHandler(state, writer, monitor)),
                 Route.get("/v1/models", "models", new ModelsHandler(state)),
-                Route.generating("/v1/chat/completions", "chat.completions", chatToken, new ChatCompletionsHandler(gens, maxTokens)),
-                Route.generating("/v1/completions", "completions", chatToken, new CompletionsHandler(gens, maxTokens)),
+                Route.generating("/v1/chat/completions", "chat.completions", chatToken,
+                        new ChatCompletionsHandler(gens, maxTokens)),
+                Route.generating("/v1/completions", "completions", chatToken,
+                        new CompletionsHandler(gens, maxTokens)),
                 // Ollama's API subset (docs/user-guide.md): none of its paths is one of SAM's /api/* routes
                 Route.get("/api/tags", "ollama.tags", new OllamaTagsHandler(state)),
                 Route.get("/api/version", "ollama.version", OllamaTagsHandler.version()),
                 Route.post("/api/show", "ollama.show", OllamaTagsHandler.show(state)),
                 Route.generating("/api/chat", "ollama.chat", chatToken, new OllamaChatHandler(gens, maxTokens)),
-                Route.generating("/api/generate", "ollama.generate", chatToken, new OllamaGenerateHandler(gens, maxTokens)));
+                Route.generating("/api/generate", "ollama.generate", chatToken,
+                        new OllamaGenerateHandler(gens, maxTokens)));
         RequestGuard guard = new RequestGuard(port, o.host(), o.allowRemote(), token, config.serve().maxBodyBytes(),
                 o.allowedHosts());
         router.open(routes, guard, new MetricsRecorder(writer, new ProcessMemory(), clock));
@@ -128,8 +131,9 @@ public final class ServeService {
     }
 
     private static String describe(RollbackPolicy p) {
-        return String.format(Locale.ROOT, "error rate > %.0f%%, mean latency > %.0f ms or memory > %.1f GB over %d s"
-                        + " (at least %d requests)", p.maxErrorRate() * 100, p.maxMeanLatencyMs(),
+        return String.format(Locale.ROOT, "error rate > %.0f%%, reference latency (256 prompt + 64 new tokens) > %.0f ms"
+                        + " or memory > %.1f GB over %d s (at least %d different prompts)", p.maxErrorRate() * 100,
+                p.maxMeanLatencyMs(),
                 p.maxMemoryBytes() / (1L << 30), p.windowSeconds(), p.minRequests());
     }
 
