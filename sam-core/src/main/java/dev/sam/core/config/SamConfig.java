@@ -114,7 +114,7 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
         public record Limits(int headerTimeoutSeconds, int bodyTimeoutSeconds, int idleTimeoutSeconds,
                              int maxConnections, int maxConnectionsPerClient) {
             public static Limits defaults() {
-                return new Limits(10, 30, 30, 256, 32);
+                return new Limits(10, 30, 30, 256, 64);
             }
 
             List<String> problems() {

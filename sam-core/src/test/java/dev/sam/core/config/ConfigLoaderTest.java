@@ -105,7 +105,7 @@ class ConfigLoaderTest {
     void serveLimitsAndChatTokenAreSettings() {
         SamConfig d = SamConfig.defaults();
         assertEquals(false, d.serve().requireTokenForChat());
-        assertEquals(new SamConfig.Serve.Limits(10, 30, 30, 256, 32), d.serve().limits());
+        assertEquals(new SamConfig.Serve.Limits(10, 30, 30, 256, 64), d.serve().limits());
         SamConfig c = ConfigLoader.parse("serve:\n  require_token_for_chat: true\n  limits:\n"
                 + "    header_timeout_seconds: 5\n    max_connections_per_client: 8\n", dir.resolve("c.yaml"));
         assertTrue(c.serve().requireTokenForChat());
