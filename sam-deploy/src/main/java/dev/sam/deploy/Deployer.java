@@ -6,7 +6,6 @@ import dev.sam.core.io.ProcessLock;
 import dev.sam.core.model.ModelVersion;
 import dev.sam.core.model.VersionStatus;
 import dev.sam.core.progress.ProgressListener;
-import dev.sam.core.store.EventRepository;
 import dev.sam.deploy.store.Activation;
 import dev.sam.deploy.store.Checksums;
 import dev.sam.deploy.store.VersionStore;
@@ -54,7 +53,8 @@ public final class Deployer {
                 next = next.with(previous.withStatus(VersionStatus.RETIRED, null));
             }
             next = next.plus(created);
-            notes.addAll(new Activation(ctx.home(), ctx.db()).commit(next.versions(), op));
+            Activation activation = new Activation(ctx.home(), ctx.db());
+            notes.addAll(activation.commit(next.versions(), op));
 
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("source", plan.source());
@@ -65,7 +65,7 @@ public final class Deployer {
             String msg = r.canary()
                     ? "canary " + created.version() + " started at " + r.canaryTraffic() + "% of traffic"
                     : "deployed " + created.version() + (previous == null ? "" : " (was " + previous.version() + ")");
-            new EventRepository(ctx.db()).record(op, created.version(), created.trainingRunId(), msg, data);
+            activation.event(op, created.version(), created.trainingRunId(), msg, data).ifPresent(notes::add);
             return new DeployResult(plan, created, previous == null ? null : previous.version(), notes);
         }
     }
