@@ -78,7 +78,8 @@ public final class Deployer {
         String description = r.description() != null ? r.description()
                 : src.runId() != null ? "training run " + src.runId() : "adapters from " + src.adapters();
         return new ModelVersion(p.plan().version(), now, r.canary() ? null : now,
-                r.canary() ? VersionStatus.CANARY : VersionStatus.ACTIVE, p.plan().baseModel(), adapters.toString(),
+                r.canary() ? VersionStatus.CANARY : VersionStatus.ACTIVE, p.plan().baseModel(),
+                dev.sam.core.store.VersionCatalog.recordedPath(ctx.home(), adapters),
                 src.runId(), samples, metrics, sums.checksum(), description, r.canary() ? r.canaryTraffic() : null);
     }
 

@@ -7,7 +7,6 @@ import dev.sam.core.model.ModelVersion;
 import dev.sam.core.model.VersionStatus;
 import dev.sam.deploy.store.Activation;
 import dev.sam.deploy.store.VersionStore;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -70,10 +69,7 @@ public final class Rollback {
     }
 
     private static ModelVersion previous(VersionState state, ModelVersion active) {
-        Optional<ModelVersion> p = state.versions().stream()
-                .filter(v -> v.status() == VersionStatus.RETIRED && v.deployedAt() != null)
-                .max(Comparator.comparing(ModelVersion::deployedAt)
-                        .thenComparing(ModelVersion::version, dev.sam.deploy.store.VersionNumbers.ORDER));
+        Optional<ModelVersion> p = dev.sam.core.store.VersionCatalog.rollbackTarget(state.versions());
         return p.orElseThrow(() -> SamException.notReady("nothing to roll back: " + active.version()
                 + " is active and no earlier version is available"
                 + (state.versions().stream().anyMatch(v -> v.status() == VersionStatus.ROLLED_BACK)

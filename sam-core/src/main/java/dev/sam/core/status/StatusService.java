@@ -69,8 +69,7 @@ public final class StatusService {
         List<ModelVersion> versions = catalog.versions();
         ModelVersion active = catalog.active().orElse(null);
         ModelVersion canary = catalog.canary().orElse(null);
-        boolean rollback = versions.stream().anyMatch(v -> v.status() == VersionStatus.RETIRED
-                || v.status() == VersionStatus.ROLLED_BACK);
+        boolean rollback = VersionCatalog.rollbackTarget(versions).isPresent();
         var deployment = new PipelineStatus.Deployment(versions.size(), rollback, canary != null,
                 canary == null ? null : canary.version(), canary == null ? null : canary.canaryTraffic());
 
