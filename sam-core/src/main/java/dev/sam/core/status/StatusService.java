@@ -4,6 +4,7 @@ import dev.sam.core.cycle.CycleState;
 import dev.sam.core.cycle.CycleStateFile;
 import dev.sam.core.cycle.DataMark;
 import dev.sam.core.config.SamConfig;
+import dev.sam.core.home.BaseModelLocation;
 import dev.sam.core.home.SamHome;
 import dev.sam.core.model.Manifest;
 import dev.sam.core.model.ModelVersion;
@@ -44,6 +45,15 @@ public final class StatusService {
                 o == null ? null : o.message(), o == null ? null : o.nextStep());
     }
 
+    /** The base model `sam train` would use; null when the default profile is unknown (config reports it). */
+    private String baseModel() {
+        try {
+            return config.defaultBaseModel();
+        } catch (dev.sam.core.SamException e) {
+            return null;
+        }
+    }
+
     public PipelineStatus status() {
         List<String> warnings = new ArrayList<>();
         if (home.models().warning() != null) {
@@ -57,8 +67,10 @@ public final class StatusService {
         m.sources().forEach((k, v) -> bySource.putIfAbsent(k, v.samples()));
         long total = bySource.values().stream().mapToLong(Long::longValue).sum();
         int min = config.training().minSamples();
-        var data = new PipelineStatus.TrainingData(total, min, total >= min, m.distilledSamples(),
-                m.preferencePairs(), bySource, m.updatedAt());
+        String base = baseModel();
+        boolean found = base != null && BaseModelLocation.locate(home, base).isPresent();
+        var data = new PipelineStatus.TrainingData(total, min, total >= min && found, m.distilledSamples(),
+                m.preferencePairs(), bySource, m.updatedAt(), base, found);
 
         PipelineStatus.LastTraining last = new RunRepository(db).latest()
                 .map(r -> new PipelineStatus.LastTraining(r.runId(), r.status().json(), r.samplesCount(),
