@@ -46,6 +46,10 @@ public final class Deployer {
             List<String> notes = new ArrayList<>(cleanLeftovers(store, plan.version()));
             Checksums.Dir sums = store.install(plan.version(), p.files().toCopy(), progress, op);
 
+            duplicateOf(state, sums.checksum()).ifPresent(same -> notes.add("warning: " + plan.version()
+                    + " has the same adapters (sha256 " + sums.checksum().substring(0, 12) + "…) as " + same.version()
+                    + " (" + same.status().json() + "); it is deployed as a new version anyway — `sam rollback "
+                    + same.version() + "` re-activates a stored version without a copy"));
             ModelVersion previous = state.active().orElse(null);
             ModelVersion created = record(r, p, sums, store.adapters(plan.version()));
             VersionState next = state;
@@ -81,6 +85,14 @@ public final class Deployer {
                 r.canary() ? VersionStatus.CANARY : VersionStatus.ACTIVE, p.plan().baseModel(),
                 dev.sam.core.store.VersionCatalog.recordedPath(ctx.home(), adapters),
                 src.runId(), samples, metrics, sums.checksum(), description, r.canary() ? r.canaryTraffic() : null);
+    }
+
+    /**
+     * A recorded version with byte-identical adapters. Deploying it again is allowed (the README's tour
+     * deploys a run and then starts a canary of it) but never silent: the result carries a warning.
+     */
+    static java.util.Optional<ModelVersion> duplicateOf(VersionState state, String checksum) {
+        return state.versions().stream().filter(v -> checksum.equals(v.checksum())).reduce((a, b) -> b);
     }
 
     /** Under the lock no other writer runs, so leftovers of interrupted deploys can go. */
