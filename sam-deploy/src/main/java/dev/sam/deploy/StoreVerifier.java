@@ -3,6 +3,8 @@ package dev.sam.deploy;
 import dev.sam.core.SamException;
 import dev.sam.core.io.ProcessLock;
 import dev.sam.core.model.ModelVersion;
+import dev.sam.core.model.TrainingRun;
+import dev.sam.train.runs.RunStore;
 import dev.sam.core.store.EventRepository;
 import dev.sam.core.store.VersionRepository;
 import dev.sam.core.store.VersionsFile;
@@ -89,6 +91,7 @@ public final class StoreVerifier {
 
             boolean pointersWrong = pointers(state, vf, findings, repair);
             leftovers(state, findings, repair);
+            runs(findings, repair);
 
             boolean commit = repair && state.active().isPresent() && (rebuilt || !n.fixes().isEmpty() || pointersWrong);
             if (commit) {
@@ -143,6 +146,27 @@ public final class StoreVerifier {
             findings.add(repair ? f.repaired("copied versions.json into sam.db") : f);
         }
         return wrong;
+    }
+
+    /** Training runs that runs/ID/run.json records and sam.db lacks (a lost sam.db): restored with repair. */
+    private void runs(List<Finding> findings, boolean repair) {
+        List<String> unreadable = new ArrayList<>();
+        RunStore runs = new RunStore(ctx.home(), ctx.db());
+        List<TrainingRun> missing = runs.unrecorded(unreadable);
+        unreadable.forEach(u -> findings.add(Finding.warning(u + "; left alone")));
+        if (missing.isEmpty()) {
+            return;
+        }
+        Finding f = Finding.problem(missing.size() + " training run" + (missing.size() == 1 ? " is" : "s are")
+                + " in " + ctx.home().runsDir() + "/*/run.json but not in sam.db's run history ("
+                + missing.stream().map(TrainingRun::runId).limit(5).collect(java.util.stream.Collectors.joining(", "))
+                + (missing.size() > 5 ? ", ..." : "") + ")");
+        if (repair) {
+            runs.restore(missing);
+            f = f.repaired("restored " + missing.size() + " run" + (missing.size() == 1 ? "" : "s")
+                    + " into sam.db from run.json");
+        }
+        findings.add(f);
     }
 
     private void leftovers(VersionState state, List<Finding> findings, boolean repair) {

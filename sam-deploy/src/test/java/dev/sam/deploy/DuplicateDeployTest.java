@@ -17,7 +17,7 @@ class DuplicateDeployTest extends WithDeployFixture {
         DeployResult second = new Deployer(f.ctx).deploy(DeployRequest.ofPath(same), ProgressListener.NONE);
         assertEquals("v1.0.1", second.version().version());
         assertTrue(second.notes().stream().anyMatch(n -> n.startsWith("warning: v1.0.1 has the same adapters")
-                && n.contains("as v1.0.0 (retired)") && n.contains("sam rollback v1.0.0")), second.notes().toString());
+                && n.contains("as v1.0.0 (active)") && n.contains("sam rollback v1.0.0")), second.notes().toString());
         DeployResult other = f.deploy();
         assertTrue(other.notes().stream().noneMatch(n -> n.contains("same adapters")), other.notes().toString());
         f.assertConsistent();
