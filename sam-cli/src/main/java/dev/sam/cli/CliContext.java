@@ -45,6 +45,11 @@ public final class CliContext implements AutoCloseable {
             if (home.models().warning() != null) {
                 output.warn(home.models().warning());
             }
+            try {
+                dev.sam.deploy.store.VolumeMirror.syncIfNeeded(home).forEach(n -> output.note("model volume: " + n));
+            } catch (dev.sam.core.SamException e) {
+                output.warn(e.getMessage() + (e.hint() == null ? "" : " (" + e.hint() + ")"));
+            }
         }
         return home;
     }

@@ -12,6 +12,7 @@ import dev.sam.deploy.VerifyReport.Finding;
 import dev.sam.deploy.store.Activation;
 import dev.sam.deploy.store.ActiveLink;
 import dev.sam.deploy.store.VersionStore;
+import dev.sam.deploy.store.VolumeMirror;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +44,7 @@ public final class StoreVerifier {
     public VerifyReport verify(boolean repair) {
         try (ProcessLock lock = store.lock(repair ? "verify --repair" : "verify")) {
             List<Finding> findings = new ArrayList<>();
+            mirror(findings, repair);
             VersionsFile vf = store.file();
             VersionState recorded;
             boolean rebuilt = false;
@@ -130,10 +132,10 @@ public final class StoreVerifier {
                     + " active");
             findings.add(repair ? f.repaired("wrote " + a + " to current.txt") : f);
         }
-        if (!link.pointsTo(store.adapters(a))) {
+        if (!link.pointsTo(store.linkTarget(a))) {
             wrong = true;
             Finding f = Finding.problem("symlink " + link.path() + " points to "
-                    + link.target().map(Path::toString).orElse("nothing") + ", not to " + store.adapters(a));
+                    + link.target().map(Path::toString).orElse("nothing") + ", not to " + store.linkTarget(a));
             findings.add(repair ? f.repaired("pointed the symlink at " + a) : f);
         }
         Map<String, ModelVersion> mirror = new HashMap<>();
@@ -146,6 +148,21 @@ public final class StoreVerifier {
             findings.add(repair ? f.repaired("copied versions.json into sam.db") : f);
         }
         return wrong;
+    }
+
+    /** With an external volume: its local mirror ({@link VolumeMirror}) holds the same history. */
+    private void mirror(List<Finding> findings, boolean repair) {
+        if (VolumeMirror.inSync(ctx.home())) {
+            return;
+        }
+        Finding f = Finding.problem("the local store " + ctx.home().local().versionsDir() + " does not mirror the"
+                + " model volume's history");
+        if (repair) {
+            List<String> done = new VolumeMirror(ctx.home()).sync();
+            findings.add(f.repaired(done.isEmpty() ? "mirrored the volume's history" : String.join("; ", done)));
+        } else {
+            findings.add(f);
+        }
     }
 
     /** Training runs that runs/ID/run.json records and sam.db lacks (a lost sam.db): restored with repair. */

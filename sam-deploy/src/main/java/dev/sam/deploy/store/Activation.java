@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code versions.json} — the commit point: one atomic rename holds the whole state (who is
  *       active, who is canary, every status). Before it, the old state is in force; after it, the new.</li>
  *   <li>{@code current.txt} (temp + rename), derived from versions.json;</li>
+ *   <li>with an external model volume, its mirror in the local store ({@link VolumeMirror#pull});</li>
  *   <li>the {@code sam-brain-lora/adapters} symlink (temp link + rename), derived;</li>
  *   <li>the SQLite {@code versions} table, a mirror of versions.json.</li>
  * </ol>
@@ -55,7 +56,12 @@ public final class Activation {
         if (active != null) {
             vf.writeCurrent(active.version());
             Faults.point(op + ".after-current");
-            new ActiveLink(home).pointTo(new VersionStore(home).adapters(active.version()), op).ifPresent(notes::add);
+        }
+        if (home.models().external()) {
+            notes.addAll(new VolumeMirror(home).pull());
+        }
+        if (active != null) {
+            new ActiveLink(home).pointTo(new VersionStore(home).linkTarget(active.version()), op).ifPresent(notes::add);
             Faults.point(op + ".after-symlink");
         }
         afterCommit(() -> new VersionRepository(db).replaceAll(state), "its versions table", op).ifPresent(notes::add);
