@@ -16,9 +16,9 @@ import java.util.Map;
  * silently become an empty home that reports "nothing here").
  */
 public final class CliContext implements AutoCloseable {
-    /** The verbs that may create a missing home: they add training data, a model or adapters to it. */
+    /** The verbs that may create a missing home: they add training data, a model or adapters to it, or schedule its cycle. */
     static final java.util.Set<String> CREATING_VERBS = java.util.Set.of("collect", "distill", "model", "import",
-            "deploy", "canary", "quickstart");
+            "deploy", "canary", "quickstart", "schedule");
 
     private final GlobalOptions options;
     private final Map<String, String> env;
