@@ -51,6 +51,12 @@ class AutoRollbackTest {
         return f.server.rollbackMonitor();
     }
 
+    /** The window's numbers, for the message of a failed assertion. */
+    private String window() {
+        f.server.flushMetrics();
+        return new dev.sam.core.store.RequestMetricsRepository(f.db).perVersion(0).toString();
+    }
+
     private VersionStatus status(String v) {
         return new VersionsFile(f.home).read().stream().filter(x -> x.version().equals(v)).findFirst().orElseThrow()
                 .status();
@@ -74,7 +80,7 @@ class AutoRollbackTest {
         for (String[] r : responses) {
             assertTrue(r[0].equals("200") || r[1].equals("v1.0.1"), "only the canary failed: " + r[0] + " " + r[1]);
         }
-        assertTrue(monitor().tick().isPresent(), "decided within the window it was measured in");
+        assertTrue(monitor().tick().isPresent(), "decided within the window it was measured in: " + window());
         assertEquals(VersionStatus.ROLLED_BACK, status("v1.0.1"));
         assertEquals(VersionStatus.ACTIVE, status("v1.0.0"));
         for (String[] r : traffic(api, 5)) {
@@ -107,7 +113,7 @@ class AutoRollbackTest {
         assertTrue(monitor().tick().isEmpty(), "4 requests are fewer than min_requests (5)");
         traffic(api, 2);
         Optional<dev.sam.serve.rollback.Decision> d = monitor().tick();
-        assertTrue(d.isPresent());
+        assertTrue(d.isPresent(), this::window);
         assertEquals(VersionStatus.ACTIVE, status("v1.0.0"));
         Event e = event("auto_rollback");
         assertEquals("rollback", e.data().get("operation"));
@@ -124,7 +130,7 @@ class AutoRollbackTest {
         // after a whole window it is judged on its own requests; there is nothing left to roll back to
         f.advance(1);
         traffic(api, 6);
-        assertTrue(monitor().tick().isPresent());
+        assertTrue(monitor().tick().isPresent(), this::window);
         Event failed = event("auto_rollback_failed");
         assertEquals("v1.0.0", failed.version());
         assertTrue(((String) failed.data().get("outcome")).startsWith("failed: nothing to roll back"), failed.data().toString());
@@ -140,7 +146,7 @@ class AutoRollbackTest {
         f.deploy();
         Api api = f.start(f.options(new EchoBackend()).withMonitorMillis(0));
         traffic(api, 5);
-        assertTrue(monitor().tick().isPresent());
+        assertTrue(monitor().tick().isPresent(), this::window);
         assertEquals(VersionStatus.ACTIVE, status("v1.0.0"));
         assertTrue(event("auto_rollback").message().contains("memory "), event("auto_rollback").message());
     }
