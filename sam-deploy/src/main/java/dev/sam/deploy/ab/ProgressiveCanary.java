@@ -52,11 +52,7 @@ public final class ProgressiveCanary {
 
     /** Starts a rollout of the running canary at the plan's first share. */
     public Rollout start(Plan plan, long nowMs) {
-        String p = RolloutStep.problem(plan.steps());
-        if (p != null) {
-            throw SamException.usage(p, "e.g. `--steps 10,25,50,100`");
-        }
-        analysis(plan.alpha(), plan.margin(), plan.minSamples(), plan.maxAnalyses()); // validates
+        check(plan);
         VersionCatalog c = VersionCatalog.read(ctx.home());
         ModelVersion canary = c.canary().orElseThrow(() -> SamException.notReady("no canary is running",
                 "start one with `sam canary --run RUN_ID --steps 10,25,50,100`"));
@@ -72,6 +68,18 @@ public final class ProgressiveCanary {
         event("ab_start", r, "progressive canary " + r.version() + " against " + baseline + ": steps " + r.steps()
                 + ", analysis every " + r.intervalMs() / 1000 + " s", data);
         return r;
+    }
+
+    /** Refuses a plan that cannot run (steps, analysis settings) with a usage error. */
+    public void check(Plan plan) {
+        String p = RolloutStep.problem(plan.steps());
+        if (p != null) {
+            throw SamException.usage(p, "e.g. `--steps 10,25,50,100`");
+        }
+        if (plan.intervalMs() <= 0) {
+            throw SamException.usage("the analysis interval must be positive", "e.g. --analysis-interval 1h");
+        }
+        analysis(plan.alpha(), plan.margin(), plan.minSamples(), plan.maxAnalyses());
     }
 
     /** One look: nothing before the rollout's interval has passed since its last analysis. */
