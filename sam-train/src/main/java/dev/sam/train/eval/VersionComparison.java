@@ -35,7 +35,7 @@ public final class VersionComparison {
     public record Side(String version, Double loss, Double accuracy, long targets, long wins) {
     }
 
-    /** One sample: its source and location, each version's mean loss per target, and who won ("a", "b", "tie"). */
+    /** One sample: its number in the slice, source and original location, each version's mean loss per target, and who won ("a", "b", "tie"). */
     public record Sample(int index, String source, String location, long targets, double lossA, double lossB,
                          String winner) {
     }
@@ -85,7 +85,9 @@ public final class VersionComparison {
                 String w = Math.abs(la - lb) <= TIE ? "tie" : la < lb ? "a" : "b";
                 winsA += w.equals("a") ? 1 : 0;
                 winsB += w.equals("b") ? 1 : 0;
-                samples.add(new Sample(i + 1, e.record().source(), e.record().location(), x.targets(), la, lb, w));
+                int item = e.record().line(); // the record's line in the slice file is its 1-based item number
+                samples.add(new Sample(item, e.record().source(), slice.samples().get(item - 1).location(), x.targets(),
+                        la, lb, w));
                 progress.update(i + 1, versionA + " " + winsA + " · " + versionB + " " + winsB);
             }
             progress.finish(null);
