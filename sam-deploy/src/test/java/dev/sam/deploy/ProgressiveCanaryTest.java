@@ -125,6 +125,29 @@ class ProgressiveCanaryTest extends WithDeployFixture {
     }
 
     @Test
+    void aMoveThatFailsEndsTheRolloutSayingWhy() throws Exception {
+        f.deploy();
+        new Canary(f.ctx).start(DeployRequest.ofPath(f.adapters()).asCanary(10), ProgressListener.NONE);
+        ProgressiveCanary pc = new ProgressiveCanary(f.ctx, RollbackPolicy.from(f.ctx.config().rollback()));
+        pc.start(new ProgressiveCanary.Plan(List.of(10, 100), HOUR, 10, 0.05, 0.5, 1), T0);
+        OutcomeRepository outcomes = new OutcomeRepository(f.db);
+        for (int i = 0; i < 100; i++) {
+            String v = i % 2 == 0 ? "v1.0.0" : "v1.0.1";
+            outcomes.addResponse(new OutcomeRepository.Response("r" + i, T0 + i, v, "chat.completions", "p", "a"));
+            outcomes.addFeedback(new OutcomeRepository.Feedback("r" + i, T0 + i, v, 1, null, false, true));
+        }
+        java.nio.file.Path weights = new dev.sam.deploy.store.VersionStore(f.home).adapters("v1.0.1")
+                .resolve("adapters.safetensors");
+        java.nio.file.Files.write(weights, new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
+        var t = pc.tick(T0 + HOUR).orElseThrow();
+        assertEquals(RolloutRepository.ENDED, t.rollout().state());
+        assertTrue(t.rollout().reason().startsWith("could not promote: "), t.rollout().reason());
+        assertEquals(VersionStatus.CANARY, f.version("v1.0.1").status(), "the canary stays as it was");
+        assertTrue(new RolloutRepository(f.db).running().isEmpty());
+        assertEquals(1, events("ab_end").size());
+    }
+
+    @Test
     void aRolloutEndsWhenItsCanaryIsChangedByHand() throws Exception {
         f.deploy();
         new Canary(f.ctx).start(DeployRequest.ofPath(f.adapters()).asCanary(5), ProgressListener.NONE);

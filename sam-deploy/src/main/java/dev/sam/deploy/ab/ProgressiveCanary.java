@@ -119,6 +119,24 @@ public final class ProgressiveCanary {
         data.put("p_not_worse", Double.isNaN(a.pNotWorse()) ? null : a.pNotWorse());
         event("ab_analysis", r, "canary " + r.version() + " at " + r.share() + "%: " + a.name() + ": " + a.reason(),
                 data);
+        try {
+            move(r, m, data);
+        } catch (SamException e) {
+            // the rollout was already moved on (so no other process repeats the step): end it, saying why
+            String why = "could not " + m.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage();
+            Rollout failed = m.next().ended(RolloutRepository.ENDED, why);
+            if (m.next().running() && repo.update(failed, m.next().stepIndex())) {
+                event("ab_end", r, "progressive canary " + r.version() + " ended: " + why, describe(failed));
+            } else {
+                event("ab_end", r, "progressive canary " + r.version() + ": " + why, describe(m.next()));
+            }
+            LOG.error("A/B: canary {} {}", r.version(), why);
+            return Optional.of(new Tick(failed, arms, a, m));
+        }
+        return Optional.of(new Tick(m.next(), arms, a, m));
+    }
+
+    private void move(Rollout r, RolloutStep.Move m, Map<String, Object> data) {
         switch (m.kind()) {
             case ADVANCE -> {
                 new Canary(ctx).adjust(m.share());
@@ -137,7 +155,6 @@ public final class ProgressiveCanary {
             case HOLD -> {
             }
         }
-        return Optional.of(new Tick(m.next(), arms, a, m));
     }
 
     /** Why the rollout cannot go on (its canary was promoted, aborted or re-shared by hand), or null. */
