@@ -92,14 +92,7 @@ public final class CanaryCommand extends DeploySubcommand {
             new Canary(deployContext()).start(source.request().asCanary(plan.steps().get(0)), out.progress());
         }
         var r = pc.start(plan, System.currentTimeMillis());
-        Map<String, Object> data = new java.util.LinkedHashMap<>();
-        data.put("rollout", r.id());
-        data.put("version", r.version());
-        data.put("baseline", r.baseline());
-        data.put("steps", r.steps());
-        data.put("share", r.share());
-        data.put("settings", plan);
-        out.result(data, w -> w.println("canary " + r.version() + " serves " + r.share() + "% of traffic; steps "
+        out.result(RolloutOptions.started(r, plan), w -> w.println("canary " + r.version() + " serves " + r.share() + "% of traffic; steps "
                 + r.steps() + " against " + r.baseline() + ", one analysis every " + rollout.interval + " while `sam"
                 + " serve` runs (it moves the share; see `sam ab status`)"));
         return 0;

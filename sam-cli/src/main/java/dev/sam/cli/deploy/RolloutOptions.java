@@ -2,10 +2,13 @@ package dev.sam.cli.deploy;
 
 import dev.sam.core.SamException;
 import dev.sam.core.config.Durations;
+import dev.sam.core.store.RolloutRepository;
 import dev.sam.deploy.ab.AbAnalysis;
 import dev.sam.deploy.ab.ProgressiveCanary;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** The progressive-canary options of {@code sam canary} (docs/user-guide.md, "A/B testing"). */
@@ -37,6 +40,18 @@ final class RolloutOptions {
             "Promotion tests at the last share before 100; still inconclusive",
             "after them, the canary is aborted (default: ${DEFAULT-VALUE})."})
     int maxAnalyses;
+
+    /** What `sam canary --steps --json` prints: the rollout, its first share and its settings. */
+    static Map<String, Object> started(RolloutRepository.Rollout r, ProgressiveCanary.Plan plan) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("rollout", r.id());
+        data.put("version", r.version());
+        data.put("baseline", r.baseline());
+        data.put("steps", r.steps());
+        data.put("share", r.share());
+        data.put("settings", plan);
+        return data;
+    }
 
     boolean given() {
         return steps != null;
