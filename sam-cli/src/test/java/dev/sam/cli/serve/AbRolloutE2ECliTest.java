@@ -5,17 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sam.cli.CliRunner;
-import dev.sam.core.config.ConfigLoader;
 import dev.sam.core.home.SamHome;
 import dev.sam.core.json.Json;
-import dev.sam.core.progress.ProgressListener;
 import dev.sam.core.store.Database;
 import dev.sam.core.store.EventRepository;
-import dev.sam.deploy.Canary;
-import dev.sam.deploy.DeployContext;
-import dev.sam.deploy.DeployRequest;
-import dev.sam.deploy.Deployer;
-import dev.sam.train.adapters.TestAdapters;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -49,19 +42,7 @@ class AbRolloutE2ECliTest {
     void feedbackDrivesAProgressiveCanaryInTheRunningServer() throws Exception {
         Path root = tmp.resolve("home");
         CliRunner cli = new CliRunner(root);
-        assertEquals(0, cli.run("model", "init-tiny").exitCode());
-        Files.writeString(root.resolve("config.yaml"), "training:\n  base_model: tiny\n  profiles:\n    8gb:\n"
-                + "      lora_layers: -1\n");
-        SamHome home = SamHome.of(root).ensureLayout();
-        Path model = home.baseModel("tiny");
-        try (Database db = Database.open(home.database())) {
-            // random adapters: this test is about A/B serving, not about deploy's generation check
-            DeployContext ctx = DeployContext.of(home, db, ConfigLoader.load(home.configFile())).withProbe(null);
-            new Deployer(ctx).deploy(DeployRequest.ofPath(TestAdapters.random(model, tmp.resolve("a1"), 1, "tiny")),
-                    ProgressListener.NONE);
-            new Canary(ctx).start(DeployRequest.ofPath(TestAdapters.random(model, tmp.resolve("a2"), 2, "tiny"))
-                    .asCanary(5), ProgressListener.NONE);
-        }
+        SamHome home = ServeEngineCliTest.activeAndCanary(tmp, root, cli, "", 5);
         CliRunner.Result bad = cli.run("canary", "--steps", "10,50", "--json");
         assertEquals(2, bad.exitCode(), bad.toString());
         assertTrue((bad.stdout() + bad.stderr()).contains("ending with 100"), bad.toString());

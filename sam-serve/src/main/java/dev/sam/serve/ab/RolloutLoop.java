@@ -2,11 +2,9 @@ package dev.sam.serve.ab;
 
 import dev.sam.deploy.ab.ProgressiveCanary;
 import dev.sam.serve.metrics.MetricsWriter;
+import dev.sam.serve.rollback.Periodic;
 import dev.sam.serve.routing.VersionWatcher;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +22,7 @@ public final class RolloutLoop implements AutoCloseable {
     private final MetricsWriter metrics;
     private final VersionWatcher watcher;
     private final LongSupplier clock;
-    private ScheduledExecutorService scheduler;
+    private Periodic loop;
 
     public RolloutLoop(ProgressiveCanary canary, MetricsWriter metrics, VersionWatcher watcher, LongSupplier clock) {
         this.canary = canary;
@@ -34,18 +32,7 @@ public final class RolloutLoop implements AutoCloseable {
     }
 
     public RolloutLoop start(long intervalMillis) {
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sam-serve-canary-rollout");
-            t.setDaemon(true);
-            return t;
-        });
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                tick();
-            } catch (RuntimeException e) {
-                LOG.error("canary rollout step failed", e);
-            }
-        }, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        loop = Periodic.start("sam-serve-canary-rollout", intervalMillis, this::tick, LOG, "canary rollout step");
         return this;
     }
 
@@ -60,13 +47,8 @@ public final class RolloutLoop implements AutoCloseable {
 
     @Override
     public void close() {
-        if (scheduler != null) {
-            scheduler.shutdown();
-            try {
-                scheduler.awaitTermination(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (loop != null) {
+            loop.close();
         }
     }
 }
