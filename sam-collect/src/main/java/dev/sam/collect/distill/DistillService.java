@@ -147,7 +147,7 @@ public final class DistillService {
     }
 
     /** The capture with every text scrubbed, or null when a secret survives scrubbing. */
-    static DistillCapture scrub(DistillCapture d) {
+    public static DistillCapture scrub(DistillCapture d) {
         DistillCapture c = new DistillCapture(clean(d.prompt()), clean(d.reasoning()), clean(d.answer()),
                 d.correction() == null ? null : new DistillCapture.Correction(clean(d.correction().wrongAnswer()),
                         clean(d.correction().explanation())),
