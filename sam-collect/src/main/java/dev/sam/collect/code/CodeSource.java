@@ -137,6 +137,8 @@ public final class CodeSource implements Collector {
             p.work(skip);
             return;
         }
+        // scrubbed whole: a fill-in-the-middle cut inside a key would leave two halves no rule recognises
+        text = p.scrubText(text);
         List<CodeSymbol> symbols = SymbolExtractor.extract(f.language(), text);
         boolean newBlob = blobs.add(f.blob().name());
         if (newBlob) {

@@ -143,7 +143,7 @@ final class CommitSampler {
         cleaned.removed().forEach((k, v) -> meta.put("removed_" + k, v));
         List<String> paths = diff.files().stream().filter(FileChange::hasText).map(FileChange::path).toList();
         Sample candidate = Sample.alpaca(null, null, CommitFilters.quality(message, changed, onlyDocs), null,
-                prompt.instruction(c.name(), paths), DiffRenderer.render(diff.files()), message, meta)
+                prompt.instruction(c.name(), paths), DiffRenderer.render(diff.files(), pipeline::scrubText), message, meta)
                 .withOrigin(SampleOrigin.commit(name, c.name()));
         return new Outcome(null, pipeline.prepare(Source.COMMITS, candidate));
     }
