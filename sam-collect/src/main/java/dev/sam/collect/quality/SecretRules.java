@@ -20,8 +20,9 @@ public final class SecretRules {
      * A name that ends in a secret word, allowing a short suffix (DB_PASSWORD, apiKey, client_secret_prod,
      * SECRET_KEY_BASE) but not a longer word ("tokenizer", "password_label", "max_tokens").
      */
-    private static final String NAME = "[A-Za-z0-9_.\\-]{0,40}" + KEYWORD + "(?:[_\\-.]?(?:key|value|base|b64|hash|raw"
+    private static final String NAME_TAIL = KEYWORD + "(?:[_\\-.]?(?:key|value|base|b64|hash|raw"
             + "|plain|str|string|env|prod|dev|live|test|\\d{1,3})){0,2}(?![A-Za-z0-9_])";
+    private static final String NAME = "[A-Za-z0-9_.\\-]{0,40}" + NAME_TAIL;
 
     public static final List<SecretRule> ALL = List.of(
             SecretRule.of("private_key", "<PRIVATE_KEY>",
@@ -37,8 +38,9 @@ public final class SecretRules {
                     + "|MHcCAQEE|MIGHAgEAMBMG|MC4CAQAwBQYDK2Vw)[" + B64 + "]{8,}={0,2}", "MII", "MHcCAQEE", "MIGHAgEA", "MC4CAQAw"),
             // Any other body line: exactly 64 base64 characters alone on a line (RFC 7468's line width), random
             // looking. A certificate's body line goes too (public, but harmless to lose).
-            SecretRule.of("private_key", "<PRIVATE_KEY>", "(?m)^([+\\- ]?[\\s\"']*)([" + B64 + "]{64})(?=[\"',]*(?:\\\\n)?[\"',]*\\s*$)")
-                    .group(2).check(v -> Entropy.classes(v) >= 3 && Entropy.bitsPerChar(v) >= 4.5),
+            SecretRule.of("private_key", "<PRIVATE_KEY>", "([+\\- ]?[ \\t\"']*+)([" + B64 + "]{64})(?=[\"',]*(?:\\\\n)?[\"',]*\\s*$)")
+                    .group(2).in(SecretRule.Scope.LONG_LINE_STARTS)
+                    .check(v -> Entropy.classes(v) >= 3 && Entropy.bitsPerChar(v) >= 4.5),
             SecretRule.of("aws_access_key_id", "<AWS_ACCESS_KEY_ID>",
                     "\\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}\\b",
                     "AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AIPA", "ANPA", "ANVA", "AROA", "APKA"),
@@ -77,7 +79,7 @@ public final class SecretRules {
             SecretRule.of("npm_token", "<NPM_TOKEN>", "\\bnpm_[A-Za-z0-9]{36}\\b", "npm_"),
             SecretRule.of("pypi_token", "<PYPI_TOKEN>", "\\bpypi-AgEIcHlwaS5vcmc[" + URLSAFE + "]{40,}", "pypi-"),
             SecretRule.of("sendgrid_key", "<SENDGRID_KEY>", "\\bSG\\.[" + URLSAFE + "]{22}\\.[" + URLSAFE + "]{43}", "SG."),
-            SecretRule.of("twilio_key", "<TWILIO_KEY>", "\\b(?:SK|AC)[0-9a-f]{32}\\b", "SK", "AC"),
+            SecretRule.of("twilio_key", "<TWILIO_KEY>", "\\b(?:SK|AC)[0-9a-f]{32}\\b", "SK", "AC").perLine(),
             // Twilio's auth token is 32 hex digits like an MD5 sum: only next to the vendor's name (not the AC… SID)
             SecretRule.of("twilio_auth_token", "<TWILIO_AUTH_TOKEN>",
                     "((?i:twilio)[^\\n]{0,80}?)(?<![0-9A-Fa-f])([0-9a-f]{32})(?![0-9A-Fa-f])", "twilio").lowerHints()
@@ -94,17 +96,17 @@ public final class SecretRules {
                     + "=]{12,})", "basic").lowerHints().group(2),
             SecretRule.of("url_password", "<PASSWORD>",
                     "(\\b[a-zA-Z][a-zA-Z0-9+.\\-]{1,20}://[^\\s:/@\"'<>]{1,100}:)([^\\s@/\"'<>]{1,200})(@)", "://")
-                    .group(2).check(v -> !Entropy.isPlaceholder(v)),
+                    .group(2).perLine().check(v -> !Entropy.isPlaceholder(v)),
             // a token as the whole user part: https://ghp_…@github.com, https://oauth2-token@host
             SecretRule.of("url_token", "<TOKEN>", "(\\b[a-zA-Z][a-zA-Z0-9+.\\-]{1,20}://)([A-Za-z0-9_\\-.~]{20,200})(?=@)",
-                    "://").group(2).check(Entropy::looksRandom),
+                    "://").group(2).perLine().check(Entropy::looksRandom),
             // Password=… in ADO.NET / ODBC connection strings and password=… in JDBC URLs (after ; ? or &)
             SecretRule.of("connection_password", "<PASSWORD>",
                     "(?i)([;?&]\\s*(?:password|pwd|passwd)\\s*=\\s*)([^;&\\s\"'<>`]{3,200})", "password", "pwd", "passwd")
                     .lowerHints().group(2).perLine().check(v -> !Entropy.isPlaceholder(v) && !v.startsWith("{")),
             // name = "value" / name: 'value' / "name": "value" in code, JSON, YAML, TOML, properties
             SecretRule.of("generic_secret", "<SECRET>",
-                    "(?i)(" + NAME + "[\"']?\\s*(?::=|=>|==|[:=])\\s*[\"'`])([^\"'`\\s]{8,200})(?=[\"'`])",
+                    "(?i)(" + NAME_TAIL + "[\"']?\\s*(?::=|=>|==|[:=])\\s*[\"'`])([^\"'`\\s]{8,200})(?=[\"'`])",
                     "secret", "token", "passw", "pwd", "key", "credential").lowerHints().group(2).perLine()
                     .check(Entropy::looksRandom),
             // NAME=value in .env files and shell (a diff line may start with + - or space)
@@ -113,14 +115,15 @@ public final class SecretRules {
                     "secret", "token", "passw", "pwd", "key", "credential").lowerHints().group(2).perLine()
                     .check(Entropy::looksRandom),
             SecretRule.of("email", "<EMAIL>",
-                    "(?<![A-Za-z0-9._%+\\-])[A-Za-z0-9][A-Za-z0-9._%+\\-]{0,63}@[A-Za-z0-9\\-]{1,63}(?:\\.[A-Za-z0-9\\-]{1,63})*"
+                    "(?<![A-Za-z0-9._%+\\-])[A-Za-z0-9][A-Za-z0-9._%+\\-]{0,63}+@[A-Za-z0-9\\-]{1,63}(?:\\.[A-Za-z0-9\\-]{1,63})*"
                             + "\\.[A-Za-z]{2,24}\\b", "@").perLine()
                     // git@github.com:org/repo is an SSH remote, not someone's address
                     .check(v -> !v.startsWith("git@")),
             // NAME=value whatever the name (.env files, shell, docs): a long random-looking value is a secret
             // unless it is a commit id, a digest or a UUID (Entropy.isHighEntropySecret)
-            SecretRule.of("env_secret", "<SECRET>", "(?<![A-Za-z0-9_$.\\-])((?:export\\s+)?[A-Z][A-Z0-9_]{1,60}\\s?=\\s?[\"']?)"
-                    + "([A-Za-z0-9+/_\\-.~!@#%^*=]{16,200})(?=[\"'`]?(?:[\\s;,)`]|$))", "=").group(2).perLine()
+            // (the '=' first and the name in a look-behind: the pattern is tried only where a '=' stands)
+            SecretRule.of("env_secret", "<SECRET>", "(=(?<=(?<![A-Za-z0-9_$.\\-])[A-Z][A-Z0-9_]{1,60}\\s?=)\\s?[\"']?)"
+                    + "([A-Za-z0-9+/_\\-.~!@#%^*=]{16,200}+)(?=[\"'`]?(?:[\\s;,)`]|$))", "=").group(2).in(SecretRule.Scope.AT_HINT)
                     .check(Entropy::isHighEntropySecret));
 
     private SecretRules() {

@@ -112,20 +112,23 @@ public final class SecretScrubber {
         int last = 0;
         for (int[] region : regions(rule, text, lower)) {
             m.region(region[0], region[1]);
-            while (m.find()) {
+            boolean anchored = rule.scope() != SecretRule.Scope.TEXT && rule.scope() != SecretRule.Scope.HINT_LINES;
+            while (anchored ? m.lookingAt() : m.find()) {
                 int g = rule.group();
                 String value = m.group(g);
-                if (value == null || m.start(g) < last || !rule.valueCheck().test(value)) {
-                    continue;
+                if (value != null && m.start(g) >= last && rule.valueCheck().test(value)) {
+                    if (out == null) {
+                        out = new StringBuilder(text.length());
+                    }
+                    out.append(text, last, m.start(g)).append(rule.placeholder());
+                    last = m.end(g);
+                    found.merge(rule.kind(), 1, Integer::sum);
+                    remember(value, rule, known);
+                    audit.accept(new Finding(rule.kind(), value, lineAround(text, m.start(g), m.end(g))));
                 }
-                if (out == null) {
-                    out = new StringBuilder(text.length());
+                if (anchored) {
+                    break;
                 }
-                out.append(text, last, m.start(g)).append(rule.placeholder());
-                last = m.end(g);
-                found.merge(rule.kind(), 1, Integer::sum);
-                remember(value, rule, known);
-                audit.accept(new Finding(rule.kind(), value, lineAround(text, m.start(g), m.end(g))));
             }
         }
         if (out == null) {
@@ -142,32 +145,56 @@ public final class SecretScrubber {
     }
 
     /**
-     * Where to look: the whole text, or for a line-gated rule the lines holding a hint (merged, in order).
+     * Where to look, in order: the whole text, the lines holding a hint (merged), the positions of the hints,
+     * or the starts of long lines (the last two are tried with lookingAt: the match must start there).
      */
     private static List<int[]> regions(SecretRule rule, String text, String lower) {
-        if (!rule.lineGated()) {
-            return List.<int[]>of(new int[] {0, text.length()});
-        }
         String t = rule.lowerCaseHints() ? lower : text;
-        List<int[]> lines = new ArrayList<>();
-        for (String h : rule.hints()) {
-            for (int i = t.indexOf(h); i >= 0; i = t.indexOf(h, i + 1)) {
-                int s = text.lastIndexOf('\n', i) + 1;
-                int e = text.indexOf('\n', i);
-                lines.add(new int[] {s, e < 0 ? text.length() : e});
+        List<int[]> out = new ArrayList<>();
+        switch (rule.scope()) {
+            case TEXT -> out.add(new int[] {0, text.length()});
+            case AT_HINT -> {
+                for (String h : rule.hints()) {
+                    for (int i = t.indexOf(h); i >= 0; i = t.indexOf(h, i + 1)) {
+                        out.add(new int[] {i, lineEnd(text, i)});
+                    }
+                }
+                out.sort((a, b) -> Integer.compare(a[0], b[0]));
             }
-        }
-        lines.sort((a, b) -> Integer.compare(a[0], b[0]));
-        List<int[]> merged = new ArrayList<>();
-        for (int[] l : lines) {
-            if (!merged.isEmpty() && merged.get(merged.size() - 1)[1] >= l[0]) {
-                int[] prev = merged.get(merged.size() - 1);
-                prev[1] = Math.max(prev[1], l[1]);
-            } else {
-                merged.add(l);
+            case LONG_LINE_STARTS -> {
+                for (int s = 0; s < text.length(); ) {
+                    int e = lineEnd(text, s);
+                    if (e - s >= SecretRule.LONG_LINE) {
+                        out.add(new int[] {s, e});
+                    }
+                    s = e + 1;
+                }
             }
+            case HINT_LINES -> {
+                List<int[]> lines = new ArrayList<>();
+                for (String h : rule.hints()) {
+                    for (int i = t.indexOf(h); i >= 0; i = t.indexOf(h, i + 1)) {
+                        lines.add(new int[] {text.lastIndexOf('\n', i) + 1, lineEnd(text, i)});
+                    }
+                }
+                lines.sort((a, b) -> Integer.compare(a[0], b[0]));
+                for (int[] l : lines) {
+                    if (!out.isEmpty() && out.get(out.size() - 1)[1] >= l[0]) {
+                        int[] prev = out.get(out.size() - 1);
+                        prev[1] = Math.max(prev[1], l[1]);
+                    } else {
+                        out.add(l);
+                    }
+                }
+            }
+            default -> throw new IllegalStateException(rule.scope().toString());
         }
-        return merged;
+        return out;
+    }
+
+    private static int lineEnd(String text, int from) {
+        int e = text.indexOf('\n', from);
+        return e < 0 ? text.length() : e;
     }
 
     /**
