@@ -50,7 +50,7 @@ public final class Entropy {
      * and at least two character classes. So "password_field" or "Bearer" stay, "hX9#kq2!Lm" goes.
      */
     public static boolean looksRandom(String v) {
-        if (isPlaceholder(v) || isName(v) || isPathOfWords(v) || isCodeReference(v)) {
+        if (isPlaceholder(v) || isName(v) || isPathOfWords(v) || isCodeReference(v) || CODE_EXPRESSION.matcher(v).matches()) {
             return false;
         }
         return bitsPerChar(v) >= 2.8 && classes(v) >= 2;
@@ -65,6 +65,38 @@ public final class Entropy {
 
     private static final java.util.regex.Pattern CODE_REFERENCE = java.util.regex.Pattern.compile(
             "[A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)*(?:\\(\\))?[;,]?");
+
+    /** A call ({@code canonicalize(}, {@code percentDecode(b.pw);}) or a regex character class: code, not a value. */
+    private static final java.util.regex.Pattern CODE_EXPRESSION = java.util.regex.Pattern.compile(
+            "[A-Za-z_$][\\w$.]*\\(.*|.*(?:a-z|A-Z|0-9).*");
+
+    /**
+     * The password of a {@code scheme://user:password@host} URL that is a credential rather than a URL
+     * parser's test fixture: at least 6 characters once percent-decoded, no spaces or control characters,
+     * not a dummy word (pass, password1, secret, test…), not a placeholder or a masked value.
+     */
+    public static boolean isUrlPassword(String v) {
+        if (isPlaceholder(v) || isMasked(v)) {
+            return false;
+        }
+        String d;
+        try {
+            d = java.net.URLDecoder.decode(v.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            d = v;
+        }
+        return d.codePointCount(0, d.length()) >= 6 && d.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))
+                && !DUMMY_PASSWORD.matcher(d).matches();
+    }
+
+    private static final java.util.regex.Pattern DUMMY_PASSWORD = java.util.regex.Pattern.compile(
+            "(?i)(?:pass(?:word)?|passwd|pwd|secret|test|foo|bar|baz|user|admin|example)\\d*");
+
+    /** Mostly X, x or * (xoxp-XXXXXXXX-XXXX, sk_live_xxxxxxxx): a documentation example, not a key. */
+    public static boolean isMasked(String v) {
+        long masked = v.chars().filter(c -> c == 'X' || c == 'x' || c == '*').count();
+        return masked * 10 >= v.length() * 6L;
+    }
 
     /** A variable or member chain as code writes it: {@code password;}, {@code JsonToken.STRING;}, {@code cfg.getKey()}. */
     static boolean isCodeReference(String v) {

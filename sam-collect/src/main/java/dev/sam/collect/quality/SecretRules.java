@@ -24,6 +24,9 @@ public final class SecretRules {
             + "|plain|str|string|env|prod|dev|live|test|\\d{1,3})){0,2}(?![A-Za-z0-9_])";
     private static final String NAME = "[A-Za-z0-9_.\\-]{0,40}" + NAME_TAIL;
 
+    private static final Pattern NOT_AN_ADDRESS = Pattern.compile("(?:this|super|return|break|continue)@.*"
+            + "|.*\\.(?:png|jpe?g|gif|svg|webp|ico|pdf|css|js|ts|kt|java|py|rb|go|rs|md|txt|html?|xml|json|ya?ml)");
+
     public static final List<SecretRule> ALL = List.of(
             SecretRule.of("private_key", "<PRIVATE_KEY>",
                     "-----BEGIN[ A-Z0-9]{0,20}PRIVATE KEY(?: BLOCK)?-----(?:(?!-----END)[\\s\\S]){0,12000}?"
@@ -96,7 +99,7 @@ public final class SecretRules {
                     + "=]{12,})", "basic").lowerHints().group(2),
             SecretRule.of("url_password", "<PASSWORD>",
                     "(\\b[a-zA-Z][a-zA-Z0-9+.\\-]{1,20}://[^\\s:/@\"'<>]{1,100}:)([^\\s@/\"'<>]{1,200})(@)", "://")
-                    .group(2).perLine().check(v -> !Entropy.isPlaceholder(v)),
+                    .group(2).perLine().check(Entropy::isUrlPassword),
             // a token as the whole user part: https://ghp_…@github.com, https://oauth2-token@host
             SecretRule.of("url_token", "<TOKEN>", "(\\b[a-zA-Z][a-zA-Z0-9+.\\-]{1,20}://)([A-Za-z0-9_\\-.~]{20,200})(?=@)",
                     "://").group(2).perLine().check(Entropy::looksRandom),
@@ -117,8 +120,8 @@ public final class SecretRules {
             SecretRule.of("email", "<EMAIL>",
                     "(?<![A-Za-z0-9._%+\\-])[A-Za-z0-9][A-Za-z0-9._%+\\-]{0,63}+@[A-Za-z0-9\\-]{1,63}(?:\\.[A-Za-z0-9\\-]{1,63})*"
                             + "\\.[A-Za-z]{2,24}\\b", "@").perLine()
-                    // git@github.com:org/repo is an SSH remote, not someone's address
-                    .check(v -> !v.startsWith("git@")),
+                    // git@github.com:org/repo is an SSH remote, this@Cache.get a Kotlin label, icon@2x.png a file
+                    .check(v -> !v.startsWith("git@") && !NOT_AN_ADDRESS.matcher(v).matches()),
             // NAME=value whatever the name (.env files, shell, docs): a long random-looking value is a secret
             // unless it is a commit id, a digest or a UUID (Entropy.isHighEntropySecret)
             // (the '=' first and the name in a look-behind: the pattern is tried only where a '=' stands)

@@ -116,7 +116,7 @@ public final class SecretScrubber {
             while (anchored ? m.lookingAt() : m.find()) {
                 int g = rule.group();
                 String value = m.group(g);
-                if (value != null && m.start(g) >= last && rule.valueCheck().test(value)) {
+                if (value != null && m.start(g) >= last && !Entropy.isMasked(value) && rule.valueCheck().test(value)) {
                     if (out == null) {
                         out = new StringBuilder(text.length());
                     }
