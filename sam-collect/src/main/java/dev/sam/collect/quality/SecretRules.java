@@ -105,7 +105,10 @@ public final class SecretRules {
                     "://").group(2).perLine().check(Entropy::looksRandom),
             // Password=… in ADO.NET / ODBC connection strings and password=… in JDBC URLs (after ; ? or &)
             SecretRule.of("connection_password", "<PASSWORD>",
-                    "(?i)([;?&]\\s*(?:password|pwd|passwd)\\s*=\\s*)([^;&\\s\"'<>`]{3,200})", "password", "pwd", "passwd")
+                    "(?i)(;\\s*(?:password|pwd|passwd)\\s*=\\s*)([^;\\s\"'<>`]{3,200})", "password", "pwd", "passwd")
+                    .lowerHints().group(2).perLine().check(v -> !Entropy.isPlaceholder(v) && !v.startsWith("{")),
+            SecretRule.of("connection_password", "<PASSWORD>",
+                    "(?i)([?&](?:password|pwd|passwd)=)([^&;\\s\"'<>`#]{3,200})", "password", "pwd", "passwd")
                     .lowerHints().group(2).perLine().check(v -> !Entropy.isPlaceholder(v) && !v.startsWith("{")),
             // name = "value" / name: 'value' / "name": "value" in code, JSON, YAML, TOML, properties
             SecretRule.of("generic_secret", "<SECRET>",
