@@ -28,13 +28,16 @@ public final class SecretRules {
             + "|.*\\.(?:png|jpe?g|gif|svg|webp|ico|pdf|css|js|ts|kt|java|py|rb|go|rs|md|txt|html?|xml|json|ya?ml)");
 
     public static final List<SecretRule> ALL = List.of(
+            // the body: base64, line breaks (escaped too), quotes, + and | of string concatenation and margins, and
+            // the Proc-Type/DEK-Info headers, but no code (a function writing a PEM is no key)
             SecretRule.of("private_key", "<PRIVATE_KEY>",
-                    "-----BEGIN[ A-Z0-9]{0,20}PRIVATE KEY(?: BLOCK)?-----(?:(?!-----END)[\\s\\S]){0,12000}?"
+                    "-----BEGIN[ A-Z0-9]{0,20}PRIVATE KEY(?: BLOCK)?-----(?:(?!-----END)[" + B64 + "=\\s\"'`|,\\\\:.\\-]){0,12000}?"
                             + "-----END[ A-Z0-9]{0,20}PRIVATE KEY(?: BLOCK)?-----", "PRIVATE KEY"),
-            // A key block cut off (e.g. by diff truncation): the header and every base64-looking line after it.
+            // A key block cut off (e.g. by diff truncation): the header and every base64-looking line after it (at
+            // least one: a header alone is code that writes a PEM, or is left to the residual check).
             SecretRule.of("private_key", "<PRIVATE_KEY>",
                     "-----BEGIN[ A-Z0-9]{0,20}PRIVATE KEY(?: BLOCK)?-----(?:(?:\\\\n|[\\s+\\-\"',])*[" + B64
-                            + "=:]{16,})*", "PRIVATE KEY"),
+                            + "=:]{16,})+", "PRIVATE KEY"),
             // A key's DER body quoted without its armour: the first base64 line of PKCS#8 / PKCS#1 RSA / SEC1 EC /
             // PKCS#8 EC and Ed25519 keys begins with fixed ASN.1 bytes (RFC 5208, RFC 8017 A.1.2, RFC 5915, RFC 8410).
             SecretRule.of("private_key", "<PRIVATE_KEY>", "(?<![" + B64 + "])(?:MII[" + B64 + "]{2,3}(?:IBADAN|IBAAK)"

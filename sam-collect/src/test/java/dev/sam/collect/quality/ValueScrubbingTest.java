@@ -109,7 +109,9 @@ class ValueScrubbingTest {
                 "this.typeToken = typeToken;",
                 "  private static final String TOKEN = \"([a-zA-Z0-9-!#$%&'*+.^_`{|}~]+)\";",
                 "\"xoxp-XXXXXXXXXX-XXXXXXXXXX-XXXXXXXXXXX-XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\",",
-                "+@com.google.errorprone.annotations.CheckReturnValue");
+                "+@com.google.errorprone.annotations.CheckReturnValue",
+                "append(\"-----BEGIN PRIVATE KEY-----\\n\")\n  encodeBase64Lines(keyPair.private.encoded.toByteString())\n"
+                        + "  append(\"-----END PRIVATE KEY-----\\n\")");
         for (String s : untouched) {
             assertEquals(s, rules.clean(s));
         }
