@@ -60,7 +60,18 @@ public final class SamplePipeline {
      * ({@link dev.sam.core.sample.SampleOrigin}).
      */
     public Prepared prepare(Source source, Sample c) {
-        SampleScrubber.Scrubbed scrubbed = scrubber.scrub(c);
+        return prepare(source, c, scrubber.scrub(c));
+    }
+
+    /**
+     * {@link #prepare} for a candidate cut from text that went through {@link #scrubText} (a source file):
+     * the rules already ran on all of it, so only the values known to the run are applied again.
+     */
+    public Prepared prepareScrubbed(Source source, Sample c) {
+        return prepare(source, c, scrubber.again(c));
+    }
+
+    private Prepared prepare(Source source, Sample c, SampleScrubber.Scrubbed scrubbed) {
         Sample t = scrubbed.sample();
         Sample s = new Sample(null, source.dir(), c.quality(), null, t.instruction(), t.input(), t.output(), t.messages(),
                 t.meta(), c.origin());

@@ -157,9 +157,9 @@ public final class CodeSource implements Collector {
         List<SamplePipeline.Prepared> samples = new ArrayList<>();
         for (CodeSymbol s : symbols) {
             for (Sample candidate : CodeSamples.of(s, repoName, f.path())) {
-                samples.add(p.prepare(Source.CODE, candidate));
+                samples.add(p.prepareScrubbed(Source.CODE, candidate));
             }
-            FimSamples.of(s, repoName, f.path(), fimRate).ifPresent(c -> samples.add(p.prepare(Source.CODE, c)));
+            FimSamples.of(s, repoName, f.path(), fimRate).ifPresent(c -> samples.add(p.prepareScrubbed(Source.CODE, c)));
         }
         return new FileResult(f, null, symbols, samples);
     }

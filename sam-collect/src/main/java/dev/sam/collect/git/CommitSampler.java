@@ -88,7 +88,7 @@ final class CommitSampler {
             return new Outcome(Reasons.TRIVIAL_MESSAGE, null);
         }
         RevCommit parent = c.getParentCount() == 0 ? null : rw.parseCommit(c.getParent(0));
-        CommitDiffer.Diff diff = differ.diff(c, parent);
+        CommitDiffer.Diff diff = differ.diff(c, parent, maxDiffLines);
         if (diff.huge()) {
             return new Outcome(Reasons.HUGE_DIFF, null);
         }
