@@ -24,18 +24,20 @@ public final class RunningServer implements AutoCloseable {
     private final Router router;
     private final MetricsWriter writer;
     private final RollbackMonitor monitor;
+    private final AutoCloseable rollouts;
     private final ChatBackend backend;
     private final long graceMillis;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private Shutdown shutdown;
 
     RunningServer(ServeInfo info, SamHttpServer server, Router router, MetricsWriter writer,
-                  RollbackMonitor monitor, ChatBackend backend, long graceMillis) {
+                  RollbackMonitor monitor, AutoCloseable rollouts, ChatBackend backend, long graceMillis) {
         this.info = info;
         this.server = server;
         this.router = router;
         this.writer = writer;
         this.monitor = monitor;
+        this.rollouts = rollouts;
         this.backend = backend;
         this.graceMillis = graceMillis;
     }
@@ -103,6 +105,11 @@ public final class RunningServer implements AutoCloseable {
         }
         server.stop();
         monitor.close();
+        try {
+            rollouts.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         writer.close();
         backend.close();
         shutdown = new Shutdown(drained, writer.written(), writer.dropped());

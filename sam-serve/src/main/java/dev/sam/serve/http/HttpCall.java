@@ -47,6 +47,7 @@ public final class HttpCall {
     private byte[] body;
     private OutputStream out;
     private dev.sam.core.store.RequestRecord.Service service;
+    private String responseId;
 
     /**
      * @param bodyTimeoutMillis the whole body must arrive within this time from the start of the request
@@ -210,6 +211,16 @@ public final class HttpCall {
     /** Null when the call generated nothing. */
     public dev.sam.core.store.RequestRecord.Service service() {
         return service;
+    }
+
+    /** Names the answer this call gives, so that feedback can be posted against it (POST /api/feedback). */
+    public void responseId(String id) {
+        this.responseId = id;
+    }
+
+    /** The id of the answer this call gives; null for calls that generate nothing. */
+    public String responseId() {
+        return responseId;
     }
 
     public void tokens(long n) {
