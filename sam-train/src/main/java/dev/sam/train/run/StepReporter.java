@@ -34,6 +34,12 @@ final class StepReporter {
         }
     }
 
+    /** A line for the training log and the progress display (e.g. what the curriculum is doing). */
+    void note(String text) {
+        listener.update(firstStep, text);
+        log.line(text);
+    }
+
     double elapsedS() {
         return (System.nanoTime() - startNanos) / 1e9;
     }
