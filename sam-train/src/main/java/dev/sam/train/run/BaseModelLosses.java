@@ -24,7 +24,7 @@ import java.util.Map;
  *
  * <pre>double[] d = BaseModelLosses.of(model, examples, cacheFile, "qwen-1.5b", fingerprint);</pre>
  */
-final class BaseModelLosses {
+public final class BaseModelLosses {
     /** Examples scored per forward pass (in length order: little padding). */
     static final int BATCH = 4;
 
@@ -74,7 +74,7 @@ final class BaseModelLosses {
     }
 
     /** Mean loss per scored target of each example under the base model. */
-    static double[] score(NativeModel model, List<TokenizedExample> examples) {
+    public static double[] score(NativeModel model, List<TokenizedExample> examples) {
         List<Integer> idx = new ArrayList<>();
         for (int i = 0; i < examples.size(); i++) {
             idx.add(i);

@@ -1,0 +1,192 @@
+package dev.sam.bench;
+
+import dev.sam.core.io.AtomicFiles;
+import dev.sam.core.json.Json;
+import dev.sam.core.model.ChatMessage;
+import dev.sam.core.progress.ProgressListener;
+import dev.sam.train.data.Batch;
+import dev.sam.train.data.BatchIterator;
+import dev.sam.train.data.BatchSchedule;
+import dev.sam.train.data.CompetenceCurriculum;
+import dev.sam.train.data.ExampleTokenizer;
+import dev.sam.train.data.SampleWeights;
+import dev.sam.train.data.TokenizedExample;
+import dev.sam.train.data.TrainingRecord;
+import dev.sam.train.eval.HeldOutLoss;
+import dev.sam.train.model.TinyModel;
+import dev.sam.train.nativelib.LoraAdapters;
+import dev.sam.train.nativelib.LoraSpec;
+import dev.sam.train.nativelib.NativeModel;
+import dev.sam.train.nativelib.NativeTrainer;
+import dev.sam.train.nativelib.TrainSettings;
+import dev.sam.train.run.BaseModelLosses;
+import dev.sam.train.tokenizer.ChatTemplate;
+import dev.sam.train.tokenizer.Tokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Does training.curriculum (and training.weighting) help? The tiny model (random weights, as every
+ * benchmark here) is trained on the same synthetic data for the same steps with each setting, several seeds,
+ * runs interleaved per seed (A, B, C, … then the next seed) so machine load hits all arms alike; the
+ * held-out loss (clean data, never trained on) is the measure. Task: "Repeat: w1 … wk" → "w1 … wk", k from 1
+ * to 16 — longer is harder. Weighting arms train on the same data with 30% of the training answers replaced
+ * by random words at quality 0.2 (the rest 1.0): weighting by quality should discount the noise.
+ * Prints a table and writes bench/results/&lt;date&gt;-curriculum.json.
+ *
+ * <pre>bench/curriculum.sh [--steps 200] [--seeds 3] [--out bench/results]</pre>
+ */
+public final class CurriculumBench {
+    static final String[] WORDS = ("alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike"
+            + " november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu").split(" ");
+
+    record Arm(String name, String curriculum, boolean noisy, String weighting) {
+    }
+
+    static final List<Arm> ARMS = List.of(new Arm("none", "none", false, "none"),
+            new Arm("length", "length", false, "none"), new Arm("loss", "loss", false, "none"),
+            new Arm("noisy, unweighted", "none", true, "none"), new Arm("noisy, quality", "none", true, "quality"));
+
+    public static void main(String[] args) throws IOException {
+        int steps = 200;
+        int seeds = 3;
+        Path out = Path.of("bench/results");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--steps" -> steps = Integer.parseInt(args[++i]);
+                case "--seeds" -> seeds = Integer.parseInt(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
+                case "--help", "-h" -> {
+                    System.out.println("usage: bench/curriculum.sh [--steps N (200)] [--seeds N (3)] [--out DIR]");
+                    return;
+                }
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");
+            }
+        }
+        Path work = Files.createTempDirectory("sam-curriculum-bench");
+        Path model = TinyModel.write(work.resolve("tiny"), TinyModel.Options.defaults().with(null, null, 256, null),
+                ProgressListener.NONE).dir();
+        List<TokenizedExample> clean;
+        List<TokenizedExample> noisy;
+        List<TokenizedExample> heldOut;
+        try (Tokenizer tok = Tokenizer.load(model)) {
+            ExampleTokenizer et = new ExampleTokenizer(tok, ChatTemplate.qwen(), 128);
+            Random r = new Random(1234);
+            List<TrainingRecord> train = records(r, 240, 0);
+            List<TrainingRecord> bad = new ArrayList<>();
+            for (int i = 0; i < train.size(); i++) {
+                TrainingRecord t = train.get(i);
+                boolean corrupt = i % 10 < 3;
+                String answer = corrupt ? words(r, 1 + r.nextInt(16)) : t.messages().get(1).content();
+                bad.add(new TrainingRecord(null, "bench", Path.of("noisy.jsonl"), i, List.of(t.messages().get(0),
+                        new ChatMessage("assistant", answer)), null, corrupt ? 0.2 : 1.0));
+            }
+            clean = et.tokenize(train).examples();
+            noisy = et.tokenize(bad).examples();
+            heldOut = et.tokenize(records(r, 60, 1000)).examples();
+        }
+        Map<String, List<Double>> results = new LinkedHashMap<>();
+        ARMS.forEach(a -> results.put(a.name(), new ArrayList<>()));
+        String loadBefore = MachineInfo.loadAverage();
+        long t0 = System.nanoTime();
+        try (NativeModel m = NativeModel.open(model)) {
+            double[] baseLoss = BaseModelLosses.score(m, clean);
+            for (int seed = 0; seed < seeds; seed++) {
+                for (Arm a : ARMS) {
+                    double v = train(m, a, a.noisy() ? noisy : clean, baseLoss, heldOut, steps, seed);
+                    results.get(a.name()).add(v);
+                    System.err.printf(Locale.ROOT, "seed %d  %-18s held-out loss %.4f%n", seed, a.name(), v);
+                }
+            }
+        }
+        double wall = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("benchmark", "curriculum and sample weighting, tiny model (random weights), held-out loss");
+        doc.put("date", LocalDate.now().toString());
+        doc.put("task", "Repeat: w1..wk -> w1..wk, k in 1..16; 240 train / 60 held-out; noisy arms: 30% of"
+                + " training answers random, quality 0.2 (clean 1.0)");
+        doc.put("steps", steps);
+        doc.put("seeds", seeds);
+        doc.put("settings", Map.of("batch_size", 4, "grad_accum", 1, "learning_rate", 3e-3, "lr_schedule",
+                "cosine, 10 warm-up steps", "lora", "rank 8, alpha 16, all layers, all targets",
+                "curriculum", "competence c0 0.01, full data at step " + Math.max(1, steps / 2)));
+        Map<String, Object> arms = new LinkedHashMap<>();
+        System.out.printf(Locale.ROOT, "%nheld-out loss after %d steps, %d seeds (lower is better)%n", steps, seeds);
+        System.out.printf(Locale.ROOT, "%-20s %8s %8s %8s %8s%n", "arm", "median", "mean", "min", "max");
+        for (var e : results.entrySet()) {
+            double[] v = e.getValue().stream().mapToDouble(Double::doubleValue).toArray();
+            double[] s = v.clone();
+            Arrays.sort(s);
+            double mean = Arrays.stream(v).average().orElse(Double.NaN);
+            double median = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+            System.out.printf(Locale.ROOT, "%-20s %8.4f %8.4f %8.4f %8.4f%n", e.getKey(), median, mean, s[0],
+                    s[s.length - 1]);
+            arms.put(e.getKey(), Map.of("held_out_loss", e.getValue(), "median", median, "mean", mean));
+        }
+        doc.put("arms", arms);
+        doc.put("wall_seconds", wall);
+        doc.put("load_before", loadBefore);
+        doc.put("load_after", MachineInfo.loadAverage());
+        doc.put("machine", MachineInfo.collect());
+        Files.createDirectories(out);
+        Path f = out.resolve(LocalDate.now() + "-curriculum.json");
+        AtomicFiles.writeString(f, Json.pretty(doc) + "\n");
+        System.out.println("results: " + f);
+    }
+
+    /** One arm: the run's batch schedule as TrainingBatches builds it, the loop as TrainingLoop runs it. */
+    static double train(NativeModel m, Arm arm, List<TokenizedExample> data, double[] baseLoss,
+                        List<TokenizedExample> heldOut, int steps, long seed) {
+        double[] w = SampleWeights.of(data, arm.weighting());
+        long ramp = Math.max(1, steps / 2);
+        BatchSchedule s = switch (arm.curriculum()) {
+            case "length" -> new CompetenceCurriculum(data, data.stream().mapToDouble(TokenizedExample::length)
+                    .toArray(), w, 4, 1, CompetenceCurriculum.C0, ramp, seed, 0);
+            case "loss" -> new CompetenceCurriculum(data, baseLoss, w, 4, 1, CompetenceCurriculum.C0, ramp, seed, 0);
+            default -> new BatchIterator(data, w, 4, seed, 0);
+        };
+        LoraSpec spec = new LoraSpec(8, 2f, 0f, -1, List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj",
+                "up_proj", "down_proj"));
+        try (LoraAdapters a = LoraAdapters.create(m, spec, seed); NativeTrainer t = NativeTrainer.create(m, a,
+                TrainSettings.builder().learningRate(3e-3).maxBatch(4).maxSeqLen(128).cosine(true).warmupSteps(10)
+                        .totalSteps(steps).minLr(0).seed(seed).build())) {
+            for (int step = 0; step < steps; step++) {
+                Batch b = s.batch(step);
+                if (w == null) {
+                    t.accumulate(b.toTokenBatch());
+                } else {
+                    t.accumulate(b.toTokenBatch(), SampleWeights.forStep(List.of(b))[0]);
+                }
+                t.apply();
+            }
+            return HeldOutLoss.of(m, a, heldOut).loss();
+        }
+    }
+
+    static List<TrainingRecord> records(Random r, int n, int line0) {
+        List<TrainingRecord> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String w = words(r, 1 + r.nextInt(16));
+            out.add(new TrainingRecord(null, "bench", Path.of("task.jsonl"), line0 + i, List.of(
+                    new ChatMessage("user", "Repeat: " + w), new ChatMessage("assistant", w)), null, 1.0));
+        }
+        return out;
+    }
+
+    static String words(Random r, int k) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < k; i++) {
+            sb.append(i == 0 ? "" : " ").append(WORDS[r.nextInt(WORDS.length)]);
+        }
+        return sb.toString();
+    }
+}
