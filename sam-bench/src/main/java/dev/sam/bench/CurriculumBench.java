@@ -38,9 +38,10 @@ import java.util.Random;
  * Does training.curriculum (and training.weighting) help? The tiny model (random weights, as every
  * benchmark here) is trained on the same synthetic data for the same steps with each setting, several seeds,
  * runs interleaved per seed (A, B, C, … then the next seed) so machine load hits all arms alike; the
- * held-out loss (clean data, never trained on) is the measure. Task: "Repeat: w1 … wk" → "w1 … wk", k from 1
- * to 16 — longer is harder. Weighting arms train on the same data with 30% of the training answers replaced
- * by random words at quality 0.2 (the rest 1.0): weighting by quality should discount the noise.
+ * held-out loss (clean data, never trained on) is the measure. Task: "Code of the KEY? filler…" → a fixed
+ * answer of 1 to 8 words per key (24 keys; held-out prompts have new filler) — longer answers are harder.
+ * Weighting arms train on the same data with 30% of the training answers replaced by another key's answer at
+ * quality 0.2 (the rest 1.0): weighting by quality should discount the noise.
  * Prints a table and writes bench/results/&lt;date&gt;-curriculum.json.
  *
  * <pre>bench/curriculum.sh [--steps 200] [--seeds 3] [--out bench/results]</pre>
@@ -86,7 +87,8 @@ public final class CurriculumBench {
             for (int i = 0; i < train.size(); i++) {
                 TrainingRecord t = train.get(i);
                 boolean corrupt = i % 10 < 3;
-                String answer = corrupt ? words(r, 1 + r.nextInt(16)) : t.messages().get(1).content();
+                String answer = corrupt ? answer((i + 1 + r.nextInt(KEYS.length - 1)) % KEYS.length)
+                        : t.messages().get(1).content();
                 bad.add(new TrainingRecord(null, "bench", Path.of("noisy.jsonl"), i, List.of(t.messages().get(0),
                         new ChatMessage("assistant", answer)), null, corrupt ? 0.2 : 1.0));
             }
@@ -112,8 +114,9 @@ public final class CurriculumBench {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("benchmark", "curriculum and sample weighting, tiny model (random weights), held-out loss");
         doc.put("date", LocalDate.now().toString());
-        doc.put("task", "Repeat: w1..wk -> w1..wk, k in 1..16; 240 train / 60 held-out; noisy arms: 30% of"
-                + " training answers random, quality 0.2 (clean 1.0)");
+        doc.put("task", "Code of the KEY? + 0-6 filler words -> a fixed 1-8 word answer per key (24 keys); 240 train"
+                + " / 60 held-out (new filler); noisy arms: 30% of training answers are another key's, quality 0.2"
+                + " (clean 1.0)");
         doc.put("steps", steps);
         doc.put("seeds", seeds);
         doc.put("settings", Map.of("batch_size", 4, "grad_accum", 1, "learning_rate", 3e-3, "lr_schedule",
@@ -172,12 +175,26 @@ public final class CurriculumBench {
         }
     }
 
+    static final String[] KEYS = ("cat dog owl fox bee cow elk ant bat yak emu eel hen pig ram rat ape gnu jay koi"
+            + " cod asp boa doe").split(" ");
+    static final String[] FILLER = "please now quickly today again kindly here then".split(" ");
+
+    /** The answer of key j: 1 + j % 8 words, fixed per key (longer answers: harder samples). */
+    static String answer(int j) {
+        return words(new Random(100 + j), 1 + j % 8);
+    }
+
+    /** {@code n} samples "Code of the KEY? filler…" → the key's answer, keys in turn, random filler. */
     static List<TrainingRecord> records(Random r, int n, int line0) {
         List<TrainingRecord> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            String w = words(r, 1 + r.nextInt(16));
+            int j = i % KEYS.length;
+            StringBuilder p = new StringBuilder("Code of the " + KEYS[j] + "?");
+            for (int k = r.nextInt(7); k > 0; k--) {
+                p.append(' ').append(FILLER[r.nextInt(FILLER.length)]);
+            }
             out.add(new TrainingRecord(null, "bench", Path.of("task.jsonl"), line0 + i, List.of(
-                    new ChatMessage("user", "Repeat: " + w), new ChatMessage("assistant", w)), null, 1.0));
+                    new ChatMessage("user", p.toString()), new ChatMessage("assistant", answer(j))), null, 1.0));
         }
         return out;
     }
