@@ -60,14 +60,16 @@ public final class CurriculumBench {
     public static void main(String[] args) throws IOException {
         int steps = 200;
         int seeds = 3;
+        double lr = 3e-3;
         Path out = Path.of("bench/results");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--steps" -> steps = Integer.parseInt(args[++i]);
                 case "--seeds" -> seeds = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
+                case "--lr" -> lr = Double.parseDouble(args[++i]);
                 case "--help", "-h" -> {
-                    System.out.println("usage: bench/curriculum.sh [--steps N (200)] [--seeds N (3)] [--out DIR]");
+                    System.out.println("usage: bench/curriculum.sh [--steps N (200)] [--seeds N (3)] [--lr X (3e-3)] [--out DIR]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");
@@ -104,7 +106,7 @@ public final class CurriculumBench {
             double[] baseLoss = BaseModelLosses.score(m, clean);
             for (int seed = 0; seed < seeds; seed++) {
                 for (Arm a : ARMS) {
-                    double v = train(m, a, a.noisy() ? noisy : clean, baseLoss, heldOut, steps, seed);
+                    double v = train(m, a, a.noisy() ? noisy : clean, baseLoss, heldOut, steps, seed, lr);
                     results.get(a.name()).add(v);
                     System.err.printf(Locale.ROOT, "seed %d  %-18s held-out loss %.4f%n", seed, a.name(), v);
                 }
@@ -119,11 +121,12 @@ public final class CurriculumBench {
                 + " (clean 1.0)");
         doc.put("steps", steps);
         doc.put("seeds", seeds);
-        doc.put("settings", Map.of("batch_size", 4, "grad_accum", 1, "learning_rate", 3e-3, "lr_schedule",
+        doc.put("settings", Map.of("batch_size", 4, "grad_accum", 1, "learning_rate", lr, "lr_schedule",
                 "cosine, 10 warm-up steps", "lora", "rank 8, alpha 16, all layers, all targets",
                 "curriculum", "competence c0 0.01, full data at step " + Math.max(1, steps / 2)));
         Map<String, Object> arms = new LinkedHashMap<>();
-        System.out.printf(Locale.ROOT, "%nheld-out loss after %d steps, %d seeds (lower is better)%n", steps, seeds);
+        System.out.printf(Locale.ROOT, "%nheld-out loss after %d steps, %d seeds, lr %s (lower is better)%n", steps, seeds,
+                lr);
         System.out.printf(Locale.ROOT, "%-20s %8s %8s %8s %8s%n", "arm", "median", "mean", "min", "max");
         for (var e : results.entrySet()) {
             double[] v = e.getValue().stream().mapToDouble(Double::doubleValue).toArray();
@@ -136,19 +139,32 @@ public final class CurriculumBench {
             arms.put(e.getKey(), Map.of("held_out_loss", e.getValue(), "median", median, "mean", mean));
         }
         doc.put("arms", arms);
+        // paired by seed (same adapter init and dropout seed): how often the arm beats its baseline
+        Map<String, Object> paired = new LinkedHashMap<>();
+        for (String[] p : new String[][] {{"length", "none"}, {"loss", "none"}, {"noisy, quality", "noisy, unweighted"}}) {
+            List<Double> x = results.get(p[0]);
+            List<Double> y = results.get(p[1]);
+            int wins = 0;
+            for (int i = 0; i < x.size(); i++) {
+                wins += x.get(i) < y.get(i) ? 1 : 0;
+            }
+            paired.put(p[0] + " vs " + p[1], wins + " of " + x.size() + " seeds lower");
+            System.out.printf(Locale.ROOT, "%-36s %d of %d seeds lower%n", p[0] + " vs " + p[1] + ":", wins, x.size());
+        }
+        doc.put("paired", paired);
         doc.put("wall_seconds", wall);
         doc.put("load_before", loadBefore);
         doc.put("load_after", MachineInfo.loadAverage());
         doc.put("machine", MachineInfo.collect());
         Files.createDirectories(out);
-        Path f = out.resolve(LocalDate.now() + "-curriculum.json");
+        Path f = out.resolve(LocalDate.now() + "-curriculum" + (lr == 3e-3 ? "" : "-lr" + lr) + ".json");
         AtomicFiles.writeString(f, Json.pretty(doc) + "\n");
         System.out.println("results: " + f);
     }
 
     /** One arm: the run's batch schedule as TrainingBatches builds it, the loop as TrainingLoop runs it. */
     static double train(NativeModel m, Arm arm, List<TokenizedExample> data, double[] baseLoss,
-                        List<TokenizedExample> heldOut, int steps, long seed) {
+                        List<TokenizedExample> heldOut, int steps, long seed, double lr) {
         double[] w = SampleWeights.of(data, arm.weighting());
         long ramp = Math.max(1, steps / 2);
         BatchSchedule s = switch (arm.curriculum()) {
@@ -160,7 +176,7 @@ public final class CurriculumBench {
         LoraSpec spec = new LoraSpec(8, 2f, 0f, -1, List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj",
                 "up_proj", "down_proj"));
         try (LoraAdapters a = LoraAdapters.create(m, spec, seed); NativeTrainer t = NativeTrainer.create(m, a,
-                TrainSettings.builder().learningRate(3e-3).maxBatch(4).maxSeqLen(128).cosine(true).warmupSteps(10)
+                TrainSettings.builder().learningRate(lr).maxBatch(4).maxSeqLen(128).cosine(true).warmupSteps(10)
                         .totalSteps(steps).minLr(0).seed(seed).build())) {
             for (int step = 0; step < steps; step++) {
                 Batch b = s.batch(step);

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 16, "Curriculum ... resumable bit-identically", end to end through TrainingRunner with
  * {@code training.curriculum: loss} and {@code training.weighting: quality}: a run stopped at step 12 and
  * resumed ends with adapters bitwise identical to the uninterrupted run; the base-model losses are cached
- * under SamHome; the run's config.json, adapter_config.json and log say which weighting and curriculum ran.
+ * under SamHome; the run record (metrics), config.json, adapter_config.json and log say which weighting and
+ * curriculum ran.
  */
 class CurriculumResumeTest {
     @TempDir
@@ -70,6 +71,8 @@ class CurriculumResumeTest {
         }
         RunResult b = run(h, TrainRequest.resume(id), RunListener.NONE, StopSignal.NEVER);
         assertEquals(12L, b.resumedFromStep());
+        assertEquals("loss", b.run().metrics().get("curriculum"), "the run record says which curriculum ran");
+        assertEquals("quality", b.run().metrics().get("weighting"));
         assertArrayEquals(Files.readAllBytes(runA.resolve("adapters/adapters.safetensors")),
                 Files.readAllBytes(h.runDir(id).resolve("adapters/adapters.safetensors")), "bit-identical adapters");
 
