@@ -34,12 +34,6 @@ final class StepReporter {
         }
     }
 
-    /** A line for the training log and the progress display (e.g. what the curriculum is doing). */
-    void note(String text) {
-        listener.update(firstStep, text);
-        log.line(text);
-    }
-
     double elapsedS() {
         return (System.nanoTime() - startNanos) / 1e9;
     }
@@ -56,6 +50,11 @@ final class StepReporter {
         lastVal = v.valLoss();
         log.line(String.format(Locale.ROOT, "step %d/%d  val loss %.4f  val perplexity %.3f  (%d held-out targets)",
                 v.step(), total, v.valLoss(), v.valPerplexity(), v.valTokens()));
+    }
+
+    /** A line in the training log only. */
+    void note(String line) {
+        log.line(line);
     }
 
     void finish(String summary) {

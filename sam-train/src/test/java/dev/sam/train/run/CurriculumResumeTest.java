@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sam.core.SamException;
 import dev.sam.core.TestHomes;
-import dev.sam.core.config.ConfigLoader;
 import dev.sam.core.home.SamHome;
 import dev.sam.core.json.Json;
 import dev.sam.core.store.Database;
@@ -50,26 +49,20 @@ class CurriculumResumeTest {
         return h;
     }
 
-    private static RunResult run(SamHome h, TrainRequest r, RunListener l, StopSignal s) {
-        try (Database db = Database.open(h.database())) {
-            return new TrainingRunner(h, ConfigLoader.load(h.configFile()), db).run(r, l, s);
-        }
-    }
-
     @Test
     void resumedCurriculumRunIsBitIdentical() throws Exception {
         SamHome straight = home("a");
-        RunResult a = run(straight, TrainRequest.profile(null), RunListener.NONE, StopSignal.NEVER);
+        RunResult a = ResumeTest.run(straight, TrainRequest.profile(null), RunListener.NONE, StopSignal.NEVER);
         Path runA = straight.runDir(a.run().runId());
 
         SamHome h = home("b");
         ResumeTest.StopAt stop = new ResumeTest.StopAt(12);
-        assertThrows(SamException.class, () -> run(h, TrainRequest.profile(null), stop, stop));
+        assertThrows(SamException.class, () -> ResumeTest.run(h, TrainRequest.profile(null), stop, stop));
         String id;
         try (Database db = Database.open(h.database())) {
             id = new RunStore(h, db).list().get(0).runId();
         }
-        RunResult b = run(h, TrainRequest.resume(id), RunListener.NONE, StopSignal.NEVER);
+        RunResult b = ResumeTest.run(h, TrainRequest.resume(id), RunListener.NONE, StopSignal.NEVER);
         assertEquals(12L, b.resumedFromStep());
         assertEquals("loss", b.run().metrics().get("curriculum"), "the run record says which curriculum ran");
         assertEquals("quality", b.run().metrics().get("weighting"));
