@@ -38,13 +38,15 @@ import java.util.Random;
  * Does training.curriculum (and training.weighting) help? The tiny model (random weights, as every
  * benchmark here) is trained on the same synthetic data for the same steps with each setting, several seeds,
  * runs interleaved per seed (A, B, C, … then the next seed) so machine load hits all arms alike; the
+ * arm "uniform" is the control for the curriculum arms (their sampler with the whole data admitted from the
+ * start, so it differs from them only in the easy-to-hard order, and from "none" only in the batching); the
  * held-out loss (clean data, never trained on) is the measure. Task: "Code of the KEY? filler…" → a fixed
  * answer of 1 to 8 words per key (24 keys; held-out prompts have new filler) — longer answers are harder.
  * Weighting arms train on the same data with 30% of the training answers replaced by another key's answer at
  * quality 0.2 (the rest 1.0): weighting by quality should discount the noise.
  * Prints a table and writes bench/results/&lt;date&gt;-curriculum.json.
  *
- * <pre>bench/curriculum.sh [--steps 200] [--seeds 3] [--out bench/results]</pre>
+ * <pre>bench/curriculum.sh [--steps 400] [--seeds 5] [--lr 1e-3] [--out bench/results]</pre>
  */
 public final class CurriculumBench {
     static final String[] WORDS = ("alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike"
@@ -54,13 +56,14 @@ public final class CurriculumBench {
     }
 
     static final List<Arm> ARMS = List.of(new Arm("none", "none", false, "none"),
-            new Arm("length", "length", false, "none"), new Arm("loss", "loss", false, "none"),
+            new Arm("uniform", "uniform", false, "none"), new Arm("length", "length", false, "none"),
+            new Arm("loss", "loss", false, "none"),
             new Arm("noisy, unweighted", "none", true, "none"), new Arm("noisy, quality", "none", true, "quality"));
 
     public static void main(String[] args) throws IOException {
-        int steps = 200;
-        int seeds = 3;
-        double lr = 3e-3;
+        int steps = 400;
+        int seeds = 5;
+        double lr = 1e-3;
         Path out = Path.of("bench/results");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -69,7 +72,7 @@ public final class CurriculumBench {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--lr" -> lr = Double.parseDouble(args[++i]);
                 case "--help", "-h" -> {
-                    System.out.println("usage: bench/curriculum.sh [--steps N (200)] [--seeds N (3)] [--lr X (3e-3)] [--out DIR]");
+                    System.out.println("usage: bench/curriculum.sh [--steps N (400)] [--seeds N (5)] [--lr X (1e-3)] [--out DIR]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");
@@ -141,7 +144,8 @@ public final class CurriculumBench {
         doc.put("arms", arms);
         // paired by seed (same adapter init and dropout seed): how often the arm beats its baseline
         Map<String, Object> paired = new LinkedHashMap<>();
-        for (String[] p : new String[][] {{"length", "none"}, {"loss", "none"}, {"noisy, quality", "noisy, unweighted"}}) {
+        for (String[] p : new String[][] {{"length", "none"}, {"loss", "none"}, {"length", "uniform"},
+            {"loss", "uniform"}, {"noisy, quality", "noisy, unweighted"}}) {
             List<Double> x = results.get(p[0]);
             List<Double> y = results.get(p[1]);
             int wins = 0;
@@ -157,7 +161,7 @@ public final class CurriculumBench {
         doc.put("load_after", MachineInfo.loadAverage());
         doc.put("machine", MachineInfo.collect());
         Files.createDirectories(out);
-        Path f = out.resolve(LocalDate.now() + "-curriculum" + (lr == 3e-3 ? "" : "-lr" + lr) + ".json");
+        Path f = out.resolve(LocalDate.now() + "-curriculum" + (lr == 1e-3 ? "" : "-lr" + lr) + ".json");
         AtomicFiles.writeString(f, Json.pretty(doc) + "\n");
         System.out.println("results: " + f);
     }
@@ -171,6 +175,9 @@ public final class CurriculumBench {
             case "length" -> new CompetenceCurriculum(data, data.stream().mapToDouble(TokenizedExample::length)
                     .toArray(), w, 4, 1, CompetenceCurriculum.C0, ramp, seed, 0);
             case "loss" -> new CompetenceCurriculum(data, baseLoss, w, 4, 1, CompetenceCurriculum.C0, ramp, seed, 0);
+            // the control: the curriculum's sampler with everything admitted from step 0 (c0 = 1), i.e. uniformly
+            // drawn, mixed-length batches — separates "easy to hard" from "not length-grouped"
+            case "uniform" -> new CompetenceCurriculum(data, baseLoss, w, 4, 1, 1.0, ramp, seed, 0);
             default -> new BatchIterator(data, w, 4, seed, 0);
         };
         LoraSpec spec = new LoraSpec(8, 2f, 0f, -1, List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj",

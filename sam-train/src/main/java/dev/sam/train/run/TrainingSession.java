@@ -102,6 +102,10 @@ final class TrainingSession {
             if (resume) {
                 checkpoints.latest().ifPresent(c -> trainer.loadCheckpoint(c.file()));
             }
+            if (plan.curriculum().equals("loss")) {
+                reporter.note("curriculum: base-model loss of " + data.train().examples().size() + " training samples"
+                        + (Files.isRegularFile(scoresCache) ? " from " : ", scored once into ") + scoresCache);
+            }
             TrainingBatches.Built batches = TrainingBatches.of(plan, data.train().examples(), model, scoresCache);
             if (batches.note() != null) {
                 reporter.note(batches.note());
