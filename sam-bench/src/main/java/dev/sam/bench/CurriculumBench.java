@@ -101,7 +101,7 @@ public final class CurriculumBench {
             noisy = et.tokenize(bad).examples();
             heldOut = et.tokenize(records(r, 60, 1000)).examples();
         }
-        Map<String, List<Double>> results = new LinkedHashMap<>();
+        Map<String, List<double[]>> results = new LinkedHashMap<>();
         ARMS.forEach(a -> results.put(a.name(), new ArrayList<>()));
         String loadBefore = MachineInfo.loadAverage();
         long t0 = System.nanoTime();
@@ -109,9 +109,10 @@ public final class CurriculumBench {
             double[] baseLoss = BaseModelLosses.score(m, clean);
             for (int seed = 0; seed < seeds; seed++) {
                 for (Arm a : ARMS) {
-                    double v = train(m, a, a.noisy() ? noisy : clean, baseLoss, heldOut, steps, seed, lr);
+                    double[] v = train(m, a, a.noisy() ? noisy : clean, baseLoss, heldOut, steps, seed, lr);
                     results.get(a.name()).add(v);
-                    System.err.printf(Locale.ROOT, "seed %d  %-18s held-out loss %.4f%n", seed, a.name(), v);
+                    System.err.printf(Locale.ROOT, "seed %d  %-18s held-out loss %.4f  token acc %.3f  exact %.3f%n",
+                            seed, a.name(), v[0], v[1], v[2]);
                 }
             }
         }
@@ -130,30 +131,38 @@ public final class CurriculumBench {
         Map<String, Object> arms = new LinkedHashMap<>();
         System.out.printf(Locale.ROOT, "%nheld-out loss after %d steps, %d seeds, lr %s (lower is better)%n", steps, seeds,
                 lr);
-        System.out.printf(Locale.ROOT, "%-20s %8s %8s %8s %8s%n", "arm", "median", "mean", "min", "max");
+        System.out.printf(Locale.ROOT, "%-20s %8s %8s %8s %8s %10s %8s%n", "arm", "median", "mean", "min", "max",
+                "token acc", "exact");
         for (var e : results.entrySet()) {
-            double[] v = e.getValue().stream().mapToDouble(Double::doubleValue).toArray();
+            double[] v = column(e.getValue(), 0);
+            double[] tok = column(e.getValue(), 1);
+            double[] exact = column(e.getValue(), 2);
             double[] s = v.clone();
             Arrays.sort(s);
-            double mean = Arrays.stream(v).average().orElse(Double.NaN);
-            double median = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-            System.out.printf(Locale.ROOT, "%-20s %8.4f %8.4f %8.4f %8.4f%n", e.getKey(), median, mean, s[0],
-                    s[s.length - 1]);
-            arms.put(e.getKey(), Map.of("held_out_loss", e.getValue(), "median", median, "mean", mean));
+            System.out.printf(Locale.ROOT, "%-20s %8.4f %8.4f %8.4f %8.4f %10.3f %8.3f%n", e.getKey(), median(v),
+                    mean(v), s[0], s[s.length - 1], median(tok), median(exact));
+            Map<String, Object> arm = new LinkedHashMap<>();
+            arm.put("held_out_loss", v);
+            arm.put("median", median(v));
+            arm.put("mean", mean(v));
+            arm.put("token_accuracy", tok);
+            arm.put("exact_match", exact);
+            arms.put(e.getKey(), arm);
         }
         doc.put("arms", arms);
         // paired by seed (same adapter init and dropout seed): how often the arm beats its baseline
         Map<String, Object> paired = new LinkedHashMap<>();
         for (String[] p : new String[][] {{"length", "none"}, {"loss", "none"}, {"length", "uniform"},
             {"loss", "uniform"}, {"noisy, quality", "noisy, unweighted"}}) {
-            List<Double> x = results.get(p[0]);
-            List<Double> y = results.get(p[1]);
+            double[] x = column(results.get(p[0]), 0);
+            double[] y = column(results.get(p[1]), 0);
             int wins = 0;
-            for (int i = 0; i < x.size(); i++) {
-                wins += x.get(i) < y.get(i) ? 1 : 0;
+            for (int i = 0; i < x.length; i++) {
+                wins += x[i] < y[i] ? 1 : 0;
             }
-            paired.put(p[0] + " vs " + p[1], wins + " of " + x.size() + " seeds lower");
-            System.out.printf(Locale.ROOT, "%-36s %d of %d seeds lower%n", p[0] + " vs " + p[1] + ":", wins, x.size());
+            paired.put(p[0] + " vs " + p[1], wins + " of " + x.length + " seeds lower");
+            System.out.printf(Locale.ROOT, "%-36s %d of %d seeds lower loss%n", p[0] + " vs " + p[1] + ":", wins,
+                    x.length);
         }
         doc.put("paired", paired);
         doc.put("wall_seconds", wall);
@@ -161,13 +170,14 @@ public final class CurriculumBench {
         doc.put("load_after", MachineInfo.loadAverage());
         doc.put("machine", MachineInfo.collect());
         Files.createDirectories(out);
-        Path f = out.resolve(LocalDate.now() + "-curriculum" + (lr == 1e-3 ? "" : "-lr" + lr) + ".json");
+        Path f = out.resolve(LocalDate.now() + "-curriculum" + (steps == 400 ? "" : "-" + steps + "steps")
+                + (lr == 1e-3 ? "" : "-lr" + lr) + ".json");
         AtomicFiles.writeString(f, Json.pretty(doc) + "\n");
         System.out.println("results: " + f);
     }
 
     /** One arm: the run's batch schedule as TrainingBatches builds it, the loop as TrainingLoop runs it. */
-    static double train(NativeModel m, Arm arm, List<TokenizedExample> data, double[] baseLoss,
+    static double[] train(NativeModel m, Arm arm, List<TokenizedExample> data, double[] baseLoss,
                         List<TokenizedExample> heldOut, int steps, long seed, double lr) {
         double[] w = SampleWeights.of(data, arm.weighting());
         long ramp = Math.max(1, steps / 2);
@@ -194,7 +204,8 @@ public final class CurriculumBench {
                 }
                 t.apply();
             }
-            return HeldOutLoss.of(m, a, heldOut).loss();
+            double[] acc = HeldOutAccuracy.of(m, a, heldOut);
+            return new double[] {HeldOutLoss.of(m, a, heldOut).loss(), acc[0], acc[1]};
         }
     }
 
@@ -208,6 +219,21 @@ public final class CurriculumBench {
     }
 
     /** {@code n} samples "Code of the KEY? filler…" → the key's answer, keys in turn, random filler. */
+
+    static double[] column(List<double[]> rows, int k) {
+        return rows.stream().mapToDouble(r -> r[k]).toArray();
+    }
+
+    static double mean(double[] v) {
+        return Arrays.stream(v).average().orElse(Double.NaN);
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
     static List<TrainingRecord> records(Random r, int n, int line0) {
         List<TrainingRecord> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
