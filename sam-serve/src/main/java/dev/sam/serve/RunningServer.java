@@ -27,19 +27,21 @@ public final class RunningServer implements AutoCloseable {
     private final ExecutorService executor;
     private final MetricsWriter writer;
     private final RollbackMonitor monitor;
+    private final AutoCloseable rollouts;
     private final ChatBackend backend;
     private final long graceMillis;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private Shutdown shutdown;
 
     RunningServer(ServeInfo info, HttpServer server, Router router, ExecutorService executor, MetricsWriter writer,
-                  RollbackMonitor monitor, ChatBackend backend, long graceMillis) {
+                  RollbackMonitor monitor, AutoCloseable rollouts, ChatBackend backend, long graceMillis) {
         this.info = info;
         this.server = server;
         this.router = router;
         this.executor = executor;
         this.writer = writer;
         this.monitor = monitor;
+        this.rollouts = rollouts;
         this.backend = backend;
         this.graceMillis = graceMillis;
     }
@@ -108,6 +110,11 @@ public final class RunningServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         monitor.close();
+        try {
+            rollouts.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         writer.close();
         backend.close();
         shutdown = new Shutdown(drained, writer.written(), writer.dropped());

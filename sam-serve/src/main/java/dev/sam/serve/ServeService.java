@@ -6,6 +6,12 @@ import dev.sam.core.config.SamConfig;
 import dev.sam.core.home.SamHome;
 import dev.sam.core.store.Database;
 import dev.sam.deploy.DeployContext;
+import dev.sam.collect.distill.DistillStore;
+import dev.sam.core.store.OutcomeRepository;
+import dev.sam.deploy.ab.ProgressiveCanary;
+import dev.sam.serve.ab.AnswerRecorder;
+import dev.sam.serve.ab.FeedbackHandler;
+import dev.sam.serve.ab.RolloutLoop;
 import dev.sam.serve.api.MetricsHandler;
 import dev.sam.serve.api.ModelsHandler;
 import dev.sam.serve.api.SelfHandler;
@@ -98,13 +104,18 @@ public final class ServeService {
         ServeState state = new ServeState(home, config, db, watcher, url, System.currentTimeMillis(),
                 backend.describe(), warnings);
         TrainLauncher launcher = new TrainLauncher(home, db, o.samCommand(), o.trainWaitMillis());
-        Generations gens = new Generations(backend, watcher, new ModelSelector(new TrafficSplitter()));
+        OutcomeRepository outcomes = new OutcomeRepository(db);
+        Generations gens = new Generations(backend, watcher, new ModelSelector(new TrafficSplitter()),
+                new AnswerRecorder(outcomes));
+        RolloutLoop rollouts = new RolloutLoop(new ProgressiveCanary(DeployContext.of(home, db, config), policy), writer,
+                watcher, System::currentTimeMillis).start(o.monitorMillis());
         int maxTokens = config.serve().maxTokens();
         List<Route> routes = List.of(
                 Route.get("/api/self", "api.self", new SelfHandler(state, config.rollback().enabled())),
                 Route.get("/api/training", "api.training", new TrainingHandler(state, launcher)),
                 Route.mutating("/api/train", "api.train", new TrainHandler(launcher)),
                 Route.get("/api/versions", "api.versions", new VersionsHandler(state)),
+                Route.mutating("/api/feedback", "api.feedback", new FeedbackHandler(outcomes, new DistillStore(db))),
                 Route.get("/api/metrics", "api.metrics", new MetricsHandler(state, writer, monitor)),
                 Route.get("/v1/models", "models", new ModelsHandler(state)),
                 Route.post("/v1/chat/completions", "chat.completions", new ChatCompletionsHandler(gens, maxTokens)),
@@ -130,7 +141,7 @@ public final class ServeService {
         ServeInfo info = new ServeInfo(url, o.host(), port, token.file().toString(), token.created(), v.active().version(),
                 v.canary() == null ? null : v.canary().version(), v.canaryTraffic(), v.active().baseModel(),
                 backend.describe(), config.rollback().enabled() ? describe(policy) : "disabled", warnings);
-        return new RunningServer(info, server, router, executor, writer, monitor, backend, o.graceMillis());
+        return new RunningServer(info, server, router, executor, writer, monitor, rollouts, backend, o.graceMillis());
     }
 
     private static String describe(RollbackPolicy p) {

@@ -19,17 +19,44 @@ import java.util.List;
  * streamed answer that opens with the first piece of text, so that a failure before any output is
  * still a plain error answer, while one after it ends the stream with the dialect's error event.
  *
+ * Every answer has an id ({@link #responseId}: in the body where the dialect has one, always in the
+ * {@code X-SAM-Response-Id} header) and is handed to the {@link AnswerLog} once complete, so that feedback
+ * posted with that id counts for the version that gave it.
+ *
  * <pre>Served v = gens.select(call, req.model()); Generations.Result r = gens.complete(call, g, req.stop());</pre>
  */
 public final class Generations {
+    /** The response header naming the answer's id (what POST /api/feedback takes). */
+    public static final String RESPONSE_ID_HEADER = "X-SAM-Response-Id";
+
     private final ChatBackend backend;
     private final VersionWatcher versions;
     private final ModelSelector selector;
+    private final AnswerLog answers;
+
+    /** Where complete answers go (sam serve: the A/B outcome store). */
+    @FunctionalInterface
+    public interface AnswerLog {
+        void record(HttpCall call, ChatBackend.Generation g, String answer);
+    }
 
     public Generations(ChatBackend backend, VersionWatcher versions, ModelSelector selector) {
+        this(backend, versions, selector, (call, g, answer) -> { });
+    }
+
+    public Generations(ChatBackend backend, VersionWatcher versions, ModelSelector selector, AnswerLog answers) {
         this.backend = backend;
         this.versions = versions;
         this.selector = selector;
+        this.answers = answers;
+    }
+
+    /** A new id for this call's answer ({@code prefix} + 24 hex digits), also sent in {@link #RESPONSE_ID_HEADER}. */
+    public String responseId(HttpCall call, String prefix) {
+        String id = ChatCompletionsHandler.newId(prefix);
+        call.responseId(id);
+        call.setHeader(RESPONSE_ID_HEADER, id);
+        return id;
     }
 
     /** The text after stop sequences, the engine's counts, and OpenAI's finish reason ("stop" or "length"). */
@@ -70,6 +97,7 @@ public final class Generations {
         ChatBackend.Completion c = generate(call, g, text);
         text.finish();
         call.tokens(c.completionTokens());
+        answers.record(call, g, text.text());
         return new Result(text.text(), c, text.stopped() ? "stop" : c.finishReason());
     }
 
@@ -109,6 +137,7 @@ public final class Generations {
             return;
         }
         call.tokens(c.completionTokens());
+        answers.record(call, g, text.text());
         if (!opened[0]) {
             events.open();
         }

@@ -31,6 +31,7 @@ public final class HttpCall {
     private int status;
     private boolean failed;
     private byte[] body;
+    private String responseId;
 
     public HttpCall(HttpExchange exchange, long maxBody) {
         this.exchange = exchange;
@@ -152,6 +153,16 @@ public final class HttpCall {
 
     public String version() {
         return version;
+    }
+
+    /** Names the answer this call gives, so that feedback can be posted against it (POST /api/feedback). */
+    public void responseId(String id) {
+        this.responseId = id;
+    }
+
+    /** The id of the answer this call gives; null for calls that generate nothing. */
+    public String responseId() {
+        return responseId;
     }
 
     public void tokens(long n) {
