@@ -22,9 +22,26 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
         this(training, rollback, models, collect, serve, defaults().cycle(), Eval.defaults());
     }
 
-    /** Training thresholds and profiles. */
+    /**
+     * Training thresholds and profiles, and how samples are used: {@code weighting} ({@code none}, or
+     * {@code quality}: each sample's loss scaled by its quality, normalized to mean 1) and {@code curriculum}
+     * ({@code none}: length-grouped shuffled batches; {@code length} or {@code loss}: easy to hard by token
+     * length or by the base model's loss, on a competence schedule).
+     */
     public record Training(int minSamples, String defaultProfile, String baseModel,
-                           Map<String, TrainingProfile> profiles) {
+                           Map<String, TrainingProfile> profiles, String weighting, String curriculum) {
+        public static final List<String> WEIGHTINGS = List.of("none", "quality");
+        public static final List<String> CURRICULA = List.of("none", "length", "loss");
+
+        public Training {
+            weighting = weighting == null ? "none" : weighting;
+            curriculum = curriculum == null ? "none" : curriculum;
+        }
+
+        /** Unweighted, no curriculum. */
+        public Training(int minSamples, String defaultProfile, String baseModel, Map<String, TrainingProfile> profiles) {
+            this(minSamples, defaultProfile, baseModel, profiles, "none", "none");
+        }
     }
 
     /** Auto-rollback policy of {@code sam serve} (docs/user-guide.md, "Automatic rollback"). */
@@ -196,7 +213,7 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
         profiles.put("full", TrainingProfile.full());
         profiles.put("tiny", TrainingProfile.tiny());
         return new SamConfig(
-                new Training(100, "8gb", null, profiles),
+                new Training(100, "8gb", null, profiles, "none", "none"),
                 new Rollback(0.15, 5000, 6.0, 300, 20, true),
                 new Models(null),
                 new Collect(List.of(), List.of(), List.of(), null, 2000, 0.3, 0.85, null, Map.of(),
@@ -227,6 +244,12 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
         List<String> out = new ArrayList<>();
         if (training.minSamples() < 0) {
             out.add("training.min_samples must be >= 0, got " + training.minSamples());
+        }
+        if (!Training.WEIGHTINGS.contains(training.weighting())) {
+            out.add("training.weighting must be one of " + Training.WEIGHTINGS + ", got '" + training.weighting() + "'");
+        }
+        if (!Training.CURRICULA.contains(training.curriculum())) {
+            out.add("training.curriculum must be one of " + Training.CURRICULA + ", got '" + training.curriculum() + "'");
         }
         if (!training.profiles().containsKey(training.defaultProfile())) {
             out.add("training.default_profile '" + training.defaultProfile() + "' is not one of "
