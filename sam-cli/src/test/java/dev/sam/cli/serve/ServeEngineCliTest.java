@@ -45,10 +45,11 @@ class ServeEngineCliTest {
             JsonNode info = ServeCliTest.awaitStart(r);
             assertTrue(Files.readString(r.stderr()).contains("TEST FAULT INJECTION"));
             String url = info.get("url").asText();
-            String body = "{\"max_tokens\":4,\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
-            long deadline = System.currentTimeMillis() + 30_000;
+            long deadline = System.currentTimeMillis() + 60_000;
             boolean aborted = false;
-            while (!aborted && System.currentTimeMillis() < deadline) {
+            for (int i = 0; !aborted && System.currentTimeMillis() < deadline; i++) {
+                // each its own prompt: the policy counts different prompts
+                String body = "{\"max_tokens\":4,\"messages\":[{\"role\":\"user\",\"content\":\"hello " + i + "\"}]}";
                 HttpResponse<String> c = ServeCliTest.send(HttpRequest.newBuilder(URI.create(url + "/v1/chat/completions"))
                         .POST(HttpRequest.BodyPublishers.ofString(body)));
                 String v = c.headers().firstValue("X-SAM-Version").orElse("");

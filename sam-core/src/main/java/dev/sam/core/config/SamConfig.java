@@ -89,17 +89,68 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
     /**
      * {@code sam serve} defaults.
      *
-     * @param allowedHosts extra names the Host header may carry (e.g. host.docker.internal for a web UI in a
-     *                     container); loopback names are always allowed, every other name is refused
-     *                     against DNS rebinding
+     * @param allowedHosts        extra names the Host header may carry (e.g. host.docker.internal for a web UI in a
+     *                            container); loopback names are always allowed, every other name is refused
+     *                            against DNS rebinding
+     * @param requireTokenForChat the chat endpoints (OpenAI and Ollama) need the bearer token too, so that only
+     *                            clients given the token can generate (and so feed the auto-rollback numbers)
+     * @param limits              the HTTP server's timeouts and connection bounds
      */
-    public record Serve(String host, int port, int maxBodyBytes, int maxTokens, List<String> allowedHosts) {
+    public record Serve(String host, int port, int maxBodyBytes, int maxTokens, List<String> allowedHosts,
+                        boolean requireTokenForChat, Limits limits) {
         public Serve {
             allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+            limits = limits == null ? Limits.defaults() : limits;
+        }
+
+        public Serve(String host, int port, int maxBodyBytes, int maxTokens, List<String> allowedHosts) {
+            this(host, port, maxBodyBytes, maxTokens, allowedHosts, false, Limits.defaults());
         }
 
         public Serve(String host, int port, int maxBodyBytes, int maxTokens) {
             this(host, port, maxBodyBytes, maxTokens, List.of());
+        }
+
+        /** The same settings with other limits. */
+        public Serve withLimits(Limits l) {
+            return new Serve(host, port, maxBodyBytes, maxTokens, allowedHosts, requireTokenForChat, l);
+        }
+
+        /** The same settings, chat requiring the token or not. */
+        public Serve withRequireTokenForChat(boolean r) {
+            return new Serve(host, port, maxBodyBytes, maxTokens, allowedHosts, r, limits);
+        }
+
+        /**
+         * {@code serve.limits} (docs/user-guide.md, "Timeouts and limits"): a request head must arrive whole within
+         * {@code headerTimeoutSeconds} of its first byte, its body within {@code bodyTimeoutSeconds} of the
+         * request's start; a connection with nothing to read or write for {@code idleTimeoutSeconds} is closed;
+         * at most {@code maxConnections} connections are open (more wait in the listen backlog) and at most
+         * {@code maxConnectionsPerClient} from one IP address (more are closed at once).
+         */
+        public record Limits(int headerTimeoutSeconds, int bodyTimeoutSeconds, int idleTimeoutSeconds,
+                             int maxConnections, int maxConnectionsPerClient) {
+            public static Limits defaults() {
+                return new Limits(10, 30, 30, 256, 64);
+            }
+
+            List<String> problems() {
+                List<String> out = new ArrayList<>();
+                if (headerTimeoutSeconds < 1) {
+                    out.add("serve.limits.header_timeout_seconds must be >= 1, got " + headerTimeoutSeconds);
+                }
+                if (bodyTimeoutSeconds < 1) {
+                    out.add("serve.limits.body_timeout_seconds must be >= 1, got " + bodyTimeoutSeconds);
+                }
+                if (idleTimeoutSeconds < 1) {
+                    out.add("serve.limits.idle_timeout_seconds must be >= 1, got " + idleTimeoutSeconds);
+                }
+                if (maxConnectionsPerClient < 1 || maxConnections < maxConnectionsPerClient) {
+                    out.add("serve.limits: need 1 <= max_connections_per_client (" + maxConnectionsPerClient
+                            + ") <= max_connections (" + maxConnections + ")");
+                }
+                return out;
+            }
         }
 
         /** What is wrong with a {@code serve.allowed_hosts} entry, or null: it must be a bare DNS name or IP. */
@@ -264,6 +315,7 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
         if (serve.maxTokens() <= 0) {
             out.add("serve.max_tokens must be > 0, got " + serve.maxTokens());
         }
+        out.addAll(serve.limits().problems());
         out.addAll(cycleProblems());
         out.addAll(evalProblems());
         return out;

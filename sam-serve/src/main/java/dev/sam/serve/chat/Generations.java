@@ -32,6 +32,8 @@ public final class Generations {
     private final ChatBackend backend;
     private final VersionWatcher versions;
     private final ModelSelector selector;
+    /** Generations running now (each uses every core, so they slow each other down). */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final AnswerLog answers;
 
     /** Where complete answers go (sam serve: the A/B outcome store). */
@@ -146,8 +148,12 @@ public final class Generations {
 
     private ChatBackend.Completion generate(HttpCall call, ChatBackend.Generation g, ChatBackend.TextSink sink)
             throws Exception {
+        ServiceTimer timer = new ServiceTimer(sink, inFlight, call.elapsedMs());
+        int promptTokens = 0;
         try {
-            return backend.generate(g, sink);
+            ChatBackend.Completion c = backend.generate(g, timer);
+            promptTokens = c.promptTokens();
+            return c;
         } catch (BackendUnavailableException e) {
             call.servedBy(HttpCall.NO_VERSION);
             throw ApiError.unavailable(e.getMessage());
@@ -161,6 +167,9 @@ public final class Generations {
             throw new ApiError(500, "generation failed on " + g.version() + ": " + e.getMessage());
         } catch (Exception e) {
             throw new ApiError(500, "generation failed on " + g.version() + ": " + e.getMessage());
+        } finally {
+            timer.end();
+            call.service(timer.service(promptTokens, ServiceTimer.promptHash(g)));
         }
     }
 }
