@@ -15,6 +15,7 @@
 
 static _Atomic(kn_blas *) g_blas;   /* NULL: builtin */
 static atomic_int g_bf16;           /* 1: mm_sgemm_ws / mm_wgemm compute in bf16 (builtin only) */
+static atomic_int g_decode_q8;      /* 1: mm_linear's decode products with 4-bit weights use int8 activations */
 static char g_name[512] = "builtin";
 static atomic_int g_initialized;    /* sam_backend_init ran */
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -109,7 +110,10 @@ void mm_wgemm(int ta, int tw, int M, int N, int K, float alpha, const float *A, 
 }
 
 void mm_linear(float *out, int ldo, const float *x, const wmat *W, int M, float *ws, size_t ws_floats) {
-    if (W->kind == WM_Q && M <= MM_DECODE_M)
+    if (W->kind == WM_Q && M <= MM_DECODE_M && atomic_load_explicit(&g_decode_q8, memory_order_relaxed) &&
+        kn_qmatvec_q8_supported(W) && kn_qmatvec_q8_scratch_floats(1, W->cols, W->group) <= ws_floats)
+        kn_qmatvec_q8(out, ldo, x, W, M, ws, ws_floats); /* decode, int8 activations */
+    else if (W->kind == WM_Q && M <= MM_DECODE_M)
         kn_qmatvec(out, ldo, x, W, M, ws, ws_floats); /* decode: read the packed weights once */
     else
         mm_wgemm(MM_N, MM_T, M, W->rows, W->cols, 1.0f, x, W->cols, W, 0.0f, out, ldo, ws, ws_floats);
@@ -168,6 +172,16 @@ int sam_backend_set_precision(int32_t precision) {
     }
     pthread_mutex_unlock(&g_lock);
     return rc;
+}
+
+int sam_backend_set_decode_precision(int32_t precision) {
+    if (precision != SAM_DECODE_FP32 && precision != SAM_DECODE_Q8)
+        return err_set(SAM_ERR_INVALID_ARG, "sam_backend_set_decode_precision: unknown precision %d. HINT: use SAM_DECODE_FP32 or SAM_DECODE_Q8.", precision);
+    const wmat probe = {.kind = WM_Q, .rows = 1, .cols = 64, .bits = 4, .group = 64};
+    if (precision == SAM_DECODE_Q8 && !kn_qmatvec_q8_supported(&probe))
+        return err_set(SAM_ERR_BACKEND, "this CPU has no int8 decode kernel (x86-64 with AVX2 + FMA), so q8 decode activations are not available. HINT: keep the default fp32 decode precision.");
+    atomic_store(&g_decode_q8, precision == SAM_DECODE_Q8);
+    return SAM_OK;
 }
 
 const char *sam_backend_name(void) {

@@ -1,0 +1,163 @@
+/* qmatvec_q8.c — the decode mat-vec of a 4-bit weight with int8 activations (SAM_DECODE_Q8), the
+ * product llama.cpp's CPU path computes for Q4 weights (ggml-cpu ggml_vec_dot_q4_1_q8_1: every block of
+ * 32 activations becomes int8 values q with one fp32 scale d = max|x| / 127, x ~ d * q, and the weight
+ * nibbles multiply them as integers, vpmaddubsw + vpmaddwd on AVX2).
+ *
+ * With MLX affine weights w = s * n + b (n the 4-bit field, s and b per group of G) one output is
+ *   sum_g [ s_g * sum_{j in g} n_j x_j + b_g * sum_{j in g} x_j ]
+ * and this file computes it as
+ *   sum_g [ s_g * sum_{blocks k of g} d_k * (n . q)_k + b_g * X_g ]
+ * with X_g the exact fp32 sum of x over the group (so the bias term carries no quantization error).
+ * Error against the fp32 product: |x_j - d_k q_j| <= d_k / 2 (round to nearest), hence per output
+ *   |err| <= sum_k |s_g(k)| * d_k / 2 * sum_{j in k} n_j   (+ fp32 rounding of the sums)
+ * which test_kernels checks against a double reference; docs/performance.md measures what it does to
+ * generations. The integer sums cannot saturate: vpmaddubsw adds two products <= 15 * 127.
+ *
+ * Layout of the quantized activations (built once per call, shared by all rows): per 64 elements,
+ * 16 even elements of block 2p, 16 even of block 2p+1, then the 16 odd elements of each — so one 32-byte
+ * load of 4-bit weights gives the even (low nibbles) and odd (high nibbles) elements of two blocks in
+ * the two 128-bit lanes. Rows are split over threads; each output is computed by one thread in a fixed
+ * order (bitwise independent of the thread count).
+ * A kernel: it calls only quant.h (formats), cpu.h and parallel.h. */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "cpu.h"
+#include "kernels.h"
+#include "parallel.h"
+#include "quant.h"
+
+typedef struct {
+    float *out;
+    int ldo, M;
+    const int8_t *q;  /* (M, K) in the layout above */
+    const float *d;   /* (M, K / 8): per 64 elements, [d_2p x 4, d_2p+1 x 4] (the two lanes' scales) */
+    const float *xs;  /* (M, ng) exact group sums of x */
+    /* q and d use K rounded up to a multiple of 64 (padded()) */
+    const wmat *W;
+} q8_job;
+
+int kn_qmatvec_q8_supported(const wmat *W) {
+#ifdef SAM_X86
+    return cpu_has_avx2_fma() && W->kind == WM_Q && W->bits == 4 && W->group % 32 == 0 && W->cols % 32 == 0;
+#else
+    (void)W;
+    return 0;
+#endif
+}
+
+/* K rounded up to whole 64-element pairs: an odd last block is paired with a zero block (q = 0, d = 0) */
+static int padded(int K) { return (K + 63) / 64 * 64; }
+
+size_t kn_qmatvec_q8_scratch_floats(int M, int K, int G) {
+    /* d: M*Kp/8 floats; xs: M*K/G floats; q: M*Kp bytes */
+    const size_t kp = (size_t)padded(K);
+    return (size_t)M * kp / 8 + (size_t)M * (K / G) + ((size_t)M * kp + 3) / 4;
+}
+
+/* Quantizes x (M, K) into the job's arrays (portable C; ~K operations per row, negligible next to the
+ * K * rows product). */
+static void q8_quantize(int8_t *q, float *dexp, float *xs, const float *x, int M, int K, int G) {
+    const int ng = K / G, kp = padded(K);
+    if (kp != K) /* the zero block after an odd last one */
+        for (int m = 0; m < M; m++) {
+            memset(q + (size_t)m * kp + kp - 64, 0, 64);
+            memset(dexp + (size_t)m * (kp / 8) + kp / 8 - 8, 0, 8 * sizeof(float));
+        }
+    for (int m = 0; m < M; m++) {
+        const float *xm = x + (size_t)m * K;
+        int8_t *qm = q + (size_t)m * kp;
+        for (int g = 0; g < ng; g++) {
+            float s = 0.0f;
+            for (int j = 0; j < G; j++) s += xm[(size_t)g * G + j];
+            xs[(size_t)m * ng + g] = s;
+        }
+        for (int b = 0; b < K / 32; b++) {
+            const float *xb = xm + (size_t)b * 32;
+            float amax = 0.0f;
+            for (int j = 0; j < 32; j++) amax = fmaxf(amax, fabsf(xb[j]));
+            const float d = amax / 127.0f, id = amax > 0.0f ? 127.0f / amax : 0.0f;
+            int8_t *qe = qm + (size_t)(b / 2) * 64 + (b & 1) * 16, *qo = qe + 32;
+            for (int k = 0; k < 16; k++) {
+                qe[k] = (int8_t)nearbyintf(xb[2 * k] * id);
+                qo[k] = (int8_t)nearbyintf(xb[2 * k + 1] * id);
+            }
+            float *dp = dexp + (size_t)m * (kp / 8) + (size_t)(b / 2) * 8 + (b & 1) * 4;
+            for (int k = 0; k < 4; k++) dp[k] = d;
+        }
+    }
+}
+
+#ifdef SAM_X86
+#include <immintrin.h>
+
+__attribute__((target("avx2,fma"))) static void q8_rows_avx2(const q8_job *j, int r0, int r1) {
+    const wmat *W = j->W;
+    const int K = W->cols, G = W->group, ng = K / G, bf = W->sb_bf16, M = j->M, kp = padded(K), np = kp / 64;
+    const int full = K / 64; /* pairs with both blocks in the row; an odd last block is read with 16 bytes */
+    const size_t wbytes = (size_t)K / 2, sbytes = (size_t)ng * 2;
+    const __m256i m4 = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
+    for (int r = r0; r < r1; r++) {
+        const uint8_t *wr = W->w + (size_t)r * wbytes, *sr = W->scales + (size_t)r * sbytes, *br = W->biases + (size_t)r * sbytes;
+        __m256 acc[KN_SMALL_M];
+        float accb[KN_SMALL_M];
+        for (int m = 0; m < M; m++) {
+            acc[m] = _mm256_setzero_ps();
+            accb[m] = 0.0f;
+        }
+        for (int p = 0; p < np; p++) {
+            const __m256i v = p < full ? _mm256_loadu_si256((const __m256i *)(const void *)(wr + (size_t)p * 32))
+                                       : _mm256_inserti128_si256(_mm256_setzero_si256(),
+                                                                 _mm_loadu_si128((const __m128i *)(const void *)(wr + (size_t)p * 32)), 0);
+            const __m256i lo = _mm256_and_si256(v, m4), hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), m4);
+            const int g0 = p * 64 / G, g1 = p < full ? (p * 64 + 32) / G : g0;
+            const __m256 sc = g0 == g1 ? _mm256_set1_ps(q_load_half(sr, (size_t)g0, bf))
+                                       : _mm256_set_m128(_mm_set1_ps(q_load_half(sr, (size_t)g1, bf)),
+                                                         _mm_set1_ps(q_load_half(sr, (size_t)g0, bf)));
+            for (int m = 0; m < M; m++) {
+                const int8_t *qp = j->q + (size_t)m * kp + (size_t)p * 64;
+                const __m256i xe = _mm256_loadu_si256((const __m256i *)(const void *)qp);
+                const __m256i xo = _mm256_loadu_si256((const __m256i *)(const void *)(qp + 32));
+                const __m256i s16 = _mm256_add_epi16(_mm256_maddubs_epi16(lo, xe), _mm256_maddubs_epi16(hi, xo));
+                const __m256 f = _mm256_cvtepi32_ps(_mm256_madd_epi16(s16, ones));
+                const __m256 dd = _mm256_loadu_ps(j->d + (size_t)m * (kp / 8) + (size_t)p * 8);
+                acc[m] = _mm256_fmadd_ps(f, _mm256_mul_ps(sc, dd), acc[m]);
+            }
+        }
+        for (int g = 0; g < ng; g++) {
+            const float b = q_load_half(br, (size_t)g, bf);
+            for (int m = 0; m < M; m++) accb[m] += b * j->xs[(size_t)m * ng + g];
+        }
+        for (int m = 0; m < M; m++) {
+            const __m128 h = _mm_add_ps(_mm256_castps256_ps128(acc[m]), _mm256_extractf128_ps(acc[m], 1));
+            const __m128 h2 = _mm_add_ps(h, _mm_movehl_ps(h, h));
+            const float dot = _mm_cvtss_f32(_mm_add_ss(h2, _mm_movehdup_ps(h2)));
+            j->out[(size_t)m * j->ldo + r] = dot + accb[m];
+        }
+    }
+}
+
+static void q8_body(void *ctx, long r0, long r1) {
+    q8_rows_avx2(ctx, (int)r0, (int)r1);
+}
+#endif
+
+void kn_qmatvec_q8(float *out, int ldo, const float *x, const wmat *W, int M, float *scratch, size_t scratch_floats) {
+    quant_init();
+    const int K = W->cols, G = W->group;
+    if (M > 1 && kn_qmatvec_q8_scratch_floats(M, K, G) > scratch_floats) { /* one row of x at a time */
+        for (int m = 0; m < M; m++) kn_qmatvec_q8(out + (size_t)m * ldo, ldo, x + (size_t)m * K, W, 1, scratch, scratch_floats);
+        return;
+    }
+    /* scratch: d (M*Kp/8 floats), xs (M*ng floats), then q (M*Kp bytes) */
+    float *d = scratch, *xs = d + (size_t)M * (padded(K) / 8);
+    int8_t *q = (int8_t *)(void *)(xs + (size_t)M * (K / G));
+    q8_quantize(q, d, xs, x, M, K, G);
+#ifdef SAM_X86
+    q8_job job = {out, ldo, M, q, d, xs, W};
+    par_for(W->rows, 16, (size_t)W->rows * K >= 65536 ? par_threads() : 1, q8_body, &job);
+#else
+    (void)out; (void)ldo;
+#endif
+}
