@@ -6,10 +6,13 @@
  * With MLX affine weights w = s * n + b (n the 4-bit field, s and b per group of G) one output is
  *   sum_g [ s_g * sum_{j in g} n_j x_j + b_g * sum_{j in g} x_j ]
  * and this file computes it as
- *   sum_g [ s_g * sum_{blocks k of g} d_k * (n . q)_k + b_g * X_g ]
- * with X_g the exact fp32 sum of x over the group (so the bias term carries no quantization error).
- * Error against the fp32 product: |x_j - d_k q_j| <= d_k / 2 (round to nearest), hence per output
- *   |err| <= sum_k |s_g(k)| * d_k / 2 * sum_{j in k} n_j   (+ fp32 rounding of the sums)
+ *   sum_g [ s_g * sum_{blocks k of g} d_k * (n . q)_k + b_g * X_g + 8 s_g * E_g ]
+ * with X_g the exact fp32 sum of x over the group (so the bias term carries no quantization error) and
+ * E_g = sum_{j in g} (x_j - d_k q_j) the group's rounding error, known exactly from x: splitting
+ * n_j = 8 + (n_j - 8), the 8 * sum e_j part of sum n_j e_j is corrected, and what remains is
+ * sum (n_j - 8) e_j — the error of a symmetric 4-bit weight (llama.cpp Q4_0 x Q8_0), about half the
+ * uncorrected affine one (n_j averages 7.5, |n_j - 8| averages 4). With |e_j| <= d_k / 2:
+ *   |err| <= sum_k |s_g(k)| * d_k / 2 * sum_{j in k} |n_j - 8|   (+ fp32 rounding of the sums)
  * which test_kernels checks against a double reference; docs/performance.md measures what it does to
  * generations. The integer sums cannot saturate: vpmaddubsw adds two products <= 15 * 127.
  *
@@ -34,6 +37,7 @@ typedef struct {
     const int8_t *q;  /* (M, K) in the layout above */
     const float *d;   /* (M, K / 8): per 64 elements, [d_2p x 4, d_2p+1 x 4] (the two lanes' scales) */
     const float *xs;  /* (M, ng) exact group sums of x */
+    const float *xe;  /* (M, ng) group sums of the rounding errors x - d q */
     /* q and d use K rounded up to a multiple of 64 (padded()) */
     const wmat *W;
 } q8_job;
@@ -51,14 +55,14 @@ int kn_qmatvec_q8_supported(const wmat *W) {
 static int padded(int K) { return (K + 63) / 64 * 64; }
 
 size_t kn_qmatvec_q8_scratch_floats(int M, int K, int G) {
-    /* d: M*Kp/8 floats; xs: M*K/G floats; q: M*Kp bytes */
+    /* d: M*Kp/8 floats; xs, xe: M*K/G floats each; q: M*Kp bytes */
     const size_t kp = (size_t)padded(K);
-    return (size_t)M * kp / 8 + (size_t)M * (K / G) + ((size_t)M * kp + 3) / 4;
+    return (size_t)M * kp / 8 + 2 * (size_t)M * (K / G) + ((size_t)M * kp + 3) / 4;
 }
 
 /* Quantizes x (M, K) into the job's arrays (portable C; ~K operations per row, negligible next to the
  * K * rows product). */
-static void q8_quantize(int8_t *q, float *dexp, float *xs, const float *x, int M, int K, int G) {
+static void q8_quantize(int8_t *q, float *dexp, float *xs, float *xe, const float *x, int M, int K, int G) {
     const int ng = K / G, kp = padded(K);
     if (kp != K) /* the zero block after an odd last one */
         for (int m = 0; m < M; m++) {
@@ -72,6 +76,7 @@ static void q8_quantize(int8_t *q, float *dexp, float *xs, const float *x, int M
             float s = 0.0f;
             for (int j = 0; j < G; j++) s += xm[(size_t)g * G + j];
             xs[(size_t)m * ng + g] = s;
+            xe[(size_t)m * ng + g] = 0.0f;
         }
         for (int b = 0; b < K / 32; b++) {
             const float *xb = xm + (size_t)b * 32;
@@ -79,10 +84,14 @@ static void q8_quantize(int8_t *q, float *dexp, float *xs, const float *x, int M
             for (int j = 0; j < 32; j++) amax = fmaxf(amax, fabsf(xb[j]));
             const float d = amax / 127.0f, id = amax > 0.0f ? 127.0f / amax : 0.0f;
             int8_t *qe = qm + (size_t)(b / 2) * 64 + (b & 1) * 16, *qo = qe + 32;
+            float err = 0.0f;
             for (int k = 0; k < 16; k++) {
-                qe[k] = (int8_t)nearbyintf(xb[2 * k] * id);
-                qo[k] = (int8_t)nearbyintf(xb[2 * k + 1] * id);
+                const float qa = nearbyintf(xb[2 * k] * id), qb = nearbyintf(xb[2 * k + 1] * id);
+                qe[k] = (int8_t)qa;
+                qo[k] = (int8_t)qb;
+                err += (xb[2 * k] - d * qa) + (xb[2 * k + 1] - d * qb);
             }
+            xe[(size_t)m * ng + (size_t)b * 32 / G] += err;
             float *dp = dexp + (size_t)m * (kp / 8) + (size_t)(b / 2) * 8 + (b & 1) * 4;
             for (int k = 0; k < 4; k++) dp[k] = d;
         }
@@ -92,44 +101,53 @@ static void q8_quantize(int8_t *q, float *dexp, float *xs, const float *x, int M
 #ifdef SAM_X86
 #include <immintrin.h>
 
-__attribute__((target("avx2,fma"))) static void q8_rows_avx2(const q8_job *j, int r0, int r1) {
+/* Integer dot of one 64-element pair (two blocks) of a row with x row qp, as 8 fp32 lane sums. */
+__attribute__((target("avx2,fma"), always_inline)) static inline __m256 q8_pair(__m256i lo, __m256i hi, const int8_t *qp) {
+    const __m256i xe = _mm256_loadu_si256((const __m256i *)(const void *)qp);
+    const __m256i xo = _mm256_loadu_si256((const __m256i *)(const void *)(qp + 32));
+    const __m256i s16 = _mm256_add_epi16(_mm256_maddubs_epi16(lo, xe), _mm256_maddubs_epi16(hi, xo));
+    return _mm256_cvtepi32_ps(_mm256_madd_epi16(s16, _mm256_set1_epi16(1)));
+}
+
+/* Rows [r0, r1) for MM rows of x (a compile-time constant: the accumulators stay in registers).
+ * Groups of 64 or more hold whole pairs (one scale for both lanes); groups of 32 are one lane each. */
+__attribute__((target("avx2,fma"), always_inline)) static inline void q8_rows(const q8_job *j, int r0, int r1, const int MM) {
     const wmat *W = j->W;
-    const int K = W->cols, G = W->group, ng = K / G, bf = W->sb_bf16, M = j->M, kp = padded(K), np = kp / 64;
+    const int K = W->cols, G = W->group, ng = K / G, bf = W->sb_bf16, kp = padded(K), np = kp / 64;
     const int full = K / 64; /* pairs with both blocks in the row; an odd last block is read with 16 bytes */
     const size_t wbytes = (size_t)K / 2, sbytes = (size_t)ng * 2;
-    const __m256i m4 = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
+    const __m256i m4 = _mm256_set1_epi8(0x0F);
     for (int r = r0; r < r1; r++) {
         const uint8_t *wr = W->w + (size_t)r * wbytes, *sr = W->scales + (size_t)r * sbytes, *br = W->biases + (size_t)r * sbytes;
         __m256 acc[KN_SMALL_M];
         float accb[KN_SMALL_M];
-        for (int m = 0; m < M; m++) {
+        for (int m = 0; m < MM; m++) {
             acc[m] = _mm256_setzero_ps();
             accb[m] = 0.0f;
         }
-        for (int p = 0; p < np; p++) {
-            const __m256i v = p < full ? _mm256_loadu_si256((const __m256i *)(const void *)(wr + (size_t)p * 32))
-                                       : _mm256_inserti128_si256(_mm256_setzero_si256(),
-                                                                 _mm_loadu_si128((const __m128i *)(const void *)(wr + (size_t)p * 32)), 0);
-            const __m256i lo = _mm256_and_si256(v, m4), hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), m4);
-            const int g0 = p * 64 / G, g1 = p < full ? (p * 64 + 32) / G : g0;
-            const __m256 sc = g0 == g1 ? _mm256_set1_ps(q_load_half(sr, (size_t)g0, bf))
-                                       : _mm256_set_m128(_mm_set1_ps(q_load_half(sr, (size_t)g1, bf)),
-                                                         _mm_set1_ps(q_load_half(sr, (size_t)g0, bf)));
-            for (int m = 0; m < M; m++) {
-                const int8_t *qp = j->q + (size_t)m * kp + (size_t)p * 64;
-                const __m256i xe = _mm256_loadu_si256((const __m256i *)(const void *)qp);
-                const __m256i xo = _mm256_loadu_si256((const __m256i *)(const void *)(qp + 32));
-                const __m256i s16 = _mm256_add_epi16(_mm256_maddubs_epi16(lo, xe), _mm256_maddubs_epi16(hi, xo));
-                const __m256 f = _mm256_cvtepi32_ps(_mm256_madd_epi16(s16, ones));
-                const __m256 dd = _mm256_loadu_ps(j->d + (size_t)m * (kp / 8) + (size_t)p * 8);
-                acc[m] = _mm256_fmadd_ps(f, _mm256_mul_ps(sc, dd), acc[m]);
+        for (int g = 0; g < ng; g++) { /* bias and the rounding-error correction (top of the file) */
+            const float b = q_load_half(br, (size_t)g, bf), s8 = 8.0f * q_load_half(sr, (size_t)g, bf);
+            for (int m = 0; m < MM; m++) accb[m] += b * j->xs[(size_t)m * ng + g] + s8 * j->xe[(size_t)m * ng + g];
+        }
+        const int ppg = G >= 64 ? G / 64 : 1; /* pairs per scale step */
+        for (int p0 = 0; p0 < np; p0 += ppg) {
+            const __m256 sc = G >= 64 ? _mm256_set1_ps(q_load_half(sr, (size_t)(p0 / ppg), bf))
+                                      : _mm256_set_m128(_mm_set1_ps(p0 < full ? q_load_half(sr, (size_t)(2 * p0 + 1), bf) : 0.0f),
+                                                        _mm_set1_ps(q_load_half(sr, (size_t)(2 * p0), bf)));
+            __m256 gacc[KN_SMALL_M];
+            for (int m = 0; m < MM; m++) gacc[m] = _mm256_setzero_ps();
+            for (int p = p0; p < p0 + ppg && p < np; p++) {
+                const __m256i v = p < full ? _mm256_loadu_si256((const __m256i *)(const void *)(wr + (size_t)p * 32))
+                                           : _mm256_inserti128_si256(_mm256_setzero_si256(),
+                                                                     _mm_loadu_si128((const __m128i *)(const void *)(wr + (size_t)p * 32)), 0);
+                const __m256i lo = _mm256_and_si256(v, m4), hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), m4);
+                for (int m = 0; m < MM; m++)
+                    gacc[m] = _mm256_fmadd_ps(q8_pair(lo, hi, j->q + (size_t)m * kp + (size_t)p * 64),
+                                              _mm256_loadu_ps(j->d + (size_t)m * (kp / 8) + (size_t)p * 8), gacc[m]);
             }
+            for (int m = 0; m < MM; m++) acc[m] = _mm256_fmadd_ps(gacc[m], sc, acc[m]);
         }
-        for (int g = 0; g < ng; g++) {
-            const float b = q_load_half(br, (size_t)g, bf);
-            for (int m = 0; m < M; m++) accb[m] += b * j->xs[(size_t)m * ng + g];
-        }
-        for (int m = 0; m < M; m++) {
+        for (int m = 0; m < MM; m++) {
             const __m128 h = _mm_add_ps(_mm256_castps256_ps128(acc[m]), _mm256_extractf128_ps(acc[m], 1));
             const __m128 h2 = _mm_add_ps(h, _mm_movehl_ps(h, h));
             const float dot = _mm_cvtss_f32(_mm_add_ss(h2, _mm_movehdup_ps(h2)));
@@ -138,8 +156,13 @@ __attribute__((target("avx2,fma"))) static void q8_rows_avx2(const q8_job *j, in
     }
 }
 
+__attribute__((target("avx2,fma"))) static void q8_rows_1(const q8_job *j, int r0, int r1) { q8_rows(j, r0, r1, 1); }
+__attribute__((target("avx2,fma"))) static void q8_rows_n(const q8_job *j, int r0, int r1) { q8_rows(j, r0, r1, j->M); }
+
 static void q8_body(void *ctx, long r0, long r1) {
-    q8_rows_avx2(ctx, (int)r0, (int)r1);
+    const q8_job *j = ctx;
+    if (j->M == 1) q8_rows_1(j, (int)r0, (int)r1);
+    else q8_rows_n(j, (int)r0, (int)r1);
 }
 #endif
 
@@ -150,12 +173,12 @@ void kn_qmatvec_q8(float *out, int ldo, const float *x, const wmat *W, int M, fl
         for (int m = 0; m < M; m++) kn_qmatvec_q8(out + (size_t)m * ldo, ldo, x + (size_t)m * K, W, 1, scratch, scratch_floats);
         return;
     }
-    /* scratch: d (M*Kp/8 floats), xs (M*ng floats), then q (M*Kp bytes) */
-    float *d = scratch, *xs = d + (size_t)M * (padded(K) / 8);
-    int8_t *q = (int8_t *)(void *)(xs + (size_t)M * (K / G));
-    q8_quantize(q, d, xs, x, M, K, G);
+    /* scratch: d (M*Kp/8 floats), xs and xe (M*ng floats each), then q (M*Kp bytes) */
+    float *d = scratch, *xs = d + (size_t)M * (padded(K) / 8), *xe = xs + (size_t)M * (K / G);
+    int8_t *q = (int8_t *)(void *)(xe + (size_t)M * (K / G));
+    q8_quantize(q, d, xs, xe, x, M, K, G);
 #ifdef SAM_X86
-    q8_job job = {out, ldo, M, q, d, xs, W};
+    q8_job job = {out, ldo, M, q, d, xs, xe, W};
     par_for(W->rows, 16, (size_t)W->rows * K >= 65536 ? par_threads() : 1, q8_body, &job);
 #else
     (void)out; (void)ldo;
