@@ -172,6 +172,21 @@ final class BenchTable {
                     m.path("end_to_end_tokens_per_s").asDouble());
         }
         line("  peak RSS %s", BenchReport.gb(g.path("peak_rss_bytes").asDouble()));
+        JsonNode peer = g.path("peer_comparison");
+        if (peer.has("summary")) {
+            line("  against llama.cpp (greedy, same prompt ids, medians of %d interleaved rounds; STREAM triad %.1f GB/s)%s",
+                    GenBench.ROUNDS, peer.path("stream_triad").path("triad_gb_s").asDouble(),
+                    peer.has("llama_cpp_skipped") ? ": llama.cpp skipped, " + peer.path("llama_cpp_skipped").asText() : "");
+            peer.path("summary").fields().forEachRemaining(e -> {
+                JsonNode s = e.getValue();
+                line("    %-10s decode %5.1f tokens/s (%4.1f GB/s, %3.0f%% of triad)%s, prefill %d tokens %.2f s%s", e.getKey(),
+                        s.path("decode_tokens_per_s").asDouble(), s.path("decode_gb_per_s").asDouble(),
+                        100 * s.path("decode_fraction_of_triad").asDouble(),
+                        s.has("decode_vs_llama_cpp") ? String.format(" = %.2fx", s.path("decode_vs_llama_cpp").asDouble()) : "",
+                        r.options().genPrompt(), s.path("prefill_s").asDouble(),
+                        s.has("prefill_vs_llama_cpp") ? String.format(" = %.2fx", s.path("prefill_vs_llama_cpp").asDouble()) : "");
+            });
+        }
         line("");
     }
 

@@ -14,9 +14,10 @@ import java.util.OptionalInt;
 /**
  * Child JVM: KV-cache generation through the Java binding, batch 1, no adapters — a short warm-up
  * generation (maps the weights in), then for each sampling mode a timed prefill of {@code prompt} tokens
- * and {@code new} decoded tokens (no stop ids, so every token is produced).
+ * and {@code new} decoded tokens (no stop ids, so every token is produced); {@code modes=greedy} runs only the
+ * greedy mode (the llama.cpp comparison). The decode precision comes from {@code SAM_DECODE_PRECISION}.
  *
- * <pre>java dev.sam.bench.NativeGenRun model=DIR prompt=64 new=128</pre>
+ * <pre>java dev.sam.bench.NativeGenRun model=DIR prompt=64 new=128 [modes=greedy]</pre>
  */
 public final class NativeGenRun {
     private NativeGenRun() {
@@ -39,9 +40,13 @@ public final class NativeGenRun {
                 System.err.printf("bench: warm-up generation %.1f s%n", (System.nanoTime() - t0) / 1e9);
             }
             List<Map<String, Object>> modes = new ArrayList<>();
-            modes.add(run(model, ids, new GenSettings(fresh, ctx, 0.7f, 0.9f, seed, List.of()), "temperature 0.7, top_p 0.9"));
+            if (!"greedy".equals(a.get("modes"))) {
+                modes.add(run(model, ids, new GenSettings(fresh, ctx, 0.7f, 0.9f, seed, List.of()), "temperature 0.7, top_p 0.9"));
+            }
             modes.add(run(model, ids, GenSettings.greedy(fresh, ctx, List.of()), "greedy"));
             res.put("backend", NativeKernels.backend());
+            String dp = System.getenv("SAM_DECODE_PRECISION");
+            res.put("decode_precision", dp == null || dp.isBlank() ? "fp32" : dp);
             res.put("prompt_tokens", prompt);
             res.put("modes", modes);
         }
@@ -55,8 +60,11 @@ public final class NativeGenRun {
             g.prefill(ids);
             long t1 = System.nanoTime();
             int n = 0;
+            List<Integer> first = new ArrayList<>();
             for (OptionalInt t = g.next(); t.isPresent(); t = g.next()) {
-                n++;
+                if (n++ < 8) {
+                    first.add(t.getAsInt());
+                }
             }
             long t2 = System.nanoTime();
             double prefill = (t1 - t0) / 1e9;
@@ -67,6 +75,7 @@ public final class NativeGenRun {
             r.put("new_tokens", n);
             r.put("decode_s", decode);
             r.put("decode_tokens_per_s", n / decode);
+            r.put("first_tokens", first);
             r.put("end_to_end_tokens_per_s", n / (prefill + decode));
             System.err.printf("bench: %s: prefill %d tokens %.2f s, %d tokens in %.2f s = %.1f tokens/s%n", label,
                     ids.length, prefill, n, decode, n / decode);
