@@ -71,6 +71,8 @@ void kn_qmatvec(float *out, int ldo, const float *x, const wmat *W, int M, float
  * block of 32 (scale max|x|/127), the 4-bit fields multiplied as integers, the rounding error's
  * mean part corrected exactly; error bound in the file.
  * Only where kn_qmatvec_q8_supported(W) (x86 with AVX2, 4-bit, group % 32 == 0, cols % 64 == 0).
+ * Any M (prefill too): as many rows of x per pass over W as the scratch holds, W read in tiles of 8 rows
+ * that every 4 rows of x use while they are in L1.
  * scratch: >= kn_qmatvec_q8_scratch_floats(1, cols, group) floats (for M rows at once: (M, ...)). */
 int kn_qmatvec_q8_supported(const wmat *W);
 size_t kn_qmatvec_q8_scratch_floats(int M, int K, int G);

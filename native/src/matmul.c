@@ -15,7 +15,8 @@
 
 static _Atomic(kn_blas *) g_blas;   /* NULL: builtin */
 static atomic_int g_bf16;           /* 1: mm_sgemm_ws / mm_wgemm compute in bf16 (builtin only) */
-static atomic_int g_decode_q8;      /* 1: mm_linear's decode products with 4-bit weights use int8 activations */
+static atomic_int g_decode_q8;      /* 1: generation's products with 4-bit weights use int8 activations */
+static _Thread_local int t_generation; /* mm_generation_scope of this thread */
 static char g_name[512] = "builtin";
 static atomic_int g_initialized;    /* sam_backend_init ran */
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -110,13 +111,17 @@ void mm_wgemm(int ta, int tw, int M, int N, int K, float alpha, const float *A, 
 }
 
 void mm_linear(float *out, int ldo, const float *x, const wmat *W, int M, float *ws, size_t ws_floats) {
-    if (W->kind == WM_Q && M <= MM_DECODE_M && atomic_load_explicit(&g_decode_q8, memory_order_relaxed) &&
+    if (W->kind == WM_Q && t_generation && atomic_load_explicit(&g_decode_q8, memory_order_relaxed) &&
         kn_qmatvec_q8_supported(W) && kn_qmatvec_q8_scratch_floats(1, W->cols, W->group) <= ws_floats)
-        kn_qmatvec_q8(out, ldo, x, W, M, ws, ws_floats); /* decode, int8 activations */
+        kn_qmatvec_q8(out, ldo, x, W, M, ws, ws_floats); /* generation (decode and prefill), int8 activations */
     else if (W->kind == WM_Q && M <= MM_DECODE_M)
         kn_qmatvec(out, ldo, x, W, M, ws, ws_floats); /* decode: read the packed weights once */
     else
         mm_wgemm(MM_N, MM_T, M, W->rows, W->cols, 1.0f, x, W->cols, W, 0.0f, out, ldo, ws, ws_floats);
+}
+
+void mm_generation_scope(int on) {
+    t_generation = on;
 }
 
 int mm_bf16_enabled(void) {

@@ -157,30 +157,48 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void q8_rows(co
 }
 
 __attribute__((target("avx2,fma"))) static void q8_rows_1(const q8_job *j, int r0, int r1) { q8_rows(j, r0, r1, 1); }
+__attribute__((target("avx2,fma"))) static void q8_rows_4(const q8_job *j, int r0, int r1) { q8_rows(j, r0, r1, 4); }
 __attribute__((target("avx2,fma"))) static void q8_rows_n(const q8_job *j, int r0, int r1) { q8_rows(j, r0, r1, j->M); }
 
 static void q8_body(void *ctx, long r0, long r1) {
     const q8_job *j = ctx;
-    if (j->M == 1) q8_rows_1(j, (int)r0, (int)r1);
-    else q8_rows_n(j, (int)r0, (int)r1);
+    if (j->M == 1) {
+        q8_rows_1(j, (int)r0, (int)r1);
+        return;
+    }
+    /* several rows of x (prefill): tiles of 8 rows of W stay in L1 while the rows of x pass over them
+     * 4 at a time (4 accumulator pairs fit the 16 registers) */
+    const int K = j->W->cols, kp = padded(K), ng = K / j->W->group;
+    for (long t0 = r0; t0 < r1; t0 += 8) {
+        const int t1 = (int)(t0 + 8 < r1 ? t0 + 8 : r1);
+        for (int m0 = 0; m0 < j->M; m0 += 4) {
+            const q8_job s = {j->out + (size_t)m0 * j->ldo, j->ldo, j->M - m0 < 4 ? j->M - m0 : 4, j->q + (size_t)m0 * kp,
+                              j->d + (size_t)m0 * (kp / 8), j->xs + (size_t)m0 * ng, j->xe + (size_t)m0 * ng, j->W};
+            if (s.M == 4) q8_rows_4(&s, (int)t0, t1);
+            else q8_rows_n(&s, (int)t0, t1);
+        }
+    }
 }
 #endif
 
 void kn_qmatvec_q8(float *out, int ldo, const float *x, const wmat *W, int M, float *scratch, size_t scratch_floats) {
     quant_init();
     const int K = W->cols, G = W->group;
-    if (M > 1 && kn_qmatvec_q8_scratch_floats(M, K, G) > scratch_floats) { /* one row of x at a time */
-        for (int m = 0; m < M; m++) kn_qmatvec_q8(out + (size_t)m * ldo, ldo, x + (size_t)m * K, W, 1, scratch, scratch_floats);
-        return;
-    }
-    /* scratch: d (M*Kp/8 floats), xs and xe (M*ng floats each), then q (M*Kp bytes) */
-    float *d = scratch, *xs = d + (size_t)M * (padded(K) / 8), *xe = xs + (size_t)M * (K / G);
-    int8_t *q = (int8_t *)(void *)(xe + (size_t)M * (K / G));
-    q8_quantize(q, d, xs, xe, x, M, K, G);
+    /* as many rows of x per pass over W as the scratch holds (every pass streams W once) */
+    const size_t per_row = kn_qmatvec_q8_scratch_floats(1, K, G); /* n rows need n * per_row (Kp % 64 == 0) */
+    const int mc = scratch_floats / per_row >= (size_t)M ? M : (int)(scratch_floats / per_row);
+    if (mc < 1) return; /* the caller guarantees room for one row (kernels.h) */
+    for (int m0 = 0; m0 < M; m0 += mc) {
+        const int n = M - m0 < mc ? M - m0 : mc;
+        /* scratch: d (n*Kp/8 floats), xs and xe (n*ng floats each), then q (n*Kp bytes) */
+        float *d = scratch, *xs = d + (size_t)n * (padded(K) / 8), *xe = xs + (size_t)n * (K / G);
+        int8_t *q = (int8_t *)(void *)(xe + (size_t)n * (K / G));
+        q8_quantize(q, d, xs, xe, x + (size_t)m0 * K, n, K, G);
 #ifdef SAM_X86
-    q8_job job = {out, ldo, M, q, d, xs, xe, W};
-    par_for(W->rows, 16, (size_t)W->rows * K >= 65536 ? par_threads() : 1, q8_body, &job);
+        q8_job job = {out + (size_t)m0 * ldo, ldo, n, q, d, xs, xe, W};
+        par_for(W->rows, 16, (size_t)W->rows * K * n >= 65536 ? par_threads() : 1, q8_body, &job);
 #else
-    (void)out; (void)ldo;
+        (void)out; (void)ldo; (void)q;
 #endif
+    }
 }

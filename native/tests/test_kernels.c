@@ -473,10 +473,10 @@ static void test_quant_linear_q8(void) {
     }
     xoshiro256 r;
     xoshiro_seed(&r, 23);
-    const int rows = 261, ldo = 264, colsv[2] = {256, 352}, groups[3] = {32, 64, 128}, Ms[4] = {1, 2, 3, 8};
+    const int rows = 261, ldo = 264, colsv[2] = {256, 352}, groups[3] = {32, 64, 128}, Ms[5] = {1, 2, 3, 8, 21};
     uint8_t *w = malloc((size_t)rows * 352 / 2);
     uint16_t *sc = malloc(sizeof(uint16_t) * rows * 11), *bi = malloc(sizeof(uint16_t) * rows * 11);
-    float *x = malloc(sizeof(float) * 8 * 352), *out = calloc((size_t)8 * ldo, sizeof(float)), *out2 = calloc((size_t)8 * ldo, sizeof(float));
+    float *x = malloc(sizeof(float) * 21 * 352), *out = calloc((size_t)21 * ldo, sizeof(float)), *out2 = calloc((size_t)21 * ldo, sizeof(float));
     float *deq = malloc(sizeof(float) * rows * 352), tile[64 * 352];
     double worst_ratio = 0, worst_rel = 0;
     for (int ci = 0; ci < 2; ci++)
@@ -492,16 +492,19 @@ static void test_quant_linear_q8(void) {
                     bi[i] = sbf ? f32_to_bf16(o) : f32_to_f16(o);
                 }
                 /* activations of mixed scale: an outlier per row, a zero block, a tiny block */
-                for (int i = 0; i < 8 * cols; i++) x[i] = (xoshiro_uniform(&r) - 0.5f) * (i % 97 == 5 ? 40.0f : 1.0f);
+                for (int i = 0; i < 21 * cols; i++) x[i] = (xoshiro_uniform(&r) - 0.5f) * (i % 97 == 5 ? 40.0f : 1.0f);
                 for (int j = 32; j < 64; j++) x[j] = 0.0f;
                 for (int j = 64; j < 96; j++) x[cols + j] *= 1e-6f;
                 wmat W = {.kind = WM_Q, .rows = rows, .cols = cols, .w = w, .scales = (const uint8_t *)sc, .biases = (const uint8_t *)bi,
                           .sb_bf16 = sbf, .bits = 4, .group = G, .name = "W"};
                 wmat_rows(&W, 0, rows, deq);
-                for (int mi = 0; mi < 4; mi++) {
+                for (int mi = 0; mi < 5; mi++) {
                     const int M = Ms[mi];
-                    const size_t scratch = M == 3 ? kn_qmatvec_q8_scratch_floats(1, cols, G) : sizeof tile / sizeof(float);
+                    /* M = 3: room for one row of x per pass; M = 21: for 8 (three passes over W) */
+                    const size_t scratch = M == 3 ? kn_qmatvec_q8_scratch_floats(1, cols, G)
+                                         : M == 21 ? kn_qmatvec_q8_scratch_floats(8, cols, G) + 8 : sizeof tile / sizeof(float);
                     CHECK_OK(sam_backend_set_decode_precision(SAM_DECODE_Q8));
+                    mm_generation_scope(1);
                     sam_backend_init(NULL, 1);
                     linear_forward(out, ldo, x, &W, NULL, M, tile, scratch);
                     sam_backend_init(NULL, 2);
@@ -530,16 +533,22 @@ static void test_quant_linear_q8(void) {
                         }
                     CHECK(worst <= 1.0 && maxerr > 0 && same, "q8 decode cols %d group %d %s M %d: error / bound %.3g (max error %.3g), 1 and 2 threads equal %d",
                           cols, G, sbf ? "bf16" : "f16", M, worst, maxerr, same);
+                    /* the fp32 setting, and q8 outside a generation scope (training, evaluation): exact again */
+                    for (int v = 0; v < 2; v++) {
+                        CHECK_OK(sam_backend_set_decode_precision(v ? SAM_DECODE_Q8 : SAM_DECODE_FP32));
+                        mm_generation_scope(v == 0);
+                        linear_forward(out2, ldo, x, &W, NULL, M, tile, sizeof tile / sizeof(float));
+                        double fpw = 0;
+                        for (int m = 0; m < M; m++)
+                            for (int o = 0; o < rows; o++) {
+                                double ref = 0, mag = 0;
+                                for (int j = 0; j < cols; j++) { ref += (double)deq[o * cols + j] * x[m * cols + j]; mag += fabs((double)deq[o * cols + j] * x[m * cols + j]); }
+                                fpw = fmax(fpw, fabs(out2[m * ldo + o] - ref) / (mag + 1e-12));
+                            }
+                        CHECK(fpw < 1e-5, "%s: rel err %.3g", v ? "q8 outside generation" : "fp32 decode after q8", fpw);
+                    }
+                    mm_generation_scope(0);
                     CHECK_OK(sam_backend_set_decode_precision(SAM_DECODE_FP32));
-                    linear_forward(out2, ldo, x, &W, NULL, M, tile, sizeof tile / sizeof(float));
-                    double fpw = 0;
-                    for (int m = 0; m < M; m++)
-                        for (int o = 0; o < rows; o++) {
-                            double ref = 0, mag = 0;
-                            for (int j = 0; j < cols; j++) { ref += (double)deq[o * cols + j] * x[m * cols + j]; mag += fabs((double)deq[o * cols + j] * x[m * cols + j]); }
-                            fpw = fmax(fpw, fabs(out2[m * ldo + o] - ref) / (mag + 1e-12));
-                        }
-                    CHECK(fpw < 1e-5, "fp32 decode after q8: rel err %.3g", fpw);
                 }
             }
     sam_backend_init(NULL, 0);

@@ -93,6 +93,24 @@ int main(int argc, char **argv) {
         if (triad > best[0]) best[0] = triad;
         for (int p = 0; p < 2; p++) if (gbs[p] > best[p + 1]) best[p + 1] = gbs[p];
     }
+    /* prefill: 64 tokens through the layers' products (not the head: only the last token needs it),
+     * fp32 GEMM (dequantizing packers) against q8 (mm_generation_scope, as the generator runs it) */
+    enum { T = 64 };
+    float *xp = malloc(sizeof(float) * T * I), *op = malloc(sizeof(float) * (size_t)T * I);
+    for (int i = 0; i < T * I; i++) xp[i] = xoshiro_uniform(&r) - 0.5f;
+    double flops = 0;
+    for (int i = 0; i < 7 * L; i++) flops += 2.0 * T * W[i].rows * W[i].cols;
+    for (int k = 0; k < 2; k++)
+        for (int p = 0; p < 2; p++) {
+            if (sam_backend_set_decode_precision(p ? SAM_DECODE_Q8 : SAM_DECODE_FP32)) continue;
+            mm_generation_scope(1);
+            const double t0 = now(), c0 = cpu();
+            for (int i = 0; i < 7 * L; i++) mm_linear(op, W[i].rows, xp, &W[i], T, ws, MM_WS_FLOATS);
+            const double t = now() - t0, c = cpu() - c0;
+            mm_generation_scope(0);
+            printf("prefill %d tokens, %d layers, %s: %.2f s = %.1f GFLOP/s (%.1f per CPU-s); 28 layers: %.2f s\n", T, L, p ? "q8" : "fp32",
+                   t, flops / t / 1e9, flops / c / 1e9, t * 28 / L);
+        }
     /* the whole 1.5B model: 28 layers + head read once per token */
     const double per_tok = (double)(total - bytes_of(&W[7 * L])) / L * 28 + bytes_of(&W[7 * L]);
     printf("best: triad %.1f GB/s; fp32 %.1f GB/s (%.0f%% of triad) = %.1f tok/s at 28 layers; q8 %.1f GB/s (%.0f%%) = %.1f tok/s\n",
