@@ -1,7 +1,7 @@
 /* qmatvec_q8.c — the decode mat-vec of a 4-bit weight with int8 activations (SAM_DECODE_Q8), the
  * product llama.cpp's CPU path computes for Q4 weights (ggml-cpu ggml_vec_dot_q4_1_q8_1: every block of
  * 32 activations becomes int8 values q with one fp32 scale d = max|x| / 127, x ~ d * q, and the weight
- * nibbles multiply them as integers, vpmaddubsw + vpmaddwd on AVX2).
+ * nibbles multiply them as integers, vpmaddubsw + vpmaddwd on AVX2, vpdpbusd with AVX512-VNNI).
  *
  * With MLX affine weights w = s * n + b (n the 4-bit field, s and b per group of G) one output is
  *   sum_g [ s_g * sum_{j in g} n_j x_j + b_g * sum_{j in g} x_j ]
@@ -109,61 +109,85 @@ __attribute__((target("avx2,fma"), always_inline)) static inline __m256 q8_pair(
     return _mm256_cvtepi32_ps(_mm256_madd_epi16(s16, _mm256_set1_epi16(1)));
 }
 
+/* The same with AVX512-VNNI (vpdpbusd: the four u8 x s8 products summed into int32 in one instruction;
+ * no int16 intermediate, and since vpmaddubsw cannot saturate here, bitwise the same sums). */
+__attribute__((target("avx512vnni,avx512vl,avx2,fma"), always_inline)) static inline __m256 q8_pair_vnni(__m256i lo, __m256i hi, const int8_t *qp) {
+    const __m256i xe = _mm256_loadu_si256((const __m256i *)(const void *)qp);
+    const __m256i xo = _mm256_loadu_si256((const __m256i *)(const void *)(qp + 32));
+    return _mm256_cvtepi32_ps(_mm256_dpbusd_epi32(_mm256_dpbusd_epi32(_mm256_setzero_si256(), lo, xe), hi, xo));
+}
+
 /* Rows [r0, r1) for MM rows of x (a compile-time constant: the accumulators stay in registers).
  * Groups of 64 or more hold whole pairs (one scale for both lanes); groups of 32 are one lane each. */
-__attribute__((target("avx2,fma"), always_inline)) static inline void q8_rows(const q8_job *j, int r0, int r1, const int MM) {
-    const wmat *W = j->W;
-    const int K = W->cols, G = W->group, ng = K / G, bf = W->sb_bf16, kp = padded(K), np = kp / 64;
-    const int full = K / 64; /* pairs with both blocks in the row; an odd last block is read with 16 bytes */
-    const size_t wbytes = (size_t)K / 2, sbytes = (size_t)ng * 2;
-    const __m256i m4 = _mm256_set1_epi8(0x0F);
-    for (int r = r0; r < r1; r++) {
-        const uint8_t *wr = W->w + (size_t)r * wbytes, *sr = W->scales + (size_t)r * sbytes, *br = W->biases + (size_t)r * sbytes;
-        __m256 acc[KN_SMALL_M];
-        float accb[KN_SMALL_M];
-        for (int m = 0; m < MM; m++) {
-            acc[m] = _mm256_setzero_ps();
-            accb[m] = 0.0f;
-        }
-        for (int g = 0; g < ng; g++) { /* bias and the rounding-error correction (top of the file) */
-            const float b = q_load_half(br, (size_t)g, bf), s8 = 8.0f * q_load_half(sr, (size_t)g, bf);
-            for (int m = 0; m < MM; m++) accb[m] += b * j->xs[(size_t)m * ng + g] + s8 * j->xe[(size_t)m * ng + g];
-        }
-        const int ppg = G >= 64 ? G / 64 : 1; /* pairs per scale step */
-        for (int p0 = 0; p0 < np; p0 += ppg) {
-            const __m256 sc = G >= 64 ? _mm256_set1_ps(q_load_half(sr, (size_t)(p0 / ppg), bf))
-                                      : _mm256_set_m128(_mm_set1_ps(p0 < full ? q_load_half(sr, (size_t)(2 * p0 + 1), bf) : 0.0f),
-                                                        _mm_set1_ps(q_load_half(sr, (size_t)(2 * p0), bf)));
-            __m256 gacc[KN_SMALL_M];
-            for (int m = 0; m < MM; m++) gacc[m] = _mm256_setzero_ps();
-            for (int p = p0; p < p0 + ppg && p < np; p++) {
-                const __m256i v = p < full ? _mm256_loadu_si256((const __m256i *)(const void *)(wr + (size_t)p * 32))
-                                           : _mm256_inserti128_si256(_mm256_setzero_si256(),
-                                                                     _mm_loadu_si128((const __m128i *)(const void *)(wr + (size_t)p * 32)), 0);
-                const __m256i lo = _mm256_and_si256(v, m4), hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), m4);
-                for (int m = 0; m < MM; m++)
-                    gacc[m] = _mm256_fmadd_ps(q8_pair(lo, hi, j->q + (size_t)m * kp + (size_t)p * 64),
-                                              _mm256_loadu_ps(j->d + (size_t)m * (kp / 8) + (size_t)p * 8), gacc[m]);
-            }
-            for (int m = 0; m < MM; m++) acc[m] = _mm256_fmadd_ps(gacc[m], sc, acc[m]);
-        }
-        for (int m = 0; m < MM; m++) {
-            const __m128 h = _mm_add_ps(_mm256_castps256_ps128(acc[m]), _mm256_extractf128_ps(acc[m], 1));
-            const __m128 h2 = _mm_add_ps(h, _mm_movehl_ps(h, h));
-            const float dot = _mm_cvtss_f32(_mm_add_ss(h2, _mm_movehdup_ps(h2)));
-            j->out[(size_t)m * j->ldo + r] = dot + accb[m];
-        }
-    }
+#define Q8_ROWS_DEF(NAME, ATTR, PAIR) \
+ATTR static inline void NAME(const q8_job *j, int r0, int r1, const int MM) {                                                                    \
+    const wmat *W = j->W;                                                                                                                        \
+    const int K = W->cols, G = W->group, ng = K / G, bf = W->sb_bf16, kp = padded(K), np = kp / 64;                                              \
+    const int full = K / 64; /* pairs with both blocks in the row; an odd last block is read with 16 bytes */                                    \
+    const size_t wbytes = (size_t)K / 2, sbytes = (size_t)ng * 2;                                                                                \
+    const __m256i m4 = _mm256_set1_epi8(0x0F);                                                                                                   \
+    for (int r = r0; r < r1; r++) {                                                                                                              \
+        const uint8_t *wr = W->w + (size_t)r * wbytes, *sr = W->scales + (size_t)r * sbytes, *br = W->biases + (size_t)r * sbytes;               \
+        __m256 acc[KN_SMALL_M];                                                                                                                  \
+        float accb[KN_SMALL_M];                                                                                                                  \
+        for (int m = 0; m < MM; m++) {                                                                                                           \
+            acc[m] = _mm256_setzero_ps();                                                                                                        \
+            accb[m] = 0.0f;                                                                                                                      \
+        }                                                                                                                                        \
+        for (int g = 0; g < ng; g++) { /* bias and the rounding-error correction (top of the file) */                                            \
+            const float b = q_load_half(br, (size_t)g, bf), s8 = 8.0f * q_load_half(sr, (size_t)g, bf);                                          \
+            for (int m = 0; m < MM; m++) accb[m] += b * j->xs[(size_t)m * ng + g] + s8 * j->xe[(size_t)m * ng + g];                              \
+        }                                                                                                                                        \
+        const int ppg = G >= 64 ? G / 64 : 1; /* pairs per scale step */                                                                         \
+        for (int p0 = 0; p0 < np; p0 += ppg) {                                                                                                   \
+            const __m256 sc = G >= 64 ? _mm256_set1_ps(q_load_half(sr, (size_t)(p0 / ppg), bf))                                                  \
+                                      : _mm256_set_m128(_mm_set1_ps(p0 < full ? q_load_half(sr, (size_t)(2 * p0 + 1), bf) : 0.0f),               \
+                                                        _mm_set1_ps(q_load_half(sr, (size_t)(2 * p0), bf)));                                     \
+            __m256 gacc[KN_SMALL_M];                                                                                                             \
+            for (int m = 0; m < MM; m++) gacc[m] = _mm256_setzero_ps();                                                                          \
+            for (int p = p0; p < p0 + ppg && p < np; p++) {                                                                                      \
+                const __m256i v = p < full ? _mm256_loadu_si256((const __m256i *)(const void *)(wr + (size_t)p * 32))                            \
+                                           : _mm256_inserti128_si256(_mm256_setzero_si256(),                                                     \
+                                                                     _mm_loadu_si128((const __m128i *)(const void *)(wr + (size_t)p * 32)), 0);  \
+                const __m256i lo = _mm256_and_si256(v, m4), hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), m4);                                  \
+                for (int m = 0; m < MM; m++)                                                                                                     \
+                    gacc[m] = _mm256_fmadd_ps(PAIR(lo, hi, j->q + (size_t)m * kp + (size_t)p * 64),                                              \
+                                              _mm256_loadu_ps(j->d + (size_t)m * (kp / 8) + (size_t)p * 8), gacc[m]);                            \
+            }                                                                                                                                    \
+            for (int m = 0; m < MM; m++) acc[m] = _mm256_fmadd_ps(gacc[m], sc, acc[m]);                                                          \
+        }                                                                                                                                        \
+        for (int m = 0; m < MM; m++) {                                                                                                           \
+            const __m128 h = _mm_add_ps(_mm256_castps256_ps128(acc[m]), _mm256_extractf128_ps(acc[m], 1));                                       \
+            const __m128 h2 = _mm_add_ps(h, _mm_movehl_ps(h, h));                                                                                \
+            const float dot = _mm_cvtss_f32(_mm_add_ss(h2, _mm_movehdup_ps(h2)));                                                                \
+            j->out[(size_t)m * j->ldo + r] = dot + accb[m];                                                                                      \
+        }                                                                                                                                        \
+    }                                                                                                                                            \
 }
+Q8_ROWS_DEF(q8_rows, __attribute__((target("avx2,fma"), always_inline)), q8_pair)
+Q8_ROWS_DEF(q8v_rows, __attribute__((target("avx512vnni,avx512vl,avx2,fma"), always_inline)), q8_pair_vnni)
 
 __attribute__((target("avx2,fma"))) static void q8_rows_1(const q8_job *j, int r0, int r1) { q8_rows(j, r0, r1, 1); }
 __attribute__((target("avx2,fma"))) static void q8_rows_4(const q8_job *j, int r0, int r1) { q8_rows(j, r0, r1, 4); }
 __attribute__((target("avx2,fma"))) static void q8_rows_n(const q8_job *j, int r0, int r1) { q8_rows(j, r0, r1, j->M); }
+#define VNNI __attribute__((target("avx512vnni,avx512vl,avx2,fma")))
+VNNI static void q8v_rows_1(const q8_job *j, int r0, int r1) { q8v_rows(j, r0, r1, 1); }
+VNNI static void q8v_rows_4(const q8_job *j, int r0, int r1) { q8v_rows(j, r0, r1, 4); }
+VNNI static void q8v_rows_n(const q8_job *j, int r0, int r1) { q8v_rows(j, r0, r1, j->M); }
+#undef VNNI
+
+typedef void (*q8_rows_fn)(const q8_job *, int, int);
+/* [variant][1 row, 4 rows, any]: AVX512-VNNI where the CPU has it and SAM_ISA does not cap AVX-512 */
+static const q8_rows_fn Q8_ROWS[2][3] = {{q8_rows_1, q8_rows_4, q8_rows_n}, {q8v_rows_1, q8v_rows_4, q8v_rows_n}};
+static int q8_variant(void) {
+    return cpu_isa() == ISA_AVX512 && cpu_has_avx512_vnni();
+}
 
 static void q8_body(void *ctx, long r0, long r1) {
     const q8_job *j = ctx;
+    const q8_rows_fn *f = Q8_ROWS[q8_variant()];
     if (j->M == 1) {
-        q8_rows_1(j, (int)r0, (int)r1);
+        f[0](j, (int)r0, (int)r1);
         return;
     }
     /* several rows of x (prefill): tiles of 8 rows of W stay in L1 while the rows of x pass over them
@@ -174,8 +198,7 @@ static void q8_body(void *ctx, long r0, long r1) {
         for (int m0 = 0; m0 < j->M; m0 += 4) {
             const q8_job s = {j->out + (size_t)m0 * j->ldo, j->ldo, j->M - m0 < 4 ? j->M - m0 : 4, j->q + (size_t)m0 * kp,
                               j->d + (size_t)m0 * (kp / 8), j->xs + (size_t)m0 * ng, j->xe + (size_t)m0 * ng, j->W};
-            if (s.M == 4) q8_rows_4(&s, (int)t0, t1);
-            else q8_rows_n(&s, (int)t0, t1);
+            f[s.M == 4 ? 1 : 2](&s, (int)t0, t1);
         }
     }
 }
