@@ -50,8 +50,8 @@ public final class GenBench {
         ObjectNode triad = TrainBench.strip(jvm.run("stream-triad", TriadRun.class, List.of("threads=" + threads),
                 Map.of(), List.of()));
         res.set("stream_triad", triad);
-        LlamaPeer peer = o.runs("llama") ? LlamaPeer.locate(Path.of(".ci/llama-cpp/node_modules"),
-                o.work().resolve("logs")) : null;
+        LlamaPeer peer = o.runs("llama") ? LlamaPeer.locate(Path.of(System.getProperty("sam.llamacpp.modules",
+                ".ci/llama-cpp/node_modules")), o.work().resolve("logs")) : null;
         Path gguf = null;
         if (peer != null && peer.missing() == null) {
             log.println("bench: Q4_0 GGUF of the 4-bit model for llama.cpp");

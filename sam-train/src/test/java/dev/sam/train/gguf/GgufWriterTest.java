@@ -90,10 +90,11 @@ class GgufWriterTest {
         ByteBuffer zero = ByteBuffer.allocate(18).order(ByteOrder.LITTLE_ENDIAN);
         Q4_0.quantize(new float[32], 0, 32, zero);
         byte[] want = new byte[18];
+        want[1] = (byte) 0x80; // d = 0 / -8 = -0.0 as in ggml: fp16 0x8000
         for (int i = 2; i < 18; i++) {
-            want[i] = (byte) 0x88; // d 0: q = (int8) 8.5 = 8 in both nibbles
+            want[i] = (byte) 0x88; // id 0: q = (int8) 8.5 = 8 in both nibbles
         }
-        assertArrayEquals(want, zero.array(), "an all-zero block is d 0, q 8");
+        assertArrayEquals(want, zero.array(), "an all-zero block is d -0, q 8");
         assertEquals(36, GgmlType.Q4_0.rowBytes(64));
     }
 
