@@ -61,7 +61,7 @@ class TrainBenchSmokeTest {
         // the llama.cpp side runs where .ci/llama-cpp.sh installed node-llama-cpp (-Dsam.llamacpp.modules)
         assertTrue(peer.path("summary").has("llama_cpp") || peer.has("llama_cpp_skipped"), "llama.cpp run or skip reason");
         assertFalse(j.path("versions").path("java").asText().isEmpty(), "versions: java");
-        assertTrue(j.path("versions").path("libsamtrain_backend").asText().startsWith("builtin"), "versions: backend");
+        assertFalse(j.path("versions").path("libsamtrain_backend").asText().isEmpty(), "versions: backend");
         assertFalse(j.path("targets").isEmpty(), "targets judged");
         assertTrue(j.path("formulas").path("model_flops").asText().contains("total"), "formula recorded");
 
