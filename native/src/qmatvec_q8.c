@@ -1,4 +1,5 @@
-/* qmatvec_q8.c — the decode mat-vec of a 4-bit weight with int8 activations (SAM_DECODE_Q8), the
+/* qmatvec_q8.c — generation's products with a 4-bit weight and int8 activations (SAM_DECODE_Q8; the
+ * decode mat-vec and, row tile by row tile, the prompt's prefill), the
  * product llama.cpp's CPU path computes for Q4 weights (ggml-cpu ggml_vec_dot_q4_1_q8_1: every block of
  * 32 activations becomes int8 values q with one fp32 scale d = max|x| / 127, x ~ d * q, and the weight
  * nibbles multiply them as integers, vpmaddubsw + vpmaddwd on AVX2, vpdpbusd with AVX512-VNNI).
@@ -20,7 +21,8 @@
  * 16 even elements of block 2p, 16 even of block 2p+1, then the 16 odd elements of each — so one 32-byte
  * load of 4-bit weights gives the even (low nibbles) and odd (high nibbles) elements of two blocks in
  * the two 128-bit lanes. Rows are split over threads; each output is computed by one thread in a fixed
- * order (bitwise independent of the thread count).
+ * order (bitwise independent of the thread count). Several rows of x (prefill): tiles of 8 weight rows
+ * stay in L1 while the rows of x pass over them 4 at a time.
  * A kernel: it calls only quant.h (formats), cpu.h and parallel.h. */
 #include <math.h>
 #include <stdint.h>
