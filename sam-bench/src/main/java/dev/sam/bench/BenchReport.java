@@ -262,6 +262,7 @@ public final class BenchReport {
         opts.put("threads", o.threads());
         opts.put("gen_prompt", o.genPrompt());
         opts.put("gen_new", o.genNew());
+        opts.put("gen_rounds", o.genRounds());
         opts.put("profile_8gb", TrainingProfile.eightGb());
         opts.put("profile_full", TrainingProfile.full());
         m.put("options", opts);
@@ -292,7 +293,7 @@ public final class BenchReport {
                 + " (idle OpenMP threads sleep, so CPU time is work done)");
         f.put("peak_rss", "VmHWM of the child JVM (/proc/self/status) at the end of its run");
         f.put("generation", "decode: new tokens / time of the sam_gen_next calls; end-to-end adds the prefill");
-        f.put("generation_vs_llama_cpp", "generation.peer_comparison: greedy, same prompt ids, " + GenBench.ROUNDS
+        f.put("generation_vs_llama_cpp", "generation.peer_comparison: greedy, same prompt ids, " + o.genRounds()
                 + " interleaved rounds, medians; decode = (new - 1) / time from the first to the last new token on both"
                 + " sides; prefill = the whole prompt in one call; GB/s = weight file bytes x decode tokens/s, against a"
                 + " STREAM triad (12 bytes per element) on the same threads");

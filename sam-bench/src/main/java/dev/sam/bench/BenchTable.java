@@ -175,9 +175,9 @@ final class BenchTable {
         JsonNode peer = g.path("peer_comparison");
         if (peer.has("summary")) {
             line("  against llama.cpp (greedy, same prompt ids, medians of %d interleaved rounds; STREAM triad %.1f GB/s)%s",
-                    GenBench.ROUNDS, peer.path("stream_triad").path("triad_gb_s").asDouble(),
+                    r.options().genRounds(), peer.path("stream_triad").path("triad_gb_s").asDouble(),
                     peer.has("llama_cpp_skipped") ? ": llama.cpp skipped, " + peer.path("llama_cpp_skipped").asText() : "");
-            peer.path("summary").fields().forEachRemaining(e -> {
+            peer.path("summary").properties().forEach(e -> {
                 JsonNode s = e.getValue();
                 line("    %-10s decode %5.1f tokens/s (%4.1f GB/s, %3.0f%% of triad)%s, prefill %d tokens %.2f s%s", e.getKey(),
                         s.path("decode_tokens_per_s").asDouble(), s.path("decode_gb_per_s").asDouble(),

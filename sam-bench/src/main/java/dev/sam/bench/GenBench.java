@@ -18,7 +18,7 @@ import java.util.Map;
 /**
  * Generation against its peer (issue 23): SAM's decode with fp32 and with q8 activations
  * ({@code SAM_DECODE_PRECISION}) and llama.cpp on the same model as Q4_0 ({@link BenchGguf}), batch 1,
- * greedy, the same prompt token ids, {@link #ROUNDS} rounds interleaved (SAM fp32, SAM q8, llama.cpp, ...)
+ * greedy, the same prompt token ids, {@code --gen-rounds} rounds interleaved (SAM fp32, SAM q8, llama.cpp, ...)
  * so that load changes hit all sides alike; medians, ratios, and the decode's achieved weight bandwidth
  * against a STREAM triad ({@link TriadRun}) measured in the same run.
  * Rates: decode = (new tokens − 1) / time from the first to the last new token on both sides (each
@@ -29,7 +29,6 @@ import java.util.Map;
  * <pre>ObjectNode cmp = new GenBench(o, jvm, log).run(models.q4(), progress);</pre>
  */
 public final class GenBench {
-    static final int ROUNDS = 3;
     /** The side SAM runs by default (SAM_DECODE_PRECISION unset), which the targets judge. */
     static final String DEFAULT_SIDE = "sam_fp32";
 
@@ -71,9 +70,9 @@ public final class GenBench {
         int[] ids = BenchData.tokens(1000, 1, o.genPrompt(), o.shape().vocabSize(), 0);
         Map<String, ArrayNode> runs = new LinkedHashMap<>();
         sides.forEach(s -> runs.put(s, Json.mapper().createArrayNode()));
-        for (int round = 0; round < ROUNDS; round++) {
+        for (int round = 0; round < o.genRounds(); round++) {
             for (String side : sides) {
-                log.printf("bench: generation round %d/%d, %s%n", round + 1, ROUNDS, side);
+                log.printf("bench: generation round %d/%d, %s%n", round + 1, o.genRounds(), side);
                 String name = "gen-" + side + "-" + round;
                 ObjectNode r = side.equals("llama_cpp") ? peer.run(name, gguf, ids, o.genNew(), o.threads())
                         : greedy(jvm.run(name, NativeGenRun.class, List.of("model=" + q4, "prompt=" + o.genPrompt(),
@@ -86,9 +85,9 @@ public final class GenBench {
         ObjectNode sum = res.putObject("summary");
         for (String side : sides) {
             long bytes = Files.size(side.equals("llama_cpp") ? gguf : q4.resolve("model.safetensors"));
-            double[] dec = new double[ROUNDS];
-            double[] pre = new double[ROUNDS];
-            for (int i = 0; i < ROUNDS; i++) {
+            double[] dec = new double[o.genRounds()];
+            double[] pre = new double[o.genRounds()];
+            for (int i = 0; i < o.genRounds(); i++) {
                 JsonNode r = runs.get(side).get(i);
                 dec[i] = (r.path("new_tokens").asInt() - 1) / r.path("decode_s").asDouble();
                 pre[i] = r.path("prefill_s").asDouble();

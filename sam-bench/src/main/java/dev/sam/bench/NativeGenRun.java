@@ -13,7 +13,7 @@ import java.util.OptionalInt;
 
 /**
  * Child JVM: KV-cache generation through the Java binding, batch 1, no adapters — a short warm-up
- * generation (maps the weights in), then for each sampling mode a timed prefill of {@code prompt} tokens
+ * generation (8 prompt tokens, 4 new: maps the weights in), then for each sampling mode a timed prefill of {@code prompt} tokens
  * and {@code new} decoded tokens (no stop ids, so every token is produced); {@code modes=greedy} runs only the
  * greedy mode (the llama.cpp comparison). The decode precision comes from {@code SAM_DECODE_PRECISION}.
  *
@@ -33,10 +33,11 @@ public final class NativeGenRun {
         try (NativeModel model = NativeModel.open(dir)) {
             int[] ids = BenchData.tokens(1000, 1, prompt, model.info().vocabSize(), seed);
             int ctx = prompt + fresh;
-            try (NativeGenerator g = NativeGenerator.create(model, null, GenSettings.greedy(Math.min(16, fresh), ctx,
+            // the warm-up maps every weight in and runs both kernels: a short prompt and a few tokens suffice
+            try (NativeGenerator g = NativeGenerator.create(model, null, GenSettings.greedy(Math.min(4, fresh), ctx,
                     List.of()))) {
                 long t0 = System.nanoTime();
-                g.generate(ids);
+                g.generate(java.util.Arrays.copyOf(ids, Math.min(8, ids.length)));
                 System.err.printf("bench: warm-up generation %.1f s%n", (System.nanoTime() - t0) / 1e9);
             }
             List<Map<String, Object>> modes = new ArrayList<>();
