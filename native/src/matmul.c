@@ -111,9 +111,11 @@ void mm_wgemm(int ta, int tw, int M, int N, int K, float alpha, const float *A, 
 }
 
 void mm_linear(float *out, int ldo, const float *x, const wmat *W, int M, float *ws, size_t ws_floats) {
-    if (W->kind == WM_Q && t_generation && atomic_load_explicit(&g_decode_q8, memory_order_relaxed) &&
+    /* int8 only for decode-sized products: a prompt's prefill is compute-bound, and there the backend's fp32
+     * GEMM was as fast per CPU-second as the int8 kernel on AVX2 (docs/performance.md) */
+    if (W->kind == WM_Q && M <= MM_DECODE_M && t_generation && atomic_load_explicit(&g_decode_q8, memory_order_relaxed) &&
         kn_qmatvec_q8_supported(W) && kn_qmatvec_q8_scratch_floats(1, W->cols, W->group) <= ws_floats)
-        kn_qmatvec_q8(out, ldo, x, W, M, ws, ws_floats); /* generation (decode and prefill), int8 activations */
+        kn_qmatvec_q8(out, ldo, x, W, M, ws, ws_floats); /* generation's decode, int8 activations */
     else if (W->kind == WM_Q && M <= MM_DECODE_M)
         kn_qmatvec(out, ldo, x, W, M, ws, ws_floats); /* decode: read the packed weights once */
     else

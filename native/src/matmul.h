@@ -43,7 +43,8 @@ void mm_linear(float *out, int ldo, const float *x, const wmat *W, int M, float 
 
 /* Marks the calling thread's products as generation (generate.c, around its forward passes): there,
  * with sam_backend_set_decode_precision(SAM_DECODE_Q8), mm_linear multiplies 4-bit weights with int8
- * activations (kn_qmatvec_q8, any M: decode and prefill). Training and evaluation never do. */
+ * activations in its decode-sized products (M <= MM_DECODE_M: every decoded token, prompts of at most
+ * that many tokens). Training and evaluation never do. */
 void mm_generation_scope(int on);
 
 /* 1 while sam_backend_set_precision(SAM_PRECISION_BF16) is in effect. */

@@ -1,5 +1,5 @@
-/* qmatvec_q8.c — generation's products with a 4-bit weight and int8 activations (SAM_DECODE_Q8; the
- * decode mat-vec and, row tile by row tile, the prompt's prefill), the
+/* qmatvec_q8.c — generation's decode products with a 4-bit weight and int8 activations (SAM_DECODE_Q8;
+ * any number of rows of x, though matmul.c sends only decode-sized ones), the
  * product llama.cpp's CPU path computes for Q4 weights (ggml-cpu ggml_vec_dot_q4_1_q8_1: every block of
  * 32 activations becomes int8 values q with one fp32 scale d = max|x| / 127, x ~ d * q, and the weight
  * nibbles multiply them as integers, vpmaddubsw + vpmaddwd on AVX2, vpdpbusd with AVX512-VNNI).

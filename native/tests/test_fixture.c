@@ -228,7 +228,7 @@ static void check_formats(void) {
  * near-uniform logits (rms 0.86 over 320 tokens, fp32 top-1 margins of 0.002-0.11), so greedy paths are
  * fragile under any perturbation; what must hold:
  *  - the last-position logits of 32 six-token prompts (sam_forward_logits in a generation scope, as
- *    the generator runs its forward passes) differ from fp32 by dmax with 0 < dmax < 0.2 (measured 0.12: about 0.5% relative error per
+ *    the generator runs its forward passes; 6 tokens: decode-sized products) differ from fp32 by dmax with 0 < dmax < 0.2 (measured 0.12: about 0.5% relative error per
  *    product compounded over 22 products; an empirical tolerance, not a bound);
  *  - 8 greedy tokens equal the fp32 path's for at least 24 of the 32 prompts, and where they differ, the
  *    first differing step is a near-tie of fp32 (top-1 margin < 2 dmax): no divergence where the fp32

@@ -4,7 +4,7 @@
  * counted, arrays of 3 x 128 MiB) on the same threads. Weights are random (the speed does not depend on
  * them) and larger than the caches, as in real decoding. Not a test.
  * Also GB per CPU-second (process CPU time), which a loaded machine distorts less than wall time.
- * usage: bench_decode [layers=8] [rounds=5] [threads=0 (all)] */
+ * usage: bench_decode [layers=8] [rounds=5] [threads=0 (all)] [blas_library: the fp32 prefill on CBLAS] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +50,7 @@ static void triad_body(void *ctx, long i0, long i1) {
 
 int main(int argc, char **argv) {
     const int L = argc > 1 ? atoi(argv[1]) : 8, rounds = argc > 2 ? atoi(argv[2]) : 5;
-    sam_backend_init(NULL, argc > 3 ? atoi(argv[3]) : 0);
+    if (sam_backend_init(argc > 4 ? argv[4] : NULL, argc > 3 ? atoi(argv[3]) : 0)) { fprintf(stderr, "%s\n", sam_last_error()); return 1; }
     xoshiro256 r;
     xoshiro_seed(&r, 1);
     const int nm = 7 * L + 1;

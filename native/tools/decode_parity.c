@@ -1,10 +1,10 @@
 /* decode_parity.c — what int8 activations (SAM_DECODE_Q8) change in a model's predictions: for random
  * token sequences, the next-token distributions of the generation path with q8 against the exact fp32
- * path (sam_forward_logits inside a generation scope, i.e. the products the generator runs; T > 8 takes the
- * q8 prefill kernel, so every product of the sequence is int8). Reports per position: top-1 agreement,
+ * path (sam_forward_logits inside a generation scope, i.e. the products the generator runs; sequences of
+ * at most 8 tokens, so that every product is decode-sized and int8). Reports per position: top-1 agreement,
  * mean and max KL(p_fp32 || p_q8) in nats, mean and max |logit difference| relative to the logits' rms,
  * and the mean next-token loss (NLL of the sequence's own next token) of each path. Not a test.
- * usage: decode_parity MODEL_DIR [sequences=8] [length=64] [seed=1] */
+ * usage: decode_parity MODEL_DIR [sequences=32] [length=8 (at most 8)] [seed=1] */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +14,9 @@
 #include "samtrain.h"
 
 int main(int argc, char **argv) {
-    if (argc < 2) { fprintf(stderr, "usage: decode_parity MODEL_DIR [sequences=8] [length=64] [seed=1]\n"); return 2; }
-    const int S = argc > 2 ? atoi(argv[2]) : 8, T = argc > 3 ? atoi(argv[3]) : 64;
+    if (argc < 2) { fprintf(stderr, "usage: decode_parity MODEL_DIR [sequences=32] [length=8] [seed=1]\n"); return 2; }
+    const int S = argc > 2 ? atoi(argv[2]) : 32, T0 = argc > 3 ? atoi(argv[3]) : MM_DECODE_M;
+    const int T = T0 < 2 ? 2 : T0 > MM_DECODE_M ? MM_DECODE_M : T0;
     sam_backend_init(NULL, 0);
     sam_model *m = NULL;
     sam_model_info info;
