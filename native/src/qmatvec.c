@@ -241,8 +241,8 @@ static void qrows_body(void *ctx, long r0, long r1);
 #include <immintrin.h>
 /* The 4-bit decode rows on AVX2 (the exact fp32 path where AVX-512 is missing): per group,
  * scale * (n . x_g) with the nibbles converted to fp32 16 at a time (low nibbles against the even
- * elements xa, high nibbles against the odd ones xb), four independent FMA chains for one row of x (two
- * per row for more), then + bias * sum(x_g) from the precomputed sums. MM is a compile-time constant
+ * elements xa, high nibbles against the odd ones xb), four independent FMA chains per row of x (the FMA
+ * latency is hidden even for one row), then + bias * sum(x_g) from the precomputed sums. MM is a compile-time constant
  * so the accumulators stay in registers. */
 __attribute__((target("avx2,fma"), always_inline)) static inline void q4rows_avx2_mm(const qrows_job *j, int r0, int r1, const int MM) {
     const wmat *W = j->W;
