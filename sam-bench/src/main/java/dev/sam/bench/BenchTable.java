@@ -53,6 +53,9 @@ final class BenchTable {
     private void gemmTable() {
         Map<String, ObjectNode> g = r.gemmResults();
         List<String> cols = new ArrayList<>(g.keySet());
+        if (cols.isEmpty()) { // --skip train
+            return;
+        }
         ObjectNode torch = r.trainResults().get("torch");
         line("fp32 GEMM ceiling, GFLOP/s (best of %d), C(M,N) = A(M,K) op(B)", r.options().gemmReps());
         StringBuilder h = new StringBuilder(String.format("  %-18s %-20s", "GEMM", "MxNxK op"));
@@ -115,6 +118,9 @@ final class BenchTable {
 
     private void trainTable() {
         List<String> names = new ArrayList<>(r.trainResults().keySet());
+        if (names.isEmpty()) { // --skip train
+            return;
+        }
         line("training (seq %d; 8gb: 4-bit base, last 8 layers, rank 4, q/k/v/o, batch 1, checkpointing;"
                 + " full: fp16 base, all layers, rank 8, batch %d)", r.options().seq(), r.options().fullBatch());
         StringBuilder h = new StringBuilder(String.format("  %-26s", ""));

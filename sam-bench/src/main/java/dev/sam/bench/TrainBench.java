@@ -53,8 +53,9 @@ public final class TrainBench {
             System.exit(1);
             return;
         }
+        Path results = report.write(o.results()); // first: a table that fails to render loses nothing
         System.out.println(report.table());
-        System.out.println("results: " + report.write(o.results()));
+        System.out.println("results: " + results);
         System.exit(report.allPass() ? 0 : 1);
     }
 
