@@ -94,6 +94,47 @@ static int parse_entry(st_file *f, const jnode *e, size_t data_size, st_tensor *
     return SAM_OK;
 }
 
+static int cmp_by_data(const void *a, const void *b) {
+    const st_tensor *x = *(const st_tensor *const *)a, *y = *(const st_tensor *const *)b;
+    if (x->data != y->data) return x->data < y->data ? -1 : 1;
+    return x->nbytes < y->nbytes ? -1 : x->nbytes > y->nbytes;
+}
+
+/* The safetensors format (huggingface/safetensors, "Format"): the byte buffer is entirely indexed by the
+ * tensors, without holes or overlaps. Sorted by offset, each tensor must start where the previous one ends
+ * and the last one end at the buffer's end; overlapping or aliased offsets are refused (two names would
+ * share, or partly share, the same bytes). Empty tensors take no bytes and may sit anywhere in order. */
+static int check_coverage(st_file *f, size_t data_size) {
+    if (f->n == 0) {
+        if (data_size != 0)
+            return err_set(SAM_ERR_FORMAT, "%s: %zu data bytes but no tensors. " HINT_CORRUPT, f->path, data_size);
+        return SAM_OK;
+    }
+    const st_tensor **by = XCALLOC((size_t)f->n, sizeof *by, "safetensors offsets");
+    if (!by) return SAM_ERR_NOMEM;
+    for (int i = 0; i < f->n; i++) by[i] = &f->t[i];
+    qsort(by, (size_t)f->n, sizeof *by, cmp_by_data);
+    const uint8_t *base = f->map + 8 + (f->size - 8 - data_size);
+    size_t pos = 0;
+    const char *prev = NULL;
+    int rc = SAM_OK;
+    for (int i = 0; i < f->n && !rc; i++) {
+        size_t begin = (size_t)(by[i]->data - base);
+        if (begin != pos)
+            rc = err_set(SAM_ERR_FORMAT, "%s: tensor '%s' data starts at byte %zu but %s%s ends at %zu (%s). " HINT_CORRUPT,
+                         f->path, by[i]->name, begin, prev ? "'" : "the data section starts at 0", prev ? prev : "",
+                         pos, begin < pos ? "overlapping or aliased tensors" : "gap between tensors");
+        else
+            pos = begin + by[i]->nbytes;
+        if (!rc && by[i]->nbytes > 0) prev = by[i]->name;
+    }
+    if (!rc && pos != data_size)
+        rc = err_set(SAM_ERR_FORMAT, "%s: %zu bytes after the last tensor (data section %zu bytes, tensors end at %zu). " HINT_CORRUPT,
+                     f->path, data_size - pos, data_size, pos);
+    free(by);
+    return rc;
+}
+
 int st_open(st_file *f, const char *path) {
     memset(f, 0, sizeof *f);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -160,6 +201,7 @@ int st_open(st_file *f, const char *path) {
             st_close(f);
             return SAM_ERR_FORMAT;
         }
+    if ((rc = check_coverage(f, data_size))) { st_close(f); return rc; }
     return SAM_OK;
 }
 

@@ -83,6 +83,15 @@ static void test_safetensors_files(void) {
     CHECK_ERR(sam_lora_load(FP, &lc, p, &l), SAM_ERR_FORMAT, "__metadata__", "'k'");
     p = raw_file("dup.safetensors", "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8);
     CHECK_ERR(sam_lora_load(FP, &lc, p, &l), SAM_ERR_FORMAT, "'a' appears twice");
+    /* the format forbids overlapping, aliased, gapped and trailing data (issue 22: such files were loaded) */
+    p = raw_file("overlap.safetensors", "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12);
+    CHECK_ERR(sam_lora_load(FP, &lc, p, &l), SAM_ERR_FORMAT, "'b'", "overlapping or aliased", "overlap.safetensors");
+    p = raw_file("alias.safetensors", "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8);
+    CHECK_ERR(sam_lora_load(FP, &lc, p, &l), SAM_ERR_FORMAT, "overlapping or aliased", "ends at 8");
+    p = raw_file("gap.safetensors", "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8);
+    CHECK_ERR(sam_lora_load(FP, &lc, p, &l), SAM_ERR_FORMAT, "'a'", "gap between tensors");
+    p = raw_file("tail.safetensors", "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 8);
+    CHECK_ERR(sam_lora_load(FP, &lc, p, &l), SAM_ERR_FORMAT, "4 bytes after the last tensor");
     CHECK_ERR(sam_lora_load(FP, &lc, tmp_path("does-not-exist.safetensors"), &l), SAM_ERR_IO, "does-not-exist.safetensors");
     CHECK(l == NULL, "out must stay NULL on failure");
     /* model whose weights file is cut short: the last tensors' offsets leave the file */

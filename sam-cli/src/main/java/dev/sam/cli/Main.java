@@ -14,8 +14,9 @@ public final class Main {
 
     /** Runs one command line and returns its exit code (used by tests in-process). */
     public static int run(String[] args, Map<String, String> env) {
-        PrintWriter out = new PrintWriter(System.out, true);
-        PrintWriter err = new PrintWriter(System.err, true);
+        java.nio.charset.Charset cs = ConsoleText.charset();
+        PrintWriter out = ConsoleText.writer(System.out, cs);
+        PrintWriter err = ConsoleText.writer(System.err, cs);
         return SamCommand.commandLine(env, out, err).execute(args);
     }
 }

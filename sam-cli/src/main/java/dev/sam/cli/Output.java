@@ -22,7 +22,7 @@ public final class Output {
     /** Prints a command's result: {@code data} as JSON with --json, else {@code human}. */
     public void result(Object data, Consumer<PrintWriter> human) {
         if (json) {
-            out.println(Json.pretty(data));
+            out.println(ConsoleText.jsonFor(Json.pretty(data), ConsoleText.charset()));
         } else {
             human.accept(out);
         }

@@ -100,6 +100,9 @@ public final class SamCommand implements Callable<Integer> {
         List<String> footer = new ArrayList<>(List.of(cl.getCommandSpec().usageMessage().footer()));
         footer.addAll(SamEnvironment.helpLines());
         cl.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
+        Map<String, CommandLine.IHelpSectionRenderer> sections = new java.util.LinkedHashMap<>(cl.getHelpSectionMap());
+        sections.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, new CommandSummaries());
+        cl.setHelpSectionMap(sections);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionStrategy(parseResult -> {

@@ -14,6 +14,12 @@ public abstract class SamSubcommand implements Callable<Integer> {
 
     /** The shared context of this invocation. */
     protected CliContext ctx() {
-        return ((SamCommand) spec.root().userObject()).context();
+        CliContext c = ((SamCommand) spec.root().userObject()).context();
+        CommandSpec verb = spec;
+        while (verb.parent() != null && verb.parent().parent() != null) {
+            verb = verb.parent();
+        }
+        c.verb(verb.name());
+        return c;
     }
 }

@@ -20,7 +20,7 @@ class CliBasicsTest {
 
     @Test
     void statusOnAFreshHomeReportsEmptyPipelineAsJson() throws Exception {
-        Path home = tmp.resolve("home");
+        Path home = Files.createDirectories(tmp.resolve("home"));
         CliRunner.Result r = new CliRunner(home).run("status", "--json");
         assertEquals(0, r.exitCode(), r.toString());
         JsonNode s = Json.mapper().readTree(r.stdout());
@@ -45,7 +45,7 @@ class CliBasicsTest {
 
     @Test
     void humanStatusSaysHowManySamplesAreMissing() throws Exception {
-        CliRunner.Result r = new CliRunner(tmp.resolve("home")).run("status");
+        CliRunner.Result r = new CliRunner(Files.createDirectories(tmp.resolve("home"))).run("status");
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.stdout().contains("100 more needed"), r.stdout());
     }
@@ -94,12 +94,33 @@ class CliBasicsTest {
 
     @Test
     void samHomeFlagWinsOverTheEnvironment() throws Exception {
-        Path flagHome = tmp.resolve("flag-home");
+        Path flagHome = Files.createDirectories(tmp.resolve("flag-home"));
         CliRunner.Result r = new CliRunner(tmp.resolve("env-home")).run("--sam-home", flagHome.toString(), "status",
                 "--json");
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals(flagHome.toString(), Json.mapper().readTree(r.stdout()).get("sam_home").asText());
         assertFalse(Files.exists(tmp.resolve("env-home")));
+    }
+
+    @Test
+    void aMissingHomeIsNotCreatedByAReadingCommandAndTheErrorSaysWhatMakesOne() throws Exception {
+        Path missing = tmp.resolve("nonexistent");
+        CliRunner cli = new CliRunner(tmp.resolve("env-home"));
+        for (String verb : List.of("status", "list", "verify")) {
+            CliRunner.Result r = cli.run("--sam-home", missing.toString(), verb);
+            assertEquals(3, r.exitCode(), r.toString());
+            assertTrue(r.stderr().contains("SAM home " + missing + " (--sam-home) does not exist"), r.stderr());
+            assertTrue(r.stderr().contains("sam model init-tiny"), r.stderr());
+            assertFalse(Files.exists(missing), verb + " created the home");
+        }
+        CliRunner.Result env = cli.run("status", "--json");
+        assertEquals(3, env.exitCode(), env.toString());
+        assertTrue(env.stdout().contains("($SAM_HOME) does not exist"), env.stdout());
+        assertFalse(Files.exists(tmp.resolve("env-home")));
+        // the command the hint names does make it
+        CliRunner.Result init = cli.run("--sam-home", missing.toString(), "model", "init-tiny", "--vocab-merges", "16");
+        assertEquals(0, init.exitCode(), init.toString());
+        assertEquals(0, cli.run("--sam-home", missing.toString(), "status").exitCode());
     }
 
     @Test

@@ -50,6 +50,38 @@ class HelpTest {
         }
     }
 
+    /** Issue 22: summaries were cut mid-sentence ("markdown docs,", "HuggingFace PEFT LoRA"). */
+    @Test
+    void commandListsShowWholeFirstSentences() {
+        for (String[] args : List.of(new String[] {"--help"}, new String[] {"export", "--help"},
+                new String[] {"import", "--help"})) {
+            StringWriter out = new StringWriter();
+            assertEquals(0, SamCommand.commandLine(Map.of(), new PrintWriter(out), new PrintWriter(new StringWriter()))
+                    .execute(args));
+            String list = out.toString().substring(out.toString().indexOf("Commands:"));
+            list = list.contains("Exit codes:") ? list.substring(0, list.indexOf("Exit codes:")) : list;
+            // every summary, joined over its wrapped lines, ends a sentence before the next verb starts
+            String joined = list.replaceAll("\\n {10,}", " ");
+            for (String line : joined.split("\\n")) {
+                if (line.startsWith("  ") && !line.isBlank()) {
+                    assertTrue(line.strip().endsWith(".") || line.strip().endsWith(")"), "cut summary: '" + line + "'");
+                }
+            }
+        }
+        String root = render("--help");
+        assertTrue(root.contains("markdown docs"), root);
+        assertFalse(root.matches("(?s).*markdown docs,\\s*\\n\\s+\\S+\\s{2,}.*"), root);
+        assertEquals("Collect training data.", CommandSummaries.firstSentence(new String[] {"Collect training", "data.",
+                "More."}));
+        assertEquals("Use e.g. tiny models.", CommandSummaries.firstSentence(new String[] {"Use e.g. tiny models. Or not."}));
+    }
+
+    private static String render(String... args) {
+        StringWriter out = new StringWriter();
+        SamCommand.commandLine(Map.of(), new PrintWriter(out), new PrintWriter(new StringWriter())).execute(args);
+        return out.toString();
+    }
+
     @Test
     void rootHelpListsEveryEnvironmentVariable() {
         StringWriter out = new StringWriter();

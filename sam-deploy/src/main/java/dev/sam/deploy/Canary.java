@@ -5,7 +5,6 @@ import dev.sam.core.io.ProcessLock;
 import dev.sam.core.model.ModelVersion;
 import dev.sam.core.model.VersionStatus;
 import dev.sam.core.progress.ProgressListener;
-import dev.sam.core.store.EventRepository;
 import dev.sam.deploy.store.Activation;
 import dev.sam.deploy.store.VersionStore;
 import java.util.LinkedHashMap;
@@ -82,7 +81,8 @@ public final class Canary {
             ModelVersion canary = state.canary().orElseThrow(() -> SamException.notReady("no canary is running",
                     "start one with `sam canary PATH --traffic N` (or `--run RUN_ID`)"));
             Integer before = canary.canaryTraffic();
-            new Activation(ctx.home(), ctx.db()).commit(edit.apply(state, canary).versions(), op);
+            Activation activation = new Activation(ctx.home(), ctx.db());
+            activation.commit(edit.apply(state, canary).versions(), op); // a busy sam.db: logged, not a failure
             String active = state.active().map(ModelVersion::version).orElse(null);
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("traffic_before", before);
@@ -92,7 +92,7 @@ public final class Canary {
             String msg = after == null
                     ? "canary " + canary.version() + " aborted" + (reason == null ? "" : ": " + reason)
                     : "canary " + canary.version() + " traffic " + before + "% -> " + after + "%";
-            new EventRepository(ctx.db()).record(kind, canary.version(), canary.trainingRunId(), msg, data);
+            activation.event(kind, canary.version(), canary.trainingRunId(), msg, data);
             return new Change(canary.version(), before, after, active, reason);
         }
     }

@@ -6,7 +6,6 @@ import dev.sam.core.io.ProcessLock;
 import dev.sam.core.model.ModelVersion;
 import dev.sam.core.model.VersionStatus;
 import dev.sam.core.progress.ProgressListener;
-import dev.sam.core.store.EventRepository;
 import dev.sam.deploy.store.Activation;
 import dev.sam.deploy.store.Checksums;
 import dev.sam.deploy.store.VersionStore;
@@ -47,6 +46,10 @@ public final class Deployer {
             List<String> notes = new ArrayList<>(cleanLeftovers(store, plan.version()));
             Checksums.Dir sums = store.install(plan.version(), p.files().toCopy(), progress, op);
 
+            duplicateOf(state, sums.checksum()).ifPresent(same -> notes.add("warning: " + plan.version()
+                    + " has the same adapters (sha256 " + sums.checksum().substring(0, 12) + "…) as " + same.version()
+                    + " (" + same.status().json() + "); it is deployed as a new version anyway — `sam rollback "
+                    + same.version() + "` re-activates a stored version without a copy"));
             ModelVersion previous = state.active().orElse(null);
             ModelVersion created = record(r, p, sums, store.adapters(plan.version()));
             VersionState next = state;
@@ -54,7 +57,8 @@ public final class Deployer {
                 next = next.with(previous.withStatus(VersionStatus.RETIRED, null));
             }
             next = next.plus(created);
-            notes.addAll(new Activation(ctx.home(), ctx.db()).commit(next.versions(), op));
+            Activation activation = new Activation(ctx.home(), ctx.db());
+            notes.addAll(activation.commit(next.versions(), op));
 
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("source", plan.source());
@@ -65,7 +69,7 @@ public final class Deployer {
             String msg = r.canary()
                     ? "canary " + created.version() + " started at " + r.canaryTraffic() + "% of traffic"
                     : "deployed " + created.version() + (previous == null ? "" : " (was " + previous.version() + ")");
-            new EventRepository(ctx.db()).record(op, created.version(), created.trainingRunId(), msg, data);
+            activation.event(op, created.version(), created.trainingRunId(), msg, data).ifPresent(notes::add);
             return new DeployResult(plan, created, previous == null ? null : previous.version(), notes);
         }
     }
@@ -78,8 +82,17 @@ public final class Deployer {
         String description = r.description() != null ? r.description()
                 : src.runId() != null ? "training run " + src.runId() : "adapters from " + src.adapters();
         return new ModelVersion(p.plan().version(), now, r.canary() ? null : now,
-                r.canary() ? VersionStatus.CANARY : VersionStatus.ACTIVE, p.plan().baseModel(), adapters.toString(),
+                r.canary() ? VersionStatus.CANARY : VersionStatus.ACTIVE, p.plan().baseModel(),
+                dev.sam.core.store.VersionCatalog.recordedPath(ctx.home(), adapters),
                 src.runId(), samples, metrics, sums.checksum(), description, r.canary() ? r.canaryTraffic() : null);
+    }
+
+    /**
+     * A recorded version with byte-identical adapters. Deploying it again is allowed (the README's tour
+     * deploys a run and then starts a canary of it) but never silent: the result carries a warning.
+     */
+    static java.util.Optional<ModelVersion> duplicateOf(VersionState state, String checksum) {
+        return state.versions().stream().filter(v -> checksum.equals(v.checksum())).reduce((a, b) -> b);
     }
 
     /** Under the lock no other writer runs, so leftovers of interrupted deploys can go. */

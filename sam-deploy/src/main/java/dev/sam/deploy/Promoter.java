@@ -5,7 +5,6 @@ import dev.sam.core.io.Faults;
 import dev.sam.core.io.ProcessLock;
 import dev.sam.core.model.ModelVersion;
 import dev.sam.core.model.VersionStatus;
-import dev.sam.core.store.EventRepository;
 import dev.sam.deploy.store.Activation;
 import dev.sam.deploy.store.VersionStore;
 import java.util.LinkedHashMap;
@@ -45,13 +44,14 @@ public final class Promoter {
                 next = next.with(active.withStatus(VersionStatus.RETIRED, null));
             }
             next = next.with(canary.withStatus(VersionStatus.ACTIVE, ctx.now()).withCanaryTraffic(null));
-            List<String> notes = new Activation(ctx.home(), ctx.db()).commit(next.versions(), "promote");
+            Activation activation = new Activation(ctx.home(), ctx.db());
+            List<String> notes = new java.util.ArrayList<>(activation.commit(next.versions(), "promote"));
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("previous", active == null ? null : active.version());
             data.put("canary_traffic", traffic);
-            new EventRepository(ctx.db()).record("promote", canary.version(), canary.trainingRunId(),
+            activation.event("promote", canary.version(), canary.trainingRunId(),
                     "promoted canary " + canary.version() + (active == null ? "" : " (was " + active.version() + ")"),
-                    data);
+                    data).ifPresent(notes::add);
             return new Result(canary.version(), active == null ? null : active.version(), traffic, notes);
         }
     }

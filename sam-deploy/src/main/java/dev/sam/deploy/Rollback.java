@@ -5,10 +5,8 @@ import dev.sam.core.io.Faults;
 import dev.sam.core.io.ProcessLock;
 import dev.sam.core.model.ModelVersion;
 import dev.sam.core.model.VersionStatus;
-import dev.sam.core.store.EventRepository;
 import dev.sam.deploy.store.Activation;
 import dev.sam.deploy.store.VersionStore;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -56,24 +54,22 @@ public final class Rollback {
             Faults.point("rollback.after-verify");
             VersionState next = state.with(active.withStatus(VersionStatus.ROLLED_BACK, null))
                     .with(target.withStatus(VersionStatus.ACTIVE, ctx.now()));
-            var notes = new Activation(ctx.home(), ctx.db()).commit(next.versions(), "rollback");
+            Activation activation = new Activation(ctx.home(), ctx.db());
+            var notes = new java.util.ArrayList<>(activation.commit(next.versions(), "rollback"));
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("from", active.version());
             data.put("to", target.version());
             data.put("reason", reason);
             data.put("operation", "rollback");
-            new EventRepository(ctx.db()).record(automatic ? "auto_rollback" : "rollback", target.version(), null,
+            activation.event(automatic ? "auto_rollback" : "rollback", target.version(), null,
                     "rolled back from " + active.version() + " to " + target.version()
-                            + (reason == null ? "" : ": " + reason), data);
+                            + (reason == null ? "" : ": " + reason), data).ifPresent(notes::add);
             return new RollbackResult(active.version(), target.version(), reason, automatic, notes);
         }
     }
 
     private static ModelVersion previous(VersionState state, ModelVersion active) {
-        Optional<ModelVersion> p = state.versions().stream()
-                .filter(v -> v.status() == VersionStatus.RETIRED && v.deployedAt() != null)
-                .max(Comparator.comparing(ModelVersion::deployedAt)
-                        .thenComparing(ModelVersion::version, dev.sam.deploy.store.VersionNumbers.ORDER));
+        Optional<ModelVersion> p = dev.sam.core.store.VersionCatalog.rollbackTarget(state.versions());
         return p.orElseThrow(() -> SamException.notReady("nothing to roll back: " + active.version()
                 + " is active and no earlier version is available"
                 + (state.versions().stream().anyMatch(v -> v.status() == VersionStatus.ROLLED_BACK)

@@ -55,7 +55,7 @@ final class StateRebuild {
                         VersionChecksums.FILE)).toInstant(), ZoneId.systemDefault()));
                 VersionStatus status = d.equals(currentHint) ? VersionStatus.ACTIVE : VersionStatus.RETIRED;
                 out.add(new ModelVersion(d, created, status == VersionStatus.ACTIVE ? created : null, status, null,
-                        store.adapters(d).toString(), null, 0, Map.of(), c.checksum(),
+                        dev.sam.core.store.VersionCatalog.recordedPath(ctx.home(), store.adapters(d)), null, 0, Map.of(), c.checksum(),
                         "recovered from its directory by sam verify --repair"));
             } catch (IOException e) {
                 // unreadable checksums: not adopted; the verifier reports the directory

@@ -3,6 +3,8 @@ package dev.sam.deploy;
 import dev.sam.core.SamException;
 import dev.sam.core.io.ProcessLock;
 import dev.sam.core.model.ModelVersion;
+import dev.sam.core.model.TrainingRun;
+import dev.sam.train.runs.RunStore;
 import dev.sam.core.store.EventRepository;
 import dev.sam.core.store.VersionRepository;
 import dev.sam.core.store.VersionsFile;
@@ -10,6 +12,7 @@ import dev.sam.deploy.VerifyReport.Finding;
 import dev.sam.deploy.store.Activation;
 import dev.sam.deploy.store.ActiveLink;
 import dev.sam.deploy.store.VersionStore;
+import dev.sam.deploy.store.VolumeMirror;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +44,7 @@ public final class StoreVerifier {
     public VerifyReport verify(boolean repair) {
         try (ProcessLock lock = store.lock(repair ? "verify --repair" : "verify")) {
             List<Finding> findings = new ArrayList<>();
+            mirror(findings, repair);
             VersionsFile vf = store.file();
             VersionState recorded;
             boolean rebuilt = false;
@@ -89,6 +93,7 @@ public final class StoreVerifier {
 
             boolean pointersWrong = pointers(state, vf, findings, repair);
             leftovers(state, findings, repair);
+            runs(findings, repair);
 
             boolean commit = repair && state.active().isPresent() && (rebuilt || !n.fixes().isEmpty() || pointersWrong);
             if (commit) {
@@ -127,10 +132,10 @@ public final class StoreVerifier {
                     + " active");
             findings.add(repair ? f.repaired("wrote " + a + " to current.txt") : f);
         }
-        if (!link.pointsTo(store.adapters(a))) {
+        if (!link.pointsTo(store.linkTarget(a))) {
             wrong = true;
             Finding f = Finding.problem("symlink " + link.path() + " points to "
-                    + link.target().map(Path::toString).orElse("nothing") + ", not to " + store.adapters(a));
+                    + link.target().map(Path::toString).orElse("nothing") + ", not to " + store.linkTarget(a));
             findings.add(repair ? f.repaired("pointed the symlink at " + a) : f);
         }
         Map<String, ModelVersion> mirror = new HashMap<>();
@@ -143,6 +148,42 @@ public final class StoreVerifier {
             findings.add(repair ? f.repaired("copied versions.json into sam.db") : f);
         }
         return wrong;
+    }
+
+    /** With an external volume: its local mirror ({@link VolumeMirror}) holds the same history. */
+    private void mirror(List<Finding> findings, boolean repair) {
+        if (VolumeMirror.inSync(ctx.home())) {
+            return;
+        }
+        Finding f = Finding.problem("the local store " + ctx.home().local().versionsDir() + " does not mirror the"
+                + " model volume's history");
+        if (repair) {
+            List<String> done = new VolumeMirror(ctx.home()).sync();
+            findings.add(f.repaired(done.isEmpty() ? "mirrored the volume's history" : String.join("; ", done)));
+        } else {
+            findings.add(f);
+        }
+    }
+
+    /** Training runs that runs/ID/run.json records and sam.db lacks (a lost sam.db): restored with repair. */
+    private void runs(List<Finding> findings, boolean repair) {
+        List<String> unreadable = new ArrayList<>();
+        RunStore runs = new RunStore(ctx.home(), ctx.db());
+        List<TrainingRun> missing = runs.unrecorded(unreadable);
+        unreadable.forEach(u -> findings.add(Finding.warning(u + "; left alone")));
+        if (missing.isEmpty()) {
+            return;
+        }
+        Finding f = Finding.problem(missing.size() + " training run" + (missing.size() == 1 ? " is" : "s are")
+                + " in " + ctx.home().runsDir() + "/*/run.json but not in sam.db's run history ("
+                + missing.stream().map(TrainingRun::runId).limit(5).collect(java.util.stream.Collectors.joining(", "))
+                + (missing.size() > 5 ? ", ..." : "") + ")");
+        if (repair) {
+            runs.restore(missing);
+            f = f.repaired("restored " + missing.size() + " run" + (missing.size() == 1 ? "" : "s")
+                    + " into sam.db from run.json");
+        }
+        findings.add(f);
     }
 
     private void leftovers(VersionState state, List<Finding> findings, boolean repair) {

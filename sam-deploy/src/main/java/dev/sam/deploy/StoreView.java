@@ -72,7 +72,7 @@ public final class StoreView {
             w.add("current.txt names " + current.orElse("nothing") + " but versions.json has " + active + " active" + fix);
         }
         ActiveLink link = new ActiveLink(ctx.home());
-        if (active != null && !link.pointsTo(store.adapters(active))) {
+        if (active != null && !link.pointsTo(store.linkTarget(active))) {
             w.add("symlink " + link.path() + " points to " + link.target().map(Path::toString).orElse("nothing")
                     + ", not to " + active + fix);
         }

@@ -37,7 +37,7 @@ class DeployerTest extends WithDeployFixture {
         assertEquals(VersionStatus.ACTIVE, v.status());
         assertEquals("first", v.description());
         assertEquals(TestAdapters.BASE, v.baseModel());
-        assertEquals(f.home.versionDir("v1.0.0").resolve("adapters").toString(), v.adapterPath());
+        assertEquals("v1.0.0/adapters", v.adapterPath(), "relative to versions/ (issue 22)");
         assertNull(r.previous());
         Path copied = f.home.versionDir("v1.0.0").resolve("adapters");
         assertEquals(List.of("adapter_config.json", "adapters.safetensors"),

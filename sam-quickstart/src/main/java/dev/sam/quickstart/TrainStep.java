@@ -57,7 +57,7 @@ final class TrainStep implements Step {
         for (int attempt = 1; ; attempt++) {
             long seed = new RunRepository(ctx.db).list().size() + 1L;
             PipelineStatus.TrainingData data = new StatusService(ctx.home, ctx.config, ctx.db).status().trainingData();
-            boolean force = !data.readyToTrain();
+            boolean force = !data.enoughSamples();
             if (force && attempt == 1) {
                 notes.add(data.totalSamples() + " samples is below training.min_samples (" + data.minForTraining()
                         + "): trained with `sam force` semantics");

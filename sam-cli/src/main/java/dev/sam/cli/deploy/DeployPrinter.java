@@ -67,10 +67,11 @@ final class DeployPrinter {
         } else {
             out.println("deployed " + v.version() + (r.previous() == null ? "" : " (was " + r.previous() + ", now retired)"));
         }
-        out.println("  adapters: " + v.adapterPath());
+        String adapters = java.nio.file.Path.of(r.plan().versionDir()).resolve("adapters").toString();
+        out.println("  adapters: " + adapters);
         out.println("  checksum: sha256 " + v.checksum());
         if (!r.plan().mode().equals("canary")) {
-            out.println("  active:   " + r.plan().activeLink() + " -> " + v.adapterPath());
+            out.println("  active:   " + r.plan().activeLink() + " -> " + adapters);
         }
         r.notes().forEach(n -> out.println("  note: " + n));
     }

@@ -29,7 +29,9 @@ public final class ModelAddCommand extends SamSubcommand {
     @Override
     public Integer call() {
         var c = ctx();
-        ModelService.AddResult r = new ModelService(c.home()).add(dir, name, copy);
+        ModelService models = new ModelService(c.home());
+        ModelService.AddResult r = models.add(dir, name, copy);
+        java.util.List<String> adopted = models.adoptAsDefault(c.config(), r.name(), null);
         c.out().result(r, out -> {
             var k = r.check();
             out.println("Registered '" + r.name() + "' -> " + r.source() + " (" + r.mode() + ")");
@@ -39,6 +41,7 @@ public final class ModelAddCommand extends SamSubcommand {
             out.println("  tokenizer     " + k.tokenizerVocab() + " tokens");
             out.println("  size          " + ModelPrint.bytes(k.sizeBytes()) + " in " + String.join(", ", k.weightFiles()));
             k.warnings().forEach(w -> out.println("warning: " + w));
+            ModelPrint.adopted(out, c.home().configFile(), adopted);
         });
         return 0;
     }

@@ -51,13 +51,16 @@ public final class ModelInitTinyCommand extends SamSubcommand {
         if (corpus != null && !corpus.isEmpty()) {
             o = o.withCorpus(CorpusReader.read(corpus));
         }
-        ModelWriteResult r = new ModelService(c.home()).initTiny(dir, name, o, c.out().progress());
+        ModelService models = new ModelService(c.home());
+        ModelWriteResult r = models.initTiny(dir, name, o, c.out().progress());
+        List<String> adopted = models.adoptAsDefault(c.config(), r.registeredAs(), "tiny");
         c.out().result(r, out -> {
             ModelPrint.written(out, "Created tiny model", r);
+            ModelPrint.adopted(out, c.home().configFile(), adopted);
             String base = r.registeredAs() != null ? r.registeredAs() : r.path().toString();
-            out.println("Next: `sam models` lists it; `sam train --profile tiny"
-                    + ("tiny".equals(base) ? "" : " --base " + base) + "` trains on it (the tiny profile adapts"
-                    + " every layer and takes seconds).");
+            out.println("Next: `sam models` lists it; `sam train" + (adopted.contains("training.default_profile") ? ""
+                    : " --profile tiny" + ("tiny".equals(base) ? "" : " --base " + base)) + "` trains on it (the tiny"
+                    + " profile adapts every layer and takes seconds).");
         });
         return 0;
     }

@@ -27,6 +27,14 @@ final class ModelPrint {
         return String.format(Locale.ROOT, "%.1fK", p / 1e3);
     }
 
+    /** What {@code ModelService.adoptAsDefault} wrote to config.yaml, if anything. */
+    static void adopted(PrintWriter out, java.nio.file.Path config, java.util.List<String> keys) {
+        if (!keys.isEmpty()) {
+            out.println("Set " + String.join(" and ", keys) + " in " + config
+                    + " (no base model was configured): `sam train` uses it.");
+        }
+    }
+
     static void written(PrintWriter out, String what, ModelWriteResult r) {
         out.println(what + " " + r.path() + (r.registeredAs() != null ? "  (registered as '" + r.registeredAs() + "')"
                 : ""));

@@ -31,8 +31,11 @@ public final class StatusCommand extends SamSubcommand {
         t.row("  total", d.totalSamples());
         t.print(out);
         out.println("ready to train:  " + (d.readyToTrain() ? "yes" : "no") + " (minimum " + d.minForTraining()
-                + (d.readyToTrain() ? ")" : ", " + (d.minForTraining() - d.totalSamples()) + " more needed; "
+                + (d.enoughSamples() ? ")" : ", " + (d.minForTraining() - d.totalSamples()) + " more needed; "
                 + "`sam collect` adds data, `sam force` trains anyway)"));
+        out.println("base model:      " + (d.baseModel() == null ? "none configured" : d.baseModel())
+                + (d.baseModelFound() ? "" : " — not registered: `sam model add DIR --name " + d.baseModel()
+                + "` registers it (`sam model init-tiny` makes a test model)"));
         out.println("distilled:       " + d.distilledSamples() + " samples, " + d.preferencePairs()
                 + " preference pairs");
         out.println("last collect:    " + (d.lastCollect() == null ? "never" : d.lastCollect()));

@@ -30,7 +30,7 @@ class CollectCliTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        home = tmp.resolve("home");
+        home = Files.createDirectories(tmp.resolve("home"));
         sam = new CliRunner(home);
         repo = tmp.resolve("app");
         try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {

@@ -44,7 +44,7 @@ class ServeCliTest {
 
     @Test
     void servesUntilSigtermThenExitsZeroWithMetricsWritten() throws Exception {
-        Path home = tmp.resolve("home");
+        Path home = Files.createDirectories(tmp.resolve("home"));
         CliRunner cli = new CliRunner(home);
         CliRunner.Running r = cli.start("serve", "--port", "0", "--json");
         try {
@@ -83,7 +83,7 @@ class ServeCliTest {
 
     @Test
     void refusesANonLoopbackAddressAndBadPorts() throws Exception {
-        CliRunner cli = new CliRunner(tmp.resolve("home"));
+        CliRunner cli = new CliRunner(Files.createDirectories(tmp.resolve("home")));
         CliRunner.Result r = cli.run("serve", "--host", "0.0.0.0");
         assertEquals(2, r.exitCode(), r.toString());
         assertTrue(r.stderr().contains("refusing to listen on 0.0.0.0"), r.stderr());

@@ -29,7 +29,17 @@ import java.util.stream.Collectors;
  * <pre>SamConfig config = ConfigLoader.load(home.configFile());</pre>
  */
 public final class ConfigLoader {
+    /**
+     * A config file is a few hundred short lines; anything near these bounds is a mistake (a pasted
+     * blob, a binary file). Checked before parsing, in one linear pass, because the YAML scanner is not
+     * linear in a line's length (a 16 MB line took 97 s on every command).
+     */
+    static final int MAX_FILE_CHARS = 1 << 20;
+    static final int MAX_LINE_CHARS = 16 * 1024;
+
     private static final ObjectMapper YAML = YAMLMapper.builder()
+            // a second `training:` (or any repeated key) must not silently replace the first
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .serializationInclusion(JsonInclude.Include.ALWAYS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -43,6 +53,10 @@ public final class ConfigLoader {
     public static SamConfig load(Path file) {
         String text;
         try {
+            if (Files.size(file) > 4L * MAX_FILE_CHARS) {
+                throw fail(file, "is " + Files.size(file) + " bytes; a config file is at most " + MAX_FILE_CHARS
+                        + " characters", "keep only the keys you change (docs/user-guide.md lists them)");
+            }
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
             return SamConfig.defaults();
@@ -55,10 +69,16 @@ public final class ConfigLoader {
 
     /** Parses YAML text (file is only used in messages). */
     public static SamConfig parse(String text, Path file) {
+        checkSize(text, file);
         JsonNode user;
         try {
             user = YAML.readTree(text);
         } catch (JsonProcessingException e) {
+            if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")) {
+                throw fail(file, "sets key '" + e.getOriginalMessage().replaceAll("^Duplicate field '(.*)'$", "$1")
+                        + "' twice" + location(e) + "; the second would silently replace the first",
+                        "merge the two blocks into one");
+            }
             throw fail(file, "is not valid YAML: " + e.getOriginalMessage()
                     + location(e), "fix the syntax or move the file aside to use the defaults");
         }
@@ -86,6 +106,26 @@ public final class ConfigLoader {
             throw fail(file, "has invalid values: " + String.join("; ", problems), null);
         }
         return config;
+    }
+
+    /** The bounds above, with the line that breaks them; one pass over the text. */
+    private static void checkSize(String text, Path file) {
+        if (text.length() > MAX_FILE_CHARS) {
+            throw fail(file, "has " + text.length() + " characters; a config file is at most " + MAX_FILE_CHARS,
+                    "keep only the keys you change (docs/user-guide.md lists them)");
+        }
+        int line = 1;
+        int start = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            if (i == text.length() || text.charAt(i) == '\n') {
+                if (i - start > MAX_LINE_CHARS) {
+                    throw fail(file, "line " + line + " has " + (i - start) + " characters; a config line is at most "
+                            + MAX_LINE_CHARS, "split long lists into one item per line");
+                }
+                line++;
+                start = i + 1;
+            }
+        }
     }
 
     private static void merge(ObjectNode target, ObjectNode source, String path) {

@@ -159,6 +159,14 @@ public record SamHome(Path root, ModelsLocation models) {
         return models.dir().resolve("versions");
     }
 
+    /**
+     * This home's local version store ({@code SAM_HOME/models/versions}): the store itself without an
+     * external volume, else the volume's mirror (and the fallback while the volume is away).
+     */
+    public SamHome local() {
+        return models.external() ? new SamHome(root, ModelsLocation.local(modelsDir())) : this;
+    }
+
     public Path versionsJson() {
         return versionsDir().resolve("versions.json");
     }

@@ -80,6 +80,29 @@ public final class ProcessLock implements AutoCloseable {
         }
     }
 
+    /**
+     * True when a live process (this one included) holds the lock on {@code file}. Probes without
+     * taking it for longer than the probe and without touching the holder's line. A process killed with
+     * SIGKILL holds nothing: the OS released its lock, which is how a dead holder is told apart.
+     */
+    public static boolean isHeld(Path file) {
+        if (!Files.exists(file)) {
+            return false;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock probe = ch.tryLock();
+            if (probe == null) {
+                return true;
+            }
+            probe.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** What the current holder wrote about itself, or "another process" when unknown. */
     public static String holderOf(Path file) {
         try {

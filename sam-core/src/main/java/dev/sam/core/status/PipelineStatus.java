@@ -20,10 +20,19 @@ public record PipelineStatus(
         List<String> warnings,
         Cycle cycle) {
 
-    /** Samples on disk, per source, and whether a run may start. */
+    /**
+     * Samples on disk, per source, and whether a run may start: {@code readyToTrain} needs enough samples
+     * and the base model {@code sam train} would use ({@code baseModel}) to be registered
+     * ({@code baseModelFound}).
+     */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record TrainingData(long totalSamples, int minForTraining, boolean readyToTrain, long distilledSamples,
-                               long preferencePairs, Map<String, Long> bySource, String lastCollect) {
+                               long preferencePairs, Map<String, Long> bySource, String lastCollect,
+                               String baseModel, boolean baseModelFound) {
+        /** Enough samples for a run without {@code sam force}. */
+        public boolean enoughSamples() {
+            return totalSamples >= minForTraining;
+        }
     }
 
     /** The newest run; null when there was none. */

@@ -4,7 +4,11 @@ import dev.sam.core.cycle.CycleState;
 import dev.sam.core.cycle.CycleStateFile;
 import dev.sam.core.cycle.DataMark;
 import dev.sam.core.config.SamConfig;
+import dev.sam.core.home.BaseModelLocation;
 import dev.sam.core.home.SamHome;
+import dev.sam.core.io.ProcessLock;
+import dev.sam.core.model.RunStatus;
+import dev.sam.core.model.TrainingRun;
 import dev.sam.core.model.Manifest;
 import dev.sam.core.model.ModelVersion;
 import dev.sam.core.model.VersionStatus;
@@ -23,7 +27,8 @@ import java.util.Map;
  * <pre>PipelineStatus s = new StatusService(home, config, db).status();</pre>
  */
 public final class StatusService {
-    /** Key in a canary version's metrics that holds its traffic share in percent. */
+    /** The status shown for a run whose process died while it was training. */
+    public static final String INTERRUPTED = "interrupted";
 
     private final SamHome home;
     private final SamConfig config;
@@ -44,6 +49,31 @@ public final class StatusService {
                 o == null ? null : o.message(), o == null ? null : o.nextStep());
     }
 
+    /** The base model `sam train` would use; null when the default profile is unknown (config reports it). */
+    private String baseModel() {
+        try {
+            return config.defaultBaseModel();
+        } catch (dev.sam.core.SamException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The run as recorded, except that a run recorded as {@code training} whose process no longer holds
+     * the train lock (killed with SIGKILL, power loss: nothing could record the end) is shown as
+     * {@value #INTERRUPTED}, with how to continue it. Only the display changes; {@code sam train --resume}
+     * records the transition.
+     */
+    private PipelineStatus.LastTraining lastTraining(TrainingRun r) {
+        if (r.status() == RunStatus.TRAINING && !ProcessLock.isHeld(home.lockFile("train"))) {
+            return new PipelineStatus.LastTraining(r.runId(), INTERRUPTED, r.samplesCount(), r.startTime(), null,
+                    "its process is gone (killed?) without recording an end; `sam train --resume " + r.runId()
+                            + "` continues from its last checkpoint", r.metrics());
+        }
+        return new PipelineStatus.LastTraining(r.runId(), r.status().json(), r.samplesCount(), r.startTime(),
+                r.endTime(), r.error(), r.metrics());
+    }
+
     public PipelineStatus status() {
         List<String> warnings = new ArrayList<>();
         if (home.models().warning() != null) {
@@ -57,20 +87,18 @@ public final class StatusService {
         m.sources().forEach((k, v) -> bySource.putIfAbsent(k, v.samples()));
         long total = bySource.values().stream().mapToLong(Long::longValue).sum();
         int min = config.training().minSamples();
-        var data = new PipelineStatus.TrainingData(total, min, total >= min, m.distilledSamples(),
-                m.preferencePairs(), bySource, m.updatedAt());
+        String base = baseModel();
+        boolean found = base != null && BaseModelLocation.locate(home, base).isPresent();
+        var data = new PipelineStatus.TrainingData(total, min, total >= min && found, m.distilledSamples(),
+                m.preferencePairs(), bySource, m.updatedAt(), base, found);
 
-        PipelineStatus.LastTraining last = new RunRepository(db).latest()
-                .map(r -> new PipelineStatus.LastTraining(r.runId(), r.status().json(), r.samplesCount(),
-                        r.startTime(), r.endTime(), r.error(), r.metrics()))
-                .orElse(null);
+        PipelineStatus.LastTraining last = new RunRepository(db).latest().map(this::lastTraining).orElse(null);
 
         VersionCatalog catalog = VersionCatalog.read(home);
         List<ModelVersion> versions = catalog.versions();
         ModelVersion active = catalog.active().orElse(null);
         ModelVersion canary = catalog.canary().orElse(null);
-        boolean rollback = versions.stream().anyMatch(v -> v.status() == VersionStatus.RETIRED
-                || v.status() == VersionStatus.ROLLED_BACK);
+        boolean rollback = VersionCatalog.rollbackTarget(versions).isPresent();
         var deployment = new PipelineStatus.Deployment(versions.size(), rollback, canary != null,
                 canary == null ? null : canary.version(), canary == null ? null : canary.canaryTraffic());
 

@@ -29,8 +29,19 @@ public final class Database implements AutoCloseable {
         this.conn = conn;
     }
 
+    /** How long a statement waits for another process's write lock before failing with SQLITE_BUSY. */
+    public static final java.time.Duration BUSY_TIMEOUT = java.time.Duration.ofSeconds(30);
+
     /** Opens (creating when absent) and brings the core schema up to date. */
     public static Database open(Path file) {
+        return open(file, BUSY_TIMEOUT);
+    }
+
+    /**
+     * As {@link #open(Path)} with another busy timeout (tests of a locked database must not wait 30 s
+     * per statement).
+     */
+    public static Database open(Path file, java.time.Duration busyTimeout) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
         } catch (java.io.IOException e) {
@@ -43,7 +54,7 @@ public final class Database implements AutoCloseable {
         SQLiteConfig cfg = new SQLiteConfig();
         cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
         cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-        cfg.setBusyTimeout(30_000);
+        cfg.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
         cfg.enforceForeignKeys(true);
         Connection c;
         try {
@@ -156,6 +167,28 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             throw error("update the database", e);
         }
+    }
+
+    /**
+     * True when {@code t} (or a cause) is SQLite's "another connection holds the lock" after the busy
+     * timeout ran out (SQLITE_BUSY, SQLITE_LOCKED and their extended codes): the database is intact, only
+     * unavailable now.
+     */
+    public static boolean isBusy(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof org.sqlite.SQLiteException s) {
+                int primary = s.getResultCode().code & 0xff;
+                if (primary == org.sqlite.SQLiteErrorCode.SQLITE_BUSY.code
+                        || primary == org.sqlite.SQLiteErrorCode.SQLITE_LOCKED.code) {
+                    return true;
+                }
+            }
+            String m = c.getMessage();
+            if (m != null && (m.contains("SQLITE_BUSY") || m.contains("SQLITE_LOCKED"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A SamException for a failed statement, naming the file and the operation. */

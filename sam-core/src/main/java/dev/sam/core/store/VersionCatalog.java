@@ -59,6 +59,39 @@ public final class VersionCatalog {
         return versions.stream().filter(v -> v.status() == VersionStatus.CANARY).findFirst();
     }
 
+    /**
+     * What {@code sam rollback} (without a version) re-activates: the retired version that was activated
+     * most recently. Rolled-back versions are skipped (they were rolled back for a reason; they can still
+     * be named). Empty without an active version. {@code sam status}'s rollback_available is this rule,
+     * so it is true exactly when {@code sam rollback} would act.
+     */
+    public static Optional<ModelVersion> rollbackTarget(List<ModelVersion> versions) {
+        if (activeOf(versions).isEmpty()) {
+            return Optional.empty();
+        }
+        return versions.stream()
+                .filter(v -> v.status() == VersionStatus.RETIRED && v.deployedAt() != null)
+                .max(java.util.Comparator.comparing(ModelVersion::deployedAt)
+                        .thenComparing(ModelVersion::version, NAME_ORDER));
+    }
+
+    /** Numeric order of version names (v1.0.10 after v1.0.9); names that do not parse sort first, by name. */
+    public static final java.util.Comparator<String> NAME_ORDER = java.util.Comparator
+            .comparing(VersionCatalog::isVersion)
+            .thenComparing(VersionCatalog::numbers, java.util.Arrays::compare)
+            .thenComparing(java.util.Comparator.naturalOrder());
+
+    private static long[] numbers(String v) {
+        long[] n = new long[3];
+        if (isVersion(v)) {
+            String[] p = v.substring(1).split("\\.");
+            for (int i = 0; i < 3; i++) {
+                n[i] = p[i].length() > 18 ? Long.MAX_VALUE : Long.parseLong(p[i]);
+            }
+        }
+        return n;
+    }
+
     /** versions/vX.Y.Z/adapters, the directory sam-deploy installs a version's adapters into. */
     public static Path installedAdapters(SamHome home, String version) {
         return home.versionDir(version).resolve(ADAPTERS);
@@ -118,9 +151,35 @@ public final class VersionCatalog {
                 + home.versionsJson(), "list versions with `sam list`"));
     }
 
-    /** Where a version's adapters are: its recorded adapter path, else versions/vX.Y.Z/adapters. */
+    /** Where a version's adapters are (see {@link #adaptersOf}). */
     public Path adapters(ModelVersion v) {
-        return v.adapterPath() != null ? Path.of(v.adapterPath()) : installedAdapters(home, v.version());
+        return adaptersOf(home, v);
+    }
+
+    /**
+     * Where a version's adapters are. versions.json records {@code adapter_path} relative to its own
+     * directory ({@code v1.0.3/adapters}), so a copied or moved home (or model volume) finds its own copy.
+     * Older files hold absolute paths: one ending in {@code <version>/adapters} whose copy this home has
+     * reads this home's copy (the file came along with a copied home); any other absolute path is used
+     * as it is. Without a recorded path: versions/vX.Y.Z/adapters.
+     */
+    public static Path adaptersOf(SamHome home, ModelVersion v) {
+        Path installed = installedAdapters(home, v.version());
+        if (v.adapterPath() == null || v.adapterPath().isBlank()) {
+            return installed;
+        }
+        Path recorded = Path.of(v.adapterPath());
+        if (!recorded.isAbsolute()) {
+            return home.versionsDir().resolve(recorded).normalize();
+        }
+        boolean sameLayout = recorded.getNameCount() >= 2 && recorded.endsWith(Path.of(v.version(), ADAPTERS));
+        return sameLayout && !recorded.equals(installed) && Files.isDirectory(installed) ? installed : recorded;
+    }
+
+    /** What versions.json records for adapters at {@code adapters}: relative to versions/ when inside it. */
+    public static String recordedPath(SamHome home, Path adapters) {
+        Path abs = adapters.toAbsolutePath().normalize();
+        return abs.startsWith(home.versionsDir()) ? home.versionsDir().relativize(abs).toString() : abs.toString();
     }
 
 

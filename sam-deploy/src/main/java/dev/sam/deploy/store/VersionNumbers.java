@@ -17,10 +17,7 @@ public final class VersionNumbers {
     private static final Pattern V = Pattern.compile("v(\\d{1,9})\\.(\\d{1,9})\\.(\\d{1,9})");
 
     /** Numeric order; names that do not parse sort first, by name. */
-    public static final Comparator<String> ORDER = Comparator
-            .comparing((String s) -> parse(s).isPresent())
-            .thenComparing(s -> parse(s).orElse(new int[3]), java.util.Arrays::compare)
-            .thenComparing(Comparator.naturalOrder());
+    public static final Comparator<String> ORDER = dev.sam.core.store.VersionCatalog.NAME_ORDER;
 
     private VersionNumbers() {
     }

@@ -58,6 +58,15 @@ public final class VersionStore {
         return VersionCatalog.installedAdapters(home, version);
     }
 
+    /**
+     * Where the active symlink points for a version: its copy in the local store, which is the store
+     * itself without a volume and the volume's mirror with one ({@link VolumeMirror}), so the link stays
+     * valid when the volume is unmounted.
+     */
+    public Path linkTarget(String version) {
+        return VersionCatalog.installedAdapters(home.local(), version);
+    }
+
     /** Every writer of the store holds this lock, so concurrent deploys serialize with no lost update. */
     public ProcessLock lock(String holder) {
         return ProcessLock.acquire(home.lockFile("deploy"), holder);

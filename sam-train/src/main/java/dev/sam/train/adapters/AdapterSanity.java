@@ -61,7 +61,8 @@ public final class AdapterSanity {
         Map<String, TensorInfo> tensors = null;
         try {
             tensors = tensors(files);
-            checks.add(Check.passed("format", files.format() + ", " + tensors.size() + " tensors"));
+            checks.add(files.format().equals("npz") ? npzRefused(tensors.size())
+                    : Check.passed("format", files.format() + ", " + tensors.size() + " tensors"));
         } catch (IOException e) {
             checks.add(Check.failed("format", files.weights().getFileName() + " cannot be read",
                     List.of(files.weights().getFileName() + " " + e.getMessage())));
@@ -116,6 +117,17 @@ public final class AdapterSanity {
                     + " with base " + base.name(), mismatches));
         }
         return new Result(files, config, base, tensors == null ? null : new LinkedHashMap<>(tensors), checks, notes);
+    }
+
+    /**
+     * An .npz (older mlx-lm) is read for inspection only: the native trainer and server load
+     * adapters.safetensors, so a deployed .npz could never be served. Refused here, with the conversion.
+     */
+    private static Check npzRefused(int tensors) {
+        return Check.failed("format", "npz adapters cannot be loaded", List.of(AdapterFiles.NPZ + " (" + tensors
+                + " tensors) is readable but SAM loads only " + AdapterFiles.SAFETENSORS + " (newer mlx-lm writes it);"
+                + " convert it next to the file with: python -c \"import numpy as np; from safetensors.numpy import"
+                + " save_file; save_file(dict(np.load('adapters.npz')), 'adapters.safetensors')\" and remove the .npz"));
     }
 
     /** The tensors a weights file declares (headers only; the safetensors rules of SafetensorsHeader). */

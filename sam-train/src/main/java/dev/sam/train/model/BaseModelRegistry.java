@@ -1,6 +1,7 @@
 package dev.sam.train.model;
 
 import dev.sam.core.SamException;
+import dev.sam.core.home.BaseModelLocation;
 import dev.sam.core.home.SamHome;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -92,31 +93,14 @@ public final class BaseModelRegistry {
                 "see `sam models` for the registered names, or give the path of a model directory");
     }
 
-    /**
-     * Where a model named by a training config, an adapter_config.json or a user may be: the registered
-     * name {@code models/base/<name>}, then {@code models/base/<last path segment>} (trainers record hub
-     * ids such as {@code mlx-community/Qwen2.5-Coder-1.5B-Instruct-4bit}), then the name as a directory
-     * path. In that order, without duplicates; they may not exist.
-     */
+    /** The places a model name may be, in order (core's {@link BaseModelLocation}, shared with sam status). */
     public List<Path> candidates(String name) {
-        java.util.Set<Path> out = new java.util.LinkedHashSet<>();
-        if (!name.isBlank() && !name.contains("..")) {
-            out.add(home.baseModel(name));
-            String last = name.contains("/") ? name.substring(name.lastIndexOf('/') + 1) : name;
-            if (!last.isEmpty()) {
-                out.add(home.baseModel(last));
-            }
-        }
-        Path asPath = Path.of(name);
-        if (asPath.isAbsolute() || name.startsWith(".") || Files.isDirectory(asPath)) {
-            out.add(asPath.toAbsolutePath().normalize());
-        }
-        return List.copyOf(out);
+        return BaseModelLocation.candidates(home, name);
     }
 
     /** The first of {@link #candidates} holding a config.json, if any. */
     public java.util.Optional<Path> locate(String name) {
-        return candidates(name).stream().filter(d -> Files.isRegularFile(d.resolve("config.json"))).findFirst();
+        return BaseModelLocation.locate(home, name);
     }
 
     /** {@link #locate}, or a SamException naming every place that was tried and what to do. */

@@ -31,6 +31,26 @@ public final class ModelService {
     }
 
     /**
+     * Makes a just-registered model the one {@code sam train} uses when nothing else would work: config.yaml
+     * names no {@code training.base_model} and the default profile's base is not registered (so the README
+     * tour's {@code sam model add DIR} or {@code sam model init-tiny}, then {@code sam train}, trains on it).
+     * {@code profile} (may be null) becomes {@code training.default_profile} unless the file sets one.
+     * Returns the keys written to config.yaml (empty when it was left alone).
+     */
+    public List<String> adoptAsDefault(dev.sam.core.config.SamConfig config, String name, String profile) {
+        if (name == null || config.training().baseModel() != null
+                || registry.locate(config.defaultBaseModel()).isPresent()) {
+            return List.of();
+        }
+        java.util.Map<String, String> keys = new java.util.LinkedHashMap<>();
+        keys.put("base_model", name);
+        if (profile != null) {
+            keys.put("default_profile", profile);
+        }
+        return dev.sam.core.config.ConfigEditor.addTrainingKeys(home.configFile(), keys);
+    }
+
+    /**
      * Writes the tiny model to {@code dir}, or to models/base/{@code name} (default "tiny") when dir is
      * null; with both, {@code name} is registered as a link to {@code dir}.
      */

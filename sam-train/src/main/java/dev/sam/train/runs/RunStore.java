@@ -87,6 +87,43 @@ public final class RunStore {
         }
     }
 
+    /**
+     * The runs that {@code runs/<id>/run.json} records but sam.db does not (a lost or replaced sam.db),
+     * oldest first; a run.json that cannot be read is named in {@code problems} and skipped.
+     */
+    public List<TrainingRun> unrecorded(List<String> problems) {
+        List<TrainingRun> out = new java.util.ArrayList<>();
+        if (!Files.isDirectory(home.runsDir())) {
+            return out;
+        }
+        try (var dirs = Files.list(home.runsDir())) {
+            for (Path d : dirs.sorted().toList()) {
+                Path f = d.resolve(RUN_JSON);
+                if (!Files.isRegularFile(f)) {
+                    continue;
+                }
+                try {
+                    TrainingRun r = Json.mapper().readValue(Files.readAllBytes(f), TrainingRun.class);
+                    if (!d.getFileName().toString().equals(r.runId())) {
+                        problems.add(f + " names run " + r.runId() + ", not its directory's");
+                    } else if (runs.find(r.runId()).isEmpty()) {
+                        out.add(r);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    problems.add(f + " cannot be read: " + e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            problems.add("cannot list " + home.runsDir() + ": " + e.getMessage());
+        }
+        return out;
+    }
+
+    /** Records runs read back from their run.json in sam.db (what {@code sam verify --repair} restores). */
+    public void restore(List<TrainingRun> fromFiles) {
+        fromFiles.forEach(runs::save);
+    }
+
     /** Is {@code id} free for a new run (no row, no directory)? */
     public boolean free(String id) {
         return runs.find(id).isEmpty() && !Files.exists(home.runDir(id));

@@ -1,6 +1,7 @@
 package dev.sam.train.adapters;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,6 +42,24 @@ class AdapterSanityTest {
 
     private static boolean passed(AdapterSanity.Result r) {
         return r.checks().stream().noneMatch(c -> c.outcome() == Check.Outcome.FAILED);
+    }
+
+    /** Issue 22: .npz adapters passed sanity but no loader of SAM can read them. */
+    @Test
+    void npzAdaptersAreRefusedAtSanityWithTheConversion() throws Exception {
+        Path d = java.nio.file.Files.createDirectories(tmp.resolve("npz"));
+        java.nio.file.Files.copy(TestAdapters.fixture(tmp.resolve("a")).resolve("adapter_config.json"),
+                d.resolve("adapter_config.json"));
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(
+                java.nio.file.Files.newOutputStream(d.resolve("adapters.npz")))) {
+            FormatReadersTest.npy(z, "model.layers.1.self_attn.q_proj.lora_a", "<f4", "(64, 4)", 64 * 4 * 4);
+        }
+        AdapterSanity.Result r = check(d, TINY, false);
+        Check format = get(r, "format");
+        assertEquals(Check.Outcome.FAILED, format.outcome(), r.checks().toString());
+        assertTrue(format.problems().get(0).contains("SAM loads only adapters.safetensors")
+                && format.problems().get(0).contains("safetensors.numpy import save_file"), format.problems().toString());
+        assertFalse(passed(r));
     }
 
     @Test
