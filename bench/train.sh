@@ -4,6 +4,7 @@
 # Builds sam-bench (and what it needs) unless SAM_BENCH_NO_BUILD=1, generates the random models once into
 # bench/work/models/, runs every measurement in its own JVM, prints a table with PASS/FAIL per target and
 # writes bench/results/<YYYY-MM-DD>-train.json. Exit status 0 when every target passes, 1 otherwise.
+# SAM_BENCH_MAIN selects another benchmark class of sam-bench (bench/curriculum.sh uses it).
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 cd "$root"
@@ -19,4 +20,4 @@ if [[ ! -f "$cp_file" || ! -d sam-bench/target/classes ]]; then
   exit 2
 fi
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-exec "$java_bin" -Xmx1g -cp "sam-bench/target/classes:$(cat "$cp_file")" dev.sam.bench.TrainBench "$@"
+exec "$java_bin" -Xmx1g -cp "sam-bench/target/classes:$(cat "$cp_file")" "${SAM_BENCH_MAIN:-dev.sam.bench.TrainBench}" "$@"

@@ -194,6 +194,16 @@ int sam_trainer_create(const sam_model *m, sam_lora *l, const sam_train_config *
 int sam_train_accumulate(sam_trainer *t, const int32_t *tokens, const int32_t *lengths,
                          const uint8_t *loss_mask, int32_t batch, int32_t seq_len,
                          double *mean_loss, int64_t *num_targets);
+/* The same with a weight per row (per sample): row b's cross-entropy counts weights[b] times, i.e. the
+ * micro-batch loss is sum_b weights[b] * CE_b / n, CE_b the summed cross-entropy of row b's scored
+ * targets and n all scored targets of the micro-batch (weighted rows included); *mean_loss is that loss.
+ * A row with weight 0 adds exactly nothing to the gradient; all weights 1 (or weights NULL) is
+ * sam_train_accumulate. The caller normalizes (SAM divides by the step's weighted target count, so a
+ * weight of 2 equals the sample twice). Errors: as sam_train_accumulate, and a negative or non-finite
+ * weight (SAM_ERR_INVALID_ARG). */
+int sam_train_accumulate_weighted(sam_trainer *t, const int32_t *tokens, const int32_t *lengths,
+                                  const uint8_t *loss_mask, const float *weights, int32_t batch, int32_t seq_len,
+                                  double *mean_loss, int64_t *num_targets);
 /* Averages the accumulated gradients over the micro-batches, clips, applies AdamW, zeroes them.
  * A NaN/Inf gradient norm skips the step, discards the gradients and returns SAM_ERR_NUMERIC. */
 int sam_train_apply(sam_trainer *t, sam_step_stats *stats);

@@ -17,6 +17,7 @@
 
 #include "block.h"
 #include "error.h"
+#include "train.h"
 
 #define CKPT_FORMAT "samtrain-checkpoint"
 #define CKPT_VERSION "1"
@@ -40,6 +41,7 @@ struct sam_trainer {
     float *grad, *m1, *m2; /* (nparams) gradient sum, AdamW first and second moments */
     int32_t *tok, *pos, *tgt; /* (maxBT) */
     double *ce_loss;       /* (ce_rows) */
+    double *row_loss;      /* (maxB) per-row cross-entropy sums of a weighted micro-batch */
     int micro;             /* micro-batches accumulated since the last apply */
     uint64_t counter;      /* micro-batches ever processed: the dropout RNG state */
     int64_t step;
@@ -86,7 +88,8 @@ int sam_trainer_create(const sam_model *m, sam_lora *l, const sam_train_config *
     t->acts = XCALLOC((size_t)nsets, sizeof *t->acts, "trainer activations");
     t->tok = XMALLOC((size_t)BT * 3 * sizeof(int32_t), "trainer token buffers");
     t->ce_loss = XMALLOC((size_t)t->ce_rows * sizeof(double), "trainer loss buffer");
-    if (!t->xs || !t->acts || !t->tok || !t->ce_loss) { sam_trainer_free(t); return SAM_ERR_NOMEM; }
+    t->row_loss = XMALLOC((size_t)t->maxB * sizeof(double), "trainer row loss buffer");
+    if (!t->xs || !t->acts || !t->tok || !t->ce_loss || !t->row_loss) { sam_trainer_free(t); return SAM_ERR_NOMEM; }
     t->pos = t->tok + BT;
     t->tgt = t->tok + 2 * (size_t)BT;
 
@@ -125,6 +128,7 @@ void sam_trainer_free(sam_trainer *t) {
     free(t->acts);
     free(t->tok);
     free(t->ce_loss);
+    free(t->row_loss);
     free(t);
 }
 
@@ -145,16 +149,14 @@ static float lr_at(const sam_train_config *c, int64_t step) {
     return (float)base;
 }
 
-int sam_train_accumulate(sam_trainer *t, const int32_t *tokens, const int32_t *lengths,
-                         const uint8_t *loss_mask, int32_t batch, int32_t seq_len,
-                         double *mean_loss, int64_t *num_targets) {
-    if (!t) return err_set(SAM_ERR_INVALID_ARG, "sam_train_accumulate: trainer is NULL. HINT: create it with sam_trainer_create.");
+int trn_max_batch(const sam_trainer *t) { return t->maxB; }
+
+int trn_forward_ce(sam_trainer *t, const char *who, const int32_t *tokens, const int32_t *lengths,
+                   const uint8_t *loss_mask, int B, int T, float gscale, double *row_loss, double *sum_out, int *n_out) {
     const sam_model *m = t->m;
     const mdl_config *c = &m->c;
-    int rc = blk_check_batch("sam_train_accumulate", m, tokens, lengths, loss_mask, batch, seq_len, t->maxB, t->maxT);
-    if (rc) return rc;
-    const int B = batch, T = seq_len, BT = B * T, C = c->C;
-    int n = 0;
+    const int BT = B * T, C = c->C;
+    int n = 0, rc;
     for (int b = 0; b < B; b++)
         for (int i = 0; i < T; i++) {
             const size_t k = (size_t)b * T + i;
@@ -165,8 +167,8 @@ int sam_train_accumulate(sam_trainer *t, const int32_t *tokens, const int32_t *l
             }
         }
     if (n == 0)
-        return err_set(SAM_ERR_INVALID_ARG, "sam_train_accumulate: the micro-batch has no scored targets (loss_mask is 0 at every position 1..length-1). "
-                       "HINT: skip samples whose completion was truncated away, or check the prompt-masking offsets.");
+        return err_set(SAM_ERR_INVALID_ARG, "%s: the micro-batch has no scored targets (loss_mask is 0 at every position 1..length-1). "
+                       "HINT: skip samples whose completion was truncated away, or check the prompt-masking offsets.", who);
 
     const blk_lora bl = {t->l, t->grad, t->l->dropout, t->cfg.seed, t->counter};
     /* frozen layers below the first adapter: forward only, in place, acts[0] as scratch */
@@ -182,7 +184,7 @@ int sam_train_accumulate(sam_trainer *t, const int32_t *tokens, const int32_t *l
 
     /* cross-entropy in blocks of scored positions */
     memset(t->dxf, 0, (size_t)BT * C * sizeof(float));
-    const float gscale = 1.0f / (float)n;
+    if (row_loss) memset(row_loss, 0, (size_t)B * sizeof(double));
     double sum = 0.0;
     for (int j0 = 0; j0 < n; j0 += t->ce_rows) {
         const int nb = n - j0 < t->ce_rows ? n - j0 : t->ce_rows;
@@ -192,9 +194,23 @@ int sam_train_accumulate(sam_trainer *t, const int32_t *tokens, const int32_t *l
         for (int j = 0; j < nb; j++) {
             memcpy(t->dxf + (size_t)t->pos[j0 + j] * C, t->ce_dx + (size_t)j * C, C * sizeof(float));
             sum += t->ce_loss[j];
+            if (row_loss) row_loss[t->pos[j0 + j] / T] += t->ce_loss[j];
         }
     }
+    *sum_out = sum;
+    *n_out = n;
+    return SAM_OK;
+}
 
+void trn_backward(sam_trainer *t, int B, int T, const float *row_scale) {
+    const sam_model *m = t->m;
+    const int C = m->c.C, BT = B * T;
+    if (row_scale)
+        for (int b = 0; b < B; b++) {
+            float *d = t->dxf + (size_t)b * T * C;
+            for (size_t i = 0; i < (size_t)T * C; i++) d[i] *= row_scale[b];
+        }
+    const blk_lora bl = {t->l, t->grad, t->l->dropout, t->cfg.seed, t->counter};
     /* backward, top layer first */
     memset(t->dx, 0, (size_t)BT * C * sizeof(float));
     rmsnorm_backward(t->dx, t->dxf, t->xs[t->nad], m->norm, t->rstdf, BT, C);
@@ -206,7 +222,53 @@ int sam_train_accumulate(sam_trainer *t, const int32_t *tokens, const int32_t *l
     }
     t->micro++;
     t->counter++;
+}
+
+int sam_train_accumulate(sam_trainer *t, const int32_t *tokens, const int32_t *lengths,
+                         const uint8_t *loss_mask, int32_t batch, int32_t seq_len,
+                         double *mean_loss, int64_t *num_targets) {
+    if (!t) return err_set(SAM_ERR_INVALID_ARG, "sam_train_accumulate: trainer is NULL. HINT: create it with sam_trainer_create.");
+    int rc = blk_check_batch("sam_train_accumulate", t->m, tokens, lengths, loss_mask, batch, seq_len, t->maxB, t->maxT);
+    if (rc) return rc;
+    /* the scored-target count is known only after the gather: the CE gradient is scaled by 1/n there */
+    int n = 0;
+    for (int b = 0; b < batch; b++)
+        for (int i = 1; i < lengths[b]; i++) n += loss_mask[(size_t)b * seq_len + i] != 0;
+    double sum = 0.0;
+    if ((rc = trn_forward_ce(t, "sam_train_accumulate", tokens, lengths, loss_mask, batch, seq_len,
+                             n > 0 ? 1.0f / (float)n : 1.0f, NULL, &sum, &n))) return rc;
+    trn_backward(t, batch, seq_len, NULL);
     if (mean_loss) *mean_loss = sum / n;
+    if (num_targets) *num_targets = n;
+    return SAM_OK;
+}
+
+/* Per-sample weights (SAM's training.weighting): row b's cross-entropy is multiplied by weights[b]
+ * before the backward, so the micro-batch loss is sum_b w_b * CE_b / n with n all scored targets.
+ * Weighting the gradient rows of dCE/dxf is exact because rows are independent sequences: nothing
+ * flows between rows in attention, so a row with weight 0 adds exactly nothing. */
+int sam_train_accumulate_weighted(sam_trainer *t, const int32_t *tokens, const int32_t *lengths,
+                                  const uint8_t *loss_mask, const float *weights, int32_t batch, int32_t seq_len,
+                                  double *mean_loss, int64_t *num_targets) {
+    if (!weights) return sam_train_accumulate(t, tokens, lengths, loss_mask, batch, seq_len, mean_loss, num_targets);
+    if (!t) return err_set(SAM_ERR_INVALID_ARG, "sam_train_accumulate_weighted: trainer is NULL. HINT: create it with sam_trainer_create.");
+    int rc = blk_check_batch("sam_train_accumulate_weighted", t->m, tokens, lengths, loss_mask, batch, seq_len, t->maxB, t->maxT);
+    if (rc) return rc;
+    for (int b = 0; b < batch; b++)
+        if (!(weights[b] >= 0.0f) || !isfinite(weights[b]))
+            return err_set(SAM_ERR_INVALID_ARG, "sam_train_accumulate_weighted: weights[%d] = %g; weights must be finite and >= 0. "
+                           "HINT: normalize sample qualities to non-negative weights.", b, (double)weights[b]);
+    int n = 0;
+    for (int b = 0; b < batch; b++)
+        for (int i = 1; i < lengths[b]; i++) n += loss_mask[(size_t)b * seq_len + i] != 0;
+    double *row = t->row_loss;
+    double sum = 0.0; /* n == 0 is reported by trn_forward_ce */
+    if ((rc = trn_forward_ce(t, "sam_train_accumulate_weighted", tokens, lengths, loss_mask, batch, seq_len,
+                             n > 0 ? 1.0f / (float)n : 1.0f, row, &sum, &n))) return rc;
+    trn_backward(t, batch, seq_len, weights);
+    double wsum = 0.0;
+    for (int b = 0; b < batch; b++) wsum += (double)weights[b] * row[b];
+    if (mean_loss) *mean_loss = wsum / n;
     if (num_targets) *num_targets = n;
     return SAM_OK;
 }

@@ -671,6 +671,84 @@ static void test_generation(sam_model *m) {
     sam_lora_free(l);
 }
 
+/* Gradient of one micro-batch b (rows of it weighted by w, NULL: sam_train_accumulate), scaled by scale. */
+static float *weighted_grad(sam_model *m, sam_lora *l, const batch *b, int rows, const float *w, double scale,
+                            double *loss, size_t *n) {
+    sam_train_config tc = tu_train_cfg(2, 24, 0);
+    sam_trainer *t = NULL;
+    CHECK_OK(sam_trainer_create(m, l, &tc, &t));
+    int64_t nt;
+    if (w) CHECK_OK(sam_train_accumulate_weighted(t, b->tok, b->len, b->mask, w, rows, b->T, loss, &nt));
+    else CHECK_OK(sam_train_accumulate(t, b->tok, b->len, b->mask, rows, b->T, loss, &nt));
+    float *g = read_grads(t, l, n);
+    for (size_t i = 0; i < *n; i++) g[i] = (float)(g[i] * scale);
+    sam_trainer_free(t);
+    return g;
+}
+
+static double rel_err(const float *a, const float *b, size_t n) {
+    double mx = 0, err = 0;
+    for (size_t i = 0; i < n; i++) {
+        mx = fmax(mx, fabs(a[i]));
+        err = fmax(err, fabs((double)a[i] - b[i]));
+    }
+    return mx > 0 ? err / mx : err;
+}
+
+/* Per-row weights (sam_train_accumulate_weighted): all ones is the unweighted step bit for bit; the
+ * gradient is linear in the weights (row gradients measured alone, weights 1/0 and 0/1); a row with
+ * weight 0 adds nothing (equal to the other row alone, up to the 1/n normalization); all-zero weights
+ * leave the adapters unchanged through apply; a negative weight is refused. */
+static void test_weights(sam_model *m) {
+    sam_lora_config lc = {4, 2.0f, 0.0f, 2, 127};
+    sam_lora *l = NULL;
+    CHECK_OK(sam_lora_create(m, &lc, 8, &l));
+    randomize_b(l, 11);
+    const batch b = make_batch(4);
+    const int n0 = b.len[0] - 3, n1 = b.len[1] - 3, nall = n0 + n1; /* mask is i >= 3 */
+    size_t n;
+    double l_plain, l_ones, l_w, l_a, l_b, l_alone;
+    const float ones[2] = {1, 1}, w[2] = {2.0f, 0.25f}, only0[2] = {1, 0}, only1[2] = {0, 1};
+    float *plain = weighted_grad(m, l, &b, 2, NULL, 1, &l_plain, &n);
+    float *g_ones = weighted_grad(m, l, &b, 2, ones, 1, &l_ones, &n);
+    CHECK(memcmp(plain, g_ones, n * sizeof(float)) == 0 && l_plain == l_ones,
+          "weights of 1 differ from the unweighted step (loss %.9g vs %.9g)", l_ones, l_plain);
+    float *g_w = weighted_grad(m, l, &b, 2, w, 1, &l_w, &n);
+    float *g0 = weighted_grad(m, l, &b, 2, only0, 1, &l_a, &n);
+    float *g1 = weighted_grad(m, l, &b, 2, only1, 1, &l_b, &n);
+    float *lin = malloc(n * sizeof(float));
+    for (size_t i = 0; i < n; i++) lin[i] = (float)(2.0 * g0[i] + 0.25 * g1[i]);
+    double e = rel_err(lin, g_w, n);
+    CHECK(e <= 1e-5, "weighted gradient is not the weighted sum of the row gradients (rel err %.3e)", e);
+    CHECK(fabs(l_w - (2.0 * l_a + 0.25 * l_b)) <= 1e-9 * fabs(l_w), "weighted loss %.9g is not 2*%.9g + 0.25*%.9g", l_w, l_a, l_b);
+    CHECK(fabs(l_plain - (l_a + l_b)) <= 1e-9 * l_plain, "row losses %.9g + %.9g do not add up to %.9g", l_a, l_b, l_plain);
+    /* row 0 alone (a one-row batch) against weights {1, 0}: same gradient once both are scaled to sums */
+    float *alone = weighted_grad(m, l, &b, 1, NULL, n0, &l_alone, &n);
+    for (size_t i = 0; i < n; i++) g0[i] = (float)((double)g0[i] * nall);
+    e = rel_err(alone, g0, n);
+    CHECK(e <= 1e-5, "a weight-0 row changed the gradient of the other row (rel err %.3e)", e);
+    /* all weights 0: nothing accumulated, and the step leaves the adapters as they were */
+    sam_train_config tc = tu_train_cfg(2, 24, 0);
+    sam_trainer *t = NULL;
+    CHECK_OK(sam_trainer_create(m, l, &tc, &t));
+    size_t na;
+    float *before = read_all(l, &na);
+    const float zeros[2] = {0, 0}, neg[2] = {1, -1};
+    double loss;
+    int64_t nt;
+    CHECK_OK(sam_train_accumulate_weighted(t, b.tok, b.len, b.mask, zeros, 2, b.T, &loss, &nt));
+    CHECK(loss == 0.0 && nt == nall, "all-zero weights: loss %g targets %lld", loss, (long long)nt);
+    sam_step_stats st;
+    CHECK_OK(sam_train_apply(t, &st));
+    float *after = read_all(l, &na);
+    CHECK(memcmp(before, after, na * sizeof(float)) == 0, "a step of weight-0 samples changed the adapters");
+    CHECK(sam_train_accumulate_weighted(t, b.tok, b.len, b.mask, neg, 2, b.T, &loss, &nt) == SAM_ERR_INVALID_ARG
+          && strstr(sam_last_error(), "weights[1]"), "a negative weight was not refused: %s", sam_last_error());
+    sam_trainer_free(t);
+    free(before), free(after), free(plain), free(g_ones), free(g_w), free(g0), free(g1), free(lin), free(alone);
+    sam_lora_free(l);
+}
+
 int main(void) {
     if (tu_load_expected(&E)) return 1;
     char *dir = tu_tmpdir();
@@ -688,6 +766,7 @@ int main(void) {
         test_resume(m, dir);
         test_resume(q, dir);
         test_accumulation(m);
+        test_weights(m);
         test_generation(m);
     }
     sam_backend_init(NULL, 0);

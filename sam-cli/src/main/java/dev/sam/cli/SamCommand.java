@@ -1,5 +1,6 @@
 package dev.sam.cli;
 
+import dev.sam.cli.ab.AbCommand;
 import dev.sam.cli.collect.CollectCommand;
 import dev.sam.cli.collect.DataCommand;
 import dev.sam.cli.collect.DistillCommand;
@@ -15,11 +16,12 @@ import dev.sam.cli.deploy.StatsCommand;
 import dev.sam.cli.deploy.VerifyCommand;
 import dev.sam.cli.deploy.VersionsCommand;
 import dev.sam.cli.serve.ServeCommand;
+import dev.sam.cli.train.CompareCommand;
 import dev.sam.cli.train.EvalCommand;
 import dev.sam.cli.train.ExportCommand;
 import dev.sam.cli.train.ForceCommand;
-import dev.sam.cli.train.ImportCommand;
 import dev.sam.cli.train.GenerateCommand;
+import dev.sam.cli.train.ImportCommand;
 import dev.sam.cli.train.ModelCommand;
 import dev.sam.cli.train.ModelsCommand;
 import dev.sam.cli.train.StatusCommand;
@@ -48,9 +50,9 @@ import picocli.CommandLine;
         subcommands = {
                 StatusCommand.class, CollectCommand.class, DistillCommand.class, DataCommand.class,
                 ModelsCommand.class, ModelCommand.class, TrainCommand.class, ForceCommand.class, EvalCommand.class,
-                GenerateCommand.class, ExportCommand.class, ImportCommand.class,
+                GenerateCommand.class, CompareCommand.class, ExportCommand.class, ImportCommand.class,
                 DeployCommand.class, ListCommand.class, CurrentCommand.class, StatsCommand.class,
-                RollbackCommand.class, CanaryCommand.class, PromoteCommand.class, VerifyCommand.class,
+                RollbackCommand.class, CanaryCommand.class, AbCommand.class, PromoteCommand.class, VerifyCommand.class,
                 VersionsCommand.class,
                 CycleCommand.class, ScheduleCommand.class,
                 ServeCommand.class, QuickstartCommand.class, CompletionCommand.class},

@@ -5,19 +5,19 @@ import dev.sam.collect.quality.MinHash;
 import dev.sam.collect.quality.SampleText;
 import dev.sam.core.sample.SampleValidator;
 import dev.sam.collect.quality.SecretDetector;
+import dev.sam.collect.quality.SampleScrubber;
 import dev.sam.collect.quality.SecretScrubber;
 import dev.sam.collect.store.Batch;
 import dev.sam.collect.store.DataStore;
 import dev.sam.collect.store.Records;
 import dev.sam.core.Times;
 import dev.sam.core.json.Json;
-import dev.sam.core.model.ChatMessage;
 import dev.sam.core.model.PreferencePair;
 import dev.sam.core.model.Sample;
 import dev.sam.core.store.Database;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,7 +35,7 @@ public final class SamplePipeline {
 
     private final DataStore store;
     private final SampleValidator validator;
-    private final SecretScrubber scrubber = SecretScrubber.DEFAULT;
+    private final SampleScrubber scrubber;
     private final Map<Source, Tally> tallies = new EnumMap<>(Source.class);
     private Batch batch = new Batch();
 
@@ -44,8 +44,14 @@ public final class SamplePipeline {
     }
 
     public SamplePipeline(DataStore store, SampleValidator validator) {
+        this(store, validator, SecretScrubber.DEFAULT);
+    }
+
+    /** @param rules the secret rules (an auditing scrubber to measure what they replace) */
+    public SamplePipeline(DataStore store, SampleValidator validator, SecretScrubber rules) {
         this.store = store;
         this.validator = validator;
+        this.scrubber = new SampleScrubber(rules);
     }
 
     /**
@@ -54,19 +60,21 @@ public final class SamplePipeline {
      * ({@link dev.sam.core.sample.SampleOrigin}).
      */
     public Prepared prepare(Source source, Sample c) {
-        int[] secrets = {0};
-        Sample s;
-        if (c.isChat()) {
-            List<ChatMessage> msgs = new ArrayList<>();
-            for (ChatMessage m : c.messages()) {
-                msgs.add(new ChatMessage(m.role(), scrub(m.content(), secrets)));
-            }
-            s = new Sample(null, source.dir(), c.quality(), null, null, null, null, msgs, c.meta(), c.origin());
-        } else {
-            s = new Sample(null, source.dir(), c.quality(), null, scrub(c.instruction(), secrets),
-                    scrub(c.input() == null ? "" : c.input(), secrets), scrub(c.output(), secrets), null, c.meta(),
-                    c.origin());
-        }
+        return prepare(source, c, scrubber.scrub(c));
+    }
+
+    /**
+     * {@link #prepare} for a candidate cut from text that went through {@link #scrubText} (a source file):
+     * the rules already ran on all of it, so only the values known to the run are applied again.
+     */
+    public Prepared prepareScrubbed(Source source, Sample c) {
+        return prepare(source, c, scrubber.again(c));
+    }
+
+    private Prepared prepare(Source source, Sample c, SampleScrubber.Scrubbed scrubbed) {
+        Sample t = scrubbed.sample();
+        Sample s = new Sample(null, source.dir(), c.quality(), null, t.instruction(), t.input(), t.output(), t.messages(),
+                t.meta(), c.origin());
         if (s.isChat() ? s.messages().stream().anyMatch(m -> SecretDetector.stillSecret(m.content()))
                 : SecretDetector.stillSecret(s.instruction()) || SecretDetector.stillSecret(s.input())
                 || SecretDetector.stillSecret(s.output())) {
@@ -76,9 +84,9 @@ public final class SamplePipeline {
         }
         SampleText text = SampleText.of(s);
         String hash = text.exactHash();
-        Map<String, Object> meta = new HashMap<>(c.meta() == null ? Map.of() : c.meta());
-        if (secrets[0] > 0) {
-            meta.put("secrets_scrubbed", secrets[0]);
+        Map<String, Object> meta = new LinkedHashMap<>(s.meta() == null ? Map.of() : s.meta());
+        if (scrubbed.secrets() > 0) {
+            meta.merge("secrets_scrubbed", scrubbed.secrets(), (a, b) -> ((Number) a).intValue() + (Integer) b);
         }
         s = new Sample(hash.substring(0, 16), s.source(), s.quality(), Times.now(), s.instruction(), s.input(),
                 s.output(), s.messages(), meta.isEmpty() ? null : meta, s.origin());
@@ -87,17 +95,21 @@ public final class SamplePipeline {
                 problem);
     }
 
-    private String scrub(String text, int[] count) {
-        if (text == null) {
-            return null;
-        }
-        SecretScrubber.Result r = scrubber.scrub(text);
-        r.found().values().forEach(n -> count[0] += n);
-        return r.text();
+    /** A source file's text before it is cut into samples (a cut must not split a secret into unrecognisable halves). */
+    public String scrubText(String text) {
+        return scrubber.text(text);
     }
 
     /** Dedups and queues a prepared candidate; true when it was accepted. */
-    public boolean offer(Prepared p) {
+    public boolean offer(Prepared prepared) {
+        Prepared p = prepared;
+        if (p.reject() == null) {
+            // values found by other threads (or later in this chunk) since this sample was prepared
+            SampleScrubber.Scrubbed again = scrubber.again(p.sample());
+            if (again.secrets() > 0) {
+                p = prepare(p.source(), again.sample());
+            }
+        }
         Tally t = tally(p.source());
         t.candidates++;
         String reason = p.reject() != null ? p.reject() : store.index().check(p.hash(), p.prompt(), p.sig());
@@ -130,10 +142,10 @@ public final class SamplePipeline {
 
     /** A DPO pair (TRL's prompt/chosen/rejected): scrubbed, checked, deduplicated like samples. */
     public boolean offerPair(Source source, PreferencePair pair) {
-        int[] secrets = {0};
-        String prompt = scrub(pair.prompt(), secrets);
-        String chosen = scrub(pair.chosen(), secrets);
-        String rejected = scrub(pair.rejected(), secrets);
+        List<String> clean3 = scrubber.texts(java.util.Arrays.asList(pair.prompt(), pair.chosen(), pair.rejected())).texts();
+        String prompt = clean3.get(0);
+        String chosen = clean3.get(1);
+        String rejected = clean3.get(2);
         Tally t = tally(source);
         if (prompt == null || chosen == null || rejected == null || prompt.isBlank() || chosen.isBlank()
                 || rejected.isBlank() || chosen.strip().equals(rejected.strip())) {

@@ -5,6 +5,7 @@ import dev.sam.deploy.Canary;
 import dev.sam.deploy.DeployContext;
 import dev.sam.deploy.Promoter;
 import dev.sam.core.store.RequestMetricsRepository;
+import dev.sam.core.store.RolloutRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -42,6 +43,15 @@ final class CanaryStep {
             return new Result("none", null, "no canary");
         }
         ModelVersion c = canary.get();
+        var rollout = new RolloutRepository(ctx.db()).running().filter(r -> r.version().equals(c.version()));
+        if (rollout.isPresent()) {
+            // one owner per canary: a progressive rollout (sam canary --steps) is moved by sam serve's analysis
+            String why = "a progressive rollout (steps " + rollout.get().steps() + ", now " + rollout.get().share()
+                    + "%) decides it; see `sam ab status`";
+            journal.step("canary", "canary " + c.version() + " left to its rollout: " + why, Map.of("version",
+                    c.version(), "action", "rollout"));
+            return new Result("waiting", c.version(), why);
+        }
         LocalDateTime created = LocalDateTime.parse(c.createdAt());
         long sinceMs = created.atZone(clock.getZone()).toInstant().toEpochMilli();
         RequestMetricsRepository.PerVersion served = new RequestMetricsRepository(ctx.db()).perVersion(sinceMs).stream()

@@ -20,7 +20,7 @@ import java.util.Map;
  */
 public final class DeployStats {
     private static final List<String> KINDS = List.of("deploy", "rollback", "auto_rollback", "canary", "canary_adjust",
-            "canary_abort", "promote", "repair");
+            "canary_abort", "promote", "repair", "ab_start", "ab_step", "ab_promote", "ab_abort", "ab_end");
 
     private final DeployContext ctx;
 

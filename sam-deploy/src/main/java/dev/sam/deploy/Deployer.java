@@ -7,7 +7,7 @@ import dev.sam.core.model.ModelVersion;
 import dev.sam.core.model.VersionStatus;
 import dev.sam.core.progress.ProgressListener;
 import dev.sam.deploy.store.Activation;
-import dev.sam.deploy.store.Checksums;
+import dev.sam.core.store.Checksums;
 import dev.sam.deploy.store.VersionStore;
 import java.nio.file.Path;
 import java.util.ArrayList;

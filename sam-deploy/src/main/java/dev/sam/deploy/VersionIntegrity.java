@@ -2,7 +2,7 @@ package dev.sam.deploy;
 
 import dev.sam.core.SamException;
 import dev.sam.core.model.ModelVersion;
-import dev.sam.deploy.store.Checksums;
+import dev.sam.core.store.Checksums;
 import dev.sam.deploy.store.VersionChecksums;
 import dev.sam.deploy.store.VersionStore;
 import java.io.IOException;

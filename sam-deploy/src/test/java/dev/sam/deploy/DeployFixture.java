@@ -13,7 +13,7 @@ import dev.sam.core.store.Database;
 import dev.sam.core.store.VersionRepository;
 import dev.sam.core.store.VersionsFile;
 import dev.sam.deploy.store.ActiveLink;
-import dev.sam.deploy.store.Checksums;
+import dev.sam.core.store.Checksums;
 import dev.sam.deploy.store.VersionStore;
 import dev.sam.train.adapters.TestAdapters;
 import dev.sam.train.eval.GenerationProbe;

@@ -65,4 +65,49 @@ class RollbackPolicyTest {
         assertTrue(p.evaluate("active", w(3, 0, 101, null)).isPresent());
         assertTrue(p.evaluate("active", w(3, 0, 50, GB + 1)).isPresent());
     }
+
+    static RequestMetricsRepository.PerVersion timed(long requests, long distinct, double meanMs,
+                                                    RequestMetricsRepository.Service sv) {
+        return new RequestMetricsRepository.PerVersion("v1.0.1", requests, 0, 0, meanMs, meanMs, meanMs, null, 0, 0, 0,
+                sv);
+    }
+
+    @Test
+    void giantPromptsDoNotMakeAHealthyVersionSlow() {
+        // 22 requests of ~6k-token prompts, about a minute each (issue 22): the mean latency is far over 5000 ms,
+        // but the version prefills at 8 ms per prompt token and decodes at 20 ms per token, so a reference
+        // request takes 256 × 8 + 64 × 20 = 3328 ms
+        var healthy = new RequestMetricsRepository.Service(22, 22, 20, 8, 0, 1);
+        assertEquals(256 * 8 + 64 * 20, RollbackPolicy.referenceLatencyMs(healthy), 1e-9);
+        assertTrue(P.evaluate("active", timed(22, 22, 60_000, healthy)).isEmpty(),
+                "judged by its rates, not by the clients' prompt sizes");
+        var slow = new RequestMetricsRepository.Service(22, 22, 70, 8, 0, 1);
+        var v = P.evaluate("active", timed(22, 22, 60_000, slow)).orElseThrow();
+        assertEquals("reference latency 6528 ms (256 × 8.00 ms per prompt token + 64 × 70.0 ms per generated token)"
+                + " > 5000 ms over the last 300 s (22 requests, 22 different prompts)", v.reason());
+        assertEquals("version", v.numbers().get("cause"));
+    }
+
+    @Test
+    void aFewPromptsRepeatedAreNotEnoughRequests() {
+        var slow = new RequestMetricsRepository.Service(3, 100, 500, 50, 0, 1);
+        assertTrue(P.evaluate("active", timed(100, 3, 60_000, slow)).isEmpty(),
+                "100 requests but 3 different prompts: below min_requests (20) distinct ones");
+        var errors = new RequestMetricsRepository.PerVersion("v1.0.1", 100, 100, 1.0, 10, 10, 10, null, 0, 0, 0,
+                new RequestMetricsRepository.Service(1, 0, 0, 0, 0, 1));
+        assertTrue(P.evaluate("active", errors).isEmpty(), "one prompt sent 100 times is one request");
+    }
+
+    @Test
+    void latencyUnderLoadIsLabelledLoad() {
+        var busy = new RequestMetricsRepository.Service(30, 30, 70, 8, 4000, 2.0);
+        var v = P.evaluate("active", timed(30, 30, 60_000, busy)).orElseThrow();
+        assertEquals("load", v.numbers().get("cause"));
+        assertTrue(v.reason().endsWith("; the server was under load (2.0 generations at once, 4000 ms mean wait for"
+                + " a slot)"), v.reason());
+        var failing = new RequestMetricsRepository.PerVersion("v1.0.1", 30, 20, 20 / 30.0, 10, 10, 10, null, 0, 0, 0,
+                busy);
+        assertEquals("version", P.evaluate("active", failing).orElseThrow().numbers().get("cause"),
+                "errors are the version's whatever the load");
+    }
 }

@@ -1,13 +1,11 @@
 package dev.sam.serve;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.sam.serve.chat.ChatBackend;
 import dev.sam.serve.http.Router;
+import dev.sam.serve.http.SamHttpServer;
 import dev.sam.serve.metrics.MetricsWriter;
 import dev.sam.serve.rollback.RollbackMonitor;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,24 +20,24 @@ public final class RunningServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunningServer.class);
 
     private final ServeInfo info;
-    private final HttpServer server;
+    private final SamHttpServer server;
     private final Router router;
-    private final ExecutorService executor;
     private final MetricsWriter writer;
     private final RollbackMonitor monitor;
+    private final AutoCloseable rollouts;
     private final ChatBackend backend;
     private final long graceMillis;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private Shutdown shutdown;
 
-    RunningServer(ServeInfo info, HttpServer server, Router router, ExecutorService executor, MetricsWriter writer,
-                  RollbackMonitor monitor, ChatBackend backend, long graceMillis) {
+    RunningServer(ServeInfo info, SamHttpServer server, Router router, MetricsWriter writer,
+                  RollbackMonitor monitor, AutoCloseable rollouts, ChatBackend backend, long graceMillis) {
         this.info = info;
         this.server = server;
         this.router = router;
-        this.executor = executor;
         this.writer = writer;
         this.monitor = monitor;
+        this.rollouts = rollouts;
         this.backend = backend;
         this.graceMillis = graceMillis;
     }
@@ -60,6 +58,11 @@ public final class RunningServer implements AutoCloseable {
 
     public int port() {
         return info.port();
+    }
+
+    /** The auto-rollback monitor (its loop runs only when rollback is enabled and the period is > 0). */
+    public RollbackMonitor rollbackMonitor() {
+        return monitor;
     }
 
     /** Waits until every request answered so far is in the metrics table (sam.db). */
@@ -100,14 +103,13 @@ public final class RunningServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        server.stop(0);
-        executor.shutdown();
-        try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.stop();
         monitor.close();
+        try {
+            rollouts.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         writer.close();
         backend.close();
         shutdown = new Shutdown(drained, writer.written(), writer.dropped());

@@ -15,10 +15,12 @@ import java.util.Map;
  * @param backend       the inference backend; null = sam-train's engine
  * @param monitorMillis period of the auto-rollback check
  * @param graceMillis   how long a shutdown waits for requests in flight
+ * @param threads       request threads (each connection has at most one request in flight, so requests
+ *                      waiting for a thread are bounded by serve.limits.max_connections)
  * @param allowedHosts  extra Host names accepted besides loopback (serve.allowed_hosts plus --allow-host)
  */
 public record ServeOptions(String host, int port, boolean allowRemote, List<String> samCommand, Map<String, String> env,
-                           ChatBackend backend, long monitorMillis, long graceMillis, int threads, int queue,
+                           ChatBackend backend, long monitorMillis, long graceMillis, int threads,
                            long trainWaitMillis, List<String> allowedHosts) {
 
     public ServeOptions {
@@ -29,46 +31,46 @@ public record ServeOptions(String host, int port, boolean allowRemote, List<Stri
 
     public static ServeOptions of(SamConfig config) {
         return new ServeOptions(config.serve().host(), config.serve().port(), false, List.of(), Map.of(), null, 2000,
-                30_000, 16, 512, 5000, config.serve().allowedHosts());
+                30_000, 16, 5000, config.serve().allowedHosts());
     }
 
     public ServeOptions withHost(String h) {
         return new ServeOptions(h, port, allowRemote, samCommand, env, backend, monitorMillis, graceMillis, threads,
-                queue, trainWaitMillis, allowedHosts);
+                trainWaitMillis, allowedHosts);
     }
 
     public ServeOptions withPort(int p) {
         return new ServeOptions(host, p, allowRemote, samCommand, env, backend, monitorMillis, graceMillis, threads,
-                queue, trainWaitMillis, allowedHosts);
+                trainWaitMillis, allowedHosts);
     }
 
     public ServeOptions withAllowRemote(boolean a) {
-        return new ServeOptions(host, port, a, samCommand, env, backend, monitorMillis, graceMillis, threads, queue,
+        return new ServeOptions(host, port, a, samCommand, env, backend, monitorMillis, graceMillis, threads,
                 trainWaitMillis, allowedHosts);
     }
 
     public ServeOptions withSamCommand(List<String> c) {
-        return new ServeOptions(host, port, allowRemote, c, env, backend, monitorMillis, graceMillis, threads, queue,
+        return new ServeOptions(host, port, allowRemote, c, env, backend, monitorMillis, graceMillis, threads,
                 trainWaitMillis, allowedHosts);
     }
 
     public ServeOptions withEnv(Map<String, String> e) {
         return new ServeOptions(host, port, allowRemote, samCommand, e, backend, monitorMillis, graceMillis, threads,
-                queue, trainWaitMillis, allowedHosts);
+                trainWaitMillis, allowedHosts);
     }
 
     public ServeOptions withBackend(ChatBackend b) {
-        return new ServeOptions(host, port, allowRemote, samCommand, env, b, monitorMillis, graceMillis, threads, queue,
+        return new ServeOptions(host, port, allowRemote, samCommand, env, b, monitorMillis, graceMillis, threads,
                 trainWaitMillis, allowedHosts);
     }
 
     public ServeOptions withMonitorMillis(long m) {
-        return new ServeOptions(host, port, allowRemote, samCommand, env, backend, m, graceMillis, threads, queue,
+        return new ServeOptions(host, port, allowRemote, samCommand, env, backend, m, graceMillis, threads,
                 trainWaitMillis, allowedHosts);
     }
 
     public ServeOptions withGraceMillis(long g) {
-        return new ServeOptions(host, port, allowRemote, samCommand, env, backend, monitorMillis, g, threads, queue,
+        return new ServeOptions(host, port, allowRemote, samCommand, env, backend, monitorMillis, g, threads,
                 trainWaitMillis, allowedHosts);
     }
 
@@ -77,7 +79,7 @@ public record ServeOptions(String host, int port, boolean allowRemote, List<Stri
         List<String> all = new java.util.ArrayList<>(allowedHosts);
         more.stream().filter(h -> !all.contains(h)).forEach(all::add);
         return new ServeOptions(host, port, allowRemote, samCommand, env, backend, monitorMillis, graceMillis, threads,
-                queue, trainWaitMillis, all);
+                trainWaitMillis, all);
     }
 
     /** The command that starts {@code mainClass} in a new JVM like this one: same java binary and classpath. */

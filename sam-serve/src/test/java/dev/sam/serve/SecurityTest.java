@@ -54,7 +54,10 @@ class SecurityTest {
         assertEquals(401, r.status());
         assertTrue(r.header("WWW-Authenticate").startsWith("Bearer"));
         assertFalse(r.json().get("success").asBoolean());
-        assertTrue(r.json().get("error").asText().contains(f.home.apiToken().toString()), r.body());
+        // issue 22: the answer to a stranger names no path of this machine, it points to the help
+        assertFalse(r.body().contains(f.home.apiToken().toString()), r.body());
+        assertFalse(r.body().contains(f.home.root().toString()), r.body());
+        assertTrue(r.json().get("error").asText().contains("see `sam serve --help`"), r.body());
         r = api.post("/api/train", "{}", "not-the-token");
         assertEquals(401, r.status());
         assertTrue(r.json().get("error").asText().startsWith("wrong API token"));
@@ -142,5 +145,24 @@ class SecurityTest {
                 .start(f.options(new EchoBackend()).withPort(f.server.port())));
         assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + f.server.port()), e.getMessage());
         assertTrue(e.hint().contains("--port"));
+    }
+
+    @Test
+    void chatCanRequireTheToken() throws Exception {
+        assertEquals(200, api.chat("no token needed by default", false).status());
+        f.server.stop();
+        var c = f.config;
+        f.config = new dev.sam.core.config.SamConfig(c.training(), c.rollback(), c.models(), c.collect(),
+                c.serve().withRequireTokenForChat(true), c.cycle(), c.eval());
+        api = f.start(new EchoBackend());
+        String chat = "{\"model\":\"sam\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        for (String path : new String[] {"/v1/chat/completions", "/api/chat"}) {
+            Api.Resp r = api.post(path, chat, null);
+            assertEquals(401, r.status(), path + ": " + r.body());
+            assertEquals(200, api.post(path, chat, f.token()).status(), path);
+        }
+        assertEquals(401, api.post("/v1/completions", "{\"model\":\"sam\",\"prompt\":\"x\"}", null).status());
+        assertEquals(401, api.post("/api/generate", "{\"model\":\"sam\",\"prompt\":\"x\"}", null).status());
+        assertEquals(200, api.get("/api/self").status(), "reading stays open");
     }
 }

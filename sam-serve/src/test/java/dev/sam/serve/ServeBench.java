@@ -40,7 +40,7 @@ public final class ServeBench {
         } finally {
             dev.sam.deploy.store.VersionStore.deleteQuietly(tmp);
         }
-        runs.add(chat(Files.createTempDirectory("sam-serve-bench-chat")));
+        runs.addAll(chat(Files.createTempDirectory("sam-serve-bench-chat")));
         System.out.printf("%-50s %7s %8s %7s %9s %8s %8s %8s %8s%n", "endpoint", "clients", "requests", "errors",
                 "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms");
         for (Map<String, Object> r : runs) {
@@ -51,11 +51,13 @@ public final class ServeBench {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("benchmark", "serve");
         doc.put("date", LocalDate.now().toString());
-        doc.put("what", "sam serve on 127.0.0.1 (JDK HttpServer, 16 request threads), SQLite request metrics on;"
+        doc.put("what", "sam serve on 127.0.0.1 (Jetty 12, 16 request threads), SQLite request metrics on;"
                 + " clients and server in one JVM on the same machine; each client one keep-alive connection,"
                 + " requests back to back");
         Map<String, Object> machine = new LinkedHashMap<>();
         machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("cpu", procLine("/proc/cpuinfo", "model name"));
+        machine.put("load_average", procLine("/proc/loadavg", ""));
         machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));
@@ -67,12 +69,28 @@ public final class ServeBench {
         System.out.println("wrote " + file.toAbsolutePath());
     }
 
+    /** The first line of a /proc file starting with {@code key} (its value after ':'), or null off Linux. */
+    private static String procLine(String file, String key) {
+        try {
+            for (String l : Files.readAllLines(Path.of(file))) {
+                if (l.startsWith(key)) {
+                    return l.contains(":") && !key.isEmpty() ? l.substring(l.indexOf(':') + 1).trim() : l.trim();
+                }
+            }
+        } catch (java.io.IOException e) {
+            return null;
+        }
+        return null;
+    }
+
     /**
      * Chat completions with the real engine: the tiny model (2 layers, hidden 64) with an adapter version,
      * 4 clients × 25 requests of 16 greedy tokens each — server, routing, metrics and generation overhead,
-     * not model speed (see native/README.md for that).
+     * not model speed (see native/README.md for that); then one request each with long prompts (5, 10 and
+     * 20 KB of code, one new token): how the time of a prompt grows with its length (docs/user-guide.md,
+     * "Long prompts").
      */
-    private static Map<String, Object> chat(Path tmp) throws Exception {
+    private static List<Map<String, Object>> chat(Path tmp) throws Exception {
         try (ServeFixture f = new ServeFixture(tmp)) {
             Path model = TinyEngineHome.installTiny(f.home.baseModel(TinyEngineHome.BASE));
             f.config = new dev.sam.core.config.SamConfig(new dev.sam.core.config.SamConfig.Training(100, "8gb",
@@ -87,7 +105,20 @@ public final class ServeBench {
             java.util.function.Supplier<java.net.http.HttpRequest> req = () -> java.net.http.HttpRequest.newBuilder(u)
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
             LoadRunner.run(4, 5, req); // warm-up
-            return row("POST /v1/chat/completions (tiny model, 16 tokens)", LoadRunner.run(4, 25, req));
+            List<Map<String, Object>> rows = new ArrayList<>();
+            rows.add(row("POST /v1/chat/completions (tiny model, 16 tokens)", LoadRunner.run(4, 25, req)));
+            StringBuilder code = new StringBuilder();
+            for (int i = 0; code.length() < 20_000; i++) {
+                code.append("def f").append(i).append("(x):\n    return x + ").append(i % 97).append("\n");
+            }
+            for (int kb : new int[] {5, 10, 20}) {
+                String longBody = "{\"temperature\":0,\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":"
+                        + Json.write(code.substring(0, kb * 1000)) + "}]}";
+                rows.add(row("POST /v1/chat/completions (tiny model, " + kb + " KB prompt, 1 token)",
+                        LoadRunner.run(1, 1, () -> java.net.http.HttpRequest.newBuilder(u)
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(longBody)).build())));
+            }
+            return rows;
         } finally {
             dev.sam.deploy.store.VersionStore.deleteQuietly(tmp);
         }

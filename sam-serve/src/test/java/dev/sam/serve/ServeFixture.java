@@ -30,6 +30,9 @@ final class ServeFixture implements AutoCloseable {
     SamConfig config;
     RunningServer server;
     Api api;
+    /** The clock of request metrics and auto-rollback windows: real time unless a test moves it. */
+    final java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+    private boolean manualClock;
     private int variants;
 
     ServeFixture(Path tmp) throws IOException {
@@ -86,8 +89,19 @@ final class ServeFixture implements AutoCloseable {
         return start(options(backend));
     }
 
+    /** From now on the metrics clock stands still unless the test {@link #advance}s it. */
+    ServeFixture manualClock() {
+        now.set(System.currentTimeMillis());
+        manualClock = true;
+        return this;
+    }
+
+    void advance(long millis) {
+        now.addAndGet(millis);
+    }
+
     Api start(ServeOptions o) {
-        server = new ServeService(home, config, db).start(o);
+        server = new ServeService(home, config, db, () -> manualClock ? now.get() : System.currentTimeMillis()).start(o);
         api = new Api(server.port());
         return api;
     }

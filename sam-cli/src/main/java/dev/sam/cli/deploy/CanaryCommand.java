@@ -5,6 +5,8 @@ import dev.sam.deploy.Canary;
 import dev.sam.deploy.DeployPlan;
 import dev.sam.deploy.DeployPlanner;
 import dev.sam.deploy.DeployResult;
+import dev.sam.deploy.RollbackPolicy;
+import dev.sam.deploy.ab.ProgressiveCanary;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,6 +23,7 @@ import picocli.CommandLine.Option;
         "  sam canary /path/to/adapters --traffic 10",
         "  sam canary --run 20260125_100000 --traffic 10",
         "  sam canary --traffic 30",
+        "  sam canary --run 20260125_100000 --steps 10,25,50,100 --analysis-interval 1h",
         "  sam canary abort --reason \"error rate too high\"",
         "  sam promote",
         ""})
@@ -31,9 +34,22 @@ public final class CanaryCommand extends DeploySubcommand {
     @Option(names = "--traffic", paramLabel = "N", description = "Percent of requests the canary serves (1-99).")
     Integer traffic;
 
+    @Mixin
+    RolloutOptions rollout;
+
     @Override
     public Integer call() {
         var out = ctx().out();
+        if (rollout.given() && traffic != null) {
+            throw SamException.usage("--steps sets the canary's share step by step; --traffic cannot be given with it",
+                    "drop --traffic: the first step is the starting share");
+        }
+        if (rollout.given() && !source.dryRun) {
+            return progressive();
+        }
+        if (rollout.given()) {
+            traffic = rollout.plan().steps().get(0);
+        }
         if (source.given()) {
             if (traffic == null) {
                 throw SamException.usage("a new canary needs --traffic N (1-99)", "e.g. `sam canary PATH --traffic 10`");
@@ -63,6 +79,22 @@ public final class CanaryCommand extends DeploySubcommand {
         out.result(data, w -> w.println(canary.map(v -> "canary " + v.version() + " at "
                 + v.canaryTraffic() + "% of traffic (created " + v.createdAt() + ")")
                 .orElse("no canary is running — start one with `sam canary PATH --traffic N`")));
+        return 0;
+    }
+
+    /** {@code --steps}: a new canary at the first step (with PATH or --run) or the running one, then the rollout. */
+    private int progressive() {
+        var plan = rollout.plan();
+        var out = ctx().out();
+        var pc = new ProgressiveCanary(deployContext(), RollbackPolicy.from(ctx().config().rollback()));
+        pc.check(plan);
+        if (source.given()) {
+            new Canary(deployContext()).start(source.request().asCanary(plan.steps().get(0)), out.progress());
+        }
+        var r = pc.start(plan, System.currentTimeMillis());
+        out.result(RolloutOptions.started(r, plan), w -> w.println("canary " + r.version() + " serves " + r.share() + "% of traffic; steps "
+                + r.steps() + " against " + r.baseline() + ", one analysis every " + rollout.interval + " while `sam"
+                + " serve` runs (it moves the share; see `sam ab status`)"));
         return 0;
     }
 

@@ -19,7 +19,7 @@ import dev.sam.deploy.DeployRequest;
 import dev.sam.deploy.Deployer;
 import dev.sam.deploy.VersionIntegrity;
 import dev.sam.deploy.store.ActiveLink;
-import dev.sam.deploy.store.Checksums;
+import dev.sam.core.store.Checksums;
 import dev.sam.deploy.store.VersionStore;
 import java.io.IOException;
 import java.nio.file.Files;

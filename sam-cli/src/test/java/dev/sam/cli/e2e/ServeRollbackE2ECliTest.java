@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * `sam deploy`, the second canaried at 50% with `sam canary`; `sam serve` as a child process on a free
  * loopback port answers real chat requests (with the token of SAM_HOME/api_token) from both versions while
  * sam-serve's fault injection (SAM_SERVE_FAULT_VERSION / SAM_SERVE_FAULT_LATENCY_MS, announced at start)
- * slows the canary down; the server's auto-rollback loop sees the canary's mean latency over the policy's
- * limit and aborts it by itself; later requests all go to the active version; SIGTERM stops the server with
+ * slows the canary down; the server's auto-rollback loop sees the canary's reference latency (its time to first
+ * token per prompt token, docs/user-guide.md) over the policy's limit and aborts it by itself; later requests all go to the active version; SIGTERM stops the server with
  * exit 0; `sam stats`, `sam list` and `sam verify` show the per-version metrics, the rollback event and a
  * consistent store.
  */
@@ -102,7 +102,7 @@ class ServeRollbackE2ECliTest {
             assertTrue(decision != null, "the server aborted the canary by itself; requests: " + byVersion);
             assertEquals("v1.0.1", decision.get("version").asText(), decision.toString());
             assertEquals("canary", decision.get("role").asText(), decision.toString());
-            assertTrue(decision.get("reason").asText().contains("mean latency"), decision.toString());
+            assertTrue(decision.get("reason").asText().contains("reference latency"), decision.toString());
             assertTrue(byVersion.getOrDefault("v1.0.0", 0) > 0 && byVersion.getOrDefault("v1.0.1", 0) >= 4, byVersion
                     .toString());
 
@@ -162,8 +162,12 @@ class ServeRollbackE2ECliTest {
         return out;
     }
 
+    private int prompts;
+
+    /** A chat request; each with its own prompt (the policy counts different prompts). */
     private HttpResponse<String> chat(String url, String token) throws Exception {
-        String body = "{\"max_tokens\": 8, \"messages\": [{\"role\": \"user\", \"content\": \"Say hello in go. now\"}]}";
+        String body = "{\"max_tokens\": 8, \"messages\": [{\"role\": \"user\", \"content\": \"Say hello in go. now "
+                + prompts++ + "\"}]}";
         return http.send(HttpRequest.newBuilder(URI.create(url + "/v1/chat/completions"))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),

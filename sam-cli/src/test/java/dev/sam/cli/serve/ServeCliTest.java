@@ -38,8 +38,11 @@ class ServeCliTest {
         throw new AssertionError("sam serve did not start: " + Files.readString(r.stderr()));
     }
 
+    /** One client for all requests: it reuses its connections (a client per request would leave each open). */
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     static HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
-        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

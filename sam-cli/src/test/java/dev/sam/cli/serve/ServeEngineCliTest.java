@@ -38,29 +38,18 @@ class ServeEngineCliTest {
     void failingCanaryIsAbortedByTheServerProcess() throws Exception {
         Path root = tmp.resolve("home");
         CliRunner cli = new CliRunner(root);
-        assertEquals(0, cli.run("model", "init-tiny").exitCode());
-        Files.writeString(root.resolve("config.yaml"), "training:\n  base_model: tiny\n  profiles:\n    8gb:\n      lora_layers: -1\nrollback:\n  window_seconds: 20\n"
-                + "  min_requests: 5\n");
-        SamHome home = SamHome.of(root).ensureLayout();
-        Path model = home.baseModel("tiny");
-        try (Database db = Database.open(home.database())) {
-            // random adapters loop by design: this test is about serving them, not about deploy's generation check
-            DeployContext ctx = DeployContext.of(home, db, ConfigLoader.load(home.configFile())).withProbe(null);
-            new Deployer(ctx).deploy(DeployRequest.ofPath(TestAdapters.random(model, tmp.resolve("a1"), 1, "tiny")),
-                    ProgressListener.NONE);
-            new Canary(ctx).start(DeployRequest.ofPath(TestAdapters.random(model, tmp.resolve("a2"), 2, "tiny"))
-                    .asCanary(50), ProgressListener.NONE);
-        }
+        activeAndCanary(tmp, root, cli, "rollback:\n  window_seconds: 20\n  min_requests: 5\n", 50);
         cli.env("SAM_SERVE_FAULT_VERSION", "v1.0.1").env("SAM_SERVE_FAULT_ERROR_RATE", "1");
         CliRunner.Running r = cli.start("serve", "--port", "0", "--json");
         try {
             JsonNode info = ServeCliTest.awaitStart(r);
             assertTrue(Files.readString(r.stderr()).contains("TEST FAULT INJECTION"));
             String url = info.get("url").asText();
-            String body = "{\"max_tokens\":4,\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
-            long deadline = System.currentTimeMillis() + 30_000;
+            long deadline = System.currentTimeMillis() + 60_000;
             boolean aborted = false;
-            while (!aborted && System.currentTimeMillis() < deadline) {
+            for (int i = 0; !aborted && System.currentTimeMillis() < deadline; i++) {
+                // each its own prompt: the policy counts different prompts
+                String body = "{\"max_tokens\":4,\"messages\":[{\"role\":\"user\",\"content\":\"hello " + i + "\"}]}";
                 HttpResponse<String> c = ServeCliTest.send(HttpRequest.newBuilder(URI.create(url + "/v1/chat/completions"))
                         .POST(HttpRequest.BodyPublishers.ofString(body)));
                 String v = c.headers().firstValue("X-SAM-Version").orElse("");
@@ -93,5 +82,27 @@ class ServeEngineCliTest {
             }
         }
         assertTrue(sawCanaryErrors, stats.get("requests").toString());
+    }
+
+    /**
+     * The tiny model (`sam model init-tiny`), config.yaml with {@code extraConfig}, v1.0.0 active and v1.0.1 a
+     * canary at {@code share}% — random adapters, deployed in process without the generation check (they loop by
+     * design: the tests using this are about serving them).
+     */
+    static SamHome activeAndCanary(Path tmp, Path root, CliRunner cli, String extraConfig, int share)
+            throws Exception {
+        assertEquals(0, cli.run("model", "init-tiny").exitCode());
+        Files.writeString(root.resolve("config.yaml"), "training:\n  base_model: tiny\n  profiles:\n    8gb:\n"
+                + "      lora_layers: -1\n" + extraConfig);
+        SamHome home = SamHome.of(root).ensureLayout();
+        Path model = home.baseModel("tiny");
+        try (Database db = Database.open(home.database())) {
+            DeployContext ctx = DeployContext.of(home, db, ConfigLoader.load(home.configFile())).withProbe(null);
+            new Deployer(ctx).deploy(DeployRequest.ofPath(TestAdapters.random(model, tmp.resolve("a1"), 1, "tiny")),
+                    ProgressListener.NONE);
+            new Canary(ctx).start(DeployRequest.ofPath(TestAdapters.random(model, tmp.resolve("a2"), 2, "tiny"))
+                    .asCanary(share), ProgressListener.NONE);
+        }
+        return home;
     }
 }

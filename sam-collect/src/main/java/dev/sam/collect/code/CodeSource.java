@@ -1,6 +1,7 @@
 package dev.sam.collect.code;
 
 import dev.sam.collect.Collector;
+import dev.sam.collect.InOrderPool;
 import dev.sam.collect.Reasons;
 import dev.sam.collect.SamplePipeline;
 import dev.sam.collect.Source;
@@ -40,6 +41,8 @@ public final class CodeSource implements Collector {
     /** Larger source files are generated or data, not code to learn from. */
     static final long MAX_FILE_BYTES = 512 * 1024;
     private static final int FILES_PER_CHECKPOINT = 200;
+    /** Files per pool task. */
+    private static final int BATCH = 8;
     private static final int LISTED = 5;
 
     private final List<Repository> repos;
@@ -90,18 +93,25 @@ public final class CodeSource implements Collector {
         Set<String> seen = new HashSet<>();
         List<String> notUtf8 = new ArrayList<>();
         String now = Times.now();
-        try (ObjectReader reader = repo.newObjectReader()) {
-            for (int i = 0; i < files.size(); i++) {
-                Entry f = files.get(i);
-                seen.add(f.path());
-                if (!f.blob().name().equals(known.get(f.path()))) {
-                    file(p, reader, f, key, name, blobs, notUtf8, now);
-                }
-                if ((i + 1) % FILES_PER_CHECKPOINT == 0) {
-                    p.checkpoint();
-                    progress.update(i + 1, p.report(Source.CODE, null).added() + " added");
-                }
+        List<Entry> changed = new ArrayList<>();
+        for (Entry f : files) {
+            seen.add(f.path());
+            if (!f.blob().name().equals(known.get(f.path()))) {
+                changed.add(f);
             }
+        }
+        int[] done = {files.size() - changed.size()};
+        try (InOrderPool pool = InOrderPool.forCpus("sam-code")) {
+            // workers read, scrub and cut files into prepared samples; this thread stores them in file order
+            pool.run(changed, BATCH, batch -> read(repo, p, name, batch), (batch, results) -> {
+                for (FileResult r : results) {
+                    store(p, r, key, blobs, notUtf8, now);
+                    if (++done[0] % FILES_PER_CHECKPOINT == 0) {
+                        p.checkpoint();
+                        progress.update(done[0], p.report(Source.CODE, null).added() + " added");
+                    }
+                }
+            });
         }
         Set<String> gone = new HashSet<>(known.keySet());
         gone.removeAll(seen);
@@ -118,36 +128,62 @@ public final class CodeSource implements Collector {
         progress.finish(null);
     }
 
-    private void file(SamplePipeline p, ObjectReader reader, Entry f, String key, String repoName, Set<String> blobs,
-                      List<String> notUtf8, String now) throws IOException {
-        // A file that yields nothing is still indexed (with no symbols): reported once, read again when it changes.
-        Database.SqlWork<Void> skip = CodeIndex.record(key, f.path(), f.blob().name(), f.language(), List.of(), false, now);
+    /** What a worker made of one file: a reject reason, or its symbols and prepared samples. */
+    private record FileResult(Entry entry, String reject, List<CodeSymbol> symbols, List<SamplePipeline.Prepared> samples) {
+    }
+
+    private List<FileResult> read(Repository repo, SamplePipeline p, String repoName, List<Entry> batch) throws IOException {
+        List<FileResult> out = new ArrayList<>(batch.size());
+        try (ObjectReader reader = repo.newObjectReader()) {
+            for (Entry f : batch) {
+                out.add(read(p, reader, f, repoName));
+            }
+        }
+        return out;
+    }
+
+    private FileResult read(SamplePipeline p, ObjectReader reader, Entry f, String repoName) throws IOException {
         if (reader.getObjectSize(f.blob(), Constants.OBJ_BLOB) > MAX_FILE_BYTES) {
-            p.reject(Source.CODE, Reasons.TOO_LARGE);
-            p.work(skip);
-            return;
+            return new FileResult(f, Reasons.TOO_LARGE, List.of(), List.of());
         }
         byte[] bytes = reader.open(f.blob(), Constants.OBJ_BLOB).getCachedBytes();
         String text = RawText.isBinary(bytes) ? null : JsonlReader.decode(bytes);
         if (text == null || PathKind.generatedContent(bytes)) {
-            p.reject(Source.CODE, text == null ? Reasons.INVALID_UTF8 : Reasons.GENERATED);
-            if (text == null) {
+            return new FileResult(f, text == null ? Reasons.INVALID_UTF8 : Reasons.GENERATED, List.of(), List.of());
+        }
+        // scrubbed whole: a fill-in-the-middle cut inside a key would leave two halves no rule recognises
+        text = p.scrubText(text);
+        List<CodeSymbol> symbols = SymbolExtractor.extract(f.language(), text);
+        List<SamplePipeline.Prepared> samples = new ArrayList<>();
+        for (CodeSymbol s : symbols) {
+            for (Sample candidate : CodeSamples.of(s, repoName, f.path())) {
+                samples.add(p.prepareScrubbed(Source.CODE, candidate));
+            }
+            FimSamples.of(s, repoName, f.path(), fimRate).ifPresent(c -> samples.add(p.prepareScrubbed(Source.CODE, c)));
+        }
+        return new FileResult(f, null, symbols, samples);
+    }
+
+    /**
+     * Stores a file's outcome. A file that yields nothing is still indexed (with no symbols): reported once,
+     * read again when it changes. A blob already indexed (the same content at another path) adds no samples.
+     */
+    private static void store(SamplePipeline p, FileResult r, String key, Set<String> blobs, List<String> notUtf8,
+                              String now) {
+        Entry f = r.entry();
+        if (r.reject() != null) {
+            p.reject(Source.CODE, r.reject());
+            if (r.reject().equals(Reasons.INVALID_UTF8)) {
                 notUtf8.add(f.path());
             }
-            p.work(skip);
+            p.work(CodeIndex.record(key, f.path(), f.blob().name(), f.language(), List.of(), false, now));
             return;
         }
-        List<CodeSymbol> symbols = SymbolExtractor.extract(f.language(), text);
         boolean newBlob = blobs.add(f.blob().name());
         if (newBlob) {
-            for (CodeSymbol s : symbols) {
-                for (Sample candidate : CodeSamples.of(s, repoName, f.path())) {
-                    p.offer(Source.CODE, candidate);
-                }
-                FimSamples.of(s, repoName, f.path(), fimRate).ifPresent(c -> p.offer(Source.CODE, c));
-            }
+            r.samples().forEach(p::offer);
         }
-        p.work(CodeIndex.record(key, f.path(), f.blob().name(), f.language(), symbols, newBlob, now));
+        p.work(CodeIndex.record(key, f.path(), f.blob().name(), f.language(), r.symbols(), newBlob, now));
     }
 
     private static List<Entry> list(Repository repo, ObjectId head) throws IOException {

@@ -6,6 +6,7 @@ import dev.sam.collect.SamplePipeline;
 import dev.sam.collect.Source;
 import dev.sam.core.sample.SampleValidator;
 import dev.sam.collect.quality.SecretDetector;
+import dev.sam.collect.quality.KnownSecrets;
 import dev.sam.collect.quality.SecretScrubber;
 import dev.sam.collect.store.DataStore;
 import dev.sam.collect.store.JsonlReader;
@@ -146,27 +147,24 @@ public final class DistillService {
         }
     }
 
-    /** The capture with every text scrubbed, or null when a secret survives scrubbing. */
-    static DistillCapture scrub(DistillCapture d) {
-        DistillCapture c = new DistillCapture(clean(d.prompt()), clean(d.reasoning()), clean(d.answer()),
-                d.correction() == null ? null : new DistillCapture.Correction(clean(d.correction().wrongAnswer()),
-                        clean(d.correction().explanation())),
-                d.preference() == null ? null : new DistillCapture.Preference(clean(d.preference().chosen()),
-                        clean(d.preference().rejected())),
-                d.domain(), d.quality(), d.sessionId(), d.model());
-        for (String t : new String[] {c.prompt(), c.reasoning(), c.answer(),
-                c.correction() == null ? null : c.correction().wrongAnswer(),
-                c.correction() == null ? null : c.correction().explanation(),
-                c.preference() == null ? null : c.preference().chosen(),
-                c.preference() == null ? null : c.preference().rejected()}) {
-            if (SecretDetector.stillSecret(t)) {
+    /**
+     * The capture with every text scrubbed together (a value found in one — a key in the prompt — is replaced
+     * in all, the answer included), or null when a secret survives scrubbing.
+     */
+    public static DistillCapture scrub(DistillCapture d) {
+        List<String> t = SecretScrubber.DEFAULT.scrubAll(java.util.Arrays.asList(d.prompt(), d.reasoning(), d.answer(),
+                d.correction() == null ? null : d.correction().wrongAnswer(),
+                d.correction() == null ? null : d.correction().explanation(),
+                d.preference() == null ? null : d.preference().chosen(),
+                d.preference() == null ? null : d.preference().rejected()), new KnownSecrets()).texts();
+        for (String s : t) {
+            if (SecretDetector.stillSecret(s)) {
                 return null;
             }
         }
-        return c;
-    }
-
-    private static String clean(String s) {
-        return s == null ? null : SecretScrubber.DEFAULT.clean(s);
+        return new DistillCapture(t.get(0), t.get(1), t.get(2),
+                d.correction() == null ? null : new DistillCapture.Correction(t.get(3), t.get(4)),
+                d.preference() == null ? null : new DistillCapture.Preference(t.get(5), t.get(6)),
+                d.domain(), d.quality(), d.sessionId(), d.model());
     }
 }

@@ -47,8 +47,12 @@ final class CommitDiffer implements AutoCloseable {
         this.diffConfig = repo.getConfig().get(DiffConfig.KEY);
     }
 
-    /** The diff of c against its first parent (c must be parsed, and its parent's tree reachable). */
-    Diff diff(RevCommit c, RevCommit parent) throws IOException {
+    /**
+     * The diff of c against its first parent (c must be parsed, and its parent's tree reachable); {@code huge}
+     * as soon as the text files' changed lines pass {@code maxChangedLines} (the rest is not diffed: such a
+     * commit is rejected anyway, and these are the costliest commits of a history).
+     */
+    Diff diff(RevCommit c, RevCommit parent, int maxChangedLines) throws IOException {
         List<DiffEntry> entries;
         try (TreeWalk tw = new TreeWalk(reader)) {
             tw.setRecursive(true);
@@ -72,12 +76,17 @@ final class CommitDiffer implements AutoCloseable {
             }
         }
         List<FileChange> files = new ArrayList<>(entries.size());
+        int changed = 0;
         for (DiffEntry e : entries) {
             FileChange f = change(e);
             if (f == null) {
                 return new Diff(files, true);
             }
             files.add(f);
+            changed += f.hasText() ? f.changed() : 0;
+            if (changed > maxChangedLines) {
+                return new Diff(files, true);
+            }
         }
         return new Diff(files, false);
     }

@@ -13,9 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
@@ -25,8 +22,8 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 
 /**
- * Turns commits into prepared samples or reject reasons, a chunk at a time on a thread pool (diffing,
- * scrubbing and hashing are the expensive part; every slice has its own ObjectReader, as JGit requires).
+ * Turns commits into prepared samples or reject reasons, a batch at a time on a pool thread (diffing,
+ * scrubbing and hashing are the expensive part; every batch has its own ObjectReader, as JGit requires).
  */
 final class CommitSampler {
     /** A commit's fate: a reject reason, a prepared sample, or neither (older than --since). */
@@ -56,23 +53,8 @@ final class CommitSampler {
         this.ticket = ticket;
     }
 
-    /** Outcomes in the order of {@code chunk}. */
-    List<Outcome> run(List<ObjectId[]> chunk, ExecutorService pool, int threads)
-            throws InterruptedException, ExecutionException {
-        int slice = Math.max(1, (chunk.size() + threads - 1) / threads);
-        List<Future<List<Outcome>>> futures = new ArrayList<>();
-        for (int i = 0; i < chunk.size(); i += slice) {
-            List<ObjectId[]> part = chunk.subList(i, Math.min(chunk.size(), i + slice));
-            futures.add(pool.submit(() -> slice(part)));
-        }
-        List<Outcome> out = new ArrayList<>(chunk.size());
-        for (Future<List<Outcome>> f : futures) {
-            out.addAll(f.get());
-        }
-        return out;
-    }
-
-    private List<Outcome> slice(List<ObjectId[]> part) throws IOException {
+    /** Outcomes in the order of {@code part}; called from pool threads (each batch has its own reader). */
+    List<Outcome> slice(List<ObjectId[]> part) throws IOException {
         List<Outcome> out = new ArrayList<>(part.size());
         try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader);
              CommitDiffer differ = new CommitDiffer(repo)) {
@@ -106,7 +88,7 @@ final class CommitSampler {
             return new Outcome(Reasons.TRIVIAL_MESSAGE, null);
         }
         RevCommit parent = c.getParentCount() == 0 ? null : rw.parseCommit(c.getParent(0));
-        CommitDiffer.Diff diff = differ.diff(c, parent);
+        CommitDiffer.Diff diff = differ.diff(c, parent, maxDiffLines);
         if (diff.huge()) {
             return new Outcome(Reasons.HUGE_DIFF, null);
         }
@@ -143,7 +125,7 @@ final class CommitSampler {
         cleaned.removed().forEach((k, v) -> meta.put("removed_" + k, v));
         List<String> paths = diff.files().stream().filter(FileChange::hasText).map(FileChange::path).toList();
         Sample candidate = Sample.alpaca(null, null, CommitFilters.quality(message, changed, onlyDocs), null,
-                prompt.instruction(c.name(), paths), DiffRenderer.render(diff.files()), message, meta)
+                prompt.instruction(c.name(), paths), DiffRenderer.render(diff.files(), pipeline::scrubText), message, meta)
                 .withOrigin(SampleOrigin.commit(name, c.name()));
         return new Outcome(null, pipeline.prepare(Source.COMMITS, candidate));
     }

@@ -1,6 +1,7 @@
 package dev.sam.collect.git;
 
 import dev.sam.collect.Collector;
+import dev.sam.collect.InOrderPool;
 import dev.sam.collect.SamplePipeline;
 import dev.sam.collect.Source;
 import dev.sam.core.SamException;
@@ -10,10 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -25,20 +22,22 @@ import org.eclipse.jgit.revwalk.RevWalk;
 /**
  * Commit-message samples from git history (JGit, no git binary): for each new non-merge commit on
  * HEAD that a person wrote ({@link ToolCommits}), an instruction ({@link CommitPrompt}) with a compact
- * diff as input and the cleaned message ({@link CommitMessage}) as output. Commits are walked oldest first (topological), diffed in parallel, and committed in chunks
+ * diff as input and the cleaned message ({@link CommitMessage}) as output. Commits are walked oldest first (topological), diffed in parallel ({@link InOrderPool}), and committed in chunks
  * together with a cursor: the set of tips of what is done, so an interrupted run resumes where it
  * stopped and a finished one leaves just HEAD.
  *
  * <pre>new CommitSource(repos, sinceEpochSeconds, 2000, null).collect(pipeline, progress);</pre>
  */
 public final class CommitSource implements Collector {
+    /** Commits stored per checkpoint (with the cursor): a multiple of BATCH. */
     private static final int CHUNK = 512;
+    /** Commits per pool task: large enough to amortise a task's reader, small enough to balance two cores. */
+    private static final int BATCH = 16;
 
     private final List<Repository> repos;
     private final Long since;
     private final int maxDiffLines;
     private final java.util.regex.Pattern ticket;
-    private final int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
     /**
      * @param since        commit time (epoch seconds) before which commits are ignored; null for all
@@ -53,21 +52,14 @@ public final class CommitSource implements Collector {
 
     @Override
     public void collect(SamplePipeline p, ProgressListener progress) {
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "sam-commits");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
+        try (InOrderPool pool = InOrderPool.forCpus("sam-commits")) {
             for (Repository repo : repos) {
                 collect(repo, p, progress, pool);
             }
-        } finally {
-            pool.shutdownNow();
         }
     }
 
-    private void collect(Repository repo, SamplePipeline p, ProgressListener progress, ExecutorService pool) {
+    private void collect(Repository repo, SamplePipeline p, ProgressListener progress, InOrderPool pool) {
         String key = GitRepos.key(repo);
         String name = GitRepos.name(repo);
         try {
@@ -82,40 +74,38 @@ public final class CommitSource implements Collector {
             progress.start("commits " + name, todo.size());
             CommitSampler sampler = new CommitSampler(repo, name, since, maxDiffLines, p,
                     todo.isEmpty() ? null : CommitPrompt.of(repo), ticket);
-            for (int start = 0; start < todo.size(); start += CHUNK) {
-                List<ObjectId[]> chunk = todo.subList(start, Math.min(todo.size(), start + CHUNK));
-                for (CommitSampler.Outcome o : sampler.run(chunk, pool, threads)) {
+            int[] done = {0};
+            // workers diff and prepare the next batches while this thread stores the earlier ones, in order
+            pool.run(todo, BATCH, sampler::slice, (batch, outcomes) -> {
+                for (CommitSampler.Outcome o : outcomes) {
                     if (o.reject() != null) {
                         p.reject(Source.COMMITS, o.reject());
                     } else if (o.prepared() != null) {
                         p.offer(o.prepared());
                     }
                 }
-                for (ObjectId[] c : chunk) {
+                for (ObjectId[] c : batch) {
                     for (int i = 1; i < c.length; i++) {
                         tips.remove(c[i]);
                     }
                     tips.add(c[0]);
                 }
-                p.cursor(Source.COMMITS, key, joinTips(tips));
-                p.checkpoint();
-                progress.update(start + chunk.size(), p.report(Source.COMMITS, null).added() + " added");
-            }
+                done[0] += batch.size();
+                if (done[0] % CHUNK == 0 || done[0] == todo.size()) {
+                    p.cursor(Source.COMMITS, key, joinTips(tips));
+                    p.checkpoint();
+                    progress.update(done[0], p.report(Source.COMMITS, null).added() + " added");
+                }
+            });
             p.cursor(Source.COMMITS, key, head.name());
             p.checkpoint();
             progress.finish(todo.isEmpty() ? "up to date" : null);
+        } catch (java.io.InterruptedIOException e) {
+            Thread.currentThread().interrupt();
+            throw SamException.failure("interrupted while reading " + name, null);
         } catch (IOException e) {
             throw SamException.failure("cannot read the history of " + repo.getDirectory() + ": " + e.getMessage(),
                     "check the repository with `git fsck`; samples collected so far are kept");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw SamException.failure("interrupted while reading " + name, null);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            throw SamException.failure("cannot diff a commit of " + name + ": " + c, "check the repository with `git fsck`");
         }
     }
 

@@ -20,7 +20,7 @@ final class DiffRenderer {
     private DiffRenderer() {
     }
 
-    static String render(List<FileChange> files) {
+    static String render(List<FileChange> files, java.util.function.UnaryOperator<String> scrubLong) {
         StringBuilder sb = new StringBuilder();
         int added = 0;
         int removed = 0;
@@ -47,7 +47,7 @@ final class DiffRenderer {
                 continue;
             }
             withText++;
-            String hunks = hunks(f);
+            String hunks = hunks(f, scrubLong);
             if (sb.length() + hunks.length() > MAX_CHARS) {
                 int room = MAX_CHARS - sb.length() - 40;
                 if (room > 200) {
@@ -65,7 +65,7 @@ final class DiffRenderer {
         return sb.toString().stripTrailing();
     }
 
-    private static String hunks(FileChange f) {
+    private static String hunks(FileChange f, java.util.function.UnaryOperator<String> scrubLong) {
         StringBuilder sb = new StringBuilder("--- ").append(f.path()).append('\n');
         EditList edits = f.edits();
         RawText a = f.a();
@@ -87,18 +87,18 @@ final class DiffRenderer {
             for (int k = i; k <= j && lines < MAX_FILE_LINES; k++) {
                 Edit e = edits.get(k);
                 for (; ai < e.getBeginA() && lines < MAX_FILE_LINES; ai++, lines++) {
-                    line(sb, ' ', a, ai);
+                    line(sb, ' ', a, ai, scrubLong);
                 }
                 for (int x = e.getBeginA(); x < e.getEndA() && lines < MAX_FILE_LINES; x++, lines++, changedShown++) {
-                    line(sb, '-', a, x);
+                    line(sb, '-', a, x, scrubLong);
                 }
                 for (int x = e.getBeginB(); x < e.getEndB() && lines < MAX_FILE_LINES; x++, lines++, changedShown++) {
-                    line(sb, '+', b, x);
+                    line(sb, '+', b, x, scrubLong);
                 }
                 ai = e.getEndA();
             }
             for (; ai < aEnd && lines < MAX_FILE_LINES; ai++, lines++) {
-                line(sb, ' ', a, ai);
+                line(sb, ' ', a, ai, scrubLong);
             }
             i = j + 1;
         }
@@ -108,10 +108,23 @@ final class DiffRenderer {
         return sb.toString();
     }
 
-    private static void line(StringBuilder sb, char prefix, RawText t, int i) {
+    /**
+     * A long line is scrubbed whole before it is cut (so a secret past the cut is still found and remembered
+     * for the rest of the sample and run), and cut before a word that would be split: half a key is a leak
+     * no rule recognises.
+     */
+    private static void line(StringBuilder sb, char prefix, RawText t, int i, java.util.function.UnaryOperator<String> scrubLong) {
         String s = t.getString(i);
         if (s.length() > MAX_LINE_CHARS) {
-            s = s.substring(0, MAX_LINE_CHARS) + " [...]";
+            s = scrubLong.apply(s);
+        }
+        if (s.length() > MAX_LINE_CHARS) {
+            int cut = MAX_LINE_CHARS;
+            while (cut > 0 && !Character.isWhitespace(s.charAt(cut - 1)) && ";,\"'`()[]{}<>".indexOf(s.charAt(cut - 1)) < 0
+                    && !Character.isWhitespace(s.charAt(cut))) {
+                cut--;
+            }
+            s = s.substring(0, cut) + " [...]";
         }
         sb.append(prefix).append(s).append('\n');
     }

@@ -28,6 +28,8 @@ public final class SampleText {
 
     private final List<String[]> fields;
     private final List<String[]> shingleFields;
+    /** UTF-8 of each normalized field, computed once (not thread-safe: one SampleText per thread). */
+    private byte[][] normalized;
 
     private SampleText(List<String[]> fields, List<String[]> shingleFields) {
         this.fields = fields;
@@ -79,12 +81,23 @@ public final class SampleText {
 
     /** Hex SHA-256 of the normalized, tagged fields. */
     public String exactHash() {
+        return hash(fields.size());
+    }
+
+    /** SHA-256 of the first {@code count} fields; each field is normalized once for both hashes. */
+    private String hash(int count) {
+        if (normalized == null) {
+            normalized = new byte[fields.size()][];
+            for (int i = 0; i < normalized.length; i++) {
+                normalized[i] = normalize(fields.get(i)[1]).getBytes(StandardCharsets.UTF_8);
+            }
+        }
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (String[] f : fields) {
-                md.update(f[0].getBytes(StandardCharsets.UTF_8));
+            for (int i = 0; i < count; i++) {
+                md.update(fields.get(i)[0].getBytes(StandardCharsets.UTF_8));
                 md.update((byte) 1);
-                md.update(normalize(f[1]).getBytes(StandardCharsets.UTF_8));
+                md.update(normalized[i]);
                 md.update((byte) 2);
             }
             return HexFormat.of().formatHex(md.digest());
@@ -102,7 +115,7 @@ public final class SampleText {
         if (fields.isEmpty() || !"final".equals(fields.get(fields.size() - 1)[0])) {
             return null;
         }
-        return new SampleText(fields.subList(0, fields.size() - 1), List.of()).exactHash();
+        return hash(fields.size() - 1);
     }
 
     /** 64-bit hashes of the tagged token 3-grams (a field shorter than 3 tokens is one shingle). */

@@ -24,19 +24,23 @@ public final class SecretDetector {
         if (text.contains("PRIVATE KEY") && KEY_MARKER.matcher(text).find()) {
             return true;
         }
-        int start = 0;
-        while (start < text.length()) {
-            int end = text.indexOf('\n', start);
-            if (end < 0) {
-                end = text.length();
+        // only lines holding a keyword stem are looked at (every KEYWORD alternative contains one)
+        String lower = text.toLowerCase(java.util.Locale.ROOT);
+        for (String stem : STEMS) {
+            for (int i = lower.indexOf(stem); i >= 0; i = lower.indexOf(stem, i + 1)) {
+                int start = text.lastIndexOf('\n', i) + 1;
+                int end = text.indexOf('\n', i);
+                end = end < 0 ? text.length() : end;
+                if (end - start >= 24 && suspiciousLine(text.substring(start, end))) {
+                    return true;
+                }
+                i = Math.max(i, end - 1);
             }
-            if (end - start >= 24 && suspiciousLine(text.substring(start, end))) {
-                return true;
-            }
-            start = end + 1;
         }
         return false;
     }
+
+    private static final String[] STEMS = {"secret", "token", "passw", "pwd", "key", "credential"};
 
     private static boolean suspiciousLine(String line) {
         if (!SecretRules.KEYWORD_PATTERN.matcher(line).find()) {

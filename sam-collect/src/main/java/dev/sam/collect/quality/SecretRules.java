@@ -20,17 +20,33 @@ public final class SecretRules {
      * A name that ends in a secret word, allowing a short suffix (DB_PASSWORD, apiKey, client_secret_prod,
      * SECRET_KEY_BASE) but not a longer word ("tokenizer", "password_label", "max_tokens").
      */
-    private static final String NAME = "[A-Za-z0-9_.\\-]{0,40}" + KEYWORD + "(?:[_\\-.]?(?:key|value|base|b64|hash|raw"
+    private static final String NAME_TAIL = KEYWORD + "(?:[_\\-.]?(?:key|value|base|b64|hash|raw"
             + "|plain|str|string|env|prod|dev|live|test|\\d{1,3})){0,2}(?![A-Za-z0-9_])";
+    private static final String NAME = "[A-Za-z0-9_.\\-]{0,40}" + NAME_TAIL;
+
+    private static final Pattern NOT_AN_ADDRESS = Pattern.compile("(?:this|super|return|break|continue)@.*"
+            + "|.*\\.(?:png|jpe?g|gif|svg|webp|ico|pdf|css|js|ts|kt|java|py|rb|go|rs|md|txt|html?|xml|json|ya?ml)");
 
     public static final List<SecretRule> ALL = List.of(
+            // the body: base64, line breaks (escaped too), quotes, + and | of string concatenation and margins, and
+            // the Proc-Type/DEK-Info headers, but no code (a function writing a PEM is no key)
             SecretRule.of("private_key", "<PRIVATE_KEY>",
-                    "-----BEGIN[ A-Z0-9]{0,20}PRIVATE KEY(?: BLOCK)?-----(?:(?!-----END)[\\s\\S]){0,12000}?"
+                    "-----BEGIN[ A-Z0-9]{0,20}PRIVATE KEY(?: BLOCK)?-----(?:(?!-----END)[" + B64 + "=\\s\"'`|,\\\\:.\\-]){0,12000}?"
                             + "-----END[ A-Z0-9]{0,20}PRIVATE KEY(?: BLOCK)?-----", "PRIVATE KEY"),
-            // A key block cut off (e.g. by diff truncation): the header and every base64-looking line after it.
+            // A key block cut off (e.g. by diff truncation): the header and every base64-looking line after it (at
+            // least one: a header alone is code that writes a PEM, or is left to the residual check).
             SecretRule.of("private_key", "<PRIVATE_KEY>",
                     "-----BEGIN[ A-Z0-9]{0,20}PRIVATE KEY(?: BLOCK)?-----(?:(?:\\\\n|[\\s+\\-\"',])*[" + B64
-                            + "=:]{16,})*", "PRIVATE KEY"),
+                            + "=:]{16,})+", "PRIVATE KEY"),
+            // A key's DER body quoted without its armour: the first base64 line of PKCS#8 / PKCS#1 RSA / SEC1 EC /
+            // PKCS#8 EC and Ed25519 keys begins with fixed ASN.1 bytes (RFC 5208, RFC 8017 A.1.2, RFC 5915, RFC 8410).
+            SecretRule.of("private_key", "<PRIVATE_KEY>", "(?<![" + B64 + "])(?:MII[" + B64 + "]{2,3}(?:IBADAN|IBAAK)"
+                    + "|MHcCAQEE|MIGHAgEAMBMG|MC4CAQAwBQYDK2Vw)[" + B64 + "]{8,}={0,2}", "MII", "MHcCAQEE", "MIGHAgEA", "MC4CAQAw"),
+            // Any other body line: exactly 64 base64 characters alone on a line (RFC 7468's line width), random
+            // looking. A certificate's body line goes too (public, but harmless to lose).
+            SecretRule.of("private_key", "<PRIVATE_KEY>", "([+\\- ]?[ \\t\"']*+)([" + B64 + "]{64})(?=[\"',]*(?:\\\\n)?[\"',]*\\s*$)")
+                    .group(2).in(SecretRule.Scope.LONG_LINE_STARTS)
+                    .check(v -> Entropy.classes(v) >= 3 && Entropy.bitsPerChar(v) >= 4.5),
             SecretRule.of("aws_access_key_id", "<AWS_ACCESS_KEY_ID>",
                     "\\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}\\b",
                     "AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AIPA", "ANPA", "ANVA", "AROA", "APKA"),
@@ -69,7 +85,11 @@ public final class SecretRules {
             SecretRule.of("npm_token", "<NPM_TOKEN>", "\\bnpm_[A-Za-z0-9]{36}\\b", "npm_"),
             SecretRule.of("pypi_token", "<PYPI_TOKEN>", "\\bpypi-AgEIcHlwaS5vcmc[" + URLSAFE + "]{40,}", "pypi-"),
             SecretRule.of("sendgrid_key", "<SENDGRID_KEY>", "\\bSG\\.[" + URLSAFE + "]{22}\\.[" + URLSAFE + "]{43}", "SG."),
-            SecretRule.of("twilio_key", "<TWILIO_KEY>", "\\b(?:SK|AC)[0-9a-f]{32}\\b", "SK", "AC"),
+            SecretRule.of("twilio_key", "<TWILIO_KEY>", "\\b(?:SK|AC)[0-9a-f]{32}\\b", "SK", "AC").perLine(),
+            // Twilio's auth token is 32 hex digits like an MD5 sum: only next to the vendor's name (not the AC… SID)
+            SecretRule.of("twilio_auth_token", "<TWILIO_AUTH_TOKEN>",
+                    "((?i:twilio)[^\\n]{0,80}?)(?<![0-9A-Fa-f])([0-9a-f]{32})(?![0-9A-Fa-f])", "twilio").lowerHints()
+                    .group(2).perLine(),
             SecretRule.of("mailgun_key", "<MAILGUN_KEY>", "\\bkey-[0-9a-f]{32}\\b", "key-"),
             SecretRule.of("telegram_token", "<TELEGRAM_TOKEN>", "\\b\\d{8,10}:AA[" + URLSAFE + "]{33}\\b", ":AA"),
             SecretRule.of("digitalocean_token", "<DIGITALOCEAN_TOKEN>", "\\bdo[por]_v1_[a-f0-9]{64}\\b", "_v1_"),
@@ -82,22 +102,38 @@ public final class SecretRules {
                     + "=]{12,})", "basic").lowerHints().group(2),
             SecretRule.of("url_password", "<PASSWORD>",
                     "(\\b[a-zA-Z][a-zA-Z0-9+.\\-]{1,20}://[^\\s:/@\"'<>]{1,100}:)([^\\s@/\"'<>]{1,200})(@)", "://")
-                    .group(2).check(v -> !Entropy.isPlaceholder(v)),
+                    .group(2).perLine().check(Entropy::isUrlPassword),
+            // a token as the whole user part: https://ghp_…@github.com, https://oauth2-token@host
+            SecretRule.of("url_token", "<TOKEN>", "(\\b[a-zA-Z][a-zA-Z0-9+.\\-]{1,20}://)([A-Za-z0-9_\\-.~]{20,200})(?=@)",
+                    "://").group(2).perLine().check(Entropy::looksRandom),
+            // Password=… in ADO.NET / ODBC connection strings and password=… in JDBC URLs (after ; ? or &)
+            SecretRule.of("connection_password", "<PASSWORD>",
+                    "(?i)(;\\s*(?:password|pwd|passwd)\\s*=\\s*)([^;\\s\"'<>`]{3,200})", "password", "pwd", "passwd")
+                    .lowerHints().group(2).perLine().check(v -> !Entropy.isPlaceholder(v) && !v.startsWith("{")),
+            SecretRule.of("connection_password", "<PASSWORD>",
+                    "(?i)([?&](?:password|pwd|passwd)=)([^&;\\s\"'<>`#]{3,200})", "password", "pwd", "passwd")
+                    .lowerHints().group(2).perLine().check(v -> !Entropy.isPlaceholder(v) && !v.startsWith("{")),
             // name = "value" / name: 'value' / "name": "value" in code, JSON, YAML, TOML, properties
             SecretRule.of("generic_secret", "<SECRET>",
-                    "(?i)(" + NAME + "[\"']?\\s*(?::=|=>|==|[:=])\\s*[\"'`])([^\"'`\\s]{8,200})(?=[\"'`])",
-                    "secret", "token", "passw", "pwd", "key", "credential").lowerHints().group(2)
+                    "(?i)(" + NAME_TAIL + "[\"']?\\s*(?::=|=>|==|[:=])\\s*[\"'`])([^\"'`\\s]{8,200})(?=[\"'`])",
+                    "secret", "token", "passw", "pwd", "key", "credential").lowerHints().group(2).perLine()
                     .check(Entropy::looksRandom),
             // NAME=value in .env files and shell (a diff line may start with + - or space)
             SecretRule.of("generic_secret", "<SECRET>",
                     "(?im)^([+\\- ]?\\s*(?:export\\s+)?" + NAME + "\\s*[=:]\\s*)([^\\s\"'#`]{8,200})\\s*$",
-                    "secret", "token", "passw", "pwd", "key", "credential").lowerHints().group(2)
+                    "secret", "token", "passw", "pwd", "key", "credential").lowerHints().group(2).perLine()
                     .check(Entropy::looksRandom),
             SecretRule.of("email", "<EMAIL>",
-                    "(?<![A-Za-z0-9._%+\\-])[A-Za-z0-9._%+\\-]{1,64}@[A-Za-z0-9\\-]{1,63}(?:\\.[A-Za-z0-9\\-]{1,63})*"
-                            + "\\.[A-Za-z]{2,24}\\b", "@")
-                    // git@github.com:org/repo is an SSH remote, not someone's address
-                    .check(v -> !v.startsWith("git@")));
+                    "(?<![A-Za-z0-9._%+\\-])[A-Za-z0-9][A-Za-z0-9._%+\\-]{0,63}+@[A-Za-z0-9\\-]{1,63}(?:\\.[A-Za-z0-9\\-]{1,63})*"
+                            + "\\.[A-Za-z]{2,24}\\b", "@").perLine()
+                    // git@github.com:org/repo is an SSH remote, this@Cache.get a Kotlin label, icon@2x.png a file
+                    .check(v -> !v.startsWith("git@") && !NOT_AN_ADDRESS.matcher(v).matches()),
+            // NAME=value whatever the name (.env files, shell, docs): a long random-looking value is a secret
+            // unless it is a commit id, a digest or a UUID (Entropy.isHighEntropySecret)
+            // (the '=' first and the name in a look-behind: the pattern is tried only where a '=' stands)
+            SecretRule.of("env_secret", "<SECRET>", "(=(?<=(?<![A-Za-z0-9_$.\\-])[A-Z][A-Z0-9_]{1,60}\\s?=)\\s?[\"']?)"
+                    + "([A-Za-z0-9+/_\\-.~!@#%^*=]{16,200}+)(?=[\"'`]?(?:[\\s;,)`]|$))", "=").group(2).in(SecretRule.Scope.AT_HINT)
+                    .check(Entropy::isHighEntropySecret));
 
     private SecretRules() {
     }

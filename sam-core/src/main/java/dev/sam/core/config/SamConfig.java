@@ -22,9 +22,26 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
         this(training, rollback, models, collect, serve, defaults().cycle(), Eval.defaults());
     }
 
-    /** Training thresholds and profiles. */
+    /**
+     * Training thresholds and profiles, and how samples are used: {@code weighting} ({@code none}, or
+     * {@code quality}: each sample's loss scaled by its quality, normalized to mean 1) and {@code curriculum}
+     * ({@code none}: length-grouped shuffled batches; {@code length} or {@code loss}: easy to hard by token
+     * length or by the base model's loss, on a competence schedule).
+     */
     public record Training(int minSamples, String defaultProfile, String baseModel,
-                           Map<String, TrainingProfile> profiles) {
+                           Map<String, TrainingProfile> profiles, String weighting, String curriculum) {
+        public static final List<String> WEIGHTINGS = List.of("none", "quality");
+        public static final List<String> CURRICULA = List.of("none", "length", "loss");
+
+        public Training {
+            weighting = weighting == null ? "none" : weighting;
+            curriculum = curriculum == null ? "none" : curriculum;
+        }
+
+        /** Unweighted, no curriculum. */
+        public Training(int minSamples, String defaultProfile, String baseModel, Map<String, TrainingProfile> profiles) {
+            this(minSamples, defaultProfile, baseModel, profiles, "none", "none");
+        }
     }
 
     /** Auto-rollback policy of {@code sam serve} (docs/user-guide.md, "Automatic rollback"). */
@@ -72,17 +89,68 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
     /**
      * {@code sam serve} defaults.
      *
-     * @param allowedHosts extra names the Host header may carry (e.g. host.docker.internal for a web UI in a
-     *                     container); loopback names are always allowed, every other name is refused
-     *                     against DNS rebinding
+     * @param allowedHosts        extra names the Host header may carry (e.g. host.docker.internal for a web UI in a
+     *                            container); loopback names are always allowed, every other name is refused
+     *                            against DNS rebinding
+     * @param requireTokenForChat the chat endpoints (OpenAI and Ollama) need the bearer token too, so that only
+     *                            clients given the token can generate (and so feed the auto-rollback numbers)
+     * @param limits              the HTTP server's timeouts and connection bounds
      */
-    public record Serve(String host, int port, int maxBodyBytes, int maxTokens, List<String> allowedHosts) {
+    public record Serve(String host, int port, int maxBodyBytes, int maxTokens, List<String> allowedHosts,
+                        boolean requireTokenForChat, Limits limits) {
         public Serve {
             allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+            limits = limits == null ? Limits.defaults() : limits;
+        }
+
+        public Serve(String host, int port, int maxBodyBytes, int maxTokens, List<String> allowedHosts) {
+            this(host, port, maxBodyBytes, maxTokens, allowedHosts, false, Limits.defaults());
         }
 
         public Serve(String host, int port, int maxBodyBytes, int maxTokens) {
             this(host, port, maxBodyBytes, maxTokens, List.of());
+        }
+
+        /** The same settings with other limits. */
+        public Serve withLimits(Limits l) {
+            return new Serve(host, port, maxBodyBytes, maxTokens, allowedHosts, requireTokenForChat, l);
+        }
+
+        /** The same settings, chat requiring the token or not. */
+        public Serve withRequireTokenForChat(boolean r) {
+            return new Serve(host, port, maxBodyBytes, maxTokens, allowedHosts, r, limits);
+        }
+
+        /**
+         * {@code serve.limits} (docs/user-guide.md, "Timeouts and limits"): a request head must arrive whole within
+         * {@code headerTimeoutSeconds} of its first byte, its body within {@code bodyTimeoutSeconds} of the
+         * request's start; a connection with nothing to read or write for {@code idleTimeoutSeconds} is closed;
+         * at most {@code maxConnections} connections are open (more wait in the listen backlog) and at most
+         * {@code maxConnectionsPerClient} from one IP address (more are closed at once).
+         */
+        public record Limits(int headerTimeoutSeconds, int bodyTimeoutSeconds, int idleTimeoutSeconds,
+                             int maxConnections, int maxConnectionsPerClient) {
+            public static Limits defaults() {
+                return new Limits(10, 30, 30, 256, 64);
+            }
+
+            List<String> problems() {
+                List<String> out = new ArrayList<>();
+                if (headerTimeoutSeconds < 1) {
+                    out.add("serve.limits.header_timeout_seconds must be >= 1, got " + headerTimeoutSeconds);
+                }
+                if (bodyTimeoutSeconds < 1) {
+                    out.add("serve.limits.body_timeout_seconds must be >= 1, got " + bodyTimeoutSeconds);
+                }
+                if (idleTimeoutSeconds < 1) {
+                    out.add("serve.limits.idle_timeout_seconds must be >= 1, got " + idleTimeoutSeconds);
+                }
+                if (maxConnectionsPerClient < 1 || maxConnections < maxConnectionsPerClient) {
+                    out.add("serve.limits: need 1 <= max_connections_per_client (" + maxConnectionsPerClient
+                            + ") <= max_connections (" + maxConnections + ")");
+                }
+                return out;
+            }
         }
 
         /** What is wrong with a {@code serve.allowed_hosts} entry, or null: it must be a bare DNS name or IP. */
@@ -145,7 +213,7 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
         profiles.put("full", TrainingProfile.full());
         profiles.put("tiny", TrainingProfile.tiny());
         return new SamConfig(
-                new Training(100, "8gb", null, profiles),
+                new Training(100, "8gb", null, profiles, "none", "none"),
                 new Rollback(0.15, 5000, 6.0, 300, 20, true),
                 new Models(null),
                 new Collect(List.of(), List.of(), List.of(), null, 2000, 0.3, 0.85, null, Map.of(),
@@ -176,6 +244,12 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
         List<String> out = new ArrayList<>();
         if (training.minSamples() < 0) {
             out.add("training.min_samples must be >= 0, got " + training.minSamples());
+        }
+        if (!Training.WEIGHTINGS.contains(training.weighting())) {
+            out.add("training.weighting must be one of " + Training.WEIGHTINGS + ", got '" + training.weighting() + "'");
+        }
+        if (!Training.CURRICULA.contains(training.curriculum())) {
+            out.add("training.curriculum must be one of " + Training.CURRICULA + ", got '" + training.curriculum() + "'");
         }
         if (!training.profiles().containsKey(training.defaultProfile())) {
             out.add("training.default_profile '" + training.defaultProfile() + "' is not one of "
@@ -241,6 +315,7 @@ public record SamConfig(Training training, Rollback rollback, Models models, Col
         if (serve.maxTokens() <= 0) {
             out.add("serve.max_tokens must be > 0, got " + serve.maxTokens());
         }
+        out.addAll(serve.limits().problems());
         out.addAll(cycleProblems());
         out.addAll(evalProblems());
         return out;

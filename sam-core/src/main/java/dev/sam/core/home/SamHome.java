@@ -190,6 +190,15 @@ public record SamHome(Path root, ModelsLocation models) {
         return root.resolve("cache").resolve("train-speed.json");
     }
 
+    /**
+     * Base-model losses of training samples for {@code training.curriculum: loss}, one file per base model
+     * and data version (fingerprint of the tokenized data): scored once, reused by later runs on that data.
+     */
+    public Path curriculumScores(String baseModel, String dataFingerprint) {
+        return root.resolve("cache").resolve("curriculum").resolve(baseModel.replaceAll("[^A-Za-z0-9._-]", "_"))
+                .resolve(dataFingerprint + ".json");
+    }
+
     public Path database() {
         return root.resolve("sam.db");
     }

@@ -55,7 +55,9 @@ public final class CoreSchema {
                       updated_at TEXT NOT NULL,
                       PRIMARY KEY (source, key))""",
                     RequestMetricsRepository.CREATE_TABLE,
-                    RequestMetricsRepository.CREATE_INDEX)));
+                    RequestMetricsRepository.CREATE_INDEX)),
+            new Migration(MODULE, 2, "request metrics: prompt size, queueing, time to first token, concurrency",
+                    RequestMetricsRepository.ADD_SERVICE_COLUMNS));
 
     private CoreSchema() {
     }

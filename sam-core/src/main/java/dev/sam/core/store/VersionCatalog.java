@@ -182,6 +182,37 @@ public final class VersionCatalog {
         return abs.startsWith(home.versionsDir()) ? home.versionsDir().relativize(abs).toString() : abs.toString();
     }
 
+    /**
+     * The adapters of {@code v} after checking that they are the files deployed: the SHA-256 directory
+     * checksum ({@link Checksums}) must be the one versions.json recorded at deploy. Whatever loads a version
+     * to generate with (sam serve, sam generate, export) asks this, so a changed or damaged adapter is never
+     * served. A version without a recorded checksum (made before checksums existed) is not checked.
+     *
+     * @throws SamException (failure) naming the version and how to repair or roll back
+     */
+    public Path verifiedAdapters(ModelVersion v) {
+        Path dir = adapters(v);
+        if (v.checksum() == null) {
+            return dir;
+        }
+        String now;
+        try {
+            now = Checksums.of(dir).checksum();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw SamException.failure("cannot read the adapters of " + v.version() + " (" + dir + "): " + e.getMessage(),
+                    "run `sam verify` to see what is wrong with the version store");
+        }
+        if (!now.equals(v.checksum())) {
+            throw SamException.failure(v.version() + "'s adapters in " + dir + " are not the ones deployed: their SHA-256"
+                    + " checksum is " + now.substring(0, 12) + "…, versions.json recorded " + v.checksum().substring(0,
+                    Math.min(12, v.checksum().length())) + "…; refusing to load them",
+                    "`sam verify` names the changed file; roll back to the previous version with `sam rollback`"
+                            + (v.trainingRunId() == null ? "" : ", or deploy its run again with `sam deploy "
+                            + v.trainingRunId() + "`"));
+        }
+        return dir;
+    }
+
 
     /**
      * The base model a version was trained on: as recorded in versions.json, else the {@code model} of its

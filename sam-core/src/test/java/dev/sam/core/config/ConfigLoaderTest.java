@@ -102,6 +102,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void serveLimitsAndChatTokenAreSettings() {
+        SamConfig d = SamConfig.defaults();
+        assertEquals(false, d.serve().requireTokenForChat());
+        assertEquals(new SamConfig.Serve.Limits(10, 30, 30, 256, 64), d.serve().limits());
+        SamConfig c = ConfigLoader.parse("serve:\n  require_token_for_chat: true\n  limits:\n"
+                + "    header_timeout_seconds: 5\n    max_connections_per_client: 8\n", dir.resolve("c.yaml"));
+        assertTrue(c.serve().requireTokenForChat());
+        assertEquals(new SamConfig.Serve.Limits(5, 30, 30, 256, 8), c.serve().limits());
+        SamException e = assertThrows(SamException.class, () -> ConfigLoader.parse(
+                "serve: {limits: {max_connections: 4, max_connections_per_client: 8}}\n", dir.resolve("c.yaml")));
+        assertTrue(e.getMessage().contains("max_connections_per_client (8) <= max_connections (4)"), e.getMessage());
+        e = assertThrows(SamException.class, () -> ConfigLoader.parse("serve: {limits: {header_timeout: 5}}\n",
+                dir.resolve("c.yaml")));
+        assertTrue(e.getMessage().contains("serve.limits.header_timeout"), e.getMessage());
+    }
+
+    @Test
     void brokenYamlSaysWhereAndLeavesTheFileAlone() throws Exception {
         Path f = dir.resolve("config.yaml");
         Files.writeString(f, "training:\n  min_samples: [1,\n");

@@ -1,5 +1,6 @@
 package dev.sam.deploy.store;
 
+import dev.sam.core.store.Checksums;
 import dev.sam.core.io.AtomicFiles;
 import dev.sam.core.json.Json;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.sam.deploy.store;
 
+import dev.sam.core.store.Checksums;
 import dev.sam.core.SamException;
 import dev.sam.core.home.SamHome;
 import dev.sam.core.io.AtomicFiles;

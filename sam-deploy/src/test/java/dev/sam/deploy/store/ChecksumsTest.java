@@ -1,5 +1,7 @@
 package dev.sam.deploy.store;
 
+import dev.sam.core.store.Checksums;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -76,5 +76,13 @@ public interface ChatBackend extends AutoCloseable {
     @FunctionalInterface
     interface TextSink {
         boolean accept(String delta) throws java.io.IOException;
+
+        /**
+         * The generation got its slot and starts (tokenizing, prefill): the time before this was queueing,
+         * which the auto-rollback policy does not hold against the version. A backend without slots need
+         * not call it (then no queueing is assumed).
+         */
+        default void started() {
+        }
     }
 }

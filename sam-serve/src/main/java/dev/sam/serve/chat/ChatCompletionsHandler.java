@@ -37,7 +37,7 @@ public final class ChatCompletionsHandler implements Handler {
         long seed = req.seed() != null ? req.seed() : RANDOM.nextLong();
         var g = new ChatBackend.Generation(v.version(), v.baseDir(), v.adapters(), req.messages(), req.maxTokens(),
                 req.temperature(), req.topP(), seed);
-        String id = newId("chatcmpl-");
+        String id = generations.responseId(call, "chatcmpl-");
         long created = call.startMillis() / 1000;
         if (!req.stream()) {
             Generations.Result r = generations.complete(call, g, req.stop());

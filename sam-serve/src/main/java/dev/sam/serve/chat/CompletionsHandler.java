@@ -42,7 +42,7 @@ public final class CompletionsHandler implements Handler {
         long seed = sp.seed() != null ? sp.seed() : ChatCompletionsHandler.RANDOM.nextLong();
         var g = new ChatBackend.Generation(v.version(), v.baseDir(), v.adapters(), List.of(), req.rendered(), req.fim(),
                 sp.maxTokens(), sp.temperature(), sp.topP(), seed);
-        String id = ChatCompletionsHandler.newId("cmpl-");
+        String id = generations.responseId(call, "cmpl-");
         long created = call.startMillis() / 1000;
         if (!req.stream()) {
             Generations.Result r = generations.complete(call, g, sp.stop());

@@ -6,9 +6,7 @@ import dev.sam.train.infer.ChatEngine;
 import dev.sam.train.infer.GenerationOptions;
 import dev.sam.train.infer.LoadedBase;
 import dev.sam.train.nativelib.Natives;
-import dev.sam.train.tokenizer.ChatTemplate;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -61,15 +59,6 @@ public final class EngineChatBackend implements ChatBackend {
         this.unavailable = why;
     }
 
-    /** Thrown from the text callback to end a generation early (stop sequence, client gone). */
-    private static final class Stopped extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Stopped() {
-            super(null, null, false, false);
-        }
-    }
-
     @Override
     public Completion generate(Generation g, TextSink sink) throws Exception {
         if (unavailable != null) {
@@ -80,6 +69,7 @@ public final class EngineChatBackend implements ChatBackend {
             throw new BackendUnavailableException("busy: " + slotCount + " generations are running and others"
                     + " waited " + waitMillis / 1000 + " s; try again", null);
         }
+        sink.started();
         try {
             for (int attempt = 0; ; attempt++) {
                 ChatEngine e = engine(g.baseModel(), g.adapters());
@@ -88,26 +78,21 @@ public final class EngineChatBackend implements ChatBackend {
                             + " tokens (" + Fim.PREFIX + ", " + Fim.SUFFIX + ", " + Fim.MIDDLE + ") in its tokenizer,"
                             + " so 'suffix' cannot be used", "use a Qwen2.5-Coder base model, or send no suffix");
                 }
-                StringBuilder sent = new StringBuilder();
-                java.util.function.Consumer<String> onText = piece -> {
-                    sent.append(piece);
+                IOException[] failed = new IOException[1];
+                java.util.function.Predicate<String> onText = piece -> {
                     try {
-                        if (!sink.accept(piece)) {
-                            throw new Stopped();
-                        }
+                        return sink.accept(piece);
                     } catch (IOException x) {
-                        throw new UncheckedIOException(x);
+                        failed[0] = x;
+                        return false;
                     }
                 };
                 try {
-                    var c = g.isChat() ? e.stream(g.messages(), o, onText) : e.streamRaw(g.rawPrompt(), o, onText);
+                    var c = g.isChat() ? e.streamWhile(g.messages(), o, onText) : e.streamRawWhile(g.rawPrompt(), o, onText);
+                    if (failed[0] != null) {
+                        throw failed[0];
+                    }
                     return new Completion(c.text(), c.promptTokens(), c.completionTokens(), c.finishReason());
-                } catch (Stopped s) {
-                    int prompt = e.tokenizer().encode(g.isChat() ? ChatTemplate.qwen().apply(g.messages(), true)
-                            : g.rawPrompt()).length;
-                    return new Completion(sent.toString(), prompt, e.tokenizer().encode(sent.toString()).length, "stop");
-                } catch (UncheckedIOException x) {
-                    throw x.getCause();
                 } catch (IllegalStateException closed) {
                     if (attempt > 0 || !String.valueOf(closed.getMessage()).contains("closed")) {
                         throw closed;

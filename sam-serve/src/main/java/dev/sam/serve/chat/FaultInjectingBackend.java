@@ -68,18 +68,55 @@ public final class FaultInjectingBackend implements ChatBackend {
 
     @Override
     public Completion generate(Generation request, TextSink sink) throws Exception {
-        if (settings.hits(request.version())) {
-            if (settings.latencyMs() > 0) {
-                Thread.sleep(settings.latencyMs());
-            }
-            long n = counter.getAndIncrement();
-            long per100 = Math.round(settings.errorRate() * 100);
-            if ((n + 1) * per100 / 100 > n * per100 / 100) {
-                throw new IllegalStateException("injected fault (" + ENV_ERROR_RATE + "=" + settings.errorRate()
-                        + " for " + settings.version() + ")");
+        if (!settings.hits(request.version())) {
+            return delegate.generate(request, sink);
+        }
+        long n = counter.getAndIncrement();
+        long per100 = Math.round(settings.errorRate() * 100);
+        if ((n + 1) * per100 / 100 > n * per100 / 100) {
+            throw new IllegalStateException("injected fault (" + ENV_ERROR_RATE + "=" + settings.errorRate()
+                    + " for " + settings.version() + ")");
+        }
+        return settings.latencyMs() > 0 ? delegate.generate(request, new Slowed(sink, settings.latencyMs()))
+                : delegate.generate(request, sink);
+    }
+
+    /**
+     * The injected latency, spent once the generation started (after any wait for a slot) and before its first
+     * text: a slow version, as the auto-rollback policy measures it, not a busy server.
+     */
+    private static final class Slowed implements TextSink {
+        private final TextSink sink;
+        private final long millis;
+        private boolean slept;
+
+        Slowed(TextSink sink, long millis) {
+            this.sink = sink;
+            this.millis = millis;
+        }
+
+        @Override
+        public void started() {
+            sink.started();
+            sleep();
+        }
+
+        @Override
+        public boolean accept(String delta) throws java.io.IOException {
+            sleep();
+            return sink.accept(delta);
+        }
+
+        private void sleep() {
+            if (!slept) {
+                slept = true;
+                try {
+                    Thread.sleep(millis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
-        return delegate.generate(request, sink);
     }
 
     @Override

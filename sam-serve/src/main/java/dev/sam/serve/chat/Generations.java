@@ -19,17 +19,46 @@ import java.util.List;
  * streamed answer that opens with the first piece of text, so that a failure before any output is
  * still a plain error answer, while one after it ends the stream with the dialect's error event.
  *
+ * Every answer has an id ({@link #responseId}: in the body where the dialect has one, always in the
+ * {@code X-SAM-Response-Id} header) and is handed to the {@link AnswerLog} once complete, so that feedback
+ * posted with that id counts for the version that gave it.
+ *
  * <pre>Served v = gens.select(call, req.model()); Generations.Result r = gens.complete(call, g, req.stop());</pre>
  */
 public final class Generations {
+    /** The response header naming the answer's id (what POST /api/feedback takes). */
+    public static final String RESPONSE_ID_HEADER = "X-SAM-Response-Id";
+
     private final ChatBackend backend;
     private final VersionWatcher versions;
     private final ModelSelector selector;
+    /** Generations running now (each uses every core, so they slow each other down). */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final AnswerLog answers;
+
+    /** Where complete answers go (sam serve: the A/B outcome store). */
+    @FunctionalInterface
+    public interface AnswerLog {
+        void record(HttpCall call, ChatBackend.Generation g, String answer);
+    }
 
     public Generations(ChatBackend backend, VersionWatcher versions, ModelSelector selector) {
+        this(backend, versions, selector, (call, g, answer) -> { });
+    }
+
+    public Generations(ChatBackend backend, VersionWatcher versions, ModelSelector selector, AnswerLog answers) {
         this.backend = backend;
         this.versions = versions;
         this.selector = selector;
+        this.answers = answers;
+    }
+
+    /** A new id for this call's answer ({@code prefix} + 24 hex digits), also sent in {@link #RESPONSE_ID_HEADER}. */
+    public String responseId(HttpCall call, String prefix) {
+        String id = ChatCompletionsHandler.newId(prefix);
+        call.responseId(id);
+        call.setHeader(RESPONSE_ID_HEADER, id);
+        return id;
     }
 
     /** The text after stop sequences, the engine's counts, and OpenAI's finish reason ("stop" or "length"). */
@@ -70,6 +99,7 @@ public final class Generations {
         ChatBackend.Completion c = generate(call, g, text);
         text.finish();
         call.tokens(c.completionTokens());
+        answers.record(call, g, text.text());
         return new Result(text.text(), c, text.stopped() ? "stop" : c.finishReason());
     }
 
@@ -109,6 +139,7 @@ public final class Generations {
             return;
         }
         call.tokens(c.completionTokens());
+        answers.record(call, g, text.text());
         if (!opened[0]) {
             events.open();
         }
@@ -117,8 +148,12 @@ public final class Generations {
 
     private ChatBackend.Completion generate(HttpCall call, ChatBackend.Generation g, ChatBackend.TextSink sink)
             throws Exception {
+        ServiceTimer timer = new ServiceTimer(sink, inFlight, call.elapsedMs());
+        int promptTokens = 0;
         try {
-            return backend.generate(g, sink);
+            ChatBackend.Completion c = backend.generate(g, timer);
+            promptTokens = c.promptTokens();
+            return c;
         } catch (BackendUnavailableException e) {
             call.servedBy(HttpCall.NO_VERSION);
             throw ApiError.unavailable(e.getMessage());
@@ -132,6 +167,9 @@ public final class Generations {
             throw new ApiError(500, "generation failed on " + g.version() + ": " + e.getMessage());
         } catch (Exception e) {
             throw new ApiError(500, "generation failed on " + g.version() + ": " + e.getMessage());
+        } finally {
+            timer.end();
+            call.service(timer.service(promptTokens, ServiceTimer.promptHash(g)));
         }
     }
 }

@@ -74,6 +74,12 @@ public final class ApiError extends RuntimeException {
                 Map.of("Connection", "close"), null);
     }
 
+    /** The body did not arrive in time (a client trickling bytes holds a connection otherwise). */
+    public static ApiError bodyTimeout(long millis) {
+        return new ApiError(408, "the request body did not arrive within " + millis / 1000 + " s"
+                + " (serve.limits.body_timeout_seconds)", Map.of("Connection", "close"), null);
+    }
+
     /** The service cannot answer now (busy, no engine); the client may retry later. */
     public static ApiError unavailable(String message) {
         return new ApiError(503, message, Map.of("Retry-After", "5"), null);

@@ -1,19 +1,27 @@
 package dev.sam.serve.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.sam.core.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 
 /**
  * One request and its answer: the request line and headers, the body (read at most once, never more
  * than the size limit), a JSON answer or a stream, and what the request metrics need to know (which
  * model version served it, how many tokens it generated, the status sent).
+ *
+ * The request arrives through Jetty ({@link JettyAdapter}); this class is the only one that touches its
+ * request and response, so the handlers never see the server library.
  *
  * <pre>JsonNode body = call.jsonBody(); call.respond(200, Map.of("success", true));</pre>
  */
@@ -21,8 +29,14 @@ public final class HttpCall {
     /** The version name recorded for requests that no model version served (status, metrics, errors). */
     public static final String NO_VERSION = "api";
 
-    private final HttpExchange exchange;
+    /** One JSON value and nothing after it: {@code {"a":1} x} is malformed, not {@code {"a":1}}. */
+    private static final ObjectReader STRICT = Json.mapper().reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private final Request request;
+    private final Response response;
     private final long maxBody;
+    private final long bodyTimeoutMillis;
     private final long startNanos = System.nanoTime();
     private final long startMillis = System.currentTimeMillis();
     private String endpoint = "unknown";
@@ -31,41 +45,63 @@ public final class HttpCall {
     private int status;
     private boolean failed;
     private byte[] body;
+    private OutputStream out;
+    private dev.sam.core.store.RequestRecord.Service service;
+    private String responseId;
 
-    public HttpCall(HttpExchange exchange, long maxBody) {
-        this.exchange = exchange;
+    /**
+     * @param bodyTimeoutMillis the whole body must arrive within this time from the start of the request
+     *                          (a client trickling a byte now and then is cut off: 408)
+     */
+    public HttpCall(Request request, Response response, long maxBody, long bodyTimeoutMillis) {
+        this.request = request;
+        this.response = response;
         this.maxBody = maxBody;
+        this.bodyTimeoutMillis = bodyTimeoutMillis;
     }
 
     public String method() {
-        return exchange.getRequestMethod();
+        return request.getMethod();
     }
 
     /** The path without query string. */
     public String path() {
-        String p = exchange.getRequestURI().getRawPath();
+        String p = request.getHttpURI().getPath();
         return p == null || p.isEmpty() ? "/" : p;
     }
 
     /** First value of a request header, or null. */
     public String header(String name) {
-        return exchange.getRequestHeaders().getFirst(name);
+        return request.getHeaders().get(name);
     }
 
-    /** The request body, at most the size limit (a larger one is a 413). */
+    /** How many times the request carries header {@code name}. */
+    public int headerCount(String name) {
+        return request.getHeaders().getValuesList(name).size();
+    }
+
+    /** The client's IP address. */
+    public String remoteAddress() {
+        return Request.getRemoteAddr(request);
+    }
+
+    /** The request body, at most the size limit (a larger one is a 413), within the body timeout (408). */
     public byte[] body() throws IOException {
         if (body == null) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (InputStream in = exchange.getRequestBody()) {
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+            try (InputStream in = Content.Source.asInputStream(request)) {
                 byte[] buf = new byte[8192];
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    if (out.size() + n > maxBody) {
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                    if (buffer.size() + n > maxBody) {
                         throw ApiError.tooLarge(maxBody);
                     }
-                    out.write(buf, 0, n);
+                    buffer.write(buf, 0, n);
+                    if (elapsedMs() > bodyTimeoutMillis) {
+                        throw ApiError.bodyTimeout(bodyTimeoutMillis);
+                    }
                 }
             }
-            body = out.toByteArray();
+            body = buffer.toByteArray();
         }
         return body;
     }
@@ -78,7 +114,7 @@ public final class HttpCall {
         }
         JsonNode node;
         try {
-            node = Json.mapper().readTree(b);
+            node = STRICT.readTree(b);
         } catch (JsonProcessingException e) {
             throw ApiError.badRequest("malformed JSON in the request body: " + e.getOriginalMessage());
         }
@@ -89,33 +125,46 @@ public final class HttpCall {
     }
 
     public void setHeader(String name, String value) {
-        exchange.getResponseHeaders().set(name, value);
+        response.getHeaders().put(name, value);
     }
 
     /** Answers with {@code value} as JSON (snake_case keys, SAM's conventions). */
     public void respond(int status, Object value) throws IOException {
         byte[] bytes = (ApiJson.write(value) + "\n").getBytes(StandardCharsets.UTF_8);
         setHeader("Content-Type", "application/json; charset=utf-8");
-        sendHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
+        sendHeaders(status);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        try (OutputStream o = stream()) {
+            o.write(bytes);
         }
     }
 
-    /** Starts a streamed answer (chunked); the caller writes and closes the stream. */
+    /** Starts a streamed answer (chunked, each flush sends what was written); the caller closes the stream. */
     public OutputStream openStream(int status, String contentType) throws IOException {
         setHeader("Content-Type", contentType);
         setHeader("Cache-Control", "no-cache");
-        sendHeaders(status, 0);
-        return exchange.getResponseBody();
+        sendHeaders(status);
+        return stream();
     }
 
-    private void sendHeaders(int status, long length) throws IOException {
+    private OutputStream stream() {
+        out = Content.Sink.asOutputStream(response);
+        return out;
+    }
+
+    private void sendHeaders(int status) {
         if (this.status != 0) {
             throw new IllegalStateException("response already started with status " + this.status);
         }
         this.status = status;
-        exchange.sendResponseHeaders(status, length); // 0 = chunked
+        response.setStatus(status);
+    }
+
+    /** Ends the answer: closes the body stream a handler left open (the last chunk goes out). */
+    void finish() throws IOException {
+        if (out != null) {
+            out.close();
+        }
     }
 
     /** True once the status line went out (then no error answer can follow). */
@@ -154,6 +203,26 @@ public final class HttpCall {
         return version;
     }
 
+    /** How the generation of this call spent its time (for the auto-rollback policy's latency judgement). */
+    public void service(dev.sam.core.store.RequestRecord.Service s) {
+        this.service = s;
+    }
+
+    /** Null when the call generated nothing. */
+    public dev.sam.core.store.RequestRecord.Service service() {
+        return service;
+    }
+
+    /** Names the answer this call gives, so that feedback can be posted against it (POST /api/feedback). */
+    public void responseId(String id) {
+        this.responseId = id;
+    }
+
+    /** The id of the answer this call gives; null for calls that generate nothing. */
+    public String responseId() {
+        return responseId;
+    }
+
     public void tokens(long n) {
         this.tokens = n;
     }
@@ -168,9 +237,5 @@ public final class HttpCall {
 
     public double elapsedMs() {
         return (System.nanoTime() - startNanos) / 1e6;
-    }
-
-    HttpExchange exchange() {
-        return exchange;
     }
 }

@@ -69,14 +69,33 @@ public final class RequestGuard {
         throw ApiError.forbidden("cross-origin requests are refused (Origin " + origin + ")");
     }
 
+    /**
+     * The bearer token. The answer never names the token file's path (a stranger learns nothing about the
+     * machine); {@code sam serve --help} tells the user where it is.
+     */
     public void checkToken(HttpCall call) {
         String auth = call.header("Authorization");
         if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw ApiError.unauthorized("this endpoint needs 'Authorization: Bearer <token>' (the token is in "
-                    + token.file() + ")");
+            throw ApiError.unauthorized("this endpoint needs 'Authorization: Bearer <token>' (see `sam serve --help`"
+                    + " for where the token is)");
         }
         if (!token.matches(auth.substring(7))) {
-            throw ApiError.unauthorized("wrong API token (the token is in " + token.file() + ")");
+            throw ApiError.unauthorized("wrong API token (see `sam serve --help` for where the token is)");
+        }
+    }
+
+    /**
+     * Headers that must appear once: two Host headers make the request's target ambiguous (RFC 9112
+     * section 3.2: "a server MUST respond with a 400 ... to any request message that contains more than one
+     * Host header field"), two Content-Lengths its body (RFC 9112 section 6.3). Jetty's parser refuses
+     * both already; this check keeps the rule whatever the server library's compliance mode.
+     */
+    public void checkHeaders(HttpCall call) {
+        for (String h : new String[] {"Host", "Content-Length", "Authorization"}) {
+            if (call.headerCount(h) > 1) {
+                throw ApiError.badRequest("the request has " + call.headerCount(h) + " " + h + " headers (one is"
+                        + " allowed)");
+            }
         }
     }
 

@@ -16,6 +16,11 @@ public record Route(String method, String path, String name, boolean needsToken,
         return new Route("POST", path, name, false, h);
     }
 
+    /** A POST that generates: the bearer token is required when {@code needsToken} (serve.require_token_for_chat). */
+    public static Route generating(String path, String name, boolean needsToken, Handler h) {
+        return new Route("POST", path, name, needsToken, h);
+    }
+
     /** A POST that changes state: the bearer token is required. */
     public static Route mutating(String path, String name, Handler h) {
         return new Route("POST", path, name, true, h);

@@ -1,7 +1,5 @@
 package dev.sam.serve.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,31 +14,34 @@ import org.slf4j.LoggerFactory;
  * mutating routes, the handler, the error answer ({@link ErrorResponses}); then reports the finished
  * call (for request metrics) whatever happened.
  *
- * <pre>server.createContext("/", new Router(routes, guard, maxBody, metrics::record));</pre>
+ * The server is bound before the routes exist (the Host check needs the bound port), so a router starts
+ * empty and answers 503 until {@link #open} gives it its routes.
+ *
+ * <pre>Router r = new Router(); SamHttpServer.start(addr, 0, r, ...); r.open(routes, guard, metrics::record);</pre>
  */
-public final class Router implements HttpHandler {
+public final class Router {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
 
     private final Map<String, Map<String, Route>> byPath = new LinkedHashMap<>();
-    private final RequestGuard guard;
-    private final long maxBody;
-    private final Consumer<HttpCall> onComplete;
+    private volatile RequestGuard guard;
+    private volatile Consumer<HttpCall> onComplete = call -> { };
     private final Object idle = new Object();
     private int inFlight;
     private volatile boolean draining;
 
-    public Router(List<Route> routes, RequestGuard guard, long maxBody, Consumer<HttpCall> onComplete) {
-        for (Route r : routes) {
-            byPath.computeIfAbsent(r.path(), p -> new LinkedHashMap<>()).put(r.method(), r);
+    /** Starts serving {@code routes}; {@code onComplete} sees every finished call. */
+    public void open(List<Route> routes, RequestGuard guard, Consumer<HttpCall> onComplete) {
+        synchronized (byPath) {
+            for (Route r : routes) {
+                byPath.computeIfAbsent(r.path(), p -> new LinkedHashMap<>()).put(r.method(), r);
+            }
         }
-        this.guard = guard;
-        this.maxBody = maxBody;
         this.onComplete = onComplete;
+        this.guard = guard;
     }
 
-    @Override
-    public void handle(HttpExchange exchange) {
-        HttpCall call = new HttpCall(exchange, maxBody);
+    /** Answers one call; never throws (but rethrows a VirtualMachineError after answering 500). */
+    public void handle(HttpCall call) {
         synchronized (idle) {
             inFlight++;
         }
@@ -48,6 +49,11 @@ public final class Router implements HttpHandler {
             if (draining) {
                 throw new ApiError(503, "sam serve is shutting down", java.util.Map.of("Connection", "close"), null);
             }
+            RequestGuard guard = this.guard;
+            if (guard == null) {
+                throw ApiError.unavailable("sam serve is starting");
+            }
+            guard.checkHeaders(call);
             guard.checkHost(call);
             guard.checkOrigin(call);
             Route route = route(call);
@@ -73,7 +79,11 @@ public final class Router implements HttpHandler {
             } catch (RuntimeException e) {
                 LOG.warn("could not record the request metrics: {}", e.toString());
             }
-            exchange.close();
+            try {
+                call.finish();
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.debug("{} {}: could not finish the answer: {}", call.method(), call.path(), e.toString());
+            }
             synchronized (idle) {
                 inFlight--;
                 idle.notifyAll();

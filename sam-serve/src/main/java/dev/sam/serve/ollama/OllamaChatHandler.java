@@ -37,6 +37,7 @@ public final class OllamaChatHandler implements Handler {
         OllamaRequest req = OllamaRequest.parse(body, maxTokens);
         List<ChatMessage> messages = messages(body.path("messages"));
         Served v = generations.select(call, req.model());
+        generations.responseId(call, "ollama-");
         var sp = req.sampling();
         var g = new ChatBackend.Generation(v.version(), v.baseDir(), v.adapters(), messages, sp.maxTokens(),
                 sp.temperature(), sp.topP(), sp.seed() != null ? sp.seed() : RANDOM.nextLong());

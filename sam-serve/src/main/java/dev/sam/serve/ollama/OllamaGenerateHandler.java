@@ -47,6 +47,7 @@ public final class OllamaGenerateHandler implements Handler {
         String suffix = body.path("suffix").asText("");
         boolean raw = body.path("raw").asBoolean(false);
         Served v = generations.select(call, req.model());
+        generations.responseId(call, "ollama-");
         var sp = req.sampling();
         long seed = sp.seed() != null ? sp.seed() : OllamaChatHandler.RANDOM.nextLong();
         ChatBackend.Generation g;

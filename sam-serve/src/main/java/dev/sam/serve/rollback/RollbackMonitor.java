@@ -20,9 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +51,7 @@ public final class RollbackMonitor implements AutoCloseable {
     private final List<Decision> decisions = new ArrayList<>();
     private long lastDecisionMs;
     private volatile String lastCheck;
-    private ScheduledExecutorService scheduler;
+    private Periodic loop;
 
     public RollbackMonitor(DeployContext ctx, RollbackPolicy policy, MetricsWriter metrics, VersionWatcher watcher,
                            LongSupplier clock) {
@@ -67,18 +64,7 @@ public final class RollbackMonitor implements AutoCloseable {
 
     /** Runs {@link #tick()} every {@code intervalMillis} on its own thread. */
     public RollbackMonitor start(long intervalMillis) {
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sam-serve-rollback-monitor");
-            t.setDaemon(true);
-            return t;
-        });
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                tick();
-            } catch (RuntimeException e) {
-                LOG.error("auto-rollback check failed", e);
-            }
-        }, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        loop = Periodic.start("sam-serve-rollback-monitor", intervalMillis, this::tick, LOG, "auto-rollback check");
         return this;
     }
 
@@ -184,13 +170,8 @@ public final class RollbackMonitor implements AutoCloseable {
     /** Stops the loop; a check in progress finishes (a rollback is never interrupted half-way). */
     @Override
     public void close() {
-        if (scheduler != null) {
-            scheduler.shutdown();
-            try {
-                scheduler.awaitTermination(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (loop != null) {
+            loop.close();
         }
     }
 }

@@ -30,6 +30,13 @@ public record ServedVersions(Served active, Served canary, int canaryTraffic) {
         String recorded = catalog.baseModel(v);
         String base = recorded != null ? recorded : config.training().baseModel();
         Found f = find(home, base);
+        try {
+            catalog.verifiedAdapters(v);
+        } catch (SamException e) {
+            // served as unservable: its requests fail with this reason (and count against it, so the
+            // auto-rollback policy rolls a tampered active version back)
+            return new Served(v.version(), role, catalog.adapters(v), base, null, e.getMessage() + " (" + e.hint() + ")");
+        }
         return new Served(v.version(), role, catalog.adapters(v), base, f.dir(), f.problem());
     }
 

@@ -18,8 +18,9 @@ import java.util.SplittableRandom;
  *
  * <pre>Iterator&lt;Batch&gt; it = new BatchIterator(data.examples(), 4, seed, 0).from(checkpointStep);</pre>
  */
-public final class BatchIterator {
+public final class BatchIterator implements BatchSchedule {
     private final List<TokenizedExample> sorted;
+    private final double[] sortedWeights;
     private final int batchSize;
     private final long seed;
     private final int padId;
@@ -28,6 +29,11 @@ public final class BatchIterator {
     private int[] cachedOrder;
 
     public BatchIterator(List<TokenizedExample> examples, int batchSize, long seed, int padId) {
+        this(examples, null, batchSize, seed, padId);
+    }
+
+    /** With a weight per example ({@link SampleWeights}, aligned with {@code examples}; null: unweighted). */
+    public BatchIterator(List<TokenizedExample> examples, double[] weights, int batchSize, long seed, int padId) {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batch size must be > 0");
         }
@@ -40,43 +46,28 @@ public final class BatchIterator {
         }
         idx.sort(Comparator.comparingInt((Integer i) -> examples.get(i).length()).thenComparingInt(i -> i));
         this.sorted = idx.stream().map(examples::get).toList();
+        this.sortedWeights = weights == null ? null : idx.stream().mapToDouble(i -> weights[i]).toArray();
         this.batchSize = batchSize;
         this.seed = seed;
         this.padId = padId;
         this.perEpoch = (examples.size() + batchSize - 1) / batchSize;
     }
 
+    @Override
     public int batchesPerEpoch() {
         return perEpoch;
     }
 
     /** The batch at position {@code index} of the endless sequence (epoch after epoch). */
+    @Override
     public synchronized Batch batch(long index) {
         int epoch = Math.toIntExact(index / perEpoch);
         int slot = (int) (index % perEpoch);
         int b = order(epoch)[slot];
         int from = b * batchSize;
         int to = Math.min(sorted.size(), from + batchSize);
-        int rows = to - from;
-        int seqLen = 0;
-        for (int i = from; i < to; i++) {
-            seqLen = Math.max(seqLen, sorted.get(i).length());
-        }
-        int[] tokens = new int[rows * seqLen];
-        java.util.Arrays.fill(tokens, padId);
-        byte[] mask = new byte[rows * seqLen];
-        int[] lengths = new int[rows];
-        long scored = 0;
-        long real = 0;
-        for (int r = 0; r < rows; r++) {
-            TokenizedExample e = sorted.get(from + r);
-            System.arraycopy(e.tokens(), 0, tokens, r * seqLen, e.length());
-            System.arraycopy(e.mask(), 0, mask, r * seqLen, e.length());
-            lengths[r] = e.length();
-            scored += e.scored();
-            real += e.length();
-        }
-        return new Batch(index, epoch, rows, seqLen, tokens, lengths, mask, scored, real);
+        return Batch.of(index, epoch, sorted.subList(from, to),
+                sortedWeights == null ? null : java.util.Arrays.copyOfRange(sortedWeights, from, to), padId);
     }
 
     /** Batches from position {@code start} on, endlessly; stop by count (steps) or by epoch. */

@@ -78,10 +78,10 @@ public final class ExampleTokenizer {
             System.arraycopy(e.tokens(), e.offset() - tail, ids, head, tail + answer);
             byte[] mask = new byte[maxSeqLength];
             System.arraycopy(e.mask(), e.offset(), mask, promptBudget, answer);
-            return new TokenizedExample(e.location(), ids, mask, promptBudget);
+            return new TokenizedExample(e.location(), ids, mask, promptBudget, e.quality());
         }
         return new TokenizedExample(e.location(), java.util.Arrays.copyOf(e.tokens(), maxSeqLength),
-                java.util.Arrays.copyOf(e.mask(), maxSeqLength), Math.min(e.offset(), maxSeqLength));
+                java.util.Arrays.copyOf(e.mask(), maxSeqLength), Math.min(e.offset(), maxSeqLength), e.quality());
     }
 
     /** One record, untruncated. */
@@ -102,7 +102,7 @@ public final class ExampleTokenizer {
         for (int t = Math.max(1, offset); t < ids.length; t++) {
             mask[t] = 1;
         }
-        return new TokenizedExample(r.location(), ids, mask, offset);
+        return new TokenizedExample(r.location(), ids, mask, offset, r.quality());
     }
 
     private static int[] append(int[] a, int v) {

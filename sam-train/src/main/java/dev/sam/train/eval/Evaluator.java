@@ -136,7 +136,7 @@ public final class Evaluator {
         }
     }
 
-    private static List<SliceMetrics.Example> tokenize(LoadedBase base, List<TrainingRecord> records, int maxSeq) {
+    static List<SliceMetrics.Example> tokenize(LoadedBase base, List<TrainingRecord> records, int maxSeq) {
         ExampleTokenizer et = new ExampleTokenizer(base.tokenizer(), ChatTemplate.qwen(), maxSeq);
         List<SliceMetrics.Example> out = new ArrayList<>();
         for (TrainingRecord r : records) {

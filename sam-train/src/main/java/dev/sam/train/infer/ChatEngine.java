@@ -20,6 +20,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Chat inference on a base model with optional LoRA adapters — the one engine behind {@code sam eval},
@@ -108,6 +109,18 @@ public final class ChatEngine implements AutoCloseable {
      * UTF-8 character), and returns the whole answer. {@code onText} runs on the calling thread.
      */
     public Completion stream(List<ChatMessage> messages, GenerationOptions o, Consumer<String> onText) {
+        return streamWhile(messages, o, piece -> {
+            onText.accept(piece);
+            return true;
+        });
+    }
+
+    /**
+     * As {@link #stream}, but {@code onText} may end the generation by answering false (a stop sequence, a
+     * client gone): the result then has finish reason "stop" and the text handed out so far, and its prompt
+     * count needs no second tokenization.
+     */
+    public Completion streamWhile(List<ChatMessage> messages, GenerationOptions o, Predicate<String> onText) {
         lock.readLock().lock();
         try {
             if (closed) {
@@ -126,6 +139,14 @@ public final class ChatEngine implements AutoCloseable {
      * or end-of-turn token or at one of the FIM tokens, as llama.cpp's infill does.
      */
     public Completion streamRaw(String prompt, GenerationOptions o, Consumer<String> onText) {
+        return streamRawWhile(prompt, o, piece -> {
+            onText.accept(piece);
+            return true;
+        });
+    }
+
+    /** {@link #streamRaw} that {@code onText} may end early (see {@link #streamWhile}). */
+    public Completion streamRawWhile(String prompt, GenerationOptions o, Predicate<String> onText) {
         lock.readLock().lock();
         try {
             if (closed) {
@@ -143,7 +164,7 @@ public final class ChatEngine implements AutoCloseable {
                 && tokenizer.specialTokenId(Fim.MIDDLE).isPresent();
     }
 
-    private Completion generate(int[] prompt, GenerationOptions o, List<Integer> stops, Consumer<String> onText) {
+    private Completion generate(int[] prompt, GenerationOptions o, List<Integer> stops, Predicate<String> onText) {
         int budget = o.maxTokens();
         if (prompt.length + budget > maxContext) {
             throw SamException.usage("the prompt has " + prompt.length + " tokens; with " + budget
@@ -156,23 +177,24 @@ public final class ChatEngine implements AutoCloseable {
         List<Integer> ids = new ArrayList<>();
         long t0 = System.nanoTime();
         long t1;
+        boolean stopped = false;
         try (NativeGenerator g = NativeGenerator.create(model, adapters, s)) {
             g.prefill(prompt);
             t1 = System.nanoTime();
-            for (OptionalInt t = g.next(); t.isPresent(); t = g.next()) {
+            for (OptionalInt t = g.next(); t.isPresent() && !stopped; t = stopped ? OptionalInt.empty() : g.next()) {
                 ids.add(t.getAsInt());
                 String piece = decoder.add(t.getAsInt());
-                if (!piece.isEmpty()) {
-                    onText.accept(piece);
-                }
+                stopped = !piece.isEmpty() && !onText.test(piece);
             }
         }
         long t2 = System.nanoTime();
-        String rest = decoder.finish();
-        if (!rest.isEmpty()) {
-            onText.accept(rest);
+        if (!stopped) {
+            String rest = decoder.finish();
+            if (!rest.isEmpty()) {
+                onText.test(rest);
+            }
         }
-        String finish = ids.size() >= budget ? "length" : "stop";
+        String finish = !stopped && ids.size() >= budget ? "length" : "stop";
         return new Completion(decoder.text(), ids, prompt.length, ids.size(), finish, (t1 - t0) / 1e6,
                 (t2 - t1) / 1e6);
     }

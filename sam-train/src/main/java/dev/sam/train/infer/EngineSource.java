@@ -62,7 +62,7 @@ public record EngineSource(String baseModel, Path baseDir, Path adaptersDir, Str
         } else if (version != null) {
             VersionCatalog catalog = VersionCatalog.read(home);
             ModelVersion mv = catalog.require(version);
-            dir = catalog.adapters(mv);
+            dir = catalog.verifiedAdapters(mv);
             trainedOn = catalog.baseModel(mv);
             label = "version " + mv.version();
         } else {

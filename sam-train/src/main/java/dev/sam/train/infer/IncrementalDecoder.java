@@ -15,12 +15,19 @@ import java.util.List;
  */
 public final class IncrementalDecoder {
     private static final char REPLACEMENT = '\uFFFD';
+    /**
+     * Tokens held back at most while they decode to an incomplete character: a UTF-8 character has at most 4
+     * bytes, so more than this many are bytes that will never form one (emitted as U+FFFD). Keeps the work of
+     * each token bounded: without it a model emitting stray bytes makes every token decode the whole tail.
+     */
+    static final int MAX_PENDING = 8;
 
     private final Tokenizer tokenizer;
     private final List<Integer> ids = new ArrayList<>();
     private final StringBuilder emitted = new StringBuilder();
     private int prefixOffset;
     private int readOffset;
+    private long decodedTokens;
 
     public IncrementalDecoder(Tokenizer tokenizer) {
         this.tokenizer = tokenizer;
@@ -31,7 +38,8 @@ public final class IncrementalDecoder {
         ids.add(id);
         String prefix = decode(prefixOffset, readOffset);
         String full = decode(prefixOffset, ids.size());
-        if (full.length() > prefix.length() && full.charAt(full.length() - 1) != REPLACEMENT) {
+        boolean complete = full.length() > prefix.length() && full.charAt(full.length() - 1) != REPLACEMENT;
+        if (complete || ids.size() - readOffset > MAX_PENDING) {
             String piece = full.startsWith(prefix) ? full.substring(prefix.length()) : full.substring(
                     Math.min(prefix.length(), full.length()));
             prefixOffset = readOffset;
@@ -56,10 +64,16 @@ public final class IncrementalDecoder {
         return emitted.toString();
     }
 
+    /** Tokens decoded so far, all calls together (the work done; linear in the tokens added). */
+    long decodedTokens() {
+        return decodedTokens;
+    }
+
     private String decode(int from, int to) {
         if (from >= to) {
             return "";
         }
+        decodedTokens += to - from;
         int[] a = new int[to - from];
         for (int i = from; i < to; i++) {
             a[i - from] = ids.get(i);

@@ -46,6 +46,21 @@ public final class NativeTrainer implements AutoCloseable {
         return new MicroBatchLoss(loss.getValue(), n.getValue());
     }
 
+    /**
+     * The same with a weight per row: row b's loss counts {@code weights[b]} times (the micro-batch loss is
+     * {@code Σ w_b·CE_b / n}, n all its scored targets); a row of weight 0 adds nothing. See SampleWeights.
+     */
+    public MicroBatchLoss accumulate(TokenBatch b, float[] weights) {
+        if (weights.length != b.batch()) {
+            throw new IllegalArgumentException(weights.length + " weights for " + b.batch() + " rows");
+        }
+        DoubleByReference loss = new DoubleByReference();
+        LongByReference n = new LongByReference();
+        Natives.check(Natives.lib().sam_train_accumulate_weighted(handle(), b.tokens(), b.lengths(), b.lossMask(),
+                weights, b.batch(), b.seqLen(), loss, n), "run a weighted training step");
+        return new MicroBatchLoss(loss.getValue(), n.getValue());
+    }
+
     public StepStats apply() {
         SamTrainLibrary.StepStatsStruct s = new SamTrainLibrary.StepStatsStruct();
         Natives.check(Natives.lib().sam_train_apply(handle(), s), "apply the optimizer step");

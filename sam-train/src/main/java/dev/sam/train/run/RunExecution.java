@@ -96,7 +96,8 @@ final class RunExecution {
         long total = plan.data().totalSteps();
         StepReporter rep = new StepReporter(listener, log, metrics, total, resumedFrom == null ? 0 : resumedFrom);
         rep.begin("training " + id);
-        TrainingLoop.Outcome o = new TrainingSession(plan, data, runDir, warmStart).run(rep, stop, resume, prior, checkpoints);
+        TrainingLoop.Outcome o = new TrainingSession(plan, data, runDir, warmStart,
+                home.curriculumScores(plan.settings().baseModel(), plan.data().fingerprint())).run(rep, stop, resume, prior, checkpoints);
         run = store.save(run.withMetrics(RunMetrics.training(o, plan, data, metrics.read(), resumedFrom)));
         if (o.interrupted()) {
             Long ckpt = o.checkpoint() == null ? null : o.checkpoint().step();
@@ -153,9 +154,10 @@ final class RunExecution {
         var s = plan.settings();
         return String.format(Locale.ROOT, "profile %s, base %s, %d train / %d validation examples, %d steps "
                 + "(batch %d x grad accum %d, %d epoch(s)), lr %s, rank %d, alpha %s, layers %s, targets %s, "
-                + "max seq %d", plan.profile(), s.baseModel(), plan.data().trainExamples(), plan.data().validExamples(),
+                + "max seq %d, weighting %s, curriculum %s", plan.profile(), s.baseModel(), plan.data().trainExamples(), plan.data().validExamples(),
                 plan.data().totalSteps(), s.batchSize(), s.gradAccum(), s.epochs(), s.learningRate(), s.rank(),
-                s.alpha(), s.loraLayers() == -1 ? "all" : "last " + s.loraLayers(), s.targets(), s.maxSeqLength())
+                s.alpha(), s.loraLayers() == -1 ? "all" : "last " + s.loraLayers(), s.targets(), s.maxSeqLength(),
+                plan.weighting(), plan.curriculum())
                 + (selection.isEmpty() ? "" : ", selected " + new java.util.TreeMap<>(selection));
     }
 }

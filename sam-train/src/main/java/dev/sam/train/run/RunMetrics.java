@@ -50,6 +50,8 @@ final class RunMetrics {
         m.put("truncated", d.train().truncated() + d.valid().truncated());
         m.put("dropped", d.train().droppedNoTargets() + d.valid().droppedNoTargets());
         m.put("bad_lines", d.load().skipped());
+        m.put("weighting", plan.weighting());
+        m.put("curriculum", plan.curriculum());
         if (resumedFrom != null) {
             m.put("resumed_from_step", resumedFrom);
         }

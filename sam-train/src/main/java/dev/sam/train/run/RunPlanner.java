@@ -55,7 +55,8 @@ public final class RunPlanner {
         Path dir = checkBase(name, s);
         List<String> given = flags.values().stream().map(f -> f.substring(2)).toList();
         return new RunPlan(null, name, s, dir.toString(), given, r.force(), config.training().minSamples(),
-                DataPreparer.VALID_FRACTION, true, null, null);
+                DataPreparer.VALID_FRACTION, true, null, null, config.training().weighting(),
+                config.training().curriculum());
     }
 
     /** The base model's directory after a full check (config, tokenizer vs weights, tensors, layers). */

@@ -52,6 +52,11 @@ final class StepReporter {
                 v.step(), total, v.valLoss(), v.valPerplexity(), v.valTokens()));
     }
 
+    /** A line in the training log only. */
+    void note(String line) {
+        log.line(line);
+    }
+
     void finish(String summary) {
         listener.finish(summary);
     }

@@ -2,8 +2,9 @@ package dev.sam.train.run;
 
 import dev.sam.core.config.TrainingProfile;
 import dev.sam.train.data.Batch;
-import dev.sam.train.data.BatchIterator;
+import dev.sam.train.data.BatchSchedule;
 import dev.sam.train.data.PreparedData;
+import dev.sam.train.data.SampleWeights;
 import dev.sam.train.eval.HeldOutLoss;
 import dev.sam.train.nativelib.LoraAdapters;
 import dev.sam.train.nativelib.NativeModel;
@@ -13,6 +14,7 @@ import dev.sam.train.runs.StepMetrics;
 import dev.sam.train.runs.StopSignal;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
@@ -57,24 +59,34 @@ final class TrainingLoop {
         return Math.max(1, Math.min(p.data().totalSteps(), perEpoch));
     }
 
-    /** Runs from the trainer's current step; {@code prior} are the step losses before it (resume). */
-    Outcome run(NativeModel model, LoraAdapters adapters, NativeTrainer trainer, List<Double> prior) {
+    /**
+     * Runs from the trainer's current step over {@code batches} ({@link TrainingBatches}); {@code prior} are the
+     * step losses before it (resume). With sample weights the step loss is the weighted mean
+     * ({@link SampleWeights#forStep}).
+     */
+    Outcome run(NativeModel model, LoraAdapters adapters, NativeTrainer trainer, BatchSchedule batches,
+                List<Double> prior) {
         TrainingProfile s = plan.settings();
         int ga = s.gradAccum();
         long total = plan.data().totalSteps();
         int window = window(plan);
         Deque<Double> recent = new ArrayDeque<>();
         prior.forEach(l -> push(recent, l, window));
-        BatchIterator it = new BatchIterator(data.train().examples(), s.batchSize(), s.seed(), 0);
         long tokensAll = 0;
         Checkpoints.Checkpoint last = checkpoints.latest().orElse(null);
         for (long step = trainer.step(); step < total; step++) {
             long t0 = System.nanoTime();
             long tokens = 0;
             double lossSum = 0;
+            List<Batch> micro = new ArrayList<>(ga);
             for (int m = 0; m < ga; m++) {
-                Batch b = it.batch(step * ga + m);
-                lossSum += trainer.accumulate(b.toTokenBatch()).meanLoss();
+                micro.add(batches.batch(step * ga + m));
+            }
+            float[][] weights = micro.get(0).weights() == null ? null : SampleWeights.forStep(micro);
+            for (int m = 0; m < ga; m++) {
+                Batch b = micro.get(m);
+                lossSum += (weights == null ? trainer.accumulate(b.toTokenBatch())
+                        : trainer.accumulate(b.toTokenBatch(), weights[m])).meanLoss();
                 tokens += b.realTokens();
                 if (stop.urgent()) {
                     return outcome(step, total, true, last, recent, window, null, tokensAll);

@@ -29,10 +29,15 @@ final class TrainingSession {
     private final PreparedData data;
     private final Path runDir;
     private final Path warmStart;
+    private final Path scoresCache;
 
-    /** {@code warmStart}: an adapters.safetensors to start from instead of fresh adapters (null: fresh). */
-    TrainingSession(RunPlan plan, PreparedData data, Path runDir, Path warmStart) {
+    /**
+     * {@code warmStart}: an adapters.safetensors to start from instead of fresh adapters (null: fresh);
+     * {@code scoresCache}: the base-model losses of this data for {@code curriculum: loss}.
+     */
+    TrainingSession(RunPlan plan, PreparedData data, Path runDir, Path warmStart, Path scoresCache) {
         this.plan = plan;
+        this.scoresCache = scoresCache;
         this.data = data;
         this.runDir = runDir;
         this.warmStart = warmStart;
@@ -72,6 +77,8 @@ final class TrainingSession {
         a.put("grad_accum", s.gradAccum());
         a.put("epochs", s.epochs());
         a.put("profile", p.profile());
+        a.put("weighting", p.weighting());
+        a.put("curriculum", p.curriculum());
         a.put("sam_run_id", p.runId());
         return a;
     }
@@ -95,8 +102,16 @@ final class TrainingSession {
             if (resume) {
                 checkpoints.latest().ifPresent(c -> trainer.loadCheckpoint(c.file()));
             }
+            if (plan.curriculum().equals("loss")) {
+                reporter.note("curriculum: base-model loss of " + data.train().examples().size() + " training samples"
+                        + (Files.isRegularFile(scoresCache) ? " from " : ", scored once into ") + scoresCache);
+            }
+            TrainingBatches.Built batches = TrainingBatches.of(plan, data.train().examples(), model, scoresCache);
+            if (batches.note() != null) {
+                reporter.note(batches.note());
+            }
             TrainingLoop.Outcome o = new TrainingLoop(plan, data, adaptersDir(), checkpoints, reporter, stop)
-                    .run(model, adapters, trainer, priorLosses);
+                    .run(model, adapters, trainer, batches.schedule(), priorLosses);
             if (!o.interrupted()) {
                 adapters.save(adaptersDir().resolve("adapters.safetensors"));
             }

@@ -13,11 +13,13 @@ import java.util.Map;
  * @param settings     the profile with overrides applied; {@code settings.baseModel} is the base's name
  * @param baseModelDir where the base model was found
  * @param fromFlags    the setting keys that came from the command line
+ * @param weighting    {@code training.weighting} of the run: none or quality (null in older records: none)
+ * @param curriculum   {@code training.curriculum} of the run: none, length or loss (null in older records: none)
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record RunPlan(String runId, String profile, TrainingProfile settings, String baseModelDir,
                       List<String> fromFlags, boolean forced, int minSamples, double validFraction,
-                      boolean maskPrompt, DataShape data, String createdAt) {
+                      boolean maskPrompt, DataShape data, String createdAt, String weighting, String curriculum) {
 
     /** What the data made of the settings. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -38,15 +40,17 @@ public record RunPlan(String runId, String profile, TrainingProfile settings, St
 
     public RunPlan {
         fromFlags = fromFlags == null ? List.of() : List.copyOf(fromFlags);
+        weighting = weighting == null ? "none" : weighting;
+        curriculum = curriculum == null ? "none" : curriculum;
     }
 
     public RunPlan withData(DataShape d) {
         return new RunPlan(runId, profile, settings, baseModelDir, fromFlags, forced, minSamples, validFraction,
-                maskPrompt, d, createdAt);
+                maskPrompt, d, createdAt, weighting, curriculum);
     }
 
     public RunPlan withRunId(String id, String created) {
         return new RunPlan(id, profile, settings, baseModelDir, fromFlags, forced, minSamples, validFraction,
-                maskPrompt, data, created);
+                maskPrompt, data, created, weighting, curriculum);
     }
 }

@@ -132,4 +132,54 @@ class ChatEngineTest {
         b.close();
         assertThrows(IllegalStateException.class, base::retain, "freed with the last engine");
     }
+
+    /**
+     * Issue 23 "Long prompts": the work of streaming is linear in the tokens — the decoder decodes a bounded window
+     * per token, even when the model emits bytes that never form a character (there the window would otherwise
+     * grow with every token: quadratic).
+     */
+    @Test
+    void incrementalDecodingDoesBoundedWorkPerToken() {
+        Tokenizer tok = engine.tokenizer();
+        int[] e = tok.encode("é");
+        assertEquals(2, e.length, "the tiny vocabulary spells é as its two UTF-8 bytes");
+        for (int n : new int[] {500, 2000}) {
+            IncrementalDecoder stray = new IncrementalDecoder(tok);
+            IncrementalDecoder text = new IncrementalDecoder(tok);
+            int[] words = tok.encode("the quick brown fox jumps over the lazy dog ".repeat(n / 9 + 1));
+            for (int i = 0; i < n; i++) {
+                stray.add(e[0]); // a lead byte again and again: never a character
+                text.add(words[i]);
+            }
+            stray.finish();
+            text.finish();
+            long bound = 2L * (2 * IncrementalDecoder.MAX_PENDING + 2) * n + n;
+            assertTrue(stray.decodedTokens() <= bound, n + " stray bytes decoded " + stray.decodedTokens() + " tokens");
+            assertTrue(text.decodedTokens() <= bound, n + " tokens decoded " + text.decodedTokens() + " tokens");
+            assertTrue(stray.text().startsWith("\uFFFD"), "stray bytes come out as U+FFFD");
+        }
+    }
+
+    @Test
+    void streamWhileStopsWhereTheCallerSaysWithoutASecondTokenization() {
+        List<String> pieces = new java.util.ArrayList<>();
+        Completion c = engine.streamWhile(HI, GenerationOptions.greedy(20), p -> {
+            pieces.add(p);
+            return pieces.size() < 2;
+        });
+        assertEquals("stop", c.finishReason());
+        assertEquals(2, pieces.size());
+        assertEquals(String.join("", pieces), c.text());
+        assertEquals(engine.complete(HI, GenerationOptions.greedy(1)).promptTokens(), c.promptTokens());
+    }
+
+    @Test
+    void aPromptOverTheContextIsRefusedBeforeAnyPrefill() {
+        int context = dev.sam.train.model.ModelConfig.load(model.resolve("config.json")).maxPositionEmbeddings();
+        String huge = "a".repeat(context + 10); // one token per 'a' in the tiny vocabulary
+        dev.sam.core.SamException x = assertThrows(dev.sam.core.SamException.class,
+                () -> engine.complete(List.of(new ChatMessage("user", huge)), GenerationOptions.greedy(4)));
+        assertTrue(x.getMessage().contains("exceeds the model's context of " + context + " tokens"), x.getMessage());
+        assertEquals(dev.sam.core.ExitCode.USAGE, x.exitCode());
+    }
 }

@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Oracle (2) of docs/architecture.md ("How the trainer is checked"): the same tiny Qwen2 (testdata/qwen2-tiny/fp32: GQA 4/2 heads, q/k/v biases, tied
  * embeddings) built in PyTorch through DJL from the same safetensors and LoRA values. The native loss must
  * agree within 1e-4 relative and every LoRA gradient within 1e-3 relative (max-norm), with and without
- * activation checkpointing, masked and unmasked, attention-only and all-module targets, on a padded batch.
+ * activation checkpointing, masked and unmasked, attention-only and all-module targets, on a padded batch,
+ * unweighted and with per-row sample weights (the reference multiplies each row's cross-entropy sum by its weight).
  */
 class PyTorchOracleTest {
     private static final Path MODEL = TestHomes.testdata("qwen2-tiny").resolve("fp32");
@@ -39,17 +40,21 @@ class PyTorchOracleTest {
         List<String> attn = List.of("q_proj", "k_proj", "v_proj", "o_proj");
         List<String> all = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
         return Stream.of(
-                Arguments.of("attention, masked, checkpointing", attn, 2, true, true),
-                Arguments.of("attention, masked, no checkpointing", attn, 2, true, false),
-                Arguments.of("attention, unmasked, checkpointing", attn, 2, false, true),
-                Arguments.of("all modules, all layers, masked, no checkpointing", all, -1, true, false),
-                Arguments.of("all modules, last layer, unmasked, checkpointing", all, 1, false, true));
+                Arguments.of("attention, masked, checkpointing", attn, 2, true, true, null),
+                Arguments.of("attention, masked, no checkpointing", attn, 2, true, false, null),
+                Arguments.of("attention, unmasked, checkpointing", attn, 2, false, true, null),
+                Arguments.of("all modules, all layers, masked, no checkpointing", all, -1, true, false, null),
+                Arguments.of("all modules, last layer, unmasked, checkpointing", all, 1, false, true, null),
+                // sample weights (training.weighting): row b's CE sum counts w_b times, still over all targets
+                Arguments.of("attention, masked, row weights 1.7 / 0.3", attn, 2, true, false, new float[] {1.7f, 0.3f}),
+                Arguments.of("all modules, unmasked, checkpointing, row weights 0 / 2.5", all, -1, false, true,
+                        new float[] {0f, 2.5f}));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void lossAndLoraGradientsMatchPyTorch(String name, List<String> targets, int numLayers, boolean masked,
-                                          boolean checkpoint) {
+                                          boolean checkpoint, float[] rowWeights) {
         // Two rows of different length: row 1 is padded; masking scores only the "answer" part.
         int[][] rows = {randomIds(24, 1), randomIds(17, 2)};
         int seq = 24;
@@ -84,7 +89,8 @@ class PyTorchOracleTest {
             try (NativeTrainer trainer = NativeTrainer.create(model, lora,
                     TrainSettings.builder().learningRate(1e-4).maxBatch(2).maxSeqLen(seq).seed(1)
                             .gradCheckpoint(checkpoint).build())) {
-                nativeLoss = trainer.accumulate(batch).meanLoss();
+                nativeLoss = (rowWeights == null ? trainer.accumulate(batch) : trainer.accumulate(batch, rowWeights))
+                        .meanLoss();
                 for (LoraAdapters.Tensor t : lora.tensors()) {
                     nativeGrads[t.index()] = trainer.gradient(t);
                 }
@@ -98,7 +104,7 @@ class PyTorchOracleTest {
             }
             double refLoss;
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                // Batch loss = sum of per-row CE sums / all scored targets (mean over the micro-batch).
+                // Batch loss = sum of per-row CE sums (times the row's weight) / all scored targets.
                 NDArray total = null;
                 long count = 0;
                 for (int b = 0; b < 2; b++) {
@@ -107,7 +113,7 @@ class PyTorchOracleTest {
                     for (byte x : m) {
                         n += x;
                     }
-                    NDArray rowSum = ref.loss(rows[b], m).mul(n);
+                    NDArray rowSum = ref.loss(rows[b], m).mul(n * (rowWeights == null ? 1.0 : rowWeights[b]));
                     total = total == null ? rowSum : total.add(rowSum);
                     count += n;
                 }

@@ -80,7 +80,7 @@ class ResumeTest {
         return h;
     }
 
-    private static RunResult run(SamHome h, TrainRequest r, RunListener l, StopSignal s) {
+    static RunResult run(SamHome h, TrainRequest r, RunListener l, StopSignal s) {
         try (Database db = Database.open(h.database())) {
             return new TrainingRunner(h, ConfigLoader.load(h.configFile()), db).run(r, l, s);
         }

@@ -1,4 +1,4 @@
-package dev.sam.deploy.store;
+package dev.sam.core.store;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -92,7 +92,7 @@ public final class Checksums {
         return out;
     }
 
-    static MessageDigest sha256() {
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -1,0 +1,27 @@
+/* train.h — the trainer's internal steps, shared by the supervised step (train.c,
+ * sam_train_accumulate) and the preference step (dpo.c, sam_train_accumulate_dpo). Both run the same
+ * forward, cross-entropy and backward; they differ only in how each row's cross-entropy gradient is
+ * weighted before the backward. */
+#ifndef SAM_TRAIN_H
+#define SAM_TRAIN_H
+
+#include <stdint.h>
+
+#include "samtrain.h"
+
+/* Largest batch the trainer's arena was sized for (sam_train_config.max_batch). */
+int trn_max_batch(const sam_trainer *t);
+
+/* Forward of a validated micro-batch (B rows of T tokens) through the final norm, then cross-entropy
+ * of its scored targets in blocks: the gradient dCE/dxf, scaled by gscale, is left in the trainer for
+ * trn_backward. row_loss[b] (B, may be NULL): summed cross-entropy of row b (-log-probability of its
+ * scored targets); *sum: the sum over all rows; *n: the scored targets. No scored target at all is
+ * SAM_ERR_INVALID_ARG (who names the caller); NaN/Inf is SAM_ERR_NUMERIC (nothing accumulated). */
+int trn_forward_ce(sam_trainer *t, const char *who, const int32_t *tokens, const int32_t *lengths,
+                   const uint8_t *loss_mask, int B, int T, float gscale, double *row_loss, double *sum, int *n);
+
+/* Backward from the gradient trn_forward_ce left, rows of it first multiplied by row_scale[b]
+ * (B, NULL: unscaled); the LoRA gradients are added to the accumulators and the micro-batch counted. */
+void trn_backward(sam_trainer *t, int B, int T, const float *row_scale);
+
+#endif
