@@ -51,3 +51,12 @@ int cpu_has_avx512_bf16(void) {
     return 0;
 #endif
 }
+
+int cpu_has_avx512_vnni(void) {
+#ifdef SAM_X86
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vl");
+#else
+    return 0;
+#endif
+}

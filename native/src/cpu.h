@@ -19,5 +19,6 @@ cpu_isa_t cpu_isa(void);          /* after the SAM_ISA cap */
 const char *cpu_isa_name(void);   /* "avx512", "avx2", "neon" or "generic" */
 int cpu_has_avx2_fma(void);       /* uncapped: the decode dot products use it whatever the cap */
 int cpu_has_avx512_bf16(void);    /* uncapped: AVX512F + AVX512-BF16 (the opt-in bf16 GEMM) */
+int cpu_has_avx512_vnni(void);    /* uncapped: AVX512-VNNI + AVX512VL (the int8 decode products) */
 
 #endif

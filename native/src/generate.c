@@ -10,6 +10,7 @@
 
 #include "block.h"
 #include "error.h"
+#include "matmul.h"
 #include "rng.h"
 #include "sample.h"
 
@@ -98,7 +99,15 @@ void sam_gen_free(sam_generator *g) {
 }
 
 /* Feeds n tokens at g->pos through all layers; leaves the logits of the last one in g->logits. */
+static int gen_feed_scoped(sam_generator *g, const int32_t *ids, int n);
 static int gen_feed(sam_generator *g, const int32_t *ids, int n) {
+    mm_generation_scope(1); /* SAM_DECODE_Q8 applies here (matmul.h) */
+    const int rc = gen_feed_scoped(g, ids, n);
+    mm_generation_scope(0);
+    return rc;
+}
+
+static int gen_feed_scoped(sam_generator *g, const int32_t *ids, int n) {
     const sam_model *m = g->m;
     const mdl_config *c = &m->c;
     const blk_lora bl = {g->l, NULL, 0.0f, 0, 0};

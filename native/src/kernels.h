@@ -67,6 +67,16 @@ void kn_gemm_stack(const kn_gemm_kernel *k, int ta, int tb, int M, int N, int K,
  * scratch: >= cols floats (M * cols used when available). */
 #define KN_SMALL_M 8
 void kn_qmatvec(float *out, int ldo, const float *x, const wmat *W, int M, float *scratch, size_t scratch_floats);
+/* The same product with int8 activations (qmatvec_q8.c; llama.cpp's Q8 activations): x quantized per
+ * block of 32 (scale max|x|/127), the 4-bit fields multiplied as integers, the rounding error's
+ * mean part corrected exactly; error bound in the file.
+ * Only where kn_qmatvec_q8_supported(W) (x86 with AVX2, 4-bit, group % 32 == 0, cols % 64 == 0).
+ * Any M (prefill too): as many rows of x per pass over W as the scratch holds, W read in tiles of 8 rows
+ * that every 4 rows of x use while they are in L1.
+ * scratch: >= kn_qmatvec_q8_scratch_floats(1, cols, group) floats (for M rows at once: (M, ...)). */
+int kn_qmatvec_q8_supported(const wmat *W);
+size_t kn_qmatvec_q8_scratch_floats(int M, int K, int G);
+void kn_qmatvec_q8(float *out, int ldo, const float *x, const wmat *W, int M, float *scratch, size_t scratch_floats);
 
 /* ---- CBLAS loaded at run time (kernels_blas.c) ---- */
 typedef struct kn_blas kn_blas;

@@ -41,6 +41,12 @@ void mm_linear(float *out, int ldo, const float *x, const wmat *W, int M, float 
  * slices of ~2000 of its columns. */
 #define MM_WS_FLOATS ((size_t)1 << 20)
 
+/* Marks the calling thread's products as generation (generate.c, around its forward passes): there,
+ * with sam_backend_set_decode_precision(SAM_DECODE_Q8), mm_linear multiplies 4-bit weights with int8
+ * activations in its decode-sized products (M <= MM_DECODE_M: every decoded token, prompts of at most
+ * that many tokens). Training and evaluation never do. */
+void mm_generation_scope(int on);
+
 /* 1 while sam_backend_set_precision(SAM_PRECISION_BF16) is in effect. */
 int mm_bf16_enabled(void);
 

@@ -2,7 +2,7 @@
 # of its own or a lower layer, and model code reaches the kernels only through the dispatch layer.
 #   0 base      abi cpu parallel error rng simd_avx512 simd_neon samtrain
 #   1 formats   json safetensors quant          ((de)quantization and packing, no products)
-#   2 kernels   kernels gemm kernels_* qmatvec  (GEMM drivers, micro-kernels, decode mat-vec, BLAS)
+#   2 kernels   kernels gemm kernels_* qmatvec* (GEMM drivers, micro-kernels, decode mat-vec, BLAS)
 #   3 dispatch  matmul                          (which product, which backend)
 #   4 model     model lora layers block train infer generate sample
 # Run: cmake -DSRC=native/src -P native/tests/layering.cmake
@@ -15,7 +15,7 @@ endforeach()
 foreach(n kernels gemm kernels_f32 kernels_bf16 kernels_blas)
   set(L_${n} 2)
 endforeach()
-foreach(n kernels_neon qmatvec)
+foreach(n kernels_neon qmatvec qmatvec_q8)
   set(L_${n} 2)
 endforeach()
 set(L_matmul 3)

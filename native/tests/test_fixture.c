@@ -6,6 +6,7 @@
  * checkpointing); runs on the builtin kernels and, with SAM_BLAS_LIB, on CBLAS.
  * Also: batching with padding equals per-row evaluation, and KV-cache generation (chunked prefill
  * across the 512-token chunk boundary) follows the argmax of full-sequence logits.
+ * Int8 decode activations: logits near fp32, greedy equal where the margins are large.
  * Formats: fp16 and bf16 copies of the fp32 model (converted tile by tile at run time) give the
  * loss of an fp32 model holding the same rounded values (1e-6), and an fp32 file whose tensors are
  * not 4-byte aligned (read through the tile path) gives exactly the fp32 loss. */
@@ -15,6 +16,7 @@
 
 #include <sys/stat.h>
 
+#include "matmul.h"
 #include "quant.h"
 #include "test_util.h"
 
@@ -222,6 +224,80 @@ static void check_formats(void) {
     free(tmp);
 }
 
+/* Int8 decode activations (SAM_DECODE_Q8) on the 4-bit fixture. The fixture's random weights give
+ * near-uniform logits (rms 0.86 over 320 tokens, fp32 top-1 margins of 0.002-0.11), so greedy paths are
+ * fragile under any perturbation; what must hold:
+ *  - the last-position logits of 32 six-token prompts (sam_forward_logits in a generation scope, as
+ *    the generator runs its forward passes; 6 tokens: decode-sized products) differ from fp32 by dmax with 0 < dmax < 0.2 (measured 0.12: about 0.5% relative error per
+ *    product compounded over 22 products; an empirical tolerance, not a bound);
+ *  - 8 greedy tokens equal the fp32 path's for at least 24 of the 32 prompts, and where they differ, the
+ *    first differing step is a near-tie of fp32 (top-1 margin < 2 dmax): no divergence where the fp32
+ *    choice is clear. Skipped where the CPU has no int8 decode kernel. */
+static void check_q8_decode(sam_model *q) {
+    if (sam_backend_set_decode_precision(SAM_DECODE_Q8) != SAM_OK) {
+        printf("  q8 decode: %s (skipped)\n", sam_last_error());
+        return;
+    }
+    enum { NP = 32, P = 6, NG = 8 };
+    float *lf = malloc(sizeof(float) * 14 * 320), *lq = malloc(sizeof(float) * 14 * 320);
+    int32_t pr[NP][P];
+    double dmax = 0;
+    for (int k = 0; k < NP; k++) {
+        for (int i = 0; i < P; i++) pr[k][i] = (E.ids[(i + 3 * k) % E.n] * (k + 1) + k) % 320;
+        CHECK_OK(sam_backend_set_decode_precision(SAM_DECODE_FP32));
+        CHECK_OK(sam_forward_logits(q, NULL, pr[k], P, lf));
+        CHECK_OK(sam_backend_set_decode_precision(SAM_DECODE_Q8));
+        mm_generation_scope(1); /* as the generator does; forward_logits alone never uses q8 */
+        CHECK_OK(sam_forward_logits(q, NULL, pr[k], P, lq));
+        mm_generation_scope(0);
+        for (int j = 0; j < 320; j++) dmax = fmax(dmax, fabs((double)lq[(P - 1) * 320 + j] - lf[(P - 1) * 320 + j]));
+    }
+    CHECK(dmax > 0 && dmax < 0.2, "q8 decode logits differ from fp32 by %.4g (tolerance 0.2, and not 0)", dmax);
+    int equal = 0;
+    double worst_split = 0;
+    for (int k = 0; k < NP; k++) {
+        int32_t got[2][NG];
+        for (int v = 0; v < 2; v++) {
+            CHECK_OK(sam_backend_set_decode_precision(v ? SAM_DECODE_Q8 : SAM_DECODE_FP32));
+            sam_gen_config gc = {NG, 32, 0.0f, 1.0f, 0, NULL, 0};
+            sam_generator *g = NULL;
+            CHECK_OK(sam_gen_create(q, NULL, &gc, &g));
+            CHECK_OK(sam_gen_prefill(g, pr[k], P));
+            int32_t tok, done = 0;
+            for (int n = 0; n < NG; n++) { CHECK_OK(sam_gen_next(g, &tok, &done)); got[v][n] = tok; }
+            sam_gen_free(g);
+        }
+        /* margins of the fp32 path: full-sequence logits (T > 8: the fp32 GEMM path either way) */
+        CHECK_OK(sam_backend_set_decode_precision(SAM_DECODE_FP32));
+        int32_t seq[P + NG];
+        memcpy(seq, pr[k], sizeof pr[k]);
+        memcpy(seq + P, got[0], sizeof got[0]);
+        float *full = malloc(sizeof(float) * (P + NG) * 320);
+        CHECK_OK(sam_forward_logits(q, NULL, seq, P + NG, full));
+        int first = 0;
+        while (first < NG && got[0][first] == got[1][first]) first++;
+        for (int n = 0; n < NG; n++) {
+            const float *lg = full + (size_t)(P + n - 1) * 320;
+            double a = -1e30, b = -1e30;
+            for (int j = 0; j < 320; j++) {
+                if (lg[j] > a) { b = a; a = lg[j]; } else if (lg[j] > b) b = lg[j];
+            }
+            if (n == first) {
+                worst_split = fmax(worst_split, a - b);
+                CHECK(a - b < 2 * dmax, "prompt %d: q8 greedy leaves fp32's at step %d where the fp32 margin %.4g is clear (>= 2 x %.4g)", k, n, a - b, dmax);
+            }
+        }
+        free(full);
+        equal += first == NG;
+    }
+    CHECK(equal >= 24, "q8 greedy equals fp32 for only %d of %d prompts", equal, NP);
+    printf("  q8 decode: logits within %.4g of fp32; greedy 8 tokens equal for %d/%d prompts, the others split at fp32 margins <= %.4g\n",
+           dmax, equal, NP, worst_split);
+    CHECK_OK(sam_backend_set_decode_precision(SAM_DECODE_FP32));
+    free(lf);
+    free(lq);
+}
+
 static void run_all(void) {
     sam_model *m = NULL, *q = NULL;
     sam_lora *ad = NULL, *zero = NULL, *adq = NULL;
@@ -262,6 +338,7 @@ static void run_all(void) {
     check_padding(q, adq);
     check_kv_cache(m, ad);
     check_kv_cache(q, NULL);
+    check_q8_decode(q);
     sam_lora_free(ad);
     sam_lora_free(adq);
     sam_lora_free(zero);

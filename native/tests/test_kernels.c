@@ -10,6 +10,7 @@
  *  - fp16/bf16 conversion: known values, and every finite fp16 round-trips exactly.
  *  - quantized linear: the fused small-M path (decode) and the tile path (dequantize rows + GEMM)
  *    against a double-precision product with the dequantized matrix, all bit widths and groups.
+ *  - decode products with int8 activations (q8) within their stated error bound, 1 and 2 threads equal.
  *  - MLX bit unpacking for 2/3/4/5/6/8 bits against an independent oracle: for 2/4/8 bits the
  *    "element j of a uint32 at bits [bits*j, bits*(j+1))" rule on u32 words, for 3/5/6 bits the
  *    byte masks of mlx/backend/cpu/quantized.cpp extract_bits. */
@@ -456,9 +457,114 @@ static void test_quant_linear(void) {
     free(w); free(sc); free(bi); free(x); free(out); free(deq);
 }
 
+/* Decode products with int8 activations (SAM_DECODE_Q8, qmatvec_q8.c) against a double product with
+ * the dequantized weights. The bound is the one stated in qmatvec_q8.c: per output
+ * sum over blocks k of |s_g(k)| * d_k / 2 * sum_{j in k} |n_j - 8|, d_k = max|x_k| / 127 computed here from x,
+ * plus 1e-5 of sum |w x| for fp32 rounding. Also: the error is not zero (the int8 path really ran),
+ * the result is bitwise the same for 1 and 2 threads, and the fp32 setting restores the exact path.
+ * Columns 256 and 352 (an odd last block of 32), groups 32/64/128, fp16/bf16 scales, M = 1, 2, 3, 8
+ * (M = 3 with a scratch for one row only). Skipped where the CPU has no int8 decode kernel. */
+static void test_quant_linear_q8(void) {
+    const wmat probe = {.kind = WM_Q, .rows = 1, .cols = 64, .bits = 4, .group = 64};
+    if (!kn_qmatvec_q8_supported(&probe)) {
+        CHECK(sam_backend_set_decode_precision(SAM_DECODE_Q8) == SAM_ERR_BACKEND, "q8 decode accepted without a kernel");
+        printf("  q8 decode: no int8 kernel on this CPU, skipped\n");
+        return;
+    }
+    xoshiro256 r;
+    xoshiro_seed(&r, 23);
+    const int rows = 261, ldo = 264, colsv[2] = {256, 352}, groups[3] = {32, 64, 128}, Ms[5] = {1, 2, 3, 8, 21};
+    uint8_t *w = malloc((size_t)rows * 352 / 2);
+    uint16_t *sc = malloc(sizeof(uint16_t) * rows * 11), *bi = malloc(sizeof(uint16_t) * rows * 11);
+    float *x = malloc(sizeof(float) * 21 * 352), *out = calloc((size_t)21 * ldo, sizeof(float)), *out2 = calloc((size_t)21 * ldo, sizeof(float));
+    float *deq = malloc(sizeof(float) * rows * 352), tile[64 * 352];
+    double worst_ratio = 0, worst_rel = 0;
+    for (int ci = 0; ci < 2; ci++)
+        for (int gi = 0; gi < 3; gi++)
+            for (int sbf = 0; sbf < 2; sbf++) {
+                const int cols = colsv[ci], G = groups[gi];
+                if (cols % G) continue;
+                const int ng = cols / G;
+                for (int i = 0; i < rows * cols / 2; i++) w[i] = (uint8_t)xoshiro_next(&r);
+                for (int i = 0; i < rows * ng; i++) {
+                    float s = (xoshiro_uniform(&r) - 0.5f) * 0.1f, o = (xoshiro_uniform(&r) - 0.5f) * 0.2f;
+                    sc[i] = sbf ? f32_to_bf16(s) : f32_to_f16(s);
+                    bi[i] = sbf ? f32_to_bf16(o) : f32_to_f16(o);
+                }
+                /* activations of mixed scale: an outlier per row, a zero block, a tiny block */
+                for (int i = 0; i < 21 * cols; i++) x[i] = (xoshiro_uniform(&r) - 0.5f) * (i % 97 == 5 ? 40.0f : 1.0f);
+                for (int j = 32; j < 64; j++) x[j] = 0.0f;
+                for (int j = 64; j < 96; j++) x[cols + j] *= 1e-6f;
+                wmat W = {.kind = WM_Q, .rows = rows, .cols = cols, .w = w, .scales = (const uint8_t *)sc, .biases = (const uint8_t *)bi,
+                          .sb_bf16 = sbf, .bits = 4, .group = G, .name = "W"};
+                wmat_rows(&W, 0, rows, deq);
+                for (int mi = 0; mi < 5; mi++) {
+                    const int M = Ms[mi];
+                    /* M = 3: room for one row of x per pass; M = 21: for 8 (three passes over W) */
+                    const size_t scratch = M == 3 ? kn_qmatvec_q8_scratch_floats(1, cols, G)
+                                         : M == 21 ? kn_qmatvec_q8_scratch_floats(8, cols, G) + 8 : sizeof tile / sizeof(float);
+                    CHECK_OK(sam_backend_set_decode_precision(SAM_DECODE_Q8));
+                    mm_generation_scope(1);
+                    /* M <= 8 through the dispatch; M = 21 (more rows than matmul.c sends) the kernel itself */
+                    sam_backend_init(NULL, 1);
+                    if (M <= MM_DECODE_M) linear_forward(out, ldo, x, &W, NULL, M, tile, scratch);
+                    else kn_qmatvec_q8(out, ldo, x, &W, M, tile, scratch);
+                    sam_backend_init(NULL, 2);
+                    if (M <= MM_DECODE_M) linear_forward(out2, ldo, x, &W, NULL, M, tile, scratch);
+                    else kn_qmatvec_q8(out2, ldo, x, &W, M, tile, scratch);
+                    int same = memcmp(out, out2, sizeof(float) * (size_t)M * ldo) == 0;
+                    double worst = 0, maxerr = 0;
+                    for (int m = 0; m < M; m++)
+                        for (int o = 0; o < rows; o++) {
+                            double ref = 0, mag = 0, bound = 0;
+                            for (int j = 0; j < cols; j++) { ref += (double)deq[o * cols + j] * x[m * cols + j]; mag += fabs((double)deq[o * cols + j] * x[m * cols + j]); }
+                            for (int k = 0; k < cols / 32; k++) {
+                                double amax = 0, nsum = 0;
+                                for (int j = 32 * k; j < 32 * k + 32; j++) {
+                                    amax = fmax(amax, fabs((double)x[m * cols + j]));
+                                    nsum += fabs((double)((w[(size_t)o * cols / 2 + j / 2] >> (4 * (j & 1))) & 15) - 8.0);
+                                }
+                                uint16_t hs;
+                                memcpy(&hs, (const uint8_t *)sc + ((size_t)o * ng + 32 * k / G) * 2, 2);
+                                bound += fabs(sbf ? bf16_to_f32(hs) : f16_to_f32(hs)) * amax / 127.0 / 2.0 * nsum;
+                            }
+                            const double err = fabs(out[m * ldo + o] - ref), tol = bound * 1.001 + 1e-5 * mag;
+                            if (!(err <= worst * tol)) worst = err / tol; /* catches NaN */
+                            maxerr = fmax(maxerr, err);
+                            worst_ratio = fmax(worst_ratio, bound > 0 ? err / bound : 0);
+                            worst_rel = fmax(worst_rel, err / (mag + 1e-12));
+                        }
+                    CHECK(worst <= 1.0 && maxerr > 0 && same, "q8 decode cols %d group %d %s M %d: error / bound %.3g (max error %.3g), 1 and 2 threads equal %d",
+                          cols, G, sbf ? "bf16" : "f16", M, worst, maxerr, same);
+                    /* the fp32 setting, and q8 outside a generation scope (training, evaluation) or above 8 rows
+                     * (prefill): exact again */
+                    for (int v = 0; v < 2; v++) {
+                        CHECK_OK(sam_backend_set_decode_precision(v ? SAM_DECODE_Q8 : SAM_DECODE_FP32));
+                        mm_generation_scope(v == 0 || M > MM_DECODE_M);
+                        linear_forward(out2, ldo, x, &W, NULL, M, tile, sizeof tile / sizeof(float));
+                        double fpw = 0;
+                        for (int m = 0; m < M; m++)
+                            for (int o = 0; o < rows; o++) {
+                                double ref = 0, mag = 0;
+                                for (int j = 0; j < cols; j++) { ref += (double)deq[o * cols + j] * x[m * cols + j]; mag += fabs((double)deq[o * cols + j] * x[m * cols + j]); }
+                                fpw = fmax(fpw, fabs(out2[m * ldo + o] - ref) / (mag + 1e-12));
+                            }
+                        CHECK(fpw < 1e-5, "M %d, %s: rel err %.3g", M, v ? (M > MM_DECODE_M ? "q8 on a prefill" : "q8 outside generation") : "fp32 decode after q8", fpw);
+                    }
+                    mm_generation_scope(0);
+                    CHECK_OK(sam_backend_set_decode_precision(SAM_DECODE_FP32));
+                }
+            }
+    sam_backend_init(NULL, 0);
+    printf("  q8 decode: worst error %.3g of the stated bound, %.3g relative to sum |w x|\n", worst_ratio, worst_rel);
+    CHECK(sam_backend_set_decode_precision(7) == SAM_ERR_INVALID_ARG, "unknown decode precision accepted");
+    free(w); free(sc); free(bi); free(x); free(out); free(out2); free(deq);
+}
+
 int main(void) {
     test_half();
     test_quant_linear();
+    test_quant_linear_q8();
     test_unpack();
     test_dequant_reference();
     test_gemm_threads();

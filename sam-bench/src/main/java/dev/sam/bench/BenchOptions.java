@@ -19,7 +19,7 @@ import java.util.Set;
 public record BenchOptions(Path work, Path results, String shapeName, ModelConfig shape, int seq, int steps,
                            int warmup, int fullBatch, int fullSteps, int fullWarmup, int genPrompt, int genNew,
                            int threads, int gemmReps, int lmHeadRows, String date, Set<String> skip,
-                           String childXmx, boolean compareBackends, int compareSteps, int gemmCpuMs) {
+                           String childXmx, boolean compareBackends, int compareSteps, int gemmCpuMs, int genRounds) {
 
     public static final String USAGE = String.join("\n",
             "usage: bench/train.sh [options]",
@@ -31,19 +31,21 @@ public record BenchOptions(Path work, Path results, String shapeName, ModelConfi
             "  --full-batch N      batch of the full-profile run (default the profile's, 4)",
             "  --full-steps N      timed full-profile steps after --full-warmup N (defaults 1 and 0)",
             "  --gen-prompt N      generation prompt tokens (default 64); --gen-new N new tokens (default 128)",
+            "  --gen-rounds N      interleaved rounds of SAM fp32 / SAM q8 / llama.cpp generation (default 3)",
             "  --threads N         threads for every measurement (default 2)",
             "  --gemm-reps N       timed calls per GEMM shape (default 5)",
             "  --compare-steps N   timed 8gb steps (after one warm-up) on the non-default backends (default 1)",
             "  --gemm-cpu-ms N     CPU time per GEMM shape for the per-CPU-second rate (default 300)",
-            "  --skip LIST         comma list of: openblas, openblas-auto, bf16, torch, full, gen, compare",
-            "                      (compare: the 8gb run on the other backends)",
+            "  --skip LIST         comma list of: openblas, openblas-auto, bf16, torch, full, gen, compare, train, llama",
+            "                      (compare: the 8gb run on the other backends; train: every training part and GEMM",
+            "                      ceiling, e.g. --skip train for generation only; llama: the llama.cpp peer)",
             "  --date YYYY-MM-DD   date in the results file name (default today)",
             "  -h, --help          this text");
 
     public static BenchOptions defaults() {
         return new BenchOptions(Path.of("bench/work"), Path.of("bench/results"), "qwen2.5-coder-1.5b",
                 ModelShapes.get("qwen2.5-coder-1.5b"), 512, 3, 1, TrainingProfile.full().batchSize(), 1, 0, 64, 128, 2,
-                5, 128, LocalDate.now().toString(), Set.of(), "512m", true, 1, 300);
+                5, 128, LocalDate.now().toString(), Set.of(), "512m", true, 1, 300, 3);
     }
 
     /** Parses command-line options; throws IllegalArgumentException naming the problem for bad input. */
@@ -53,10 +55,10 @@ public record BenchOptions(Path work, Path results, String shapeName, ModelConfi
         Path results = d.results;
         String shape = d.shapeName;
         int[] n = {d.seq, d.steps, d.warmup, d.fullBatch, d.fullSteps, d.fullWarmup, d.genPrompt, d.genNew, d.threads,
-            d.gemmReps, d.compareSteps, d.gemmCpuMs};
+            d.gemmReps, d.compareSteps, d.gemmCpuMs, d.genRounds};
         List<String> numeric = List.of("--seq", "--steps", "--warmup", "--full-batch", "--full-steps", "--full-warmup",
-                "--gen-prompt", "--gen-new", "--threads", "--gemm-reps", "--compare-steps", "--gemm-cpu-ms");
-        int[] min = {8, 1, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1};
+                "--gen-prompt", "--gen-new", "--threads", "--gemm-reps", "--compare-steps", "--gemm-cpu-ms", "--gen-rounds");
+        int[] min = {8, 1, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1};
         String date = d.date;
         Set<String> skip = new HashSet<>();
         for (int i = 0; i < args.length; i++) {
@@ -80,7 +82,8 @@ public record BenchOptions(Path work, Path results, String shapeName, ModelConfi
                 case "--date" -> date = v;
                 case "--skip" -> {
                     for (String s : v.split(",")) {
-                        if (!List.of("openblas", "openblas-auto", "bf16", "torch", "full", "gen", "compare").contains(s)) {
+                        if (!List.of("openblas", "openblas-auto", "bf16", "torch", "full", "gen", "compare", "train", "llama")
+                                .contains(s)) {
                             throw new IllegalArgumentException("--skip: unknown part '" + s + "'");
                         }
                         skip.add(s);
@@ -91,13 +94,13 @@ public record BenchOptions(Path work, Path results, String shapeName, ModelConfi
         }
         ModelConfig s = shape.equals(d.shapeName) ? d.shape : ModelShapes.get(shape);
         return new BenchOptions(work, results, shape, s, n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8], n[9],
-                d.lmHeadRows, date, Set.copyOf(skip), d.childXmx, !skip.contains("compare"), n[10], n[11]);
+                d.lmHeadRows, date, Set.copyOf(skip), d.childXmx, !skip.contains("compare"), n[10], n[11], n[12]);
     }
 
     /** Same options with another model shape (e.g. a tiny one for the smoke test) and lm_head GEMM rows. */
     public BenchOptions withShape(String name, ModelConfig s, int lmHead) {
         return new BenchOptions(work, results, name, s, seq, steps, warmup, fullBatch, fullSteps, fullWarmup, genPrompt,
-                genNew, threads, gemmReps, lmHead, date, skip, childXmx, compareBackends, compareSteps, gemmCpuMs);
+                genNew, threads, gemmReps, lmHead, date, skip, childXmx, compareBackends, compareSteps, gemmCpuMs, genRounds);
     }
 
     public boolean runs(String part) {

@@ -27,6 +27,7 @@ public final class BenchReport {
     static final double RSS_8GB_TARGET = 2.0 * GB;
     static final double RSS_FULL_TARGET = 6.0 * GB;
     static final double GEN_TARGET = 10.0;
+    static final double LLAMA_RATIO_TARGET = 1.0;
 
     private final BenchOptions o;
     private final Map<String, Object> machine;
@@ -75,30 +76,32 @@ public final class BenchReport {
         loadAtEnd = load;
         targets.clear();
         ObjectNode nat = train.get("native");
-        double mfu = mfu(nat, TrainingProfile.eightGb(), 1);
-        targets.add(new Target("8gb: model-FLOP utilization vs the fp32 GEMM peak of its backend",
-                pct(mfu), ">= " + pct(MFU_TARGET), mfu >= MFU_TARGET));
-        ObjectNode torch = train.get("torch");
-        if (torch != null) {
-            double ratio = tokensPerS(nat) / tokensPerS(torch);
-            targets.add(new Target("8gb: tokens/s vs DJL PyTorch eager fp32 (same run)", String.format("%.2fx", ratio),
-                    ">= " + TORCH_RATIO_TARGET + "x", ratio >= TORCH_RATIO_TARGET));
-        }
-        ObjectNode bf = train.get("native-builtin-bf16");
-        ObjectNode fp = gemm.get("builtin");
-        if (bf != null && fp != null) {
-            double v = flops(bf, TrainingProfile.eightGb(), 1).total() / medianStep(bf) / 1e9 / fp.path("peak_gflops").asDouble();
-            targets.add(new Target("stretch, 8gb in bf16: model FLOP/s vs the fp32 GEMM peak (built-in)", pct(v),
-                    "> 100.0%", v > 1.0));
-        }
-        double rss = nat.path("peak_rss_bytes").asDouble();
-        targets.add(new Target("8gb: peak RSS (4-bit base, seq " + o.seq() + ")", gb(rss), "< " + gb(RSS_8GB_TARGET),
-                rss < RSS_8GB_TARGET));
-        ObjectNode full = train.get("native-full");
-        if (full != null) {
-            double frss = full.path("peak_rss_bytes").asDouble();
-            targets.add(new Target("full: peak RSS (fp16 base, seq " + o.seq() + ", batch " + o.fullBatch() + ")",
-                    gb(frss), "< " + gb(RSS_FULL_TARGET), frss < RSS_FULL_TARGET));
+        if (nat != null) { // absent with --skip train
+            double mfu = mfu(nat, TrainingProfile.eightGb(), 1);
+            targets.add(new Target("8gb: model-FLOP utilization vs the fp32 GEMM peak of its backend",
+                    pct(mfu), ">= " + pct(MFU_TARGET), mfu >= MFU_TARGET));
+            ObjectNode torch = train.get("torch");
+            if (torch != null) {
+                double ratio = tokensPerS(nat) / tokensPerS(torch);
+                targets.add(new Target("8gb: tokens/s vs DJL PyTorch eager fp32 (same run)", String.format("%.2fx", ratio),
+                        ">= " + TORCH_RATIO_TARGET + "x", ratio >= TORCH_RATIO_TARGET));
+            }
+            ObjectNode bf = train.get("native-builtin-bf16");
+            ObjectNode fp = gemm.get("builtin");
+            if (bf != null && fp != null) {
+                double v = flops(bf, TrainingProfile.eightGb(), 1).total() / medianStep(bf) / 1e9 / fp.path("peak_gflops").asDouble();
+                targets.add(new Target("stretch, 8gb in bf16: model FLOP/s vs the fp32 GEMM peak (built-in)", pct(v),
+                        "> 100.0%", v > 1.0));
+            }
+            double rss = nat.path("peak_rss_bytes").asDouble();
+            targets.add(new Target("8gb: peak RSS (4-bit base, seq " + o.seq() + ")", gb(rss), "< " + gb(RSS_8GB_TARGET),
+                    rss < RSS_8GB_TARGET));
+            ObjectNode full = train.get("native-full");
+            if (full != null) {
+                double frss = full.path("peak_rss_bytes").asDouble();
+                targets.add(new Target("full: peak RSS (fp16 base, seq " + o.seq() + ", batch " + o.fullBatch() + ")",
+                        gb(frss), "< " + gb(RSS_FULL_TARGET), frss < RSS_FULL_TARGET));
+            }
         }
         if (gen != null) {
             double worst = Double.MAX_VALUE;
@@ -107,6 +110,21 @@ public final class BenchReport {
             }
             targets.add(new Target("generation: decode tokens/s (4-bit, batch 1, slowest mode)",
                     String.format("%.1f", worst), ">= " + GEN_TARGET, worst >= GEN_TARGET));
+            JsonNode sum = gen.path("peer_comparison").path("summary");
+            for (String side : List.of("sam_fp32", "sam_q8")) {
+                JsonNode s = sum.path(side);
+                if (!s.has("decode_vs_llama_cpp")) {
+                    continue;
+                }
+                String who = " (SAM " + side.substring(4) + (side.equals(GenBench.DEFAULT_SIDE) ? ", the default" : ", opt-in")
+                        + ")";
+                double d = s.path("decode_vs_llama_cpp").asDouble();
+                double p = s.path("prefill_vs_llama_cpp").asDouble();
+                targets.add(new Target("generation: decode tokens/s vs llama.cpp Q4_0" + who, String.format("%.2fx", d),
+                        ">= " + LLAMA_RATIO_TARGET + "x", d >= LLAMA_RATIO_TARGET));
+                targets.add(new Target("generation: prefill tokens/s vs llama.cpp Q4_0" + who, String.format("%.2fx", p),
+                        ">= " + LLAMA_RATIO_TARGET + "x", p >= LLAMA_RATIO_TARGET));
+            }
         }
     }
 
@@ -206,6 +224,26 @@ public final class BenchReport {
         return m;
     }
 
+    /** Per side: what produced the numbers (SAM's native backend, Java, PyTorch/DJL, llama.cpp, node). */
+    Map<String, Object> versions() {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("sam_commit", MachineInfo.gitCommit());
+        v.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        ObjectNode nat = train.get("native");
+        String backend = nat != null ? nat.path("backend").asText() : gen != null ? gen.path("backend").asText() : null;
+        v.put("libsamtrain_backend", backend);
+        ObjectNode torch = train.get("torch");
+        if (torch != null) {
+            v.put("torch", torch.path("engine").asText());
+        }
+        JsonNode peer = gen == null ? null : gen.path("peer_comparison");
+        if (peer != null && peer.has("llama_cpp_versions")) {
+            v.put("llama_cpp", peer.get("llama_cpp_versions"));
+            v.put("llama_cpp_system_info", peer.path("llama_cpp_system_info").asText());
+        }
+        return v;
+    }
+
     /** Everything, for the results file. */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -224,6 +262,7 @@ public final class BenchReport {
         opts.put("threads", o.threads());
         opts.put("gen_prompt", o.genPrompt());
         opts.put("gen_new", o.genNew());
+        opts.put("gen_rounds", o.genRounds());
         opts.put("profile_8gb", TrainingProfile.eightGb());
         opts.put("profile_full", TrainingProfile.full());
         m.put("options", opts);
@@ -240,6 +279,7 @@ public final class BenchReport {
             m.put("loss_max_rel_diff_native_vs_torch", lossDiff(train.get("native"), train.get("torch")));
         }
         m.put("generation", gen);
+        m.put("versions", versions());
         m.put("targets", targets);
         m.put("all_pass", allPass());
         m.put("runs_with_load_above_cores", busyRuns());
@@ -253,6 +293,10 @@ public final class BenchReport {
                 + " (idle OpenMP threads sleep, so CPU time is work done)");
         f.put("peak_rss", "VmHWM of the child JVM (/proc/self/status) at the end of its run");
         f.put("generation", "decode: new tokens / time of the sam_gen_next calls; end-to-end adds the prefill");
+        f.put("generation_vs_llama_cpp", "generation.peer_comparison: greedy, same prompt ids, " + o.genRounds()
+                + " interleaved rounds, medians; decode = (new - 1) / time from the first to the last new token on both"
+                + " sides; prefill = the whole prompt in one call; GB/s = weight file bytes x decode tokens/s, against a"
+                + " STREAM triad (12 bytes per element) on the same threads");
         m.put("formulas", f);
         return m;
     }

@@ -53,6 +53,9 @@ final class BenchTable {
     private void gemmTable() {
         Map<String, ObjectNode> g = r.gemmResults();
         List<String> cols = new ArrayList<>(g.keySet());
+        if (cols.isEmpty()) { // --skip train
+            return;
+        }
         ObjectNode torch = r.trainResults().get("torch");
         line("fp32 GEMM ceiling, GFLOP/s (best of %d), C(M,N) = A(M,K) op(B)", r.options().gemmReps());
         StringBuilder h = new StringBuilder(String.format("  %-18s %-20s", "GEMM", "MxNxK op"));
@@ -115,6 +118,9 @@ final class BenchTable {
 
     private void trainTable() {
         List<String> names = new ArrayList<>(r.trainResults().keySet());
+        if (names.isEmpty()) { // --skip train
+            return;
+        }
         line("training (seq %d; 8gb: 4-bit base, last 8 layers, rank 4, q/k/v/o, batch 1, checkpointing;"
                 + " full: fp16 base, all layers, rank 8, batch %d)", r.options().seq(), r.options().fullBatch());
         StringBuilder h = new StringBuilder(String.format("  %-26s", ""));
@@ -172,6 +178,21 @@ final class BenchTable {
                     m.path("end_to_end_tokens_per_s").asDouble());
         }
         line("  peak RSS %s", BenchReport.gb(g.path("peak_rss_bytes").asDouble()));
+        JsonNode peer = g.path("peer_comparison");
+        if (peer.has("summary")) {
+            line("  against llama.cpp (greedy, same prompt ids, medians of %d interleaved rounds; STREAM triad %.1f GB/s)%s",
+                    r.options().genRounds(), peer.path("stream_triad").path("triad_gb_s").asDouble(),
+                    peer.has("llama_cpp_skipped") ? ": llama.cpp skipped, " + peer.path("llama_cpp_skipped").asText() : "");
+            peer.path("summary").properties().forEach(e -> {
+                JsonNode s = e.getValue();
+                line("    %-10s decode %5.1f tokens/s (%4.1f GB/s, %3.0f%% of triad)%s, prefill %d tokens %.2f s%s", e.getKey(),
+                        s.path("decode_tokens_per_s").asDouble(), s.path("decode_gb_per_s").asDouble(),
+                        100 * s.path("decode_fraction_of_triad").asDouble(),
+                        s.has("decode_vs_llama_cpp") ? String.format(" = %.2fx", s.path("decode_vs_llama_cpp").asDouble()) : "",
+                        r.options().genPrompt(), s.path("prefill_s").asDouble(),
+                        s.has("prefill_vs_llama_cpp") ? String.format(" = %.2fx", s.path("prefill_vs_llama_cpp").asDouble()) : "");
+            });
+        }
         line("");
     }
 

@@ -55,6 +55,20 @@ public final class MachineInfo {
         return m;
     }
 
+    /** {@code git rev-parse HEAD} of the working directory (the SAM checkout the bench runs in), or "?". */
+    public static String gitCommit() {
+        try {
+            Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            return p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0 ? out : "?";
+        } catch (IOException e) {
+            return "?";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        }
+    }
+
     /** The first three fields of /proc/loadavg ("1.02 0.87 0.66"), or "?". */
     public static String loadAverage() {
         String s = read("/proc/loadavg");

@@ -53,8 +53,9 @@ public final class TrainBench {
             System.exit(1);
             return;
         }
+        Path results = report.write(o.results()); // first: a table that fails to render loses nothing
         System.out.println(report.table());
-        System.out.println("results: " + report.write(o.results()));
+        System.out.println("results: " + results);
         System.exit(report.allPass() ? 0 : 1);
     }
 
@@ -72,8 +73,24 @@ public final class TrainBench {
         String shapes = String.join(",", gemmShapes(o).stream().map(GemmRun.GemmShape::spec).toList());
         String reps = Integer.toString(o.gemmReps());
         String cpuMs = Integer.toString(o.gemmCpuMs());
-        List<Backend> backends = backends(threads);
 
+        if (o.runs("train")) {
+            trainParts(r, jvm, models, threads, shapes, reps, cpuMs, backends(threads));
+        }
+        if (o.runs("gen")) {
+            log.println("bench: generation, 4-bit, batch 1");
+            ObjectNode gen = jvm.run("gen-native", NativeGenRun.class, List.of("model=" + models.q4(), "prompt="
+                    + o.genPrompt(), "new=" + o.genNew()), Map.of("SAM_THREADS", threads), List.of());
+            gen.set("peer_comparison", new GenBench(o, jvm, log).run(models.q4(), progress()));
+            r.gen(gen);
+        }
+        r.finish(MachineInfo.loadAverage());
+        return r;
+    }
+
+    /** GEMM ceilings, the native 8gb run, PyTorch, the other backends and the full profile. */
+    private void trainParts(BenchReport r, ChildJvm jvm, BenchModels.Pair models, String threads, String shapes,
+                            String reps, String cpuMs, List<Backend> backends) {
         // Order matters on a shared machine: each ratio's two sides run back to back (GEMM ceiling of the
         // default backend, native 8gb, PyTorch; then the other backends with their ceilings).
         TrainingProfile p8 = TrainingProfile.eightGb();
@@ -122,13 +139,6 @@ public final class TrainBench {
             run.put("gemm_key", backendOf(run.path("backend").asText()));
             r.train("native-full", run);
         }
-        if (o.runs("gen")) {
-            log.println("bench: generation, 4-bit, batch 1");
-            r.gen(jvm.run("gen-native", NativeGenRun.class, List.of("model=" + models.q4(), "prompt=" + o.genPrompt(),
-                    "new=" + o.genNew()), Map.of("SAM_THREADS", threads), List.of()));
-        }
-        r.finish(MachineInfo.loadAverage());
-        return r;
     }
 
     private List<String> trainArgs(Path model, TrainingProfile p, int batch, int steps, int warmup) {

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole benchmark harness on a tiny Qwen2 shape (10 layers, hidden 64, vocab 512, seq 32): every child
- * JVM runs (GEMM ceilings on all backends, native trainer, DJL PyTorch, full profile, generation), the
+ * JVM runs (GEMM ceilings on all backends, native trainer, DJL PyTorch, full profile, generation and its
+ * comparison rounds with the STREAM triad; llama.cpp where its npm packages are installed), the
  * table and the results file come out, and — the check that keeps the peer honest — PyTorch and the
  * native trainer compute the same losses step after step from the same weights, data and LoRA init.
  */
@@ -29,7 +30,8 @@ class TrainBenchSmokeTest {
     void tinyShapeRunsEveryPartAndTheTwoTrainersAgree(@TempDir Path tmp) throws Exception {
         BenchOptions o = BenchOptions.parse(new String[] {"--work", tmp.resolve("work").toString(), "--results",
             tmp.resolve("results").toString(), "--seq", "32", "--steps", "2", "--warmup", "1", "--full-batch", "2",
-            "--gen-prompt", "8", "--gen-new", "8", "--gemm-reps", "1", "--gemm-cpu-ms", "5", "--date", "2000-01-01"})
+            "--gen-prompt", "8", "--gen-new", "8", "--gen-rounds", "2", "--gemm-reps", "1", "--gemm-cpu-ms", "5",
+            "--date", "2000-01-01"})
                 .withShape("tiny", TINY, 16);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         BenchReport r = new TrainBench(o, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
@@ -47,6 +49,20 @@ class TrainBenchSmokeTest {
         assertTrue(j.path("training").path("native").path("mfu").asDouble() > 0, "MFU");
         assertTrue(j.path("generation").path("modes").size() == 2, "generation modes");
         assertEquals(8, j.path("generation").path("modes").get(0).path("new_tokens").asInt());
+        JsonNode peer = j.path("generation").path("peer_comparison");
+        assertTrue(peer.path("stream_triad").path("triad_gb_s").asDouble() > 0, "STREAM triad");
+        for (String side : new String[] {"sam_fp32", "sam_q8"}) {
+            JsonNode s = peer.path("summary").path(side);
+            if (side.equals("sam_q8") && !s.isObject()) {
+                continue; // no int8 kernel on this CPU
+            }
+            assertTrue(s.path("decode_tokens_per_s").asDouble() > 0 && s.path("decode_gb_per_s").asDouble() > 0, side);
+            assertEquals(2, s.path("decode_tokens_per_s_rounds").size(), side + " rounds");
+        }
+        // the llama.cpp side runs where .ci/llama-cpp.sh installed node-llama-cpp (-Dsam.llamacpp.modules)
+        assertTrue(peer.path("summary").has("llama_cpp") || peer.has("llama_cpp_skipped"), "llama.cpp run or skip reason");
+        assertFalse(j.path("versions").path("java").asText().isEmpty(), "versions: java");
+        assertFalse(j.path("versions").path("libsamtrain_backend").asText().isEmpty(), "versions: backend");
         assertFalse(j.path("targets").isEmpty(), "targets judged");
         assertTrue(j.path("formulas").path("model_flops").asText().contains("total"), "formula recorded");
 

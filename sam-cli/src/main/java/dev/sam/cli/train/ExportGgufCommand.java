@@ -34,8 +34,8 @@ public final class ExportGgufCommand extends SamSubcommand {
     @Option(names = "--out", required = true, paramLabel = "FILE.gguf", description = "The file to write.")
     Path out;
 
-    @Option(names = "--type", defaultValue = "f16", paramLabel = "f16|q8_0", description = "Type of the matrices: "
-            + "f16 (default), q8_0 (about half the size), or f32.")
+    @Option(names = "--type", defaultValue = "f16", paramLabel = "f16|q8_0|q4_0", description = "Type of the "
+            + "matrices: f16 (default), q8_0 (about half the size), q4_0 (about a quarter, requantized: lossy), or f32.")
     String type;
 
     @Option(names = "--ollama", description = "Also write an Ollama Modelfile beside the file.")
@@ -50,8 +50,9 @@ public final class ExportGgufCommand extends SamSubcommand {
         GgmlType t = switch (type.toLowerCase(Locale.ROOT)) {
             case "f16" -> GgmlType.F16;
             case "q8_0" -> GgmlType.Q8_0;
+            case "q4_0" -> GgmlType.Q4_0;
             case "f32" -> GgmlType.F32;
-            default -> throw SamException.usage("unknown --type '" + type + "'", "use f16 or q8_0 (or f32)");
+            default -> throw SamException.usage("unknown --type '" + type + "'", "use f16, q8_0 or q4_0 (or f32)");
         };
         GgufExport.Result r = new GgufExport(c.home(), c.config()).export(new GgufExport.Request(source, out, t, ollama,
                 force), c.out().progress());

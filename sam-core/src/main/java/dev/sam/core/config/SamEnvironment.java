@@ -24,6 +24,8 @@ public final class SamEnvironment {
             "threads of the native trainer (default: all cores; on Apple Silicon the performance cores)");
     public static final Variable PRECISION = new Variable("SAM_PRECISION", null,
             "fp32 (default) or bf16 products on AVX512-BF16 CPUs");
+    public static final Variable DECODE_PRECISION = new Variable("SAM_DECODE_PRECISION", null,
+            "generation's activations with 4-bit weights: fp32 (default) or q8 (int8 like llama.cpp, AVX2)");
     public static final Variable BLAS_LIB = new Variable("SAM_BLAS_LIB", null,
             "a CBLAS library to load, 'accelerate' (macOS, the default there), or 'builtin' for the built-in kernels");
     public static final Variable NATIVE_LIB = new Variable("SAM_NATIVE_LIB", null,
@@ -34,7 +36,7 @@ public final class SamEnvironment {
             "print stack traces of internal errors on stderr too");
 
     /** In the order {@code sam --help} lists them. */
-    public static final List<Variable> ALL = List.of(HOME, MODELS_DIR, THREADS, PRECISION, BLAS_LIB, NATIVE_LIB, ISA,
+    public static final List<Variable> ALL = List.of(HOME, MODELS_DIR, THREADS, PRECISION, DECODE_PRECISION, BLAS_LIB, NATIVE_LIB, ISA,
             DEBUG);
 
     private SamEnvironment() {

@@ -114,6 +114,7 @@ public final class GgufWriter {
                     }
                 }
                 case Q8_0 -> Q8_0.quantize(rows, 0, n * cols, out);
+                case Q4_0 -> Q4_0.quantize(rows, 0, n * cols, out);
             }
             writeFully(ch, out.flip());
         }

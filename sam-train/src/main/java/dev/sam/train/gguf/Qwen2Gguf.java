@@ -16,12 +16,13 @@ import java.util.regex.Pattern;
  * output (only when the embeddings are not tied; llama.cpp then reuses token_embd). Qwen2 needs no
  * reordering of q/k rows (llama.cpp runs its NEOX rope, which is HF's rotate_half), so every tensor is
  * the HF matrix [out, in] as is, with ggml dims {in, out}. Types as the converter picks them: 1-D
- * tensors (norms, biases) F32; matrices F16 or Q8_0, Q8_0 falling back to F16 for a row length that is
+ * tensors (norms, biases) F32; matrices F16, Q8_0 or Q4_0, the block types falling back to F16 for a row length that is
  * not a multiple of 32.
  */
 public final class Qwen2Gguf {
     /** llama_ftype values for general.file_type (llama.h). */
-    public static final Map<GgmlType, Integer> FILE_TYPE = Map.of(GgmlType.F32, 0, GgmlType.F16, 1, GgmlType.Q8_0, 7);
+    public static final Map<GgmlType, Integer> FILE_TYPE = Map.of(GgmlType.F32, 0, GgmlType.F16, 1, GgmlType.Q4_0, 2,
+            GgmlType.Q8_0, 7);
     private static final Pattern LAYER = Pattern.compile("model\\.layers\\.(\\d+)\\.(.+)");
     private static final Map<String, String> IN_LAYER = Map.ofEntries(
             Map.entry("input_layernorm.weight", "attn_norm.weight"),
@@ -64,7 +65,7 @@ public final class Qwen2Gguf {
         if (t.shape().length == 1 || type == GgmlType.F32) {
             return GgmlType.F32;
         }
-        return type == GgmlType.Q8_0 && t.cols() % Q8_0.BLOCK != 0 ? GgmlType.F16 : type;
+        return (type == GgmlType.Q8_0 || type == GgmlType.Q4_0) && t.cols() % Q8_0.BLOCK != 0 ? GgmlType.F16 : type;
     }
 
     /** Every tensor of the model in llama.cpp's order (embedding, blocks 0..N-1, final norm, output). */

@@ -105,6 +105,7 @@ public final class Natives {
             check(l, l.sam_backend_init(null, threads), "select the built-in kernels");
         }
         precision(l, env);
+        decodePrecision(l, env);
         backend = l.sam_backend_name();
         LOG.info("native trainer loaded: backend {}", backend);
         return l;
@@ -125,6 +126,26 @@ public final class Natives {
             }
             default -> throw SamException.usage("SAM_PRECISION must be fp32 or bf16, got '" + p + "'",
                     "unset it (fp32) or set SAM_PRECISION=bf16");
+        }
+    }
+
+    /**
+     * {@code $SAM_DECODE_PRECISION}: fp32 (default) or q8 — int8 activations in the decode products with 4-bit
+     * weights (x86-64 with AVX2; error bound and parity study in docs/performance.md).
+     */
+    private static void decodePrecision(SamTrainLibrary l, Map<String, String> env) {
+        String p = env.getOrDefault(SamEnvironment.DECODE_PRECISION.name(), "fp32").trim().toLowerCase(java.util.Locale.ROOT);
+        switch (p) {
+            case "", "fp32" -> {
+            }
+            case "q8" -> {
+                if (l.sam_backend_set_decode_precision(1) != SamTrainLibrary.SAM_OK) {
+                    throw SamException.failure("SAM_DECODE_PRECISION=q8 cannot be used: " + l.sam_last_error(),
+                            "unset SAM_DECODE_PRECISION to decode with fp32 activations");
+                }
+            }
+            default -> throw SamException.usage("SAM_DECODE_PRECISION must be fp32 or q8, got '" + p + "'",
+                    "unset it (fp32) or set SAM_DECODE_PRECISION=q8");
         }
     }
 

@@ -30,6 +30,8 @@ interface SamTrainLibrary extends Library {
 
     int sam_backend_set_precision(int precision);
 
+    int sam_backend_set_decode_precision(int precision);
+
     int sam_sgemm(int transA, int transB, int m, int n, int k, float alpha, Pointer a, int lda, Pointer b, int ldb,
                   float beta, Pointer c, int ldc);
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The GGUF pieces on their own: Q8_0 blocks as ggml's reference quantizer computes them, the file layout
+ * The GGUF pieces on their own: Q8_0 and Q4_0 blocks as ggml's reference quantizer computes them, the file layout
  * (magic, version, counts, aligned data), llama.cpp's tensor names, the destination checks, and the
  * refusal of a tokenizer llama.cpp would split differently. (A real llama.cpp reads the files in
  * GgufLlamaCppTest.)
@@ -59,6 +59,43 @@ class GgufWriterTest {
         assertArrayEquals(new byte[34], zero.array(), "an all-zero block is d 0, q 0");
         assertEquals(68, GgmlType.Q8_0.rowBytes(64));
         assertThrows(IllegalArgumentException.class, () -> GgmlType.Q8_0.rowBytes(48));
+    }
+
+    @Test
+    void q4BlocksFollowGgmlsReferenceQuantizer() {
+        // ggml quantize_row_q4_0_ref: max = the value of largest magnitude with its sign, d = max / -8,
+        // q = min(15, (int8) (x / d + 8.5)); low nibbles hold values 0..15, high nibbles 16..31
+        float[] x = new float[32];
+        for (int i = 0; i < 32; i++) {
+            x[i] = (i - 10) * 0.125f; // -1.25 .. 2.625: max 2.625 -> d = -0.328125
+        }
+        ByteBuffer b = ByteBuffer.allocate(18).order(ByteOrder.LITTLE_ENDIAN);
+        Q4_0.quantize(x, 0, 32, b);
+        b.flip();
+        float d = 2.625f / -8f;
+        assertEquals(Halfs.floatToHalf(d), b.getShort(), "d = max / -8 as fp16");
+        byte[] q = new byte[16];
+        b.get(q);
+        int q0 = q[0] & 15;
+        int q31 = (q[15] >> 4) & 15;
+        assertEquals(Math.min(15, (int) (-1.25f / d + 8.5f)), q0, "x[0] = -1.25 -> 12");
+        assertEquals(12, q0);
+        assertEquals(0, q31, "the largest value maps to q = 0 (d < 0)");
+        assertEquals((int) (0.75f / d + 8.5f), (q[0] >> 4) & 15, "x[16] = 0.75 in the high nibble of byte 0");
+        float[] back = new float[32];
+        Q4_0.dequantize(ByteBuffer.wrap(b.array()).order(ByteOrder.LITTLE_ENDIAN), 32, back, 0);
+        for (int i = 0; i < 32; i++) {
+            assertEquals(x[i], back[i], Math.abs(d) / 2 + 1e-3f, "within half a step: " + i);
+        }
+        ByteBuffer zero = ByteBuffer.allocate(18).order(ByteOrder.LITTLE_ENDIAN);
+        Q4_0.quantize(new float[32], 0, 32, zero);
+        byte[] want = new byte[18];
+        want[1] = (byte) 0x80; // d = 0 / -8 = -0.0 as in ggml: fp16 0x8000
+        for (int i = 2; i < 18; i++) {
+            want[i] = (byte) 0x88; // id 0: q = (int8) 8.5 = 8 in both nibbles
+        }
+        assertArrayEquals(want, zero.array(), "an all-zero block is d -0, q 8");
+        assertEquals(36, GgmlType.Q4_0.rowBytes(64));
     }
 
     @Test

@@ -1,0 +1,229 @@
+/* qmatvec_q8.c — generation's decode products with a 4-bit weight and int8 activations (SAM_DECODE_Q8;
+ * any number of rows of x, though matmul.c sends only decode-sized ones), the
+ * product llama.cpp's CPU path computes for Q4 weights (ggml-cpu ggml_vec_dot_q4_1_q8_1: every block of
+ * 32 activations becomes int8 values q with one fp32 scale d = max|x| / 127, x ~ d * q, and the weight
+ * nibbles multiply them as integers, vpmaddubsw + vpmaddwd on AVX2, vpdpbusd with AVX512-VNNI).
+ *
+ * With MLX affine weights w = s * n + b (n the 4-bit field, s and b per group of G) one output is
+ *   sum_g [ s_g * sum_{j in g} n_j x_j + b_g * sum_{j in g} x_j ]
+ * and this file computes it as
+ *   sum_g [ s_g * sum_{blocks k of g} d_k * (n . q)_k + b_g * X_g + 8 s_g * E_g ]
+ * with X_g the exact fp32 sum of x over the group (so the bias term carries no quantization error) and
+ * E_g = sum_{j in g} (x_j - d_k q_j) the group's rounding error, known exactly from x: splitting
+ * n_j = 8 + (n_j - 8), the 8 * sum e_j part of sum n_j e_j is corrected, and what remains is
+ * sum (n_j - 8) e_j — the error of a symmetric 4-bit weight (llama.cpp Q4_0 x Q8_0), about half the
+ * uncorrected affine one (n_j averages 7.5, |n_j - 8| averages 4). With |e_j| <= d_k / 2:
+ *   |err| <= sum_k |s_g(k)| * d_k / 2 * sum_{j in k} |n_j - 8|   (+ fp32 rounding of the sums)
+ * which test_kernels checks against a double reference; docs/performance.md measures what it does to
+ * generations. The integer sums cannot saturate: vpmaddubsw adds two products <= 15 * 127.
+ *
+ * Layout of the quantized activations (built once per call, shared by all rows): per 64 elements,
+ * 16 even elements of block 2p, 16 even of block 2p+1, then the 16 odd elements of each — so one 32-byte
+ * load of 4-bit weights gives the even (low nibbles) and odd (high nibbles) elements of two blocks in
+ * the two 128-bit lanes. Rows are split over threads; each output is computed by one thread in a fixed
+ * order (bitwise independent of the thread count). Several rows of x (prefill): tiles of 8 weight rows
+ * stay in L1 while the rows of x pass over them 4 at a time.
+ * A kernel: it calls only quant.h (formats), cpu.h and parallel.h. */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "cpu.h"
+#include "kernels.h"
+#include "parallel.h"
+#include "quant.h"
+
+typedef struct {
+    float *out;
+    int ldo, M;
+    const int8_t *q;  /* (M, K) in the layout above */
+    const float *d;   /* (M, K / 8): per 64 elements, [d_2p x 4, d_2p+1 x 4] (the two lanes' scales) */
+    const float *xs;  /* (M, ng) exact group sums of x */
+    const float *xe;  /* (M, ng) group sums of the rounding errors x - d q */
+    /* q and d use K rounded up to a multiple of 64 (padded()) */
+    const wmat *W;
+} q8_job;
+
+int kn_qmatvec_q8_supported(const wmat *W) {
+#ifdef SAM_X86
+    return cpu_has_avx2_fma() && W->kind == WM_Q && W->bits == 4 && W->group % 32 == 0 && W->cols % 32 == 0;
+#else
+    (void)W;
+    return 0;
+#endif
+}
+
+/* K rounded up to whole 64-element pairs: an odd last block is paired with a zero block (q = 0, d = 0) */
+static int padded(int K) { return (K + 63) / 64 * 64; }
+
+size_t kn_qmatvec_q8_scratch_floats(int M, int K, int G) {
+    /* d: M*Kp/8 floats; xs, xe: M*K/G floats each; q: M*Kp bytes */
+    const size_t kp = (size_t)padded(K);
+    return (size_t)M * kp / 8 + 2 * (size_t)M * (K / G) + ((size_t)M * kp + 3) / 4;
+}
+
+/* Quantizes x (M, K) into the job's arrays (portable C; ~K operations per row, negligible next to the
+ * K * rows product). */
+static void q8_quantize(int8_t *q, float *dexp, float *xs, float *xe, const float *x, int M, int K, int G) {
+    const int ng = K / G, kp = padded(K);
+    if (kp != K) /* the zero block after an odd last one */
+        for (int m = 0; m < M; m++) {
+            memset(q + (size_t)m * kp + kp - 64, 0, 64);
+            memset(dexp + (size_t)m * (kp / 8) + kp / 8 - 8, 0, 8 * sizeof(float));
+        }
+    for (int m = 0; m < M; m++) {
+        const float *xm = x + (size_t)m * K;
+        int8_t *qm = q + (size_t)m * kp;
+        for (int g = 0; g < ng; g++) {
+            float s = 0.0f;
+            for (int j = 0; j < G; j++) s += xm[(size_t)g * G + j];
+            xs[(size_t)m * ng + g] = s;
+            xe[(size_t)m * ng + g] = 0.0f;
+        }
+        for (int b = 0; b < K / 32; b++) {
+            const float *xb = xm + (size_t)b * 32;
+            float amax = 0.0f;
+            for (int j = 0; j < 32; j++) amax = fmaxf(amax, fabsf(xb[j]));
+            const float d = amax / 127.0f, id = amax > 0.0f ? 127.0f / amax : 0.0f;
+            int8_t *qe = qm + (size_t)(b / 2) * 64 + (b & 1) * 16, *qo = qe + 32;
+            float err = 0.0f;
+            for (int k = 0; k < 16; k++) {
+                const float qa = nearbyintf(xb[2 * k] * id), qb = nearbyintf(xb[2 * k + 1] * id);
+                qe[k] = (int8_t)qa;
+                qo[k] = (int8_t)qb;
+                err += (xb[2 * k] - d * qa) + (xb[2 * k + 1] - d * qb);
+            }
+            xe[(size_t)m * ng + (size_t)b * 32 / G] += err;
+            float *dp = dexp + (size_t)m * (kp / 8) + (size_t)(b / 2) * 8 + (b & 1) * 4;
+            for (int k = 0; k < 4; k++) dp[k] = d;
+        }
+    }
+}
+
+#ifdef SAM_X86
+#include <immintrin.h>
+
+/* Integer dot of one 64-element pair (two blocks) of a row with x row qp, as 8 fp32 lane sums. */
+__attribute__((target("avx2,fma"), always_inline)) static inline __m256 q8_pair(__m256i lo, __m256i hi, const int8_t *qp) {
+    const __m256i xe = _mm256_loadu_si256((const __m256i *)(const void *)qp);
+    const __m256i xo = _mm256_loadu_si256((const __m256i *)(const void *)(qp + 32));
+    const __m256i s16 = _mm256_add_epi16(_mm256_maddubs_epi16(lo, xe), _mm256_maddubs_epi16(hi, xo));
+    return _mm256_cvtepi32_ps(_mm256_madd_epi16(s16, _mm256_set1_epi16(1)));
+}
+
+/* The same with AVX512-VNNI (vpdpbusd: the four u8 x s8 products summed into int32 in one instruction;
+ * no int16 intermediate, and since vpmaddubsw cannot saturate here, bitwise the same sums). */
+__attribute__((target("avx512vnni,avx512vl,avx2,fma"), always_inline)) static inline __m256 q8_pair_vnni(__m256i lo, __m256i hi, const int8_t *qp) {
+    const __m256i xe = _mm256_loadu_si256((const __m256i *)(const void *)qp);
+    const __m256i xo = _mm256_loadu_si256((const __m256i *)(const void *)(qp + 32));
+    return _mm256_cvtepi32_ps(_mm256_dpbusd_epi32(_mm256_dpbusd_epi32(_mm256_setzero_si256(), lo, xe), hi, xo));
+}
+
+/* Rows [r0, r1) for MM rows of x (a compile-time constant: the accumulators stay in registers).
+ * Groups of 64 or more hold whole pairs (one scale for both lanes); groups of 32 are one lane each. */
+#define Q8_ROWS_DEF(NAME, ATTR, PAIR) \
+ATTR static inline void NAME(const q8_job *j, int r0, int r1, const int MM) {                                                                    \
+    const wmat *W = j->W;                                                                                                                        \
+    const int K = W->cols, G = W->group, ng = K / G, bf = W->sb_bf16, kp = padded(K), np = kp / 64;                                              \
+    const int full = K / 64; /* pairs with both blocks in the row; an odd last block is read with 16 bytes */                                    \
+    const size_t wbytes = (size_t)K / 2, sbytes = (size_t)ng * 2;                                                                                \
+    const __m256i m4 = _mm256_set1_epi8(0x0F);                                                                                                   \
+    for (int r = r0; r < r1; r++) {                                                                                                              \
+        const uint8_t *wr = W->w + (size_t)r * wbytes, *sr = W->scales + (size_t)r * sbytes, *br = W->biases + (size_t)r * sbytes;               \
+        __m256 acc[KN_SMALL_M];                                                                                                                  \
+        float accb[KN_SMALL_M];                                                                                                                  \
+        for (int m = 0; m < MM; m++) {                                                                                                           \
+            acc[m] = _mm256_setzero_ps();                                                                                                        \
+            accb[m] = 0.0f;                                                                                                                      \
+        }                                                                                                                                        \
+        for (int g = 0; g < ng; g++) { /* bias and the rounding-error correction (top of the file) */                                            \
+            const float b = q_load_half(br, (size_t)g, bf), s8 = 8.0f * q_load_half(sr, (size_t)g, bf);                                          \
+            for (int m = 0; m < MM; m++) accb[m] += b * j->xs[(size_t)m * ng + g] + s8 * j->xe[(size_t)m * ng + g];                              \
+        }                                                                                                                                        \
+        const int ppg = G >= 64 ? G / 64 : 1; /* pairs per scale step */                                                                         \
+        for (int p0 = 0; p0 < np; p0 += ppg) {                                                                                                   \
+            const __m256 sc = G >= 64 ? _mm256_set1_ps(q_load_half(sr, (size_t)(p0 / ppg), bf))                                                  \
+                                      : _mm256_set_m128(_mm_set1_ps(p0 < full ? q_load_half(sr, (size_t)(2 * p0 + 1), bf) : 0.0f),               \
+                                                        _mm_set1_ps(q_load_half(sr, (size_t)(2 * p0), bf)));                                     \
+            __m256 gacc[KN_SMALL_M];                                                                                                             \
+            for (int m = 0; m < MM; m++) gacc[m] = _mm256_setzero_ps();                                                                          \
+            for (int p = p0; p < p0 + ppg && p < np; p++) {                                                                                      \
+                const __m256i v = p < full ? _mm256_loadu_si256((const __m256i *)(const void *)(wr + (size_t)p * 32))                            \
+                                           : _mm256_inserti128_si256(_mm256_setzero_si256(),                                                     \
+                                                                     _mm_loadu_si128((const __m128i *)(const void *)(wr + (size_t)p * 32)), 0);  \
+                const __m256i lo = _mm256_and_si256(v, m4), hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), m4);                                  \
+                for (int m = 0; m < MM; m++)                                                                                                     \
+                    gacc[m] = _mm256_fmadd_ps(PAIR(lo, hi, j->q + (size_t)m * kp + (size_t)p * 64),                                              \
+                                              _mm256_loadu_ps(j->d + (size_t)m * (kp / 8) + (size_t)p * 8), gacc[m]);                            \
+            }                                                                                                                                    \
+            for (int m = 0; m < MM; m++) acc[m] = _mm256_fmadd_ps(gacc[m], sc, acc[m]);                                                          \
+        }                                                                                                                                        \
+        for (int m = 0; m < MM; m++) {                                                                                                           \
+            const __m128 h = _mm_add_ps(_mm256_castps256_ps128(acc[m]), _mm256_extractf128_ps(acc[m], 1));                                       \
+            const __m128 h2 = _mm_add_ps(h, _mm_movehl_ps(h, h));                                                                                \
+            const float dot = _mm_cvtss_f32(_mm_add_ss(h2, _mm_movehdup_ps(h2)));                                                                \
+            j->out[(size_t)m * j->ldo + r] = dot + accb[m];                                                                                      \
+        }                                                                                                                                        \
+    }                                                                                                                                            \
+}
+Q8_ROWS_DEF(q8_rows, __attribute__((target("avx2,fma"), always_inline)), q8_pair)
+Q8_ROWS_DEF(q8v_rows, __attribute__((target("avx512vnni,avx512vl,avx2,fma"), always_inline)), q8_pair_vnni)
+
+__attribute__((target("avx2,fma"))) static void q8_rows_1(const q8_job *j, int r0, int r1) { q8_rows(j, r0, r1, 1); }
+__attribute__((target("avx2,fma"))) static void q8_rows_4(const q8_job *j, int r0, int r1) { q8_rows(j, r0, r1, 4); }
+__attribute__((target("avx2,fma"))) static void q8_rows_n(const q8_job *j, int r0, int r1) { q8_rows(j, r0, r1, j->M); }
+#define VNNI __attribute__((target("avx512vnni,avx512vl,avx2,fma")))
+VNNI static void q8v_rows_1(const q8_job *j, int r0, int r1) { q8v_rows(j, r0, r1, 1); }
+VNNI static void q8v_rows_4(const q8_job *j, int r0, int r1) { q8v_rows(j, r0, r1, 4); }
+VNNI static void q8v_rows_n(const q8_job *j, int r0, int r1) { q8v_rows(j, r0, r1, j->M); }
+#undef VNNI
+
+typedef void (*q8_rows_fn)(const q8_job *, int, int);
+/* [variant][1 row, 4 rows, any]: AVX512-VNNI where the CPU has it and SAM_ISA does not cap AVX-512 */
+static const q8_rows_fn Q8_ROWS[2][3] = {{q8_rows_1, q8_rows_4, q8_rows_n}, {q8v_rows_1, q8v_rows_4, q8v_rows_n}};
+static int q8_variant(void) {
+    return cpu_isa() == ISA_AVX512 && cpu_has_avx512_vnni();
+}
+
+static void q8_body(void *ctx, long r0, long r1) {
+    const q8_job *j = ctx;
+    const q8_rows_fn *f = Q8_ROWS[q8_variant()];
+    if (j->M == 1) {
+        f[0](j, (int)r0, (int)r1);
+        return;
+    }
+    /* several rows of x (prefill): tiles of 8 rows of W stay in L1 while the rows of x pass over them
+     * 4 at a time (4 accumulator pairs fit the 16 registers) */
+    const int K = j->W->cols, kp = padded(K), ng = K / j->W->group;
+    for (long t0 = r0; t0 < r1; t0 += 8) {
+        const int t1 = (int)(t0 + 8 < r1 ? t0 + 8 : r1);
+        for (int m0 = 0; m0 < j->M; m0 += 4) {
+            const q8_job s = {j->out + (size_t)m0 * j->ldo, j->ldo, j->M - m0 < 4 ? j->M - m0 : 4, j->q + (size_t)m0 * kp,
+                              j->d + (size_t)m0 * (kp / 8), j->xs + (size_t)m0 * ng, j->xe + (size_t)m0 * ng, j->W};
+            f[s.M == 4 ? 1 : 2](&s, (int)t0, t1);
+        }
+    }
+}
+#endif
+
+void kn_qmatvec_q8(float *out, int ldo, const float *x, const wmat *W, int M, float *scratch, size_t scratch_floats) {
+    quant_init();
+    const int K = W->cols, G = W->group;
+    /* as many rows of x per pass over W as the scratch holds (every pass streams W once) */
+    const size_t per_row = kn_qmatvec_q8_scratch_floats(1, K, G); /* n rows need n * per_row (Kp % 64 == 0) */
+    const int mc = scratch_floats / per_row >= (size_t)M ? M : (int)(scratch_floats / per_row);
+    if (mc < 1) return; /* the caller guarantees room for one row (kernels.h) */
+    for (int m0 = 0; m0 < M; m0 += mc) {
+        const int n = M - m0 < mc ? M - m0 : mc;
+        /* scratch: d (n*Kp/8 floats), xs and xe (n*ng floats each), then q (n*Kp bytes) */
+        float *d = scratch, *xs = d + (size_t)n * (padded(K) / 8), *xe = xs + (size_t)n * (K / G);
+        int8_t *q = (int8_t *)(void *)(xe + (size_t)n * (K / G));
+        q8_quantize(q, d, xs, xe, x + (size_t)m0 * K, n, K, G);
+#ifdef SAM_X86
+        q8_job job = {out + (size_t)m0 * ldo, ldo, n, q, d, xs, xe, W};
+        par_for(W->rows, 16, (size_t)W->rows * K * n >= 65536 ? par_threads() : 1, q8_body, &job);
+#else
+        (void)out; (void)ldo; (void)q;
+#endif
+    }
+}
