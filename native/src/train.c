@@ -41,7 +41,6 @@ struct sam_trainer {
     float *grad, *m1, *m2; /* (nparams) gradient sum, AdamW first and second moments */
     int32_t *tok, *pos, *tgt; /* (maxBT) */
     double *ce_loss;       /* (ce_rows) */
-    double *row_loss;      /* (maxB) per-row cross-entropy sums of a weighted micro-batch */
     int micro;             /* micro-batches accumulated since the last apply */
     uint64_t counter;      /* micro-batches ever processed: the dropout RNG state */
     int64_t step;
@@ -88,8 +87,7 @@ int sam_trainer_create(const sam_model *m, sam_lora *l, const sam_train_config *
     t->acts = XCALLOC((size_t)nsets, sizeof *t->acts, "trainer activations");
     t->tok = XMALLOC((size_t)BT * 3 * sizeof(int32_t), "trainer token buffers");
     t->ce_loss = XMALLOC((size_t)t->ce_rows * sizeof(double), "trainer loss buffer");
-    t->row_loss = XMALLOC((size_t)t->maxB * sizeof(double), "trainer row loss buffer");
-    if (!t->xs || !t->acts || !t->tok || !t->ce_loss || !t->row_loss) { sam_trainer_free(t); return SAM_ERR_NOMEM; }
+    if (!t->xs || !t->acts || !t->tok || !t->ce_loss) { sam_trainer_free(t); return SAM_ERR_NOMEM; }
     t->pos = t->tok + BT;
     t->tgt = t->tok + 2 * (size_t)BT;
 
@@ -128,7 +126,6 @@ void sam_trainer_free(sam_trainer *t) {
     free(t->acts);
     free(t->tok);
     free(t->ce_loss);
-    free(t->row_loss);
     free(t);
 }
 
@@ -152,7 +149,7 @@ static float lr_at(const sam_train_config *c, int64_t step) {
 int trn_max_batch(const sam_trainer *t) { return t->maxB; }
 
 int trn_forward_ce(sam_trainer *t, const char *who, const int32_t *tokens, const int32_t *lengths,
-                   const uint8_t *loss_mask, int B, int T, float gscale, double *row_loss, double *sum_out, int *n_out) {
+                   const uint8_t *loss_mask, int B, int T, float gscale, const float *row_weight, double *row_loss, double *sum_out, int *n_out) {
     const sam_model *m = t->m;
     const mdl_config *c = &m->c;
     const int BT = B * T, C = c->C;
@@ -193,8 +190,9 @@ int trn_forward_ce(sam_trainer *t, const char *who, const int32_t *tokens, const
         if (bad >= 0) return blk_nonfinite_error(-1, (long)t->pos[j0 + bad] * C, C, T);
         for (int j = 0; j < nb; j++) {
             memcpy(t->dxf + (size_t)t->pos[j0 + j] * C, t->ce_dx + (size_t)j * C, C * sizeof(float));
-            sum += t->ce_loss[j];
-            if (row_loss) row_loss[t->pos[j0 + j] / T] += t->ce_loss[j];
+            const int row = t->pos[j0 + j] / T;
+            sum += row_weight ? (double)row_weight[row] * t->ce_loss[j] : t->ce_loss[j];
+            if (row_loss) row_loss[row] += t->ce_loss[j];
         }
     }
     *sum_out = sum;
@@ -236,7 +234,7 @@ int sam_train_accumulate(sam_trainer *t, const int32_t *tokens, const int32_t *l
         for (int i = 1; i < lengths[b]; i++) n += loss_mask[(size_t)b * seq_len + i] != 0;
     double sum = 0.0;
     if ((rc = trn_forward_ce(t, "sam_train_accumulate", tokens, lengths, loss_mask, batch, seq_len,
-                             n > 0 ? 1.0f / (float)n : 1.0f, NULL, &sum, &n))) return rc;
+                             n > 0 ? 1.0f / (float)n : 1.0f, NULL, NULL, &sum, &n))) return rc;
     trn_backward(t, batch, seq_len, NULL);
     if (mean_loss) *mean_loss = sum / n;
     if (num_targets) *num_targets = n;
@@ -261,13 +259,10 @@ int sam_train_accumulate_weighted(sam_trainer *t, const int32_t *tokens, const i
     int n = 0;
     for (int b = 0; b < batch; b++)
         for (int i = 1; i < lengths[b]; i++) n += loss_mask[(size_t)b * seq_len + i] != 0;
-    double *row = t->row_loss;
-    double sum = 0.0; /* n == 0 is reported by trn_forward_ce */
+    double wsum = 0.0; /* n == 0 is reported by trn_forward_ce */
     if ((rc = trn_forward_ce(t, "sam_train_accumulate_weighted", tokens, lengths, loss_mask, batch, seq_len,
-                             n > 0 ? 1.0f / (float)n : 1.0f, row, &sum, &n))) return rc;
+                             n > 0 ? 1.0f / (float)n : 1.0f, weights, NULL, &wsum, &n))) return rc;
     trn_backward(t, batch, seq_len, weights);
-    double wsum = 0.0;
-    for (int b = 0; b < batch; b++) wsum += (double)weights[b] * row[b];
     if (mean_loss) *mean_loss = wsum / n;
     if (num_targets) *num_targets = n;
     return SAM_OK;

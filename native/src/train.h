@@ -15,10 +15,12 @@ int trn_max_batch(const sam_trainer *t);
 /* Forward of a validated micro-batch (B rows of T tokens) through the final norm, then cross-entropy
  * of its scored targets in blocks: the gradient dCE/dxf, scaled by gscale, is left in the trainer for
  * trn_backward. row_loss[b] (B, may be NULL): summed cross-entropy of row b (-log-probability of its
- * scored targets); *sum: the sum over all rows; *n: the scored targets. No scored target at all is
+ * scored targets); *sum: the sum over all targets in position order, each target's cross-entropy
+ * multiplied by row_weight[its row] (B, NULL: unweighted) — summed in the same order either way, so
+ * weights of 1 report the unweighted loss bit for bit; *n: the scored targets. No scored target at all is
  * SAM_ERR_INVALID_ARG (who names the caller); NaN/Inf is SAM_ERR_NUMERIC (nothing accumulated). */
 int trn_forward_ce(sam_trainer *t, const char *who, const int32_t *tokens, const int32_t *lengths,
-                   const uint8_t *loss_mask, int B, int T, float gscale, double *row_loss, double *sum, int *n);
+                   const uint8_t *loss_mask, int B, int T, float gscale, const float *row_weight, double *row_loss, double *sum, int *n);
 
 /* Backward from the gradient trn_forward_ce left, rows of it first multiplied by row_scale[b]
  * (B, NULL: unscaled); the LoRA gradients are added to the accumulators and the micro-batch counted. */
