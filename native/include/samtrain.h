@@ -204,6 +204,21 @@ int sam_train_accumulate(sam_trainer *t, const int32_t *tokens, const int32_t *l
 int sam_train_accumulate_weighted(sam_trainer *t, const int32_t *tokens, const int32_t *lengths,
                                   const uint8_t *loss_mask, const float *weights, int32_t batch, int32_t seq_len,
                                   double *mean_loss, int64_t *num_targets);
+/* Direct Preference Optimization (Rafailov et al. 2023), the sigmoid loss of TRL's DPOTrainer with its
+ * label smoothing eps (conservative DPO). Rows come in pairs: row 2p is pair p's chosen completion, row
+ * 2p+1 its rejected one, both after the same prompt; loss_mask scores the completion tokens only.
+ * ref_logp[r] is the reference policy's log-probability of row r's scored targets (-loss_sum of
+ * sam_eval_loss: with NULL adapters for the frozen base, or with the active version's adapters). With pi
+ * the trained policy's log-probabilities, z_p = beta * ((pi_2p - ref_2p) - (pi_2p+1 - ref_2p+1)) and the
+ * micro-batch loss is mean_p [-(1 - eps) log sigmoid(z_p) - eps log sigmoid(-z_p)]; its gradient is
+ * accumulated like sam_train_accumulate's (apply averages over micro-batches). *mean_loss: that loss;
+ * policy_logp (batch elements, may be NULL): pi per row, for the caller's metrics (rewards
+ * beta * (pi - ref), reward accuracy and margin). Errors: an odd batch, a row without scored targets,
+ * beta not > 0, eps outside [0, 0.5), a ref_logp that is not a finite log-probability
+ * (SAM_ERR_INVALID_ARG); otherwise as sam_train_accumulate. */
+int sam_train_accumulate_dpo(sam_trainer *t, const int32_t *tokens, const int32_t *lengths,
+                             const uint8_t *loss_mask, const double *ref_logp, int32_t batch, int32_t seq_len,
+                             float beta, float label_smoothing, double *mean_loss, double *policy_logp);
 /* Averages the accumulated gradients over the micro-batches, clips, applies AdamW, zeroes them.
  * A NaN/Inf gradient norm skips the step, discards the gradients and returns SAM_ERR_NUMERIC. */
 int sam_train_apply(sam_trainer *t, sam_step_stats *stats);

@@ -41,6 +41,8 @@ struct sam_trainer {
     float *grad, *m1, *m2; /* (nparams) gradient sum, AdamW first and second moments */
     int32_t *tok, *pos, *tgt; /* (maxBT) */
     double *ce_loss;       /* (ce_rows) */
+    double *row_logp;      /* (maxB) per-row log-probabilities of the preference step */
+    float *row_scale;      /* (maxB) per-row gradient factors of the preference step */
     int micro;             /* micro-batches accumulated since the last apply */
     uint64_t counter;      /* micro-batches ever processed: the dropout RNG state */
     int64_t step;
@@ -87,7 +89,8 @@ int sam_trainer_create(const sam_model *m, sam_lora *l, const sam_train_config *
     t->acts = XCALLOC((size_t)nsets, sizeof *t->acts, "trainer activations");
     t->tok = XMALLOC((size_t)BT * 3 * sizeof(int32_t), "trainer token buffers");
     t->ce_loss = XMALLOC((size_t)t->ce_rows * sizeof(double), "trainer loss buffer");
-    if (!t->xs || !t->acts || !t->tok || !t->ce_loss) { sam_trainer_free(t); return SAM_ERR_NOMEM; }
+    t->row_logp = XMALLOC((size_t)t->maxB * sizeof(double), "trainer row buffer");
+    if (!t->xs || !t->acts || !t->tok || !t->ce_loss || !t->row_logp) { sam_trainer_free(t); return SAM_ERR_NOMEM; }
     t->pos = t->tok + BT;
     t->tgt = t->tok + 2 * (size_t)BT;
 
@@ -109,6 +112,7 @@ int sam_trainer_create(const sam_model *m, sam_lora *l, const sam_train_config *
     plan_add(&p, &t->grad, l->nparams);
     plan_add(&p, &t->m1, l->nparams);
     plan_add(&p, &t->m2, l->nparams);
+    plan_add(&p, &t->row_scale, (size_t)t->maxB);
     rc = plan_commit(&p, &t->arena, "the trainer arena");
     plan_free(&p);
     if (rc) { sam_trainer_free(t); return rc; }
@@ -126,6 +130,7 @@ void sam_trainer_free(sam_trainer *t) {
     free(t->acts);
     free(t->tok);
     free(t->ce_loss);
+    free(t->row_logp);
     free(t);
 }
 
@@ -147,6 +152,12 @@ static float lr_at(const sam_train_config *c, int64_t step) {
 }
 
 int trn_max_batch(const sam_trainer *t) { return t->maxB; }
+int trn_check_batch(const sam_trainer *t, const char *who, const int32_t *tokens, const int32_t *lengths,
+                    const uint8_t *loss_mask, int B, int T) {
+    return blk_check_batch(who, t->m, tokens, lengths, loss_mask, B, T, t->maxB, t->maxT);
+}
+double *trn_row_logp(sam_trainer *t) { return t->row_logp; }
+float *trn_row_scale(sam_trainer *t) { return t->row_scale; }
 
 int trn_forward_ce(sam_trainer *t, const char *who, const int32_t *tokens, const int32_t *lengths,
                    const uint8_t *loss_mask, int B, int T, float gscale, const float *row_weight, double *row_loss, double *sum_out, int *n_out) {

@@ -11,6 +11,13 @@
 
 /* Largest batch the trainer's arena was sized for (sam_train_config.max_batch). */
 int trn_max_batch(const sam_trainer *t);
+/* blk_check_batch against the trainer's model and its max_batch x max_seq_len. */
+int trn_check_batch(const sam_trainer *t, const char *who, const int32_t *tokens, const int32_t *lengths,
+                    const uint8_t *loss_mask, int B, int T);
+/* Per-row scratch sized once at creation (max_batch elements each): the preference step's
+ * log-probabilities and gradient factors, so its step allocates nothing. */
+double *trn_row_logp(sam_trainer *t);
+float *trn_row_scale(sam_trainer *t);
 
 /* Forward of a validated micro-batch (B rows of T tokens) through the final norm, then cross-entropy
  * of its scored targets in blocks: the gradient dCE/dxf, scaled by gscale, is left in the trainer for

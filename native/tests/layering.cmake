@@ -4,7 +4,7 @@
 #   1 formats   json safetensors quant          ((de)quantization and packing, no products)
 #   2 kernels   kernels gemm kernels_* qmatvec* (GEMM drivers, micro-kernels, decode mat-vec, BLAS)
 #   3 dispatch  matmul                          (which product, which backend)
-#   4 model     model lora layers block train infer generate sample
+#   4 model     model lora layers block train dpo infer generate sample
 # Run: cmake -DSRC=native/src -P native/tests/layering.cmake
 foreach(n abi cpu parallel error rng simd_avx512 simd_neon samtrain)
   set(L_${n} 0)
@@ -19,7 +19,7 @@ foreach(n kernels_neon qmatvec qmatvec_q8)
   set(L_${n} 2)
 endforeach()
 set(L_matmul 3)
-foreach(n model lora layers block train infer generate)
+foreach(n model lora layers block train dpo infer generate)
   set(L_${n} 4)
 endforeach()
 set(L_sample 4)

@@ -61,6 +61,26 @@ public final class NativeTrainer implements AutoCloseable {
         return new MicroBatchLoss(loss.getValue(), n.getValue());
     }
 
+    /** Loss of one preference micro-batch and the trained policy's log-probability of each row. */
+    public record PreferenceLoss(double meanLoss, double[] policyLogp) {
+    }
+
+    /**
+     * One DPO micro-batch (Rafailov et al. 2023, TRL's sigmoid loss with label smoothing): row 2p is pair
+     * p's chosen completion, row 2p+1 its rejected one, the prompt masked; {@code refLogp[r]} is the
+     * reference policy's log-probability of row r (see {@link NativeEval#loss}: minus its loss sum).
+     */
+    public PreferenceLoss accumulatePreference(TokenBatch b, double[] refLogp, float beta, float labelSmoothing) {
+        if (refLogp.length != b.batch()) {
+            throw new IllegalArgumentException(refLogp.length + " reference log-probabilities for " + b.batch() + " rows");
+        }
+        DoubleByReference loss = new DoubleByReference();
+        double[] policy = new double[b.batch()];
+        Natives.check(Natives.lib().sam_train_accumulate_dpo(handle(), b.tokens(), b.lengths(), b.lossMask(), refLogp,
+                b.batch(), b.seqLen(), beta, labelSmoothing, loss, policy), "run a preference (DPO) training step");
+        return new PreferenceLoss(loss.getValue(), policy);
+    }
+
     public StepStats apply() {
         SamTrainLibrary.StepStatsStruct s = new SamTrainLibrary.StepStatsStruct();
         Natives.check(Natives.lib().sam_train_apply(handle(), s), "apply the optimizer step");

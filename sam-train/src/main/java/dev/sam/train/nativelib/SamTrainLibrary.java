@@ -73,6 +73,10 @@ interface SamTrainLibrary extends Library {
     int sam_train_accumulate_weighted(Pointer trainer, int[] tokens, int[] lengths, byte[] lossMask, float[] weights,
                                       int batch, int seqLen, DoubleByReference meanLoss, LongByReference numTargets);
 
+    int sam_train_accumulate_dpo(Pointer trainer, int[] tokens, int[] lengths, byte[] lossMask, double[] refLogp,
+                                 int batch, int seqLen, float beta, float labelSmoothing, DoubleByReference meanLoss,
+                                 double[] policyLogp);
+
     int sam_train_apply(Pointer trainer, StepStatsStruct stats);
 
     int sam_trainer_read_grad(Pointer trainer, int index, float[] out);
