@@ -17,12 +17,17 @@ import picocli.CommandLine.Option;
         "trains (exit 3, naming it). Flags override config.yaml, which overrides the",
         "profile. Ctrl-C/SIGTERM: checkpoint, run marked failed(interrupted), exit 130;",
         "--resume RUN_ID continues from the checkpoint with the run's own settings.",
+        "Preference pairs (training_data/dpo/: corrections, preferences) add a DPO stage",
+        "after the supervised one (--method; beta, label smoothing and the reference",
+        "model are the profile's dpo settings); its loss, reward accuracy and margin",
+        "show per step, and held-out preference accuracy joins the blessing rule.",
         "Files: SAM_HOME/runs/RUN_ID/ (config.json, metrics.jsonl, adapters/, eval.json,",
         "report.html) and SAM_HOME/training_logs/training_RUN_ID.log.",
         "",
         "Examples:",
         "  sam train",
         "  sam train --profile full --epochs 2 --lr 5e-5",
+        "  sam train --method sft+dpo",
         "  sam train --resume 20260125_100000",
         ""})
 public final class TrainCommand extends SamSubcommand {

@@ -35,9 +35,14 @@ final class TrainOptions {
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the adapter init, dropout and batch order.")
     Long seed;
 
+    @Option(names = "--method", paramLabel = "M", description = "sft (supervised only), dpo (preference pairs only)"
+            + " or sft+dpo (supervised, then DPO from its adapters, one run with two stages). Default: sft+dpo when"
+            + " training_data/dpo/ holds usable preference pairs, else sft.")
+    String method;
+
     TrainRequest request(boolean force, String resume) {
         return TrainRequest.builder().profile(profile).epochs(epochs).learningRate(lr).maxSeqLength(maxSeq)
                 .batchSize(batchSize).gradAccum(gradAccum).maxSteps(maxSteps).baseModel(base).seed(seed).force(force)
-                .resumeRunId(resume).build();
+                .method(method).resumeRunId(resume).build();
     }
 }

@@ -26,7 +26,27 @@ public record TrainingProfile(
         List<String> targets,
         int checkpointEvery,
         int evalEvery,
-        long seed) {
+        long seed,
+        Preference dpo) {
+
+    /**
+     * The preference (DPO) stage of a run (docs/user-guide.md, "Preference training"): {@code beta} the
+     * strength of the KL anchor to the reference (TRL's default 0.1), {@code labelSmoothing} the assumed
+     * share of flipped labels (conservative DPO; 0 is plain DPO), {@code reference} what the policy is
+     * compared with ({@code base}: the frozen base model, the LoRA path off; {@code active}: the active
+     * version's adapters), {@code epochs} passes over the training pairs.
+     */
+    public record Preference(double beta, double labelSmoothing, String reference, int epochs) {
+        public static final List<String> REFERENCES = List.of("base", "active");
+
+        public static Preference defaults() {
+            return new Preference(0.1, 0.0, "base", 1);
+        }
+    }
+
+    public TrainingProfile {
+        dpo = dpo == null ? Preference.defaults() : dpo; // records written before the DPO stage existed
+    }
 
     public static final List<String> ATTENTION_TARGETS = List.of("q_proj", "k_proj", "v_proj", "o_proj");
     public static final List<String> ALL_TARGETS =
@@ -88,6 +108,7 @@ public record TrainingProfile(
         b.checkpointEvery = checkpointEvery;
         b.evalEvery = evalEvery;
         b.seed = seed;
+        b.dpo = dpo;
         return b;
     }
 
@@ -154,6 +175,16 @@ public record TrainingProfile(
         }
         positive(out, name.apply("checkpoint_every"), checkpointEvery);
         positive(out, name.apply("eval_every"), evalEvery);
+        if (!(dpo.beta() > 0 && dpo.beta() <= 100)) {
+            out.add(name.apply("dpo.beta") + " must be in (0, 100], got " + dpo.beta());
+        }
+        if (!(dpo.labelSmoothing() >= 0 && dpo.labelSmoothing() < 0.5)) {
+            out.add(name.apply("dpo.label_smoothing") + " must be in [0, 0.5), got " + dpo.labelSmoothing());
+        }
+        if (!Preference.REFERENCES.contains(dpo.reference())) {
+            out.add(name.apply("dpo.reference") + " must be one of " + Preference.REFERENCES + ", got " + dpo.reference());
+        }
+        positive(out, name.apply("dpo.epochs"), dpo.epochs());
         return out;
     }
 
@@ -185,6 +216,7 @@ public record TrainingProfile(
         private int checkpointEvery = 100;
         private int evalEvery = 200;
         private long seed;
+        private Preference dpo = Preference.defaults();
 
         private Builder() {
         }
@@ -289,8 +321,13 @@ public record TrainingProfile(
             return this;
         }
 
+        public Builder dpo(Preference v) {
+            dpo = v;
+            return this;
+        }
+
         public TrainingProfile build() {
-            return new TrainingProfile(baseModel, loraLayers, rank, alpha, dropout, batchSize, gradAccum, learningRate, lrSchedule, warmupSteps, weightDecay, gradClip, maxSeqLength, epochs, maxSteps, gradCheckpoint, targets, checkpointEvery, evalEvery, seed);
+            return new TrainingProfile(baseModel, loraLayers, rank, alpha, dropout, batchSize, gradAccum, learningRate, lrSchedule, warmupSteps, weightDecay, gradClip, maxSeqLength, epochs, maxSteps, gradCheckpoint, targets, checkpointEvery, evalEvery, seed, dpo);
         }
     }
 }

@@ -88,9 +88,6 @@ public final class DataPreparer {
             out.add(r.skipped() + " of " + r.lines() + " lines skipped (" + reasons(r) + "); first: "
                     + r.skippedDetails().stream().limit(3).collect(Collectors.joining("; ")));
         }
-        if (r.preferencePairs() > 0) {
-            out.add(r.preferencePairs() + " DPO preference pairs are not used by supervised fine-tuning");
-        }
         return out;
     }
 

@@ -52,6 +52,7 @@ public final class TrainingDataLoader {
     private long lines;
     private long skipped;
     private long pairs;
+    private final List<PreferenceRecord> pairRecords = new ArrayList<>();
 
     /** A loader of a training-data directory no collection writes to (a copy, a test fixture). */
     public TrainingDataLoader(Path trainingDataDir) {
@@ -95,7 +96,7 @@ public final class TrainingDataLoader {
     private LoadedData result() {
         LoadReport r = new LoadReport(files, lines, records.size(), Map.copyOf(validBySource), skipped,
                 Map.copyOf(skippedByReason), List.copyOf(details), pairs);
-        return new LoadedData(List.copyOf(records), r);
+        return new LoadedData(List.copyOf(records), r, pairRecords);
     }
 
     private static List<Path> list(Path dir, java.util.function.Predicate<Path> keep) {
@@ -163,6 +164,9 @@ public final class TrainingDataLoader {
         }
         if (node.has("chosen") && node.has("rejected")) {
             pairs++;
+            JsonNode origin = node.path("origin").isTextual() ? node.get("origin") : node.path("meta").path("origin");
+            pairRecords.add(new PreferenceRecord(file + ":" + lineNo, text(node, "prompt"), text(node, "chosen"),
+                    text(node, "rejected"), origin.isTextual() ? origin.asText() : null));
             return;
         }
         try {
@@ -211,6 +215,11 @@ public final class TrainingDataLoader {
         }
         throw new Invalid("unknown format", "unknown format: expected messages, instruction/output, "
                 + "prompt/completion or text");
+    }
+
+    /** A string field, or null when it is missing or not a string (the preference stage counts such pairs). */
+    private static String text(JsonNode n, String field) {
+        return n.path(field).isTextual() ? n.get(field).asText() : null;
     }
 
     private void skip(String detail, String reason) {

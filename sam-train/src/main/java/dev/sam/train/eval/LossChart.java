@@ -16,7 +16,8 @@ final class LossChart {
     private LossChart() {
     }
 
-    static String svg(List<StepMetrics> rows) {
+    static String svg(List<StepMetrics> all) {
+        List<StepMetrics> rows = all.stream().filter(StepMetrics::isSupervised).toList(); // DPO losses are another scale
         List<StepMetrics> train = rows.stream().filter(m -> !m.isValidation() && m.loss() != null).toList();
         List<StepMetrics> val = rows.stream().filter(StepMetrics::isValidation).toList();
         if (train.isEmpty()) {

@@ -5,6 +5,7 @@ import dev.sam.core.SamException;
 import dev.sam.core.home.SamHome;
 import dev.sam.core.model.RunStatus;
 import dev.sam.core.model.TrainingRun;
+import dev.sam.train.data.PreferencePairs;
 import dev.sam.train.data.PreparedData;
 import dev.sam.train.eval.EvalReport;
 import dev.sam.train.eval.Evaluator;
@@ -35,14 +36,21 @@ final class RunExecution {
     private final Path runDir;
     private final Map<String, Object> selection;
     private final Path warmStart;
+    private final PreferencePairs pairs;
+    private final Path referenceAdapters;
     private TrainingRun run;
 
     /**
      * {@code selection}: how many records of each kind a {@code SampleSelection} chose (empty: all records),
-     * recorded in the run's metrics; {@code warmStart}: adapters to start from (null: fresh ones).
+     * recorded in the run's metrics; {@code warmStart}: adapters to start from (null: fresh ones); {@code pairs}:
+     * the preference stage's pairs (empty: no preference stage); {@code referenceAdapters}: its reference
+     * (null: the frozen base).
      */
     RunExecution(SamHome home, dev.sam.core.config.SamConfig config, RunStore store, RunPlan plan, PreparedData data,
-                 RunListener listener, StopSignal stop, Map<String, Object> selection, Path warmStart) {
+                 RunListener listener, StopSignal stop, Map<String, Object> selection, Path warmStart,
+                 PreferencePairs pairs, Path referenceAdapters) {
+        this.pairs = pairs;
+        this.referenceAdapters = referenceAdapters;
         this.selection = selection;
         this.warmStart = warmStart;
         this.home = home;
@@ -68,7 +76,8 @@ final class RunExecution {
             }
             resumedFrom = checkpoints.latest().map(Checkpoints.Checkpoint::step).orElse(0L);
             metrics.truncateAfter(resumedFrom);
-            prior = metrics.read().stream().filter(m -> !m.isValidation()).map(StepMetrics::loss).toList();
+            prior = metrics.read().stream().filter(m -> m.isSupervised() && !m.isValidation()).map(StepMetrics::loss)
+                    .toList();
         } else {
             int samples = selection.isEmpty() ? (int) Math.min(Integer.MAX_VALUE, data.load().valid())
                     : data.trainRecords().size() + data.validRecords().size();
@@ -93,25 +102,36 @@ final class RunExecution {
     private RunResult train(TrainingLog log, Checkpoints checkpoints, MetricsLog metrics, boolean resume,
                             List<Double> prior, Long resumedFrom) {
         String id = plan.runId();
-        long total = plan.data().totalSteps();
+        long sftTotal = plan.data().totalSteps();
+        long total = sftTotal + (pairs.isEmpty() ? 0 : PreferenceStage.totalSteps(plan.settings(), pairs.train().size()));
         StepReporter rep = new StepReporter(listener, log, metrics, total, resumedFrom == null ? 0 : resumedFrom);
-        rep.begin("training " + id);
-        TrainingLoop.Outcome o = new TrainingSession(plan, data, runDir, warmStart,
-                home.curriculumScores(plan.settings().baseModel(), plan.data().fingerprint())).run(rep, stop, resume, prior, checkpoints);
+        rep.begin("training " + id + (pairs.isEmpty() ? "" : plan.trainsSft() ? " (supervised, then preference)"
+                : " (preference)"));
+        TrainingSession.Outcome both = new TrainingSession(plan, data, runDir, warmStart,
+                home.curriculumScores(plan.settings().baseModel(), plan.data().fingerprint()), pairs, referenceAdapters)
+                .run(rep, stop, resume, prior, checkpoints);
+        TrainingLoop.Outcome o = both.sft();
         run = store.save(run.withMetrics(RunMetrics.training(o, plan, data, metrics.read(), resumedFrom)));
-        if (o.interrupted()) {
+        if (plan.trainsDpo(true)) { // a method that may train on pairs: what was found, used and skipped
+            run = store.save(run.withMetrics(RunMetrics.preference(both.dpo(), plan, pairs)));
+        }
+        if (both.interrupted()) {
             Long ckpt = o.checkpoint() == null ? null : o.checkpoint().step();
-            rep.finish("interrupted at step " + o.stepsDone() + "/" + total);
+            long at = o.stepsDone() + (both.dpo() == null ? 0 : both.dpo().steps());
+            rep.finish("interrupted at step " + at + "/" + total);
             run = store.save(run.withMetrics(Map.of("checkpoint_step", ckpt == null ? 0 : ckpt)));
             run = store.transition(run, RunStatus.FAILED, TrainingRunner.INTERRUPTED);
-            log.line("interrupted (" + why() + ") at step " + o.stepsDone() + "/" + total + "; checkpoint "
+            log.line("interrupted (" + why() + ") at step " + at + "/" + total + "; checkpoint "
                     + (ckpt == null ? "none" : "at step " + ckpt) + "; resume with `sam train --resume " + id + "`");
-            throw TrainingRunner.interrupted(id, why(), o.stepsDone(), total, ckpt);
+            throw TrainingRunner.interrupted(id, why(), at, total, ckpt);
         }
+        PreferenceStage.Outcome dpo = both.dpo();
+        String pref = dpo == null ? "" : String.format(Locale.ROOT, ", dpo loss %.4f, held-out preference accuracy"
+                + " %.3f (was %.3f)", dpo.loss(), dpo.after().accuracy(), dpo.before().accuracy());
         rep.finish(String.format(Locale.ROOT, "%d steps, train loss %.4f, val loss %.4f", total, o.trainLoss(),
-                o.finalVal().loss()));
+                o.finalVal().loss()) + pref);
         log.line(String.format(Locale.ROOT, "trained: %d steps, train loss %.4f (last %d steps), val loss %.4f,"
-                + " %.0f tok/s", total, o.trainLoss(), o.window(), o.finalVal().loss(), o.tokensPerS()));
+                + " %.0f tok/s", total, o.trainLoss(), o.window(), o.finalVal().loss(), o.tokensPerS()) + pref);
         listener.stage("evaluating run " + id);
         EvalReport ev = null;
         SamException evalError = null;
@@ -154,10 +174,11 @@ final class RunExecution {
         var s = plan.settings();
         return String.format(Locale.ROOT, "profile %s, base %s, %d train / %d validation examples, %d steps "
                 + "(batch %d x grad accum %d, %d epoch(s)), lr %s, rank %d, alpha %s, layers %s, targets %s, "
-                + "max seq %d, weighting %s, curriculum %s", plan.profile(), s.baseModel(), plan.data().trainExamples(), plan.data().validExamples(),
+                + "max seq %d, weighting %s, curriculum %s, method %s", plan.profile(), s.baseModel(), plan.data().trainExamples(), plan.data().validExamples(),
                 plan.data().totalSteps(), s.batchSize(), s.gradAccum(), s.epochs(), s.learningRate(), s.rank(),
                 s.alpha(), s.loraLayers() == -1 ? "all" : "last " + s.loraLayers(), s.targets(), s.maxSeqLength(),
-                plan.weighting(), plan.curriculum())
+                plan.weighting(), plan.curriculum(), plan.method() + (pairs.isEmpty() ? "" : " (" + pairs.train().size()
+                + " training preference pairs)"))
                 + (selection.isEmpty() ? "" : ", selected " + new java.util.TreeMap<>(selection));
     }
 }

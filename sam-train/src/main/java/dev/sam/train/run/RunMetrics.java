@@ -1,5 +1,6 @@
 package dev.sam.train.run;
 
+import dev.sam.train.data.PreferencePairs;
 import dev.sam.train.data.PreparedData;
 import dev.sam.train.runs.RunPlan;
 import dev.sam.train.runs.StepMetrics;
@@ -24,7 +25,7 @@ final class RunMetrics {
         long tokens = 0;
         double stepSeconds = 0;
         for (StepMetrics r : rows) {
-            if (!r.isValidation() && r.tokens() != null) {
+            if (r.isSupervised() && !r.isValidation() && r.tokens() != null) {
                 tokens += r.tokens();
                 if (r.tokensPerS() != null && r.tokensPerS() > 0) {
                     stepSeconds += r.tokens() / r.tokensPerS();
@@ -54,6 +55,35 @@ final class RunMetrics {
         m.put("curriculum", plan.curriculum());
         if (resumedFrom != null) {
             m.put("resumed_from_step", resumedFrom);
+        }
+        return m;
+    }
+
+    /**
+     * The preference stage's metrics: method and stages, the pairs used and skipped, DPO settings, and — when
+     * the stage ran — its last step's loss, reward accuracy and margin and the held-out preference accuracy
+     * before and after it.
+     */
+    static Map<String, Object> preference(PreferenceStage.Outcome o, RunPlan plan, PreferencePairs pairs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("method", plan.method());
+        m.put("stages", o == null ? (plan.trainsSft() ? List.of("sft") : List.of()) : plan.trainsSft()
+                ? List.of("sft", "dpo") : List.of("dpo"));
+        m.put("dpo_pairs", pairs.train().size());
+        m.put("dpo_held_out_pairs", pairs.heldOutIsTrain() ? 0 : pairs.valid().size());
+        m.put("dpo_skipped_pairs", pairs.skippedTotal());
+        m.put("dpo_beta", plan.settings().dpo().beta());
+        m.put("dpo_label_smoothing", plan.settings().dpo().labelSmoothing());
+        m.put("dpo_reference", plan.settings().dpo().reference());
+        if (o != null) {
+            m.put("dpo_steps", o.steps());
+            m.put("dpo_loss", finite(o.loss()));
+            m.put("dpo_reward_accuracy", finite(o.rewardAccuracy()));
+            m.put("dpo_reward_margin", finite(o.rewardMargin()));
+            m.put("preference_accuracy_before", o.before().accuracy());
+            if (o.after() != null) {
+                m.put("preference_accuracy", o.after().accuracy());
+            }
         }
         return m;
     }

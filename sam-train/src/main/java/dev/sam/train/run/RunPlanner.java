@@ -46,6 +46,10 @@ public final class RunPlanner {
         override(r.maxSteps(), "max_steps", "--max-steps", b::maxSteps, flags);
         override(r.seed(), "seed", "--seed", b::seed, flags);
         override(r.baseModel(), "base_model", "--base", b::baseModel, flags);
+        if (r.method() != null && !TrainRequest.METHODS.contains(r.method())) {
+            throw SamException.usage("--method must be one of " + String.join(", ", TrainRequest.METHODS) + ", got '"
+                    + r.method() + "'", "leave it out to train both stages when preference pairs exist");
+        }
         TrainingProfile s = b.build();
         // The bounds are the profile's own (TrainingProfile.problems), named by the flag that set a value.
         List<String> bad = s.problems(key -> flags.getOrDefault(key, "training.profiles." + name + "." + key));
@@ -56,7 +60,7 @@ public final class RunPlanner {
         List<String> given = flags.values().stream().map(f -> f.substring(2)).toList();
         return new RunPlan(null, name, s, dir.toString(), given, r.force(), config.training().minSamples(),
                 DataPreparer.VALID_FRACTION, true, null, null, config.training().weighting(),
-                config.training().curriculum());
+                config.training().curriculum(), r.method() == null ? RunPlan.AUTO : r.method());
     }
 
     /** The base model's directory after a full check (config, tokenizer vs weights, tensors, layers). */

@@ -18,6 +18,7 @@ final class StepReporter {
     private final long firstStep;
     private final long startNanos = System.nanoTime();
     private Double lastVal;
+    private Double lastPreference;
 
     StepReporter(RunListener listener, TrainingLog log, MetricsLog metrics, long total, long firstStep) {
         this.listener = listener;
@@ -47,6 +48,12 @@ final class StepReporter {
 
     void validation(StepMetrics v) {
         metrics.append(v);
+        if (v.valPreferenceAccuracy() != null) {
+            lastPreference = v.valPreferenceAccuracy();
+            log.line(String.format(Locale.ROOT, "step %d/%d  held-out preference accuracy %.3f", v.step(), total,
+                    v.valPreferenceAccuracy()));
+            return;
+        }
         lastVal = v.valLoss();
         log.line(String.format(Locale.ROOT, "step %d/%d  val loss %.4f  val perplexity %.3f  (%d held-out targets)",
                 v.step(), total, v.valLoss(), v.valPerplexity(), v.valTokens()));
@@ -63,7 +70,13 @@ final class StepReporter {
 
     private String detail(StepMetrics m) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "loss %.4f", m.loss()));
-        if (lastVal != null) {
+        if (m.rewardAccuracy() != null) {
+            sb.append(String.format(Locale.ROOT, " · dpo reward acc %.2f · margin %.3f · logp chosen %.1f rejected %.1f",
+                    m.rewardAccuracy(), m.rewardMargin(), m.logpChosen(), m.logpRejected()));
+            if (lastPreference != null) {
+                sb.append(String.format(Locale.ROOT, " · held-out pref acc %.2f", lastPreference));
+            }
+        } else if (lastVal != null) {
             sb.append(String.format(Locale.ROOT, " · val %.4f", lastVal));
         }
         sb.append(String.format(Locale.ROOT, " · %.0f tok/s", m.tokensPerS()));

@@ -9,7 +9,9 @@ package dev.sam.train.run;
  */
 public record TrainRequest(String profile, Integer epochs, Double learningRate, Integer maxSeqLength,
                            Integer batchSize, Integer gradAccum, Integer maxSteps, String baseModel, Long seed,
-                           boolean force, String resumeRunId) {
+                           boolean force, String resumeRunId, String method) {
+    /** {@code --method}: supervised only, preference (DPO) only, or both stages; null: both when pairs exist. */
+    public static final java.util.List<String> METHODS = java.util.List.of("sft", "dpo", "sft+dpo");
 
     public static TrainRequest profile(String name) {
         return builder().profile(name).build();
@@ -41,12 +43,13 @@ public record TrainRequest(String profile, Integer epochs, Double learningRate, 
         b.seed = seed;
         b.force = force;
         b.resumeRunId = resumeRunId;
+        b.method = method;
         return b;
     }
 
     /** True when any setting flag was given (not allowed with --resume). */
     public boolean hasOverrides() {
-        return profile != null || epochs != null || learningRate != null || maxSeqLength != null || batchSize != null
+        return profile != null || method != null || epochs != null || learningRate != null || maxSeqLength != null || batchSize != null
                 || gradAccum != null || maxSteps != null || baseModel != null || seed != null;
     }
 
@@ -58,6 +61,7 @@ public record TrainRequest(String profile, Integer epochs, Double learningRate, 
         private Integer maxSeqLength;
         private Integer batchSize;
         private Integer gradAccum;
+        private String method;
         private Integer maxSteps;
         private String baseModel;
         private Long seed;
@@ -117,13 +121,18 @@ public record TrainRequest(String profile, Integer epochs, Double learningRate, 
             return this;
         }
 
+        public Builder method(String v) {
+            method = v;
+            return this;
+        }
+
         public Builder resumeRunId(String v) {
             resumeRunId = v;
             return this;
         }
 
         public TrainRequest build() {
-            return new TrainRequest(profile, epochs, learningRate, maxSeqLength, batchSize, gradAccum, maxSteps, baseModel, seed, force, resumeRunId);
+            return new TrainRequest(profile, epochs, learningRate, maxSeqLength, batchSize, gradAccum, maxSteps, baseModel, seed, force, resumeRunId, method);
         }
     }
 }

@@ -122,6 +122,11 @@ final class TrainingLoop {
         return outcome(total, total, false, last, recent, window, v, tokensAll);
     }
 
+    /** The outcome of a run without a supervised stage ({@code --method dpo}): the held-out loss as it is. */
+    static Outcome skipped(NativeModel model, LoraAdapters adapters, PreparedData data) {
+        return new Outcome(0, 0, false, null, Double.NaN, 0, HeldOutLoss.of(model, adapters, data.heldOut()), 0, 0);
+    }
+
     private HeldOutLoss.Result validate(NativeModel model, LoraAdapters adapters, long step) {
         HeldOutLoss.Result v = HeldOutLoss.of(model, adapters, data.heldOut());
         reporter.validation(StepMetrics.validation(step, v.loss(), v.targets(), reporter.elapsedS()));

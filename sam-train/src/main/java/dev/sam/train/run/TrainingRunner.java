@@ -13,6 +13,7 @@ import dev.sam.core.store.Database;
 import dev.sam.train.data.DataMix;
 import dev.sam.train.data.DataPreparer;
 import dev.sam.train.data.LoadedData;
+import dev.sam.train.data.PreferencePairs;
 import dev.sam.train.data.PreparedData;
 import dev.sam.train.data.SampleSelection;
 import dev.sam.train.datareport.DataReport;
@@ -126,7 +127,7 @@ public final class TrainingRunner {
             Map<String, Object> recorded = new java.util.LinkedHashMap<>();
             if (selection != null) {
                 SampleSelection.Selected sel = selection.select(loaded.records());
-                loaded = new LoadedData(sel.records(), loaded.report());
+                loaded = loaded.withRecords(sel.records());
                 recorded.putAll(sel.counts());
             }
             if (warmStart != null) {
@@ -138,11 +139,18 @@ public final class TrainingRunner {
             // collect.mix (a resumed run keeps the mix it started with, so its data stays the same)
             DataMix.Result mix = new DataMix(resume ? plan.data().mixConfigured() : config.collect().mix())
                     .apply(loaded.records());
-            loaded = new LoadedData(mix.records(), loaded.report());
+            loaded = loaded.withRecords(mix.records());
             PreparedData data;
+            PreferencePairs pairs = PreferencePairs.none();
             try (Tokenizer tok = Tokenizer.load(Path.of(plan.baseModelDir()))) {
                 data = preparer.prepare(loaded, tok, plan.settings().maxSeqLength(), plan.validFraction());
+                if (plan.trainsDpo(true)) {
+                    pairs = PreferencePairs.prepare(loaded.pairs(), tok, plan.settings().maxSeqLength(),
+                            plan.validFraction());
+                }
             }
+            checkPairs(plan, loaded, pairs, listener);
+            Path reference = pairs.isEmpty() ? null : reference(plan);
             RunPlan planned = plan.withRunId(runId, resume ? plan.createdAt() : Times.now(clock))
                     .withData(shape(plan, data, mix));
             if (resume && !planned.data().fingerprint().equals(plan.data().fingerprint())) {
@@ -158,7 +166,8 @@ public final class TrainingRunner {
             if (!resume) {
                 writeDataSummary(runId, listener);
             }
-            return new RunExecution(home, config, store, planned, data, listener, stop, recorded, warmStart).execute(resume);
+            return new RunExecution(home, config, store, planned, data, listener, stop, recorded, warmStart, pairs,
+                    reference).execute(resume);
         }
     }
 
@@ -173,6 +182,39 @@ public final class TrainingRunner {
         } catch (IOException | RuntimeException e) {
             listener.warning("could not write the data summary of run " + runId + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Warns about pairs that are not used and skipped ones; refuses a preference stage that has nothing to
+     * train on (asked for with --method, but no usable pair).
+     */
+    private static void checkPairs(RunPlan plan, LoadedData loaded, PreferencePairs pairs, RunListener listener) {
+        int found = loaded.pairs().size();
+        if (!plan.trainsDpo(true)) {
+            if (found > 0) {
+                listener.warning(found + " DPO preference pair(s) are not used: this run trains with --method "
+                        + plan.method());
+            }
+            return;
+        }
+        pairs.warnings().forEach(listener::warning);
+        if (pairs.isEmpty() && !plan.method().equals(RunPlan.AUTO)) {
+            throw SamException.usage("--method " + plan.method() + " needs preference pairs, but " + (found == 0
+                    ? "training_data/dpo/ holds none" : "none of the " + found + " is usable (see the warning above)"),
+                    "record corrections or preferences (`sam distill`, POST /api/feedback with an edit), or train"
+                    + " with --method sft");
+        }
+    }
+
+    /** The DPO reference's adapters: null for the frozen base, the active version's for {@code dpo.reference: active}. */
+    private Path reference(RunPlan plan) {
+        if (!plan.settings().dpo().reference().equals("active")) {
+            return null;
+        }
+        dev.sam.core.store.VersionCatalog catalog = dev.sam.core.store.VersionCatalog.read(home);
+        return catalog.active().map(catalog::adapters).orElseThrow(() -> SamException.notReady(
+                "training.profiles." + plan.profile() + ".dpo.reference is 'active', but no version is active",
+                "deploy a version first, or set dpo.reference to base"));
     }
 
     private ProcessLock lock(String runId) {
@@ -217,8 +259,8 @@ public final class TrainingRunner {
         int perEpoch = (d.train().examples().size() + batch - 1) / batch;
         int ga = p.settings().gradAccum();
         long byEpochs = ((long) perEpoch * p.settings().epochs() + ga - 1) / ga;
-        int total = p.settings().maxSteps() > 0 ? p.settings().maxSteps() : (int) Math.min(Integer.MAX_VALUE,
-                Math.max(1, byEpochs));
+        int total = !p.trainsSft() ? 0 : p.settings().maxSteps() > 0 ? p.settings().maxSteps()
+                : (int) Math.min(Integer.MAX_VALUE, Math.max(1, byEpochs));
         int longest = d.train().examples().stream().mapToInt(e -> e.length()).max().orElse(1);
         return new RunPlan.DataShape(d.train().examples().size(), d.valid().examples().size(), perEpoch, total,
                 longest, d.fingerprint(), mix.configured(), mix.slices());

@@ -3,6 +3,7 @@ package dev.sam.train.run;
 import dev.sam.core.SamException;
 import dev.sam.core.config.TrainingProfile;
 import dev.sam.train.adapters.AdapterConfig;
+import dev.sam.train.data.PreferencePairs;
 import dev.sam.train.data.PreparedData;
 import dev.sam.train.nativelib.LoraAdapters;
 import dev.sam.train.nativelib.LoraSpec;
@@ -30,12 +31,26 @@ final class TrainingSession {
     private final Path runDir;
     private final Path warmStart;
     private final Path scoresCache;
+    private final PreferencePairs pairs;
+    private final Path referenceAdapters;
+
+    /** Both stages' outcomes; {@code dpo} is null when the run has no preference stage (or it did not start). */
+    record Outcome(TrainingLoop.Outcome sft, PreferenceStage.Outcome dpo) {
+        boolean interrupted() {
+            return sft.interrupted() || (dpo != null && dpo.interrupted());
+        }
+    }
 
     /**
      * {@code warmStart}: an adapters.safetensors to start from instead of fresh adapters (null: fresh);
-     * {@code scoresCache}: the base-model losses of this data for {@code curriculum: loss}.
+     * {@code scoresCache}: the base-model losses of this data for {@code curriculum: loss}; {@code pairs}: the
+     * preference stage's data (empty: no stage); {@code referenceAdapters}: the DPO reference's adapter
+     * directory (null: the frozen base).
      */
-    TrainingSession(RunPlan plan, PreparedData data, Path runDir, Path warmStart, Path scoresCache) {
+    TrainingSession(RunPlan plan, PreparedData data, Path runDir, Path warmStart, Path scoresCache,
+                    PreferencePairs pairs, Path referenceAdapters) {
+        this.pairs = pairs;
+        this.referenceAdapters = referenceAdapters;
         this.plan = plan;
         this.scoresCache = scoresCache;
         this.data = data;
@@ -79,13 +94,14 @@ final class TrainingSession {
         a.put("profile", p.profile());
         a.put("weighting", p.weighting());
         a.put("curriculum", p.curriculum());
+        a.put("method", p.method());
         a.put("sam_run_id", p.runId());
         return a;
     }
 
     /** Trains until done or stopped; {@code resume} restores the newest checkpoint first. */
-    TrainingLoop.Outcome run(StepReporter reporter, StopSignal stop, boolean resume, List<Double> priorLosses,
-                             Checkpoints checkpoints) {
+    Outcome run(StepReporter reporter, StopSignal stop, boolean resume, List<Double> priorLosses,
+                Checkpoints checkpoints) {
         TrainingProfile s = plan.settings();
         LoraSpec spec = spec(s);
         try {
@@ -97,8 +113,32 @@ final class TrainingSession {
         }
         try (NativeModel model = NativeModel.open(Path.of(plan.baseModelDir()));
              LoraAdapters adapters = warmStart != null && !resume ? LoraAdapters.load(model, spec, warmStart)
-                     : LoraAdapters.create(model, spec, s.seed());
-             NativeTrainer trainer = NativeTrainer.create(model, adapters, settings(plan))) {
+                     : LoraAdapters.create(model, spec, s.seed())) {
+            TrainingLoop.Outcome o;
+            if (plan.trainsSft()) {
+                o = supervised(model, adapters, reporter, stop, resume, priorLosses, checkpoints);
+            } else {
+                reporter.note("--method dpo: no supervised stage");
+                o = TrainingLoop.skipped(model, adapters, data);
+            }
+            PreferenceStage.Outcome dpo = null;
+            if (!o.interrupted() && !pairs.isEmpty()) { // the supervised trainer is closed: one arena at a time
+                try (LoraAdapters reference = referenceAdapters == null ? null
+                        : dev.sam.train.infer.ChatEngine.loadAdapters(model, referenceAdapters)) {
+                    dpo = new PreferenceStage(s, pairs, reporter, stop, o.stepsDone()).run(model, adapters, reference);
+                }
+            }
+            if (!o.interrupted() && (dpo == null || !dpo.interrupted())) {
+                adapters.save(adaptersDir().resolve("adapters.safetensors"));
+            }
+            return new Outcome(o, dpo);
+        }
+    }
+
+    private TrainingLoop.Outcome supervised(NativeModel model, LoraAdapters adapters, StepReporter reporter,
+                                            StopSignal stop, boolean resume, List<Double> priorLosses,
+                                            Checkpoints checkpoints) {
+        try (NativeTrainer trainer = NativeTrainer.create(model, adapters, settings(plan))) {
             if (resume) {
                 checkpoints.latest().ifPresent(c -> trainer.loadCheckpoint(c.file()));
             }
@@ -110,12 +150,8 @@ final class TrainingSession {
             if (batches.note() != null) {
                 reporter.note(batches.note());
             }
-            TrainingLoop.Outcome o = new TrainingLoop(plan, data, adaptersDir(), checkpoints, reporter, stop)
+            return new TrainingLoop(plan, data, adaptersDir(), checkpoints, reporter, stop)
                     .run(model, adapters, trainer, batches.schedule(), priorLosses);
-            if (!o.interrupted()) {
-                adapters.save(adaptersDir().resolve("adapters.safetensors"));
-            }
-            return o;
         }
     }
 }

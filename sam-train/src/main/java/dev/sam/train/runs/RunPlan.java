@@ -15,11 +15,15 @@ import java.util.Map;
  * @param fromFlags    the setting keys that came from the command line
  * @param weighting    {@code training.weighting} of the run: none or quality (null in older records: none)
  * @param curriculum   {@code training.curriculum} of the run: none, length or loss (null in older records: none)
+ * @param method       what was asked for: {@code auto} (both stages when preference pairs exist), {@code sft},
+ *                     {@code dpo} or {@code sft+dpo} (null in older records: sft)
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record RunPlan(String runId, String profile, TrainingProfile settings, String baseModelDir,
                       List<String> fromFlags, boolean forced, int minSamples, double validFraction,
-                      boolean maskPrompt, DataShape data, String createdAt, String weighting, String curriculum) {
+                      boolean maskPrompt, DataShape data, String createdAt, String weighting, String curriculum,
+                      String method) {
+    public static final String AUTO = "auto";
 
     /** What the data made of the settings. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -42,15 +46,25 @@ public record RunPlan(String runId, String profile, TrainingProfile settings, St
         fromFlags = fromFlags == null ? List.of() : List.copyOf(fromFlags);
         weighting = weighting == null ? "none" : weighting;
         curriculum = curriculum == null ? "none" : curriculum;
+        method = method == null ? "sft" : method;
+    }
+
+    /** The stages this run trains, given whether preference pairs were left after checking them. */
+    public boolean trainsSft() {
+        return !method.equals("dpo");
+    }
+
+    public boolean trainsDpo(boolean havePairs) {
+        return method.equals("dpo") || method.equals("sft+dpo") || (method.equals(AUTO) && havePairs);
     }
 
     public RunPlan withData(DataShape d) {
         return new RunPlan(runId, profile, settings, baseModelDir, fromFlags, forced, minSamples, validFraction,
-                maskPrompt, d, createdAt, weighting, curriculum);
+                maskPrompt, d, createdAt, weighting, curriculum, method);
     }
 
     public RunPlan withRunId(String id, String created) {
         return new RunPlan(id, profile, settings, baseModelDir, fromFlags, forced, minSamples, validFraction,
-                maskPrompt, data, created, weighting, curriculum);
+                maskPrompt, data, created, weighting, curriculum, method);
     }
 }

@@ -32,7 +32,7 @@ class TrainingBatchesTest {
     static RunPlan plan(String weighting, String curriculum) {
         TrainingProfile p = TrainingProfile.tiny().toBuilder().batchSize(4).gradAccum(1).build();
         return new RunPlan("r", "tiny", p, "/m", List.of(), false, 0, 0.1, true,
-                new RunPlan.DataShape(40, 0, 10, 100, 42, "fp"), null, weighting, curriculum);
+                new RunPlan.DataShape(40, 0, 10, 100, 42, "fp"), null, weighting, curriculum, null);
     }
 
     @Test
