@@ -15,6 +15,9 @@ import java.util.Map;
  * <li>{@code held_out}: there are held-out examples (the frozen benchmark slice);</li>
  * <li>{@code beats_base}: held-out loss on the slice below the base model's;</li>
  * <li>{@code beats_active}: and below the active version's (not applicable without a comparable one);</li>
+ * <li>{@code preference}: for a run trained with preference pairs, held-out preference accuracy at least the
+ *     active version's on the same pairs (ties pass: the accuracy of a few pairs saturates at 1), or above
+ *     0.5 without an active version (not applicable to runs without a preference stage);</li>
  * <li>{@code task_metrics}: no task metric (per-token accuracy overall and per source, commit exact match
  *     and chrF, code pass rate) more than {@code eval.tolerance} below the active version's;</li>
  * <li>{@code repetition}: repetition rate of the generated answers below 5%;</li>
@@ -31,7 +34,13 @@ final class BlessingRule {
 
     /** What the rule looks at; {@code active} and {@code activeVersion} are null without a comparable active version. */
     record Inputs(List<Check> checks, boolean heldOut, ModelMetrics candidate, ModelMetrics base, ModelMetrics active,
-                  String activeVersion, Double repetition, JudgeResult judge, double tolerance) {
+                  String activeVersion, Double repetition, JudgeResult judge, double tolerance,
+                  EvalReport.Preference preference) {
+        /** Without preference pairs. */
+        Inputs(List<Check> checks, boolean heldOut, ModelMetrics candidate, ModelMetrics base, ModelMetrics active,
+               String activeVersion, Double repetition, JudgeResult judge, double tolerance) {
+            this(checks, heldOut, candidate, base, active, activeVersion, repetition, judge, tolerance, null);
+        }
     }
 
     record Decision(boolean blessed, String decidedBy, String reason, List<RuleOutcome> rules) {
@@ -56,6 +65,7 @@ final class BlessingRule {
                 : v < a ? pass("beats_active", f("held-out loss %.4f < active version %s's %.4f", v, in.activeVersion(), a))
                 : fail("beats_active", f("held-out loss %.4f does not beat active version %s's %.4f", v,
                 in.activeVersion(), a)));
+        rules.add(preference(in));
         rules.add(taskMetrics(in));
         rules.add(in.repetition() == null ? fail("repetition", "repetition not measured")
                 : in.repetition() < GenerationCheck.MAX_REPETITION ? pass("repetition", f("%.1f%% < 5%%",
@@ -73,6 +83,23 @@ final class BlessingRule {
         String reason = f("held-out loss %.4f on the benchmark slice beats the base model (%.4f)", v, b)
                 + (a == null ? "" : f(" and active version %s (%.4f)", in.activeVersion(), a));
         return new Decision(true, ALL_PASSED, reason, rules);
+    }
+
+    private static RuleOutcome preference(Inputs in) {
+        EvalReport.Preference p = in.preference();
+        if (p == null || p.candidate() == null) {
+            return na("preference", "not trained with preference pairs");
+        }
+        double c = p.candidate();
+        if (p.active() == null) {
+            return c > 0.5 ? pass("preference", f("held-out preference accuracy %.3f > 0.5 on %d pairs", c, p.pairs()))
+                    : fail("preference", f("held-out preference accuracy %.3f is not above 0.5 on %d pairs", c,
+                    p.pairs()));
+        }
+        return c >= p.active() ? pass("preference", f("held-out preference accuracy %.3f >= active version %s's %.3f"
+                + " on %d pairs", c, in.activeVersion(), p.active(), p.pairs()))
+                : fail("preference", f("held-out preference accuracy %.3f is below active version %s's %.3f on %d pairs",
+                c, in.activeVersion(), p.active(), p.pairs()));
     }
 
     /** Every task metric both measured for the candidate and the active version, compared with the tolerance. */

@@ -27,6 +27,10 @@ final class EvalMetrics {
         m.put("val_accuracy", c == null ? null : c.accuracy());
         m.put("code_pass_rate", c == null ? null : c.codePassRate());
         m.put("judge", r.judge() == null ? null : r.judge().status());
+        if (r.preference() != null) {
+            m.put("held_out_preference_accuracy", r.preference().candidate());
+            m.put("active_preference_accuracy", r.preference().active());
+        }
         r.targets().forEach((k, t) -> m.put("target_" + k + "_passed", t.passed()));
         return m;
     }

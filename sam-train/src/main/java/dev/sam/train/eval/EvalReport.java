@@ -33,7 +33,16 @@ public record EvalReport(String target, String runId, String version, String ada
                          Double perplexity, Double baseValLoss, String activeVersion, Double activeValLoss,
                          Boolean beatsBase, Boolean beatsActive, Map<String, TargetResult> targets, boolean blessed,
                          String reason, List<String> notes, Slice slice, Map<String, ModelMetrics> models,
-                         CodeRun code, JudgeResult judge, List<RuleOutcome> rules, String decidedBy) {
+                         CodeRun code, JudgeResult judge, List<RuleOutcome> rules, String decidedBy,
+                         Preference preference) {
+
+    /**
+     * Held-out preference accuracy ({@link PreferenceAccuracy}) of a run trained with preference pairs, and of
+     * the active version on the same pairs, both against the frozen base as the reference; {@code pairs} the
+     * held-out pairs measured, {@code source} which they are.
+     */
+    public record Preference(String source, int pairs, Double candidate, Double active) {
+    }
 
     /** The benchmark slice: its id (numbers of one id are comparable), when it was frozen, examples used. */
     public record Slice(String id, String createdAt, int examples, long targets, boolean frozenNow) {

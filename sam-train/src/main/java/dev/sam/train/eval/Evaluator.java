@@ -13,10 +13,16 @@ import dev.sam.train.adapters.Check;
 import dev.sam.train.adapters.GenerationCheck;
 import dev.sam.train.data.DataPreparer;
 import dev.sam.train.data.ExampleTokenizer;
+import dev.sam.train.data.PreferenceExample;
+import dev.sam.train.data.PreferencePairs;
 import dev.sam.train.data.PreparedData;
 import dev.sam.train.data.TokenizedExample;
+import dev.sam.train.data.TrainingDataLoader;
 import dev.sam.train.data.TrainingRecord;
+import dev.sam.train.infer.ChatEngine;
 import dev.sam.train.infer.LoadedBase;
+import dev.sam.train.nativelib.LoraAdapters;
+import dev.sam.train.nativelib.NativeModel;
 import dev.sam.train.runs.RunStore;
 import dev.sam.train.runs.StopSignal;
 import dev.sam.train.tokenizer.ChatTemplate;
@@ -107,7 +113,7 @@ public final class Evaluator {
         if (!sane) {
             checks.add(Check.notRun(GenerationCheck.NAME, "sanity checks failed"));
             return Verdict.report(t, s, heldOut(data, null, List.of()), checks, null, trainLoss, notes, null,
-                    config.eval().tolerance());
+                    config.eval().tolerance(), null);
         }
         stopIf(stop);
         SliceChoice slice = SliceChoice.resolve(home, config.eval().sliceSize(), data, refreshSlice, notes);
@@ -120,7 +126,8 @@ public final class Evaluator {
                     examples, data.heldOutRecords(), records, notes, stop);
             checks.add(GenerationCheck.judge(new AdapterProbe.ProbeResult(m.generation().texts(),
                     m.generation().repetitionRate())));
-            EvalReport r = Verdict.report(t, s, ho, checks, m, trainLoss, notes, slice, config.eval().tolerance());
+            EvalReport.Preference pref = preference(t, base, active, notes);
+            EvalReport r = Verdict.report(t, s, ho, checks, m, trainLoss, notes, slice, config.eval().tolerance(), pref);
             if (slice != null) {
                 EvalHistory.append(home, r);
             }
@@ -132,8 +139,44 @@ public final class Evaluator {
             checks.add(Check.failed(GenerationCheck.NAME, "the model did not load or generate",
                     List.of(e.getMessage())));
             return Verdict.report(t, s, heldOut(data, slice, List.of()), checks, null, trainLoss, notes, slice,
-                    config.eval().tolerance());
+                    config.eval().tolerance(), null);
         }
+    }
+
+    /**
+     * Held-out preference accuracy of a run whose training had a preference stage, and the active version's on
+     * the same pairs, both against the frozen base as reference (so the two are comparable whatever
+     * reference each was trained against); null for other targets.
+     */
+    private EvalReport.Preference preference(EvalTarget t, LoadedBase base, ActiveComparison.Active active,
+                                             List<String> notes) {
+        if (t.run() == null || !(t.run().metrics().get("stages") instanceof List<?> stages) || !stages.contains("dpo")) {
+            return null;
+        }
+        PreferencePairs pairs = PreferencePairs.prepare(TrainingDataLoader.of(home).load().pairs(), base.tokenizer(),
+                t.maxSeqLength(), DataPreparer.VALID_FRACTION);
+        List<PreferenceExample> held = pairs.heldOut();
+        if (held.isEmpty()) {
+            notes.add("no usable preference pair left to measure preference accuracy on");
+            return null;
+        }
+        String source = pairs.heldOutIsTrain() ? "training pairs (none held out)" : "held-out pairs";
+        if (pairs.heldOutIsTrain()) {
+            notes.add("preference accuracy is measured on the training pairs: none is held out");
+        }
+        NativeModel model = base.model();
+        double[] ref = PreferenceAccuracy.logProbs(model, null, held);
+        double cand;
+        try (LoraAdapters a = ChatEngine.loadAdapters(model, t.adaptersDir())) {
+            cand = PreferenceAccuracy.of(model, a, ref, held).accuracy();
+        }
+        Double act = null;
+        if (active != null) {
+            try (LoraAdapters a = ChatEngine.loadAdapters(model, active.adapters())) {
+                act = PreferenceAccuracy.of(model, a, ref, held).accuracy();
+            }
+        }
+        return new EvalReport.Preference(source, held.size(), cand, act);
     }
 
     static List<SliceMetrics.Example> tokenize(LoadedBase base, List<TrainingRecord> records, int maxSeq) {

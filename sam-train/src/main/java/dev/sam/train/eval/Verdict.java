@@ -35,7 +35,7 @@ final class Verdict {
     /** The report; {@code m} is null when nothing could be measured (the checks say why). */
     static EvalReport report(EvalTarget t, AdapterSanity.Result s, EvalReport.HeldOut ho, List<Check> checks,
                              SideBySide.Measured m, Double trainLoss, List<String> notes, SliceChoice slice,
-                             double tolerance) {
+                             double tolerance, EvalReport.Preference preference) {
         ModelMetrics cand = m == null ? null : m.candidate();
         ModelMetrics active = m == null ? null : m.active();
         Double v = cand == null ? null : cand.loss();
@@ -50,7 +50,7 @@ final class Verdict {
         JudgeResult judge = m == null ? JudgeResult.without(JudgeResult.NOT_RUN, "nothing was measured") : m.judge();
         BlessingRule.Decision d = BlessingRule.decide(new BlessingRule.Inputs(checks, slice != null || (m != null
                 && !ho.source().startsWith("training")), cand, m == null ? null : m.base(), active,
-                m == null ? null : m.activeVersion(), repetition, judge, tolerance));
+                m == null ? null : m.activeVersion(), repetition, judge, tolerance, preference));
         Map<String, ModelMetrics> models = new LinkedHashMap<>();
         if (m != null) {
             models.put("candidate", cand);
@@ -66,6 +66,6 @@ final class Verdict {
                 Evaluator.now(), ho, checks, m == null ? List.of() : samples(m.generation()), repetition, trainLoss, v,
                 ppl, b, m == null ? null : m.activeVersion(), a, v == null || b == null ? null : v < b,
                 v == null || a == null ? null : v < a, targets, d.blessed(), d.reason(), List.copyOf(notes), sl, models,
-                m == null ? null : m.code(), judge, d.rules(), d.decidedBy());
+                m == null ? null : m.code(), judge, d.rules(), d.decidedBy(), preference);
     }
 }

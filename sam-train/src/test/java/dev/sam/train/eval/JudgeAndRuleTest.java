@@ -202,7 +202,27 @@ class JudgeAndRuleTest {
         BlessingRule.Decision noHeldOut = BlessingRule.decide(new BlessingRule.Inputs(ok, false,
                 metrics("c", 1.0, 0.5), metrics("b", 2.0, 0.3), null, null, 0.01, none, 0.05));
         assertEquals("held_out", noHeldOut.decidedBy());
-        assertEquals(List.of("checks", "held_out", "beats_base", "beats_active", "task_metrics", "repetition", "judge"),
-                noHeldOut.rules().stream().map(RuleOutcome::rule).toList());
+        assertEquals(List.of("checks", "held_out", "beats_base", "beats_active", "preference", "task_metrics",
+                "repetition", "judge"), noHeldOut.rules().stream().map(RuleOutcome::rule).toList());
+    }
+
+    /** Issue 16: a run trained with preference pairs must not prefer worse than the active version. */
+    @Test
+    void aPreferenceTrainedRunNeedsTheActiveVersionsPreferenceAccuracy() {
+        List<Check> ok = List.of(Check.passed("files", "ok"));
+        JudgeResult none = JudgeResult.without(JudgeResult.NOT_CONFIGURED, "set eval.judge.url");
+        java.util.function.Function<EvalReport.Preference, BlessingRule.Decision> decide = p -> BlessingRule.decide(
+                new BlessingRule.Inputs(ok, true, metrics("c", 1.0, 0.5), metrics("b", 2.0, 0.3), metrics("a", 1.1, 0.5),
+                        "v1.0.0", 0.01, none, 0.05, p));
+        BlessingRule.Decision worse = decide.apply(new EvalReport.Preference("held-out pairs", 20, 0.70, 0.85));
+        assertEquals("preference", worse.decidedBy());
+        assertTrue(worse.reason().contains("0.700 is below active version v1.0.0's 0.850 on 20 pairs"), worse.reason());
+        assertTrue(decide.apply(new EvalReport.Preference("held-out pairs", 20, 0.85, 0.85)).blessed(), "a tie passes");
+        assertTrue(decide.apply(new EvalReport.Preference("held-out pairs", 20, 0.95, 0.60)).blessed());
+        assertTrue(decide.apply(null).blessed(), "not trained with pairs: not applicable");
+        BlessingRule.Decision chance = BlessingRule.decide(new BlessingRule.Inputs(ok, true, metrics("c", 1.0, 0.5),
+                metrics("b", 2.0, 0.3), null, null, 0.01, none, 0.05, new EvalReport.Preference("held-out pairs", 10,
+                0.5, null)));
+        assertEquals("preference", chance.decidedBy(), "without an active version: better than chance");
     }
 }

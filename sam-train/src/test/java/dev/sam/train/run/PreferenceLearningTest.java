@@ -60,6 +60,10 @@ class PreferenceLearningTest {
                     seed, sftOnly, dpo, held);
             assertTrue(sftOnly < 0.9, "supervised training alone does not learn the preference: " + sftOnly);
             assertTrue(dpo >= 0.9, "DPO learns it: held-out preference accuracy " + dpo);
+            // the evaluation measures it again (against the base, on the held-out pairs) and the rule checks it
+            assertEquals(dpo, r.eval().preference().candidate(), 1e-12, "evaluation and training agree");
+            assertTrue(r.eval().rules().stream().anyMatch(o -> o.rule().equals("preference") && o.outcome().equals(
+                    dev.sam.train.eval.RuleOutcome.PASS)), r.eval().rules().toString());
 
             // the stage's rows in metrics.jsonl: DPO loss, reward accuracy and margin, chosen/rejected log-probs
             List<JsonNode> rows = new ArrayList<>();
