@@ -10,9 +10,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a capture becomes. A correction is a four-turn chat (question, the wrong answer, "that is wrong,
- * because …", the corrected answer) weighted 1.0, the highest of any sample (original-spec: "Error
- * corrections (highest value)"), plus a DPO pair corrected-over-wrong; a reasoning chain is a chat whose
+ * What a capture becomes. A correction is the question answered by the corrected answer, weighted 1.0, the
+ * highest of any sample ("error corrections (highest value)" of the original pipeline), plus a DPO pair
+ * corrected-over-wrong: the wrong answer is only ever the pair's rejected side, never an assistant turn
+ * of a sample (a trainer that scores every assistant turn — TRL's SFTTrainer, mlx-lm without
+ * mask_prompt — would otherwise learn it; the explanation of the mistake stays in the sample's meta); a
+ * reasoning chain is a chat whose
  * answer shows the reasoning first (0.9); a plain answer 0.75. A given quality may lower these, never
  * raise a non-correction to the weight of a correction.
  */
@@ -38,15 +41,12 @@ final class DistillSamples {
                 : d.reasoning().strip() + "\n\n" + d.answer();
         List<ChatMessage> m = new ArrayList<>();
         m.add(new ChatMessage("user", d.prompt()));
-        if (d.correction() != null) {
-            m.add(new ChatMessage("assistant", d.correction().wrongAnswer()));
-            String why = d.correction().explanation();
-            m.add(new ChatMessage("user", "That answer is wrong." + (why == null || why.isBlank() ? "" : " " + why.strip())
-                    + " Please correct it."));
-        }
         m.add(new ChatMessage("assistant", answer));
-        return Sample.chat(null, null, quality(d), null, m, meta(id, d))
-                .withOrigin(SampleOrigin.session(d.sessionId(), id));
+        Map<String, Object> meta = meta(id, d);
+        if (d.correction() != null && d.correction().explanation() != null && !d.correction().explanation().isBlank()) {
+            meta.put("correction_explanation", d.correction().explanation().strip());
+        }
+        return Sample.chat(null, null, quality(d), null, m, meta).withOrigin(SampleOrigin.session(d.sessionId(), id));
     }
 
     /** DPO pairs: the explicit preference, and corrected-over-wrong for a correction. */

@@ -12,7 +12,8 @@ final class ExportLines {
     private ExportLines() {
     }
 
-    static String line(Sample s, ExportFormat format) {
+    static String line(Sample stored, ExportFormat format) {
+        Sample s = trainedTurns(stored);
         Map<String, Object> m = new LinkedHashMap<>();
         switch (format) {
             case ALPACA -> {
@@ -36,6 +37,35 @@ final class ExportLines {
             case MLX -> m.put("messages", s.asMessages());
         }
         return Json.write(m);
+    }
+
+    /**
+     * The sample as it should be trained on elsewhere. Corrections distilled before SAM kept the wrong answer
+     * out of samples were four-turn chats (question, wrong answer, "that is wrong", corrected answer); SAM's
+     * trainer scores only the last turn, but TRL's SFTTrainer and mlx-lm without mask_prompt train every
+     * assistant turn, so such a sample is exported as the question and the corrected answer only (the
+     * wrong answer is the rejected side of its DPO pair).
+     */
+    static Sample trainedTurns(Sample s) {
+        if (!s.isChat() || s.meta() == null || !"correction".equals(s.meta().get("kind"))) {
+            return s;
+        }
+        List<ChatMessage> msgs = s.messages();
+        List<ChatMessage> kept = new java.util.ArrayList<>();
+        int firstUser = -1;
+        for (int i = 0; i < msgs.size(); i++) {
+            if (msgs.get(i).role().equals("system")) {
+                kept.add(msgs.get(i));
+            } else if (firstUser < 0 && msgs.get(i).role().equals("user")) {
+                firstUser = i;
+                kept.add(msgs.get(i));
+            }
+        }
+        if (firstUser < 0 || msgs.size() - firstUser <= 2) {
+            return s;
+        }
+        kept.add(msgs.get(msgs.size() - 1));
+        return s.withMessages(kept);
     }
 
     /**

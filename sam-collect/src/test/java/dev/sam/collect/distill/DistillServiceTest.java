@@ -37,11 +37,11 @@ class DistillServiceTest {
             assertEquals(1, r.collected().added());
             Sample sample = h.samples(Source.DISTILL).get(0);
             assertEquals(1.0, sample.quality());
-            assertEquals(List.of("user", "assistant", "user", "assistant"),
-                    sample.messages().stream().map(m -> m.role()).toList());
-            assertEquals("That answer is wrong. reversed() returns an iterator, not a list. Please correct it.",
-                    sample.messages().get(2).content());
-            assertTrue(sample.messages().get(3).content().startsWith("slicing with a negative step copies\n\nUse xs[::-1]"));
+            // the corrected answer is the only assistant turn: the wrong one is never a trained turn
+            assertEquals(List.of("user", "assistant"), sample.messages().stream().map(m -> m.role()).toList());
+            assertTrue(sample.messages().get(1).content().startsWith("slicing with a negative step copies\n\nUse xs[::-1]"));
+            assertTrue(sample.messages().stream().noneMatch(m -> m.content().contains("reversed(xs)")));
+            assertEquals("reversed() returns an iterator, not a list.", sample.meta().get("correction_explanation"));
             assertEquals("correction", sample.meta().get("kind"));
             List<String> pairs = Files.readAllLines(h.home.preferencePairs());
             assertEquals(1, pairs.size());

@@ -50,10 +50,10 @@ class TranscriptImportTest {
             Sample correction = samples.stream().filter(s -> "correction".equals(s.meta().get("kind"))).findFirst()
                     .orElseThrow();
             assertEquals("How do I reverse a list in Python?", correction.messages().get(0).content());
-            assertEquals("Use reversed(xs), it returns a list.", correction.messages().get(1).content());
-            assertTrue(correction.messages().get(2).content().contains("reversed() returns an iterator"),
-                    correction.messages().get(2).content());
-            assertTrue(correction.messages().get(3).content().startsWith("Right: use xs[::-1]"));
+            assertEquals(2, correction.messages().size(), "the question and the corrected answer only");
+            assertTrue(correction.messages().get(1).content().startsWith("Right: use xs[::-1]"));
+            assertTrue(String.valueOf(correction.meta().get("correction_explanation")).contains(
+                    "reversed() returns an iterator"), correction.meta().toString());
             assertEquals(1, samples.stream().filter(s -> "correction".equals(s.meta().get("kind"))).count(),
                     "the wrong answer is not also kept as a plain answer");
 

@@ -1,6 +1,7 @@
 package dev.sam.collect.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,8 @@ import dev.sam.collect.distill.DistillService;
 import dev.sam.core.ExitCode;
 import dev.sam.core.SamException;
 import dev.sam.core.json.Json;
+import dev.sam.core.model.ChatMessage;
+import dev.sam.core.model.Sample;
 import dev.sam.core.progress.ProgressListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +62,12 @@ class ExportServiceTest {
                     export.export(ExportFormat.CHAT, tmp.resolve("chat"), Set.of(), 10, ProgressListener.NONE).files()
                             .stream().map(Path::of).findFirst().orElseThrow()).get(0));
             assertTrue(chat.has("messages") && chat.has("quality") && chat.has("source"), chat.toString());
+            // issue 16: the correction's wrong answer is never an assistant turn of an exported sample
+            for (String dir : List.of("mlx", "chat")) {
+                for (String f : List.of("train.jsonl", "valid.jsonl")) {
+                    assertFalse(Files.readString(tmp.resolve(dir).resolve(f)).contains("It merges faster."), dir + "/" + f);
+                }
+            }
 
             Set<String> validBefore = new HashSet<>(Files.readAllLines(tmp.resolve("alpaca/valid.jsonl")));
             // more data later: every earlier sample stays on its side of the split
@@ -74,6 +83,24 @@ class ExportServiceTest {
             assertTrue(validAfter.containsAll(validBefore), "no sample moved from valid to train");
             assertTrue(Files.exists(tmp.resolve("alpaca/export.json")));
         }
+    }
+
+    /** A correction stored by an older SAM as four turns is exported as the question and the corrected answer. */
+    @Test
+    void anOldFourTurnCorrectionIsExportedWithoutItsWrongAnswer() {
+        Sample old = Sample.chat("x", "distillation", 1.0, null, List.of(new ChatMessage("user", "Why rebase?"),
+                new ChatMessage("assistant", "It merges faster."), new ChatMessage("user", "That answer is wrong."
+                + " Please correct it."), new ChatMessage("assistant", "To keep a linear history.")),
+                java.util.Map.of("kind", "correction"));
+        for (ExportFormat f : ExportFormat.values()) {
+            String line = ExportLines.line(old, f);
+            assertFalse(line.contains("It merges faster.") || line.contains("That answer is wrong"), f + ": " + line);
+            assertTrue(line.contains("To keep a linear history.") && line.contains("Why rebase?"), line);
+        }
+        Sample chat = Sample.chat("y", "sessions", 0.8, null, List.of(new ChatMessage("user", "a?"),
+                new ChatMessage("assistant", "b"), new ChatMessage("user", "c?"), new ChatMessage("assistant", "d")),
+                java.util.Map.of("kind", "answer"));
+        assertTrue(ExportLines.line(chat, ExportFormat.MLX).contains("\"b\""), "other multi-turn chats keep their turns");
     }
 
     @Test

@@ -46,6 +46,12 @@ public record Sample(
         return new Sample(id, source, quality, createdAt, instruction, input, output, messages, meta, newOrigin);
     }
 
+    /** This chat sample with other turns. */
+    public Sample withMessages(List<ChatMessage> newMessages) {
+        return new Sample(id, source, quality, createdAt, instruction, input, output, List.copyOf(newMessages), meta,
+                origin);
+    }
+
     @JsonIgnore
     public boolean isChat() {
         return messages != null;
