@@ -36,9 +36,10 @@ public record BenchOptions(Path work, Path results, String shapeName, ModelConfi
             "  --gemm-reps N       timed calls per GEMM shape (default 5)",
             "  --compare-steps N   timed 8gb steps (after one warm-up) on the non-default backends (default 1)",
             "  --gemm-cpu-ms N     CPU time per GEMM shape for the per-CPU-second rate (default 300)",
-            "  --skip LIST         comma list of: openblas, openblas-auto, bf16, torch, full, gen, compare, train, llama",
+            "  --skip LIST         comma list of: openblas, openblas-auto, bf16, torch, full, gen, compare, train, llama, dpo",
             "                      (compare: the 8gb run on the other backends; train: every training part and GEMM",
-            "                      ceiling, e.g. --skip train for generation only; llama: the llama.cpp peer)",
+            "                      ceiling, e.g. --skip train for generation only; llama: the llama.cpp peer; dpo: the",
+            "                      8gb DPO step on one preference pair)",
             "  --date YYYY-MM-DD   date in the results file name (default today)",
             "  -h, --help          this text");
 
@@ -82,7 +83,7 @@ public record BenchOptions(Path work, Path results, String shapeName, ModelConfi
                 case "--date" -> date = v;
                 case "--skip" -> {
                     for (String s : v.split(",")) {
-                        if (!List.of("openblas", "openblas-auto", "bf16", "torch", "full", "gen", "compare", "train", "llama")
+                        if (!List.of("openblas", "openblas-auto", "bf16", "torch", "full", "gen", "compare", "train", "llama", "dpo")
                                 .contains(s)) {
                             throw new IllegalArgumentException("--skip: unknown part '" + s + "'");
                         }

@@ -96,6 +96,12 @@ public final class BenchReport {
             double rss = nat.path("peak_rss_bytes").asDouble();
             targets.add(new Target("8gb: peak RSS (4-bit base, seq " + o.seq() + ")", gb(rss), "< " + gb(RSS_8GB_TARGET),
                     rss < RSS_8GB_TARGET));
+            ObjectNode dpo = train.get("native-dpo");
+            if (dpo != null) {
+                double drss = dpo.path("peak_rss_bytes").asDouble();
+                targets.add(new Target("8gb DPO step: peak RSS (4-bit base, pair " + o.seq() + "+" + o.seq() + ")",
+                        gb(drss), "< " + gb(RSS_8GB_TARGET), drss < RSS_8GB_TARGET));
+            }
             ObjectNode full = train.get("native-full");
             if (full != null) {
                 double frss = full.path("peak_rss_bytes").asDouble();
@@ -270,8 +276,7 @@ public final class BenchReport {
         m.put("gemm", gemm);
         Map<String, Object> tr = new LinkedHashMap<>();
         for (String k : train.keySet()) {
-            tr.put(k, trainSummary(k, k.equals("native-full") ? TrainingProfile.full() : TrainingProfile.eightGb(),
-                    k.equals("native-full") ? o.fullBatch() : 1));
+            tr.put(k, summary(k));
         }
         m.put("training", tr);
         if (train.containsKey("torch")) {
@@ -348,9 +353,10 @@ public final class BenchReport {
         return loadAtEnd;
     }
 
+    /** A run's summary with its profile and rows per micro-batch (a DPO step holds the pair's two rows). */
     Map<String, Object> summary(String name) {
         return trainSummary(name, name.equals("native-full") ? TrainingProfile.full() : TrainingProfile.eightGb(),
-                name.equals("native-full") ? o.fullBatch() : 1);
+                name.equals("native-full") ? o.fullBatch() : name.equals("native-dpo") ? 2 : 1);
     }
 
     static String pct(double v) {

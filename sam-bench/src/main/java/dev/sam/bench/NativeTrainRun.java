@@ -15,7 +15,13 @@ import java.util.Map;
  * LoRA, create the trainer, then {@code warmup + steps} micro-batches, each followed by an optimizer step.
  * Reports seconds per step, losses and the process' peak RSS.
  *
- * <pre>java dev.sam.bench.NativeTrainRun model=DIR layers=8 rank=4 alpha=8 seq=512 batch=1 steps=3 warmup=1</pre>
+ * <p>With {@code dpo=true} each step is a DPO step (issue 16) on one preference pair per micro-batch: batch
+ * must be 2 (the chosen and the rejected row, {@code seq} tokens each: "512+512 tokens per pair" in the
+ * 8gb profile), the first half of each row a masked prompt; the reference log-probabilities (the frozen
+ * base, one no-grad forward of the pair) are computed before the step and timed apart ({@code reference_s}),
+ * as the training stage computes them once before its first step.
+ *
+ * <pre>java dev.sam.bench.NativeTrainRun model=DIR layers=8 rank=4 alpha=8 seq=512 batch=1 steps=3 warmup=1 [dpo=true]</pre>
  */
 public final class NativeTrainRun {
     private NativeTrainRun() {
@@ -28,6 +34,10 @@ public final class NativeTrainRun {
         int steps = a.steps();
         int warmup = a.warmup();
         long seed = a.seed();
+        boolean dpo = Boolean.parseBoolean(a.all().getOrDefault("dpo", "false"));
+        if (dpo && batch != 2) {
+            throw new IllegalArgumentException("dpo=true needs batch=2 (one pair: chosen and rejected rows)");
+        }
 
         long t0 = System.nanoTime();
         Map<String, Object> res = new LinkedHashMap<>();
@@ -43,6 +53,11 @@ public final class NativeTrainRun {
                     .seed(seed).gradClip(a.clip()).gradCheckpoint(a.checkpoint()).build();
             int vocab = model.info().vocabSize();
             byte[] mask = BenchData.fullMask(batch, seq);
+            if (dpo) { // the prompt half of both rows is masked: only the answers' log-probabilities count
+                for (int r = 0; r < batch; r++) {
+                    Arrays.fill(mask, r * seq, r * seq + seq / 2, (byte) 0);
+                }
+            }
             int[] lengths = new int[batch];
             Arrays.fill(lengths, seq);
             try (NativeTrainer trainer = NativeTrainer.create(model, lora, settings)) {
@@ -51,19 +66,34 @@ public final class NativeTrainRun {
                 double[] secs = new double[steps];
                 double[] cpu = new double[steps];
                 double[] losses = new double[warmup + steps];
+                double[] refSecs = new double[warmup + steps];
                 double warm = 0;
                 long scored = 0;
                 for (int i = 0; i < warmup + steps; i++) {
                     TokenBatch b = new TokenBatch(BenchData.tokens(i, batch, seq, vocab, seed), lengths, mask, batch,
                             seq);
+                    double[] ref = null;
+                    if (dpo) {
+                        long r0 = System.nanoTime();
+                        double[] sums = dev.sam.train.nativelib.NativeEval.loss(model, null, b).lossSum();
+                        ref = new double[] {-sums[0], -sums[1]};
+                        refSecs[i] = (System.nanoTime() - r0) / 1e9;
+                    }
                     long s0 = System.nanoTime();
                     long c0 = MachineInfo.processCpuNanos();
-                    NativeTrainer.MicroBatchLoss l = trainer.accumulate(b);
+                    double loss;
+                    if (dpo) {
+                        loss = trainer.accumulatePreference(b, ref, 0.1f, 0f).meanLoss();
+                        scored = 2L * (seq - seq / 2);
+                    } else {
+                        NativeTrainer.MicroBatchLoss l = trainer.accumulate(b);
+                        loss = l.meanLoss();
+                        scored = l.targets();
+                    }
                     trainer.apply();
                     double dt = (System.nanoTime() - s0) / 1e9;
                     double dc = (MachineInfo.processCpuNanos() - c0) / 1e9;
-                    losses[i] = l.meanLoss();
-                    scored = l.targets();
+                    losses[i] = loss;
                     if (i < warmup) {
                         warm += dt;
                     } else {
@@ -72,7 +102,7 @@ public final class NativeTrainRun {
                     }
                     System.err.printf("bench: %s step %d/%d: %.2f s (CPU %.2f s), loss %.5f, load %s%n",
                             i < warmup ? "warm-up" : "timed", i < warmup ? i + 1 : i - warmup + 1,
-                            i < warmup ? warmup : steps, dt, dc, l.meanLoss(), MachineInfo.loadAverage());
+                            i < warmup ? warmup : steps, dt, dc, loss, MachineInfo.loadAverage());
                 }
                 res.put("backend", dev.sam.train.nativelib.NativeKernels.backend());
                 res.put("setup_s", setup);
@@ -80,6 +110,10 @@ public final class NativeTrainRun {
                 res.put("step_s", secs);
                 res.put("step_cpu_s", cpu);
                 res.put("losses", losses);
+                if (dpo) {
+                    res.put("dpo", true);
+                    res.put("reference_s", refSecs);
+                }
                 res.put("tokens_per_step", batch * seq);
                 res.put("scored_per_step", scored);
                 res.put("num_params", model.info().numParams());

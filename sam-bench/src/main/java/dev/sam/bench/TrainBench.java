@@ -100,6 +100,14 @@ public final class TrainBench {
         String defaultBackend = backendOf(nat.path("backend").asText());
         nat.put("gemm_key", defaultBackend);
         r.train("native", nat);
+        if (o.runs("dpo")) { // the preference step beside the supervised one: one pair of seq + seq tokens
+            log.println("bench: native trainer, 8gb profile, DPO step (one pair of " + o.seq() + "+" + o.seq() + " tokens)");
+            List<String> args = new ArrayList<>(trainArgs(models.q4(), p8, 2, o.steps(), o.warmup()));
+            args.add("dpo=true");
+            ObjectNode d = jvm.run("train-native-dpo", NativeTrainRun.class, args, Map.of("SAM_THREADS", threads), List.of());
+            d.put("gemm_key", defaultBackend);
+            r.train("native-dpo", d);
+        }
         Backend def = backends.stream().filter(b -> b.name().equals(defaultBackend)).findFirst().orElse(backends.get(0));
         log.println("bench: GEMM ceiling, " + def.name());
         r.gemm(def.name(), jvm.run("gemm-" + def.name(), GemmRun.class, List.of(shapes, reps, cpuMs), def.env(), def.unset()));

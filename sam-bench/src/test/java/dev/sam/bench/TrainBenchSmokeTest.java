@@ -41,12 +41,17 @@ class TrainBenchSmokeTest {
         JsonNode j = Json.mapper().readTree(Files.readString(file));
         assertTrue(j.path("gemm").path("builtin").path("peak_gflops").asDouble() > 0, "builtin GEMM ceiling");
         assertEquals(9, j.path("gemm").path("builtin").path("shapes").size());
-        for (String run : new String[] {"native", "torch", "native-full"}) {
+        for (String run : new String[] {"native", "native-dpo", "torch", "native-full"}) {
             JsonNode t = j.path("training").path(run);
             assertTrue(t.path("tokens_per_s").asDouble() > 0, run + " tokens/s");
             assertTrue(t.path("peak_rss_bytes").asLong() > 0, run + " peak RSS");
         }
         assertTrue(j.path("training").path("native").path("mfu").asDouble() > 0, "MFU");
+        JsonNode dpo = j.path("training").path("native-dpo").path("raw");
+        assertTrue(dpo.path("dpo").asBoolean() && dpo.path("reference_s").size() == 3, "the DPO step, reference timed apart");
+        for (JsonNode l : dpo.path("losses")) {
+            assertTrue(l.asDouble() > 0 && l.asDouble() < 2, "a DPO loss near log 2 at the start: " + l);
+        }
         assertTrue(j.path("generation").path("modes").size() == 2, "generation modes");
         assertEquals(8, j.path("generation").path("modes").get(0).path("new_tokens").asInt());
         JsonNode peer = j.path("generation").path("peer_comparison");
