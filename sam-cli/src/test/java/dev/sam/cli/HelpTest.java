@@ -90,7 +90,8 @@ class HelpTest {
         for (dev.sam.core.config.SamEnvironment.Variable v : dev.sam.core.config.SamEnvironment.ALL) {
             assertTrue(out.toString().contains("  " + v.name() + " "), v.name() + " in:\n" + out);
         }
-        assertTrue(out.toString().contains("SAM_MODELS_DIR  where deployed versions live (wins over config models.primary)"), out.toString());
+        assertTrue(java.util.regex.Pattern.compile("\\n  SAM_MODELS_DIR +deployed versions \\(wins over config"
+                + " models\\.primary\\)\\n").matcher(out.toString()).find(), "one unwrapped line:\n" + out);
     }
 
     @Test

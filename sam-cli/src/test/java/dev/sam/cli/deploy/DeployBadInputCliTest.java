@@ -140,9 +140,12 @@ class DeployBadInputCliTest {
         assertTrue(r.stderr().isBlank() || !r.stderr().contains("warning"), r.stderr());
         assertTrue(Files.isRegularFile(volume.resolve("versions/v1.0.0/adapters/adapters.safetensors")));
         assertEquals("v1.0.0\n", Files.readString(volume.resolve("versions/current.txt")));
+        // the local store mirrors the volume and the active link points at the local copy, relative, so that
+        // it stays valid when the volume is unmounted (issue 22: one store, one numbering)
         Path link = h.root.resolve("models/sam-brain-lora/adapters");
-        assertEquals(volume.resolve("versions/v1.0.0/adapters").toAbsolutePath(), Files.readSymbolicLink(link),
-                "absolute link to the volume");
+        assertEquals(Path.of("../versions/v1.0.0/adapters"), Files.readSymbolicLink(link), "relative link to the mirror");
+        assertTrue(Files.isRegularFile(h.root.resolve("models/versions/v1.0.0/adapters/adapters.safetensors")),
+                "the local mirror holds the version");
         CliRunner.Result verify = runner.run("verify");
         assertEquals(0, verify.exitCode(), verify.toString());
     }

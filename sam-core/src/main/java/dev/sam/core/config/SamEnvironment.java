@@ -19,7 +19,7 @@ public final class SamEnvironment {
     public static final Variable HOME = new Variable("SAM_HOME", "--sam-home wins over it",
             "the data home (default ~/.sam)");
     public static final Variable MODELS_DIR = new Variable("SAM_MODELS_DIR", "wins over config models.primary",
-            "where deployed versions live");
+            "deployed versions"); // short: the help line must fit 80 columns with the longest name
     public static final Variable THREADS = new Variable("SAM_THREADS", null,
             "threads of the native trainer (default: all cores; on Apple Silicon the performance cores)");
     public static final Variable PRECISION = new Variable("SAM_PRECISION", null,
@@ -42,7 +42,7 @@ public final class SamEnvironment {
     private SamEnvironment() {
     }
 
-    /** The help lines: "  SAM_MODELS_DIR  where ... (wins over config models.primary)". */
+    /** The help lines: "  SAM_MODELS_DIR        deployed versions (wins over config models.primary)". */
     public static List<String> helpLines() {
         int width = ALL.stream().mapToInt(v -> v.name().length()).max().orElse(0) + 2;
         return ALL.stream().map(v -> "  " + v.name() + " ".repeat(width - v.name().length()) + v.meaning()
