@@ -17,7 +17,15 @@ final class LossChart {
     }
 
     static String svg(List<StepMetrics> all) {
-        List<StepMetrics> rows = all.stream().filter(StepMetrics::isSupervised).toList(); // DPO losses are another scale
+        return plot(all.stream().filter(StepMetrics::isSupervised).toList()); // DPO losses are another scale
+    }
+
+    /** The preference stage's DPO loss per step (its rows of metrics.jsonl); empty when the run had none. */
+    static String preferenceSvg(List<StepMetrics> all) {
+        return plot(all.stream().filter(m -> !m.isSupervised() && !m.isValidation() && m.loss() != null).toList());
+    }
+
+    private static String plot(List<StepMetrics> rows) {
         List<StepMetrics> train = rows.stream().filter(m -> !m.isValidation() && m.loss() != null).toList();
         List<StepMetrics> val = rows.stream().filter(StepMetrics::isValidation).toList();
         if (train.isEmpty()) {

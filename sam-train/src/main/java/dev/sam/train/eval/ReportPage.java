@@ -39,6 +39,9 @@ final class ReportPage {
                 .append(": ").append(esc(r.reason())).append("</div>\n");
         dataSummary(h, file.resolveSibling(dev.sam.train.datareport.DataReport.RUN_FILE));
         h.append("<h2>Loss</h2>\n").append(LossChart.svg(rows));
+        if (rows.stream().anyMatch(m -> !m.isSupervised())) {
+            h.append("<h2>Preference stage (DPO loss)</h2>\n").append(LossChart.preferenceSvg(rows));
+        }
         evalTable(h, r);
         sideBySide(h, r);
         rules(h, r);

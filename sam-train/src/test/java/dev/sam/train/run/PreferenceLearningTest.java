@@ -77,6 +77,9 @@ class PreferenceLearningTest {
                 assertTrue(dpoRows.get(0).has(k), k + " in " + dpoRows.get(0));
             }
             assertTrue(dpoRows.get(0).get("step").asLong() == 121, "the stage's steps follow the supervised 120");
+            String html = Files.readString(home.runDir(r.run().runId()).resolve("report.html"));
+            assertTrue(html.contains("Preference stage (DPO loss)") && html.contains("preference_accuracy"),
+                    "report.html shows the stage's loss curve and metrics");
             List<String> log = Files.readAllLines(home.trainingLogs().resolve("training_" + r.run().runId() + ".log"));
             assertTrue(log.stream().anyMatch(l -> l.contains("dpo reward acc")), "progress lines show the DPO metrics");
             assertTrue(log.stream().anyMatch(l -> l.contains("held-out preference accuracy")), String.join("\n", log));
