@@ -93,6 +93,11 @@ class FeedbackApiTest {
         assertEquals("write a getter", stored.prompt());
         assertEquals(answer, stored.correction().wrongAnswer());
         assertEquals("int getX() { return x; }", stored.answer());
+        try (var q = f.db.connection().createStatement();
+             var rs = q.executeQuery("SELECT origin FROM distill_captures")) {
+            assertTrue(rs.next());
+            assertEquals("sam serve feedback", rs.getString(1), "the capture names where it came from");
+        }
         OutcomeRepository.Counts c = new OutcomeRepository(f.db).perVersion(0).get("v1.0.0");
         assertEquals(1, c.judged(), "an answer counts once, by its latest verdict");
         assertEquals(1, c.edited());

@@ -190,6 +190,22 @@ class DeployCliTest {
         h.assertConsistent();
     }
 
+    /** Issue 17: a new canary with a progressive plan (PATH or --run with --steps), then sam ab status. */
+    @Test
+    void aNewCanaryWithStepsStartsAtTheFirstStepAndAbStatusShowsThePlan() throws Exception {
+        h.deployInProcess(1);
+        CliRunner.Result both = cli.run("canary", h.adapters().toString(), "--steps", "10,50,100", "--traffic", "20");
+        assertEquals(2, both.exitCode(), both.toString());
+        JsonNode started = ok("canary", h.adapters().toString(), "--steps", "10,50,100", "--analysis-interval", "1h",
+                "--json");
+        assertEquals(10, started.get("share").asInt(), started.toString());
+        assertEquals("v1.0.0", h.active());
+        JsonNode ab = ok("ab", "status", "--json");
+        assertTrue(ab.toString().contains("v1.0.1") && ab.toString().contains("10"), ab.toString());
+        assertEquals(10, ok("status", "--json").at("/deployment/canary_traffic").asInt());
+        h.assertConsistent();
+    }
+
     @Test
     void canaryAbortAndStatsWithRequestMetrics() throws Exception {
         h.deployInProcess(1);
