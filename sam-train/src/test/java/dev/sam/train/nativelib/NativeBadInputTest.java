@@ -135,4 +135,34 @@ class NativeBadInputTest {
             assertEquals(1, t.step());
         }
     }
+
+    /** Issue 16: the DPO step refuses what cannot be a preference micro-batch, naming it, and stays usable. */
+    @Test
+    void badPreferenceBatchesAreRefused() {
+        LoraSpec spec = new LoraSpec(4, 2f, 0f, 1, List.of("q_proj"));
+        try (NativeModel m = NativeModel.open(tiny); LoraAdapters a = LoraAdapters.create(m, spec, 0);
+             NativeTrainer t = NativeTrainer.create(m, a, TrainSettings.builder().learningRate(1e-3).maxBatch(4).maxSeqLen(16).build())) {
+            byte[] mask = new byte[16];
+            for (int i = 4; i < 8; i++) {
+                mask[i] = 1;
+                mask[8 + i] = 1;
+            }
+            TokenBatch pair = new TokenBatch(new int[16], new int[] {8, 8}, mask, 2, 8);
+            double[] ref = {-3.0, -4.0};
+            fails(() -> t.accumulatePreference(new TokenBatch(new int[8], new int[] {8}, Arrays.copyOf(mask, 8), 1, 8),
+                    new double[] {-1}, 0.1f, 0f), "batch 1 is odd", "chosen");
+            fails(() -> t.accumulatePreference(pair, ref, 0f, 0f), "beta");
+            fails(() -> t.accumulatePreference(pair, ref, 0.1f, 0.5f), "label_smoothing");
+            fails(() -> t.accumulatePreference(pair, new double[] {Double.NaN, -1}, 0.1f, 0f), "ref_logp[0]");
+            byte[] noAnswer = mask.clone();
+            Arrays.fill(noAnswer, 8, 16, (byte) 0);
+            fails(() -> t.accumulatePreference(new TokenBatch(new int[16], new int[] {8, 8}, noAnswer, 2, 8), ref, 0.1f, 0f),
+                    "row 1 (the rejected completion of pair 0) has no scored target");
+            assertEquals(0, t.step(), "nothing applied, the trainer is still usable");
+            NativeTrainer.PreferenceLoss l = t.accumulatePreference(pair, ref, 0.1f, 0f);
+            assertTrue(l.meanLoss() > 0 && Double.isFinite(l.meanLoss()), "loss " + l.meanLoss());
+            t.apply();
+            assertEquals(1, t.step());
+        }
+    }
 }
