@@ -6,15 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.sam.core.TestHomes;
-import dev.sam.train.model.ModelConfig;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,9 +58,9 @@ class PreferenceOracleTest {
         int[][] rows = new int[4][];
         int[] promptLen = {9, 7};
         for (int p = 0; p < 2; p++) {
-            int[] prompt = randomIds(promptLen[p], 100 + p);
-            rows[2 * p] = concat(prompt, randomIds(p == 0 ? 8 : 12, 200 + p));
-            rows[2 * p + 1] = concat(prompt, randomIds(p == 0 ? 11 : 5, 300 + p));
+            int[] prompt = OracleChecks.randomIds(promptLen[p], 100 + p);
+            rows[2 * p] = concat(prompt, OracleChecks.randomIds(p == 0 ? 8 : 12, 200 + p));
+            rows[2 * p + 1] = concat(prompt, OracleChecks.randomIds(p == 0 ? 11 : 5, 300 + p));
         }
         int seq = 26;
         int[] tokens = new int[4 * seq];
@@ -84,9 +80,9 @@ class PreferenceOracleTest {
              LoraAdapters lora = LoraAdapters.create(model, spec, 7);
              LoraAdapters refLora = adapterReference ? LoraAdapters.create(model, spec, 8) : null;
              NDManager nd = NDManager.newBaseManager("PyTorch")) {
-            randomizeB(lora, 11);
+            OracleChecks.randomizeB(lora, 11);
             if (refLora != null) {
-                randomizeB(refLora, 12);
+                OracleChecks.randomizeB(refLora, 12);
             }
             double[] refLogp = NativeEval.loss(model, refLora, batch).lossSum().clone();
             for (int r = 0; r < 4; r++) {
@@ -104,11 +100,11 @@ class PreferenceOracleTest {
 
             // PyTorch, float64: the reference log-probabilities from its own reference model
             double[] torchRef = new double[4];
-            Qwen2Reference reference = reference(nd, refLora);
+            Qwen2Reference reference = OracleChecks.reference(nd, MODEL, weights, refLora);
             for (int r = 0; r < 4; r++) {
                 torchRef[r] = logProb(nd, reference, rows[r], mask, r, seq).getDouble();
             }
-            Qwen2Reference policy = reference(nd, lora);
+            Qwen2Reference policy = OracleChecks.reference(nd, MODEL, weights, lora);
             double refLoss;
             // constants as arrays held until after backward (a DJL scalar made from a Java number can be
             // collected before backward runs: see Qwen2Reference's scalars)
@@ -132,36 +128,13 @@ class PreferenceOracleTest {
                 gc.backward(loss);
             }
             assertEquals(refLoss, nativeLoss, 1e-5 * Math.abs(refLoss), name + ": loss");
-            for (LoraAdapters.Tensor t : lora.tensors()) {
-                double[] g = policy.lora.get(t.name()).getGradient().toDoubleArray();
-                float[] mine = nativeGrads[t.index()];
-                double maxRef = 0;
-                double maxDiff = 0;
-                for (int i = 0; i < g.length; i++) {
-                    maxRef = Math.max(maxRef, Math.abs(g[i]));
-                    maxDiff = Math.max(maxDiff, Math.abs(g[i] - mine[i]));
-                }
-                assertTrue(maxRef > 0, t.name() + " has a non-zero reference gradient");
-                assertTrue(maxDiff <= 1e-3 * maxRef, name + ": " + t.name() + " gradient differs by " + maxDiff
-                        + " (max |g| " + maxRef + ")");
-            }
+            OracleChecks.gradientsMatch(name, lora, nativeGrads, policy);
         }
     }
 
     /** log sigmoid(x) = -softplus(-x), written stably: min(x, 0) - log(1 + exp(-|x|)). */
     private static NDArray logSigmoid(NDManager nd, NDArray x) {
         return x.minimum(nd.create(0.0)).sub(x.abs().neg().exp().add(nd.create(1.0)).log());
-    }
-
-    private static Qwen2Reference reference(NDManager nd, LoraAdapters lora) throws Exception {
-        Qwen2Reference ref = new Qwen2Reference(nd, ModelConfig.load(MODEL.resolve("config.json")), DataType.FLOAT64, 2.0);
-        weights.values.forEach((k, v) -> ref.weight(k, nd.create(v, new Shape(weights.shapes.get(k)))));
-        if (lora != null) {
-            for (LoraAdapters.Tensor t : lora.tensors()) {
-                ref.addLora(t.name(), lora.read(t), t.rows(), t.cols());
-            }
-        }
-        return ref;
     }
 
     /** Summed log-probability of row r's scored targets: -(mean CE) x their count. */
@@ -174,33 +147,9 @@ class PreferenceOracleTest {
         return m.loss(ids, scored).mul(nd.create((double) -n));
     }
 
-    private static void randomizeB(LoraAdapters lora, long seed) {
-        // B starts at zero: give it values so that both A and B gradients are tested (and the two adapter
-        // sets differ).
-        Random rnd = new Random(seed);
-        for (LoraAdapters.Tensor t : lora.tensors()) {
-            if (t.name().endsWith("lora_b")) {
-                float[] v = new float[t.size()];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = (float) (rnd.nextGaussian() * 0.05);
-                }
-                lora.write(t, v);
-            }
-        }
-    }
-
     private static int[] concat(int[] a, int[] b) {
         int[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
-    }
-
-    private static int[] randomIds(int n, long seed) {
-        Random r = new Random(seed);
-        int[] ids = new int[n];
-        for (int i = 0; i < n; i++) {
-            ids[i] = r.nextInt(320);
-        }
-        return ids;
     }
 }

@@ -3,14 +3,10 @@ package dev.sam.train.nativelib;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.sam.core.TestHomes;
-import dev.sam.train.model.ModelConfig;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,9 +50,9 @@ class PyTorchOracleTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void lossAndLoraGradientsMatchPyTorch(String name, List<String> targets, int numLayers, boolean masked,
-                                          boolean checkpoint, float[] rowWeights) {
+                                          boolean checkpoint, float[] rowWeights) throws Exception {
         // Two rows of different length: row 1 is padded; masking scores only the "answer" part.
-        int[][] rows = {randomIds(24, 1), randomIds(17, 2)};
+        int[][] rows = {OracleChecks.randomIds(24, 1), OracleChecks.randomIds(17, 2)};
         int seq = 24;
         int[] tokens = new int[2 * seq];
         byte[] mask = new byte[2 * seq];
@@ -73,17 +69,7 @@ class PyTorchOracleTest {
         try (NativeModel model = NativeModel.open(MODEL);
              LoraAdapters lora = LoraAdapters.create(model, spec, 7);
              NDManager nd = NDManager.newBaseManager("PyTorch")) {
-            // B starts at zero, which would make every A-gradient zero: give B values so both are tested.
-            Random rnd = new Random(11);
-            for (LoraAdapters.Tensor t : lora.tensors()) {
-                if (t.name().endsWith("lora_b")) {
-                    float[] v = new float[t.size()];
-                    for (int i = 0; i < v.length; i++) {
-                        v[i] = (float) (rnd.nextGaussian() * 0.05);
-                    }
-                    lora.write(t, v);
-                }
-            }
+            OracleChecks.randomizeB(lora, 11);
             double nativeLoss;
             float[][] nativeGrads = new float[lora.tensors().size()][];
             try (NativeTrainer trainer = NativeTrainer.create(model, lora,
@@ -96,12 +82,7 @@ class PyTorchOracleTest {
                 }
             }
 
-            Qwen2Reference ref = new Qwen2Reference(nd, ModelConfig.load(MODEL.resolve("config.json")),
-                    DataType.FLOAT64, 2.0);
-            weights.values.forEach((k, v) -> ref.weight(k, nd.create(v, new Shape(weights.shapes.get(k)))));
-            for (LoraAdapters.Tensor t : lora.tensors()) {
-                ref.addLora(t.name(), lora.read(t), t.rows(), t.cols());
-            }
+            Qwen2Reference ref = OracleChecks.reference(nd, MODEL, weights, lora);
             double refLoss;
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 // Batch loss = sum of per-row CE sums (times the row's weight) / all scored targets.
@@ -122,28 +103,7 @@ class PyTorchOracleTest {
                 gc.backward(loss);
             }
             assertEquals(refLoss, nativeLoss, 1e-4 * Math.abs(refLoss), name + ": loss");
-            for (LoraAdapters.Tensor t : lora.tensors()) {
-                double[] g = ref.lora.get(t.name()).getGradient().toDoubleArray();
-                float[] mine = nativeGrads[t.index()];
-                double maxRef = 0;
-                double maxDiff = 0;
-                for (int i = 0; i < g.length; i++) {
-                    maxRef = Math.max(maxRef, Math.abs(g[i]));
-                    maxDiff = Math.max(maxDiff, Math.abs(g[i] - mine[i]));
-                }
-                assertTrue(maxRef > 0, t.name() + " has a non-zero reference gradient");
-                assertTrue(maxDiff <= 1e-3 * maxRef, name + ": " + t.name() + " gradient differs by " + maxDiff
-                        + " (max |g| " + maxRef + ")");
-            }
+            OracleChecks.gradientsMatch(name, lora, nativeGrads, ref);
         }
-    }
-
-    private static int[] randomIds(int n, long seed) {
-        Random r = new Random(seed);
-        int[] ids = new int[n];
-        for (int i = 0; i < n; i++) {
-            ids[i] = r.nextInt(320);
-        }
-        return ids;
     }
 }
