@@ -86,7 +86,8 @@ class EvalCliTest {
         assertTrue(cand.at("/by_source/distillation/accuracy").isNumber(), cand.toString());
         assertEquals(2, cand.get("code_tasks").asInt(), "eval.code.tasks of the test config");
         assertEquals("not configured", e.at("/judge/status").asText());
-        assertEquals(7, e.get("rules").size());
+        assertEquals(8, e.get("rules").size(), "checks, held_out, beats_base, beats_active, preference, task_metrics,"
+                + " repetition, judge");
         assertTrue(e.get("decided_by").isTextual());
         assertEquals(1, Files.readAllLines(home.evalHistory()).size());
         String report = Files.readString(home.runDir(id).resolve("report.html"));
