@@ -749,6 +749,83 @@ static void test_weights(sam_model *m) {
     sam_lora_free(l);
 }
 
+/* Writes a flat buffer (read_all's layout) back into the adapter. */
+static void write_all(sam_lora *l, const float *buf) {
+    const float *p = buf;
+    for (int i = 0; i < sam_lora_num_tensors(l); i++) {
+        int32_t r, c;
+        sam_lora_tensor_info(l, i, NULL, 0, &r, &c);
+        sam_lora_write(l, i, p);
+        p += (size_t)r * c;
+    }
+}
+
+/* The DPO loss of one fresh trainer's step (and, when grad is not NULL, its gradient). */
+static double dpo_loss(sam_model *m, sam_lora *l, const batch *b, const double *ref, float beta, float eps,
+                       float **grad, size_t *n) {
+    sam_train_config tc = tu_train_cfg(2, 24, 1);
+    sam_trainer *t = NULL;
+    CHECK_OK(sam_trainer_create(m, l, &tc, &t));
+    double loss = NAN, pl[2];
+    CHECK_OK(sam_train_accumulate_dpo(t, b->tok, b->len, b->mask, ref, 2, b->T, beta, eps, &loss, pl));
+    if (grad) *grad = read_grads(t, l, n);
+    sam_trainer_free(t);
+    return loss;
+}
+
+/* The preference step (dpo.c): its LoRA gradient against central finite differences of its own loss at the
+ * parameters with the largest gradients (on every platform the suite runs on, arm64 under qemu included;
+ * the Java PreferenceOracleTest holds loss and gradients to TRL's loss in float64 PyTorch); the loss at a
+ * zero margin is log 2 (policy = reference); an odd batch is refused. */
+static void test_dpo(sam_model *m) {
+    sam_lora_config lc = {4, 2.0f, 0.0f, 2, 127};
+    sam_lora *l = NULL;
+    CHECK_OK(sam_lora_create(m, &lc, 8, &l));
+    const batch b = make_batch(6); /* row 0 the chosen answer, row 1 the rejected one (prompt: tokens 0..2) */
+    double sums[2], ref[2];
+    int64_t nt[2];
+    CHECK_OK(sam_eval_loss(m, NULL, b.tok, b.len, b.mask, 2, b.T, sums, nt));
+    ref[0] = -sums[0], ref[1] = -sums[1];
+    size_t n;
+    /* B = 0: the adapters change nothing, the margin is 0 and the loss log 2 */
+    double l0 = dpo_loss(m, l, &b, ref, 0.5f, 0.0f, NULL, &n);
+    CHECK(fabs(l0 - log(2.0)) < 1e-5, "DPO loss at a zero margin %.9f is not log 2", l0);
+    randomize_b(l, 21);
+    float *g = NULL;
+    dpo_loss(m, l, &b, ref, 0.5f, 0.1f, &g, &n);
+    float *w = read_all(l, &n);
+    int checked = 0;
+    for (int k = 0; k < 6; k++) { /* the 6 largest |g|, each once */
+        size_t best = 0;
+        for (size_t i = 1; i < n; i++)
+            if (fabsf(g[i]) > fabsf(g[best])) best = i;
+        const float h = 5e-3f, keep = w[best];
+        w[best] = keep + h;
+        write_all(l, w);
+        const double lp = dpo_loss(m, l, &b, ref, 0.5f, 0.1f, NULL, &n);
+        w[best] = keep - h;
+        write_all(l, w);
+        const double lm = dpo_loss(m, l, &b, ref, 0.5f, 0.1f, NULL, &n);
+        w[best] = keep;
+        write_all(l, w);
+        const double fd = (lp - lm) / (2.0 * h);
+        CHECK(fabs(fd - g[best]) <= 0.03 * fabs((double)g[best]) + 1e-5,
+              "DPO gradient %zu: %.6g, central difference %.6g", best, (double)g[best], fd);
+        checked += fabs(fd - g[best]) <= 0.03 * fabs((double)g[best]) + 1e-5;
+        g[best] = 0.0f;
+    }
+    printf("  dpo: %d of 6 largest gradients match central differences\n", checked);
+    sam_train_config tc = tu_train_cfg(2, 24, 0);
+    sam_trainer *t = NULL;
+    CHECK_OK(sam_trainer_create(m, l, &tc, &t));
+    double loss;
+    CHECK(sam_train_accumulate_dpo(t, b.tok, b.len, b.mask, ref, 1, b.T, 0.5f, 0.0f, &loss, NULL) == SAM_ERR_INVALID_ARG
+          && strstr(sam_last_error(), "odd"), "an odd batch was not refused: %s", sam_last_error());
+    sam_trainer_free(t);
+    free(g), free(w);
+    sam_lora_free(l);
+}
+
 int main(void) {
     if (tu_load_expected(&E)) return 1;
     char *dir = tu_tmpdir();
@@ -767,6 +844,7 @@ int main(void) {
         test_resume(q, dir);
         test_accumulation(m);
         test_weights(m);
+        test_dpo(m);
         test_generation(m);
     }
     sam_backend_init(NULL, 0);
