@@ -31,8 +31,20 @@ public final class PreferenceAccuracy {
      * under {@code adapters} (null: the base model).
      */
     public static double[] logProbs(NativeModel model, LoraAdapters adapters, List<PreferenceExample> pairs) {
+        return logProbs(model, adapters, pairs, done -> true);
+    }
+
+    /**
+     * The same, telling {@code progress} after each pair how many are done; it returns false to stop early
+     * (a stop request: one pair of the 1.5B model takes seconds), and then so does this: null.
+     */
+    public static double[] logProbs(NativeModel model, LoraAdapters adapters, List<PreferenceExample> pairs,
+                                    java.util.function.IntPredicate progress) {
         double[] out = new double[2 * pairs.size()];
         for (int p = 0; p < pairs.size(); p++) {
+            if (p > 0 && !progress.test(p)) {
+                return null;
+            }
             Batch b = Batch.of(p, 0, List.of(pairs.get(p).chosen(), pairs.get(p).rejected()), null, 0);
             double[] loss = NativeEval.loss(model, adapters, b.toTokenBatch()).lossSum();
             out[2 * p] = -loss[0];

@@ -76,9 +76,19 @@ final class PreferenceStage {
                 + " (%d pair(s) x grad accum %d), beta %s, label smoothing %s, reference %s", train.size(),
                 pairs.valid().size(), total, ppm, ga, settings.dpo().beta(), settings.dpo().labelSmoothing(),
                 settings.dpo().reference()));
-        double[] refTrain = PreferenceAccuracy.logProbs(model, reference, train);
+        long t0 = System.nanoTime();
+        // one forward per answer of every pair: minutes at the 1.5B shape, so it shows progress and stops on request
+        double[] refTrain = PreferenceAccuracy.logProbs(model, reference, train, progress("training", train.size()));
         List<PreferenceExample> heldOut = pairs.heldOut();
-        double[] refHeldOut = PreferenceAccuracy.logProbs(model, reference, heldOut);
+        double[] refHeldOut = refTrain == null ? null
+                : PreferenceAccuracy.logProbs(model, reference, heldOut, progress("held-out", heldOut.size()));
+        if (refHeldOut == null) {
+            reporter.note("preference stage stopped while computing the reference log-probabilities");
+            return new Outcome(0, total, true, Double.NaN, Double.NaN, Double.NaN, null, null,
+                    (System.nanoTime() - t0) / 1e9);
+        }
+        reporter.note(String.format(java.util.Locale.ROOT, "preference stage: reference log-probabilities of %d pairs"
+                + " in %.1f s", train.size() + heldOut.size(), (System.nanoTime() - t0) / 1e9));
         PreferenceAccuracy.Result before = PreferenceAccuracy.of(model, adapters, refHeldOut, heldOut);
         reporter.validation(StepMetrics.preferenceValidation(firstStep, before.accuracy(), reporter.elapsedS()));
         TrainSettings ts = TrainSettings.builder().learningRate(settings.learningRate()).maxBatch(2 * ppm)
@@ -86,7 +96,6 @@ final class PreferenceStage {
                 .cosine(settings.lrSchedule().equals("cosine")).warmupSteps(Math.min(settings.warmupSteps(), total / 10))
                 .totalSteps(total).minLr(0).weightDecay(settings.weightDecay()).gradClip(settings.gradClip()).build();
         int perEpoch = (train.size() + ppm - 1) / ppm;
-        long t0 = System.nanoTime();
         double lastLoss = Double.NaN;
         double lastAcc = Double.NaN;
         double lastMargin = Double.NaN;
@@ -153,6 +162,19 @@ final class PreferenceStage {
         reporter.validation(StepMetrics.preferenceValidation(firstStep + total, after.accuracy(), reporter.elapsedS()));
         return new Outcome(total, total, false, lastLoss, lastAcc, lastMargin, before, after,
                 (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Shows "reference log-probabilities i/n" at most every second; false once a stop is requested. */
+    private java.util.function.IntPredicate progress(String which, int n) {
+        long[] last = {System.nanoTime()};
+        return done -> {
+            if (System.nanoTime() - last[0] > 1_000_000_000L) {
+                last[0] = System.nanoTime();
+                reporter.progress(firstStep, "preference stage: reference log-probabilities of the " + which + " pairs "
+                        + done + "/" + n);
+            }
+            return !stop.requested();
+        };
     }
 
     private static Outcome interrupted(int done, int total, double loss, double acc, double margin,

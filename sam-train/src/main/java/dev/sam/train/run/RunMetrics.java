@@ -80,7 +80,9 @@ final class RunMetrics {
             m.put("dpo_loss", finite(o.loss()));
             m.put("dpo_reward_accuracy", finite(o.rewardAccuracy()));
             m.put("dpo_reward_margin", finite(o.rewardMargin()));
-            m.put("preference_accuracy_before", o.before().accuracy());
+            if (o.before() != null) { // null: stopped before the stage measured anything
+                m.put("preference_accuracy_before", o.before().accuracy());
+            }
             if (o.after() != null) {
                 m.put("preference_accuracy", o.after().accuracy());
             }

@@ -59,6 +59,11 @@ final class StepReporter {
                 v.step(), total, v.valLoss(), v.valPerplexity(), v.valTokens()));
     }
 
+    /** Progress inside a long step-less phase (the progress line only, at step {@code step}). */
+    void progress(long step, String detail) {
+        listener.update(step, detail);
+    }
+
     /** A line in the training log only. */
     void note(String line) {
         log.line(line);

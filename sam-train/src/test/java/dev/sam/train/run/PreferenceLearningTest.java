@@ -146,6 +146,51 @@ class PreferenceLearningTest {
     }
 
     /**
+     * The reference pass before the first DPO step takes minutes at the real shape: it shows progress and a stop
+     * request ends the stage at once, interrupted, without a step.
+     */
+    @Test
+    void aStopDuringTheReferencePassEndsTheStageAtOnce() throws Exception {
+        SamHome home = TestHomes.fresh(tmp.resolve("stop"));
+        TrainHomes.tinyModel(home, tmp);
+        writePairs(home, 40, 3);
+        dev.sam.core.config.TrainingProfile profile = dev.sam.core.config.TrainingProfile.tiny();
+        PreferencePairs pairs;
+        try (dev.sam.train.tokenizer.Tokenizer tok = dev.sam.train.tokenizer.Tokenizer.load(home.baseModel("tiny"))) {
+            pairs = PreferencePairs.prepare(dev.sam.train.data.TrainingDataLoader.of(home).load().pairs(), tok, 128, 0.1);
+        }
+        dev.sam.train.runs.StopSignal stop = new dev.sam.train.runs.StopSignal() {
+            @Override
+            public boolean requested() {
+                return true;
+            }
+
+            @Override
+            public boolean urgent() {
+                return false;
+            }
+
+            @Override
+            public String reason() {
+                return "SIGTERM";
+            }
+        };
+        try (var model = dev.sam.train.nativelib.NativeModel.open(home.baseModel("tiny"));
+             var adapters = dev.sam.train.nativelib.LoraAdapters.create(model,
+                     dev.sam.train.nativelib.LoraSpec.of(profile), 1);
+             TrainingLog log = TrainingLog.open(home.trainingLogs(), "stop")) {
+            StepReporter rep = new StepReporter(RunListener.NONE, log, new dev.sam.train.runs.MetricsLog(
+                    tmp.resolve("stop-metrics.jsonl")), 10, 0);
+            PreferenceStage.Outcome o = new PreferenceStage(profile, pairs, rep, stop, 0).run(model, adapters, null);
+            assertTrue(o.interrupted(), "interrupted");
+            assertEquals(0, o.steps(), "no step was taken");
+            assertEquals(null, o.before(), "nothing was measured");
+        }
+        assertTrue(Files.readString(TrainingLog.fileFor(home.trainingLogs(), "stop")).contains(
+                "preference stage stopped while computing the reference log-probabilities"));
+    }
+
+    /**
      * {@code n} pairs "Say goodbye. xy pI, tone: warm|cold" (new filler, so held-out pairs have unseen prompts):
      * the made-up farewell "zoka" over "miru" when the tone is warm, the other way round when it is cold.
      * Consistent, and not a preference for either word: a model that has not learned the condition is right
