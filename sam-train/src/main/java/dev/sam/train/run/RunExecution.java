@@ -128,10 +128,10 @@ final class RunExecution {
         PreferenceStage.Outcome dpo = both.dpo();
         String pref = dpo == null ? "" : String.format(Locale.ROOT, ", dpo loss %.4f, held-out preference accuracy"
                 + " %.3f (was %.3f)", dpo.loss(), dpo.after().accuracy(), dpo.before().accuracy());
-        rep.finish(String.format(Locale.ROOT, "%d steps, train loss %.4f, val loss %.4f", total, o.trainLoss(),
-                o.finalVal().loss()) + pref);
-        log.line(String.format(Locale.ROOT, "trained: %d steps, train loss %.4f (last %d steps), val loss %.4f,"
-                + " %.0f tok/s", total, o.trainLoss(), o.window(), o.finalVal().loss(), o.tokensPerS()) + pref);
+        String sft = o.stepsDone() == 0 ? "" : String.format(Locale.ROOT, ", train loss %.4f", o.trainLoss());
+        rep.finish(String.format(Locale.ROOT, "%d steps%s, val loss %.4f", total, sft, o.finalVal().loss()) + pref);
+        log.line(String.format(Locale.ROOT, "trained: %d steps%s%s, val loss %.4f, %.0f tok/s", total, sft,
+                o.stepsDone() == 0 ? "" : " (last " + o.window() + " steps)", o.finalVal().loss(), o.tokensPerS()) + pref);
         listener.stage("evaluating run " + id);
         EvalReport ev = null;
         SamException evalError = null;

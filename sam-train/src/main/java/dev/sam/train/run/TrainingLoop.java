@@ -34,6 +34,11 @@ final class TrainingLoop {
         double tokensPerS() {
             return elapsedS > 0 ? tokens / elapsedS : 0;
         }
+
+        /** The same with the held-out loss of the adapters the run saves (after a preference stage). */
+        Outcome withFinalVal(HeldOutLoss.Result v) {
+            return new Outcome(stepsDone, totalSteps, interrupted, checkpoint, trainLoss, window, v, tokens, elapsedS);
+        }
     }
 
     private final RunPlan plan;
@@ -122,9 +127,12 @@ final class TrainingLoop {
         return outcome(total, total, false, last, recent, window, v, tokensAll);
     }
 
-    /** The outcome of a run without a supervised stage ({@code --method dpo}): the held-out loss as it is. */
-    static Outcome skipped(NativeModel model, LoraAdapters adapters, PreparedData data) {
-        return new Outcome(0, 0, false, null, Double.NaN, 0, HeldOutLoss.of(model, adapters, data.heldOut()), 0, 0);
+    /**
+     * The outcome of a run without a supervised stage ({@code --method dpo}): nothing trained, nothing
+     * measured (the preference stage's adapters are measured after it, {@link Outcome#withFinalVal}).
+     */
+    static Outcome skipped() {
+        return new Outcome(0, 0, false, null, Double.NaN, 0, null, 0, 0);
     }
 
     private HeldOutLoss.Result validate(NativeModel model, LoraAdapters adapters, long step) {

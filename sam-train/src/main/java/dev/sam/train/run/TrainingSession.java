@@ -5,12 +5,14 @@ import dev.sam.core.config.TrainingProfile;
 import dev.sam.train.adapters.AdapterConfig;
 import dev.sam.train.data.PreferencePairs;
 import dev.sam.train.data.PreparedData;
+import dev.sam.train.eval.HeldOutLoss;
 import dev.sam.train.nativelib.LoraAdapters;
 import dev.sam.train.nativelib.LoraSpec;
 import dev.sam.train.nativelib.NativeModel;
 import dev.sam.train.nativelib.NativeTrainer;
 import dev.sam.train.nativelib.TrainSettings;
 import dev.sam.train.runs.RunPlan;
+import dev.sam.train.runs.StepMetrics;
 import dev.sam.train.runs.StopSignal;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -119,13 +121,19 @@ final class TrainingSession {
                 o = supervised(model, adapters, reporter, stop, resume, priorLosses, checkpoints);
             } else {
                 reporter.note("--method dpo: no supervised stage");
-                o = TrainingLoop.skipped(model, adapters, data);
+                o = TrainingLoop.skipped();
             }
             PreferenceStage.Outcome dpo = null;
             if (!o.interrupted() && !pairs.isEmpty()) { // the supervised trainer is closed: one arena at a time
                 try (LoraAdapters reference = referenceAdapters == null ? null
                         : dev.sam.train.infer.ChatEngine.loadAdapters(model, referenceAdapters)) {
                     dpo = new PreferenceStage(s, pairs, reporter, stop, o.stepsDone()).run(model, adapters, reference);
+                }
+                if (!dpo.interrupted()) { // the saved adapters are the stage's: the run's held-out loss is theirs
+                    HeldOutLoss.Result v = HeldOutLoss.of(model, adapters, data.heldOut());
+                    reporter.validation(StepMetrics.preferenceValidationLoss(o.stepsDone() + dpo.steps(), v.loss(),
+                            v.targets(), reporter.elapsedS()));
+                    o = o.withFinalVal(v);
                 }
             }
             if (!o.interrupted() && (dpo == null || !dpo.interrupted())) {

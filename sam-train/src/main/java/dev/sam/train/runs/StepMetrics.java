@@ -15,8 +15,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * supervised stage's last step. A training row's loss is then the DPO loss, with reward_accuracy (share of
  * pairs whose implicit reward β·(log π − log π_ref) is higher for the chosen answer), reward_margin (mean
  * chosen minus rejected reward) and logp_chosen / logp_rejected (mean summed log-probabilities of the
- * answers), as TRL's DPOTrainer logs them; its validation row has val_preference_accuracy on the
- * held-out pairs instead of val_loss.
+ * answers), as TRL's DPOTrainer logs them; its validation rows have val_preference_accuracy on the
+ * held-out pairs (before the first step and after the last) instead of val_loss, and a last row the
+ * held-out loss (val_loss) of the adapters the run saves.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StepMetrics(long step, Double epoch, Double loss, Double lr, Double gradNorm, Long tokens,
@@ -53,6 +54,12 @@ public record StepMetrics(long step, Double epoch, Double loss, Double lr, Doubl
     public static StepMetrics preferenceValidation(long step, double accuracy, double elapsedS) {
         return new StepMetrics(step, null, null, null, null, null, null, elapsedS, null, null, null, null, DPO, null, null,
                 null, null, accuracy);
+    }
+
+    /** The held-out loss of the adapters the preference stage leaves, after its last step. */
+    public static StepMetrics preferenceValidationLoss(long step, double valLoss, long targets, double elapsedS) {
+        return new StepMetrics(step, null, null, null, null, null, null, elapsedS, null, valLoss, Math.exp(valLoss),
+                targets, DPO, null, null, null, null, null);
     }
 
     @JsonIgnore

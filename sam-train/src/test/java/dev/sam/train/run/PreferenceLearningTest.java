@@ -77,9 +77,22 @@ class PreferenceLearningTest {
                 assertTrue(dpoRows.get(0).has(k), k + " in " + dpoRows.get(0));
             }
             assertTrue(dpoRows.get(0).get("step").asLong() == 121, "the stage's steps follow the supervised 120");
+            // the run's last row: the held-out loss of the adapters it saves (after DPO, not after SFT)
+            JsonNode last = rows.get(rows.size() - 1);
+            assertEquals("dpo", last.path("stage").asText(), last.toString());
+            assertEquals(120 + ((Number) m.get("dpo_steps")).intValue(), last.get("step").asLong(), last.toString());
+            assertTrue(last.get("val_loss").isNumber(), last.toString());
             String html = Files.readString(home.runDir(r.run().runId()).resolve("report.html"));
             assertTrue(html.contains("Preference stage (DPO loss)") && html.contains("preference_accuracy"),
                     "report.html shows the stage's loss curve and metrics");
+            if (seed == 1) { // --method dpo: no supervised stage, the held-out loss measured once, after DPO
+                RunResult only = TrainingRunnerTest.train(home, TrainRequest.builder().method("dpo").build());
+                Map<String, Object> om = only.run().metrics();
+                assertEquals(List.of("dpo"), om.get("stages"), om.toString());
+                assertEquals(0, ((Number) om.get("steps")).intValue(), om.toString());
+                assertTrue(((Number) om.get("preference_accuracy")).doubleValue() >= 0.9, om.toString());
+                assertTrue(only.eval().valLoss() != null, "evaluated");
+            }
             List<String> log = Files.readAllLines(home.trainingLogs().resolve("training_" + r.run().runId() + ".log"));
             assertTrue(log.stream().anyMatch(l -> l.contains("dpo reward acc")), "progress lines show the DPO metrics");
             assertTrue(log.stream().anyMatch(l -> l.contains("held-out preference accuracy")), String.join("\n", log));
