@@ -79,7 +79,7 @@ public final class DataPreparer {
                     + " (they show fit, not generalization)");
         }
         return new PreparedData(loaded.report(), train, valid, t, v, heldOutIsTrain, warnings,
-                fingerprint(t.examples(), v.examples()));
+                fingerprint(t.examples(), v.examples()), loaded.pairs());
     }
 
     static List<String> loadWarnings(LoadReport r) {

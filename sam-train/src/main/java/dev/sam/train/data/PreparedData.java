@@ -13,15 +13,23 @@ import java.util.List;
  * uses the training examples and says so.
  *
  * @param fingerprint SHA-256 over the tokenized examples: a resumed run must see the same data
+ * @param pairs       the preference pairs loaded with the samples, as loaded ({@link PreferencePairs} checks,
+ *                    splits and tokenizes them for the preference stage and its evaluation)
  */
 public record PreparedData(LoadReport load, List<TrainingRecord> trainRecords, List<TrainingRecord> validRecords,
                            TokenizedDataset train, TokenizedDataset valid, boolean heldOutIsTrain,
-                           List<String> warnings, String fingerprint) {
+                           List<String> warnings, String fingerprint, List<PreferenceRecord> pairs) {
 
     public PreparedData {
         trainRecords = List.copyOf(trainRecords);
         validRecords = List.copyOf(validRecords);
         warnings = List.copyOf(warnings);
+        pairs = List.copyOf(pairs);
+    }
+
+    /** The same data with other warnings. */
+    public PreparedData withWarnings(List<String> other) {
+        return new PreparedData(load, trainRecords, validRecords, train, valid, heldOutIsTrain, other, fingerprint, pairs);
     }
 
     /** The examples held-out losses are measured on (the training ones when there are no others). */

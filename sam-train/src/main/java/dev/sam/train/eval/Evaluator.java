@@ -17,7 +17,6 @@ import dev.sam.train.data.PreferenceExample;
 import dev.sam.train.data.PreferencePairs;
 import dev.sam.train.data.PreparedData;
 import dev.sam.train.data.TokenizedExample;
-import dev.sam.train.data.TrainingDataLoader;
 import dev.sam.train.data.TrainingRecord;
 import dev.sam.train.infer.ChatEngine;
 import dev.sam.train.infer.LoadedBase;
@@ -93,9 +92,8 @@ public final class Evaluator {
         try (Tokenizer tok = Tokenizer.load(new dev.sam.train.model.BaseModelRegistry(home).require(t.baseModel()))) {
             PreparedData d = p.prepare(p.load(), tok, t.maxSeqLength(), DataPreparer.VALID_FRACTION);
             if (t.plan() != null && t.plan().data() != null && !d.fingerprint().equals(t.plan().data().fingerprint())) {
-                return new PreparedData(d.load(), d.trainRecords(), d.validRecords(), d.train(), d.valid(),
-                        d.heldOutIsTrain(), append(d.warnings(), "the training data changed since run " + t.id()
-                        + " trained: the held-out examples are the current data's validation split"), d.fingerprint());
+                return d.withWarnings(append(d.warnings(), "the training data changed since run " + t.id()
+                        + " trained: the held-out examples are the current data's validation split"));
             }
             return d;
         }
@@ -126,7 +124,7 @@ public final class Evaluator {
                     examples, data.heldOutRecords(), records, notes, stop);
             checks.add(GenerationCheck.judge(new AdapterProbe.ProbeResult(m.generation().texts(),
                     m.generation().repetitionRate())));
-            EvalReport.Preference pref = preference(t, base, active, notes);
+            EvalReport.Preference pref = preference(t, data, base, active, notes);
             EvalReport r = Verdict.report(t, s, ho, checks, m, trainLoss, notes, slice, config.eval().tolerance(), pref);
             if (slice != null) {
                 EvalHistory.append(home, r);
@@ -148,13 +146,13 @@ public final class Evaluator {
      * the same pairs, both against the frozen base as reference (so the two are comparable whatever
      * reference each was trained against); null for other targets.
      */
-    private EvalReport.Preference preference(EvalTarget t, LoadedBase base, ActiveComparison.Active active,
-                                             List<String> notes) {
+    private EvalReport.Preference preference(EvalTarget t, PreparedData data, LoadedBase base,
+                                             ActiveComparison.Active active, List<String> notes) {
         if (t.run() == null || !(t.run().metrics().get("stages") instanceof List<?> stages) || !stages.contains("dpo")) {
             return null;
         }
-        PreferencePairs pairs = PreferencePairs.prepare(TrainingDataLoader.of(home).load().pairs(), base.tokenizer(),
-                t.maxSeqLength(), DataPreparer.VALID_FRACTION);
+        PreferencePairs pairs = PreferencePairs.prepare(data.pairs(), base.tokenizer(), t.maxSeqLength(),
+                DataPreparer.VALID_FRACTION);
         List<PreferenceExample> held = pairs.heldOut();
         if (held.isEmpty()) {
             notes.add("no usable preference pair left to measure preference accuracy on");
