@@ -80,15 +80,15 @@ final class PreferenceStage {
         // one forward per answer of every pair: minutes at the 1.5B shape, so it shows progress and stops on request
         double[] refTrain = PreferenceAccuracy.logProbs(model, reference, train, progress("training", train.size()));
         List<PreferenceExample> heldOut = pairs.heldOut();
-        double[] refHeldOut = refTrain == null ? null
+        double[] refHeldOut = refTrain == null || pairs.heldOutIsTrain() ? refTrain // nothing held out: the same pairs
                 : PreferenceAccuracy.logProbs(model, reference, heldOut, progress("held-out", heldOut.size()));
         if (refHeldOut == null) {
             reporter.note("preference stage stopped while computing the reference log-probabilities");
-            return new Outcome(0, total, true, Double.NaN, Double.NaN, Double.NaN, null, null,
-                    (System.nanoTime() - t0) / 1e9);
+            return interrupted(0, total, Double.NaN, Double.NaN, Double.NaN, null, t0);
         }
         reporter.note(String.format(java.util.Locale.ROOT, "preference stage: reference log-probabilities of %d pairs"
-                + " in %.1f s", train.size() + heldOut.size(), (System.nanoTime() - t0) / 1e9));
+                + " in %.1f s", train.size() + (pairs.heldOutIsTrain() ? 0 : heldOut.size()),
+                (System.nanoTime() - t0) / 1e9));
         PreferenceAccuracy.Result before = PreferenceAccuracy.of(model, adapters, refHeldOut, heldOut);
         reporter.validation(StepMetrics.preferenceValidation(firstStep, before.accuracy(), reporter.elapsedS()));
         TrainSettings ts = TrainSettings.builder().learningRate(settings.learningRate()).maxBatch(2 * ppm)
