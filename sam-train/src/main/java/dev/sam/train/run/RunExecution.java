@@ -112,7 +112,7 @@ final class RunExecution {
                 .run(rep, stop, resume, prior, checkpoints);
         TrainingLoop.Outcome o = both.sft();
         run = store.save(run.withMetrics(RunMetrics.training(o, plan, data, metrics.read(), resumedFrom)));
-        if (plan.trainsDpo(true)) { // a method that may train on pairs: what was found, used and skipped
+        if (plan.usesPairs()) { // a method that may train on pairs: what was found, used and skipped
             run = store.save(run.withMetrics(RunMetrics.preference(both.dpo(), plan, pairs)));
         }
         if (both.interrupted()) {

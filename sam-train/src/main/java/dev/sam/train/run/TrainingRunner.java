@@ -144,7 +144,7 @@ public final class TrainingRunner {
             PreferencePairs pairs = PreferencePairs.none();
             try (Tokenizer tok = Tokenizer.load(Path.of(plan.baseModelDir()))) {
                 data = preparer.prepare(loaded, tok, plan.settings().maxSeqLength(), plan.validFraction());
-                if (plan.trainsDpo(true)) {
+                if (plan.usesPairs()) {
                     pairs = PreferencePairs.prepare(loaded.pairs(), tok, plan.settings().maxSeqLength(),
                             plan.validFraction());
                 }
@@ -190,7 +190,7 @@ public final class TrainingRunner {
      */
     private static void checkPairs(RunPlan plan, LoadedData loaded, PreferencePairs pairs, RunListener listener) {
         int found = loaded.pairs().size();
-        if (!plan.trainsDpo(true)) {
+        if (!plan.usesPairs()) {
             if (found > 0) {
                 listener.warning(found + " DPO preference pair(s) are not used: this run trains with --method "
                         + plan.method());

@@ -49,13 +49,17 @@ public record RunPlan(String runId, String profile, TrainingProfile settings, St
         method = method == null ? "sft" : method;
     }
 
-    /** The stages this run trains, given whether preference pairs were left after checking them. */
+    /** Whether this run has a supervised stage (every method but dpo). */
     public boolean trainsSft() {
         return !method.equals("dpo");
     }
 
-    public boolean trainsDpo(boolean havePairs) {
-        return method.equals("dpo") || method.equals("sft+dpo") || (method.equals(AUTO) && havePairs);
+    /**
+     * Whether this run uses preference pairs (every method but sft): it then checks them, and trains a
+     * preference stage when any is usable ({@code auto}) or refuses to start without one.
+     */
+    public boolean usesPairs() {
+        return !method.equals("sft");
     }
 
     public RunPlan withData(DataShape d) {
