@@ -237,7 +237,7 @@ int sam_train_accumulate(sam_trainer *t, const int32_t *tokens, const int32_t *l
                          const uint8_t *loss_mask, int32_t batch, int32_t seq_len,
                          double *mean_loss, int64_t *num_targets) {
     if (!t) return err_set(SAM_ERR_INVALID_ARG, "sam_train_accumulate: trainer is NULL. HINT: create it with sam_trainer_create.");
-    int rc = blk_check_batch("sam_train_accumulate", t->m, tokens, lengths, loss_mask, batch, seq_len, t->maxB, t->maxT);
+    int rc = trn_check_batch(t, "sam_train_accumulate", tokens, lengths, loss_mask, batch, seq_len);
     if (rc) return rc;
     /* the scored-target count is known only after the gather: the CE gradient is scaled by 1/n there */
     int n = 0;
@@ -261,7 +261,7 @@ int sam_train_accumulate_weighted(sam_trainer *t, const int32_t *tokens, const i
                                   double *mean_loss, int64_t *num_targets) {
     if (!weights) return sam_train_accumulate(t, tokens, lengths, loss_mask, batch, seq_len, mean_loss, num_targets);
     if (!t) return err_set(SAM_ERR_INVALID_ARG, "sam_train_accumulate_weighted: trainer is NULL. HINT: create it with sam_trainer_create.");
-    int rc = blk_check_batch("sam_train_accumulate_weighted", t->m, tokens, lengths, loss_mask, batch, seq_len, t->maxB, t->maxT);
+    int rc = trn_check_batch(t, "sam_train_accumulate_weighted", tokens, lengths, loss_mask, batch, seq_len);
     if (rc) return rc;
     for (int b = 0; b < batch; b++)
         if (!(weights[b] >= 0.0f) || !isfinite(weights[b]))
