@@ -155,6 +155,10 @@ void sam_lora_free(sam_lora *l);
 
 /* ---- training ------------------------------------------------------------------------------ */
 enum sam_lr_schedule { SAM_LR_CONSTANT = 0, SAM_LR_COSINE = 1 };
+/* grad_checkpoint: OFF keeps every adapted layer's activations; ON keeps only layer inputs and recomputes
+ * a layer's forward right before its backward (bitwise the same gradients); AUTO: OFF when the plan fits
+ * memory_budget, else ON (ON without a budget). */
+enum sam_grad_checkpoint { SAM_CKPT_OFF = 0, SAM_CKPT_ON = 1, SAM_CKPT_AUTO = 2 };
 
 typedef struct sam_train_config {
     float learning_rate;
@@ -167,8 +171,10 @@ typedef struct sam_train_config {
     float min_lr;           /* cosine floor */
     int32_t max_batch;      /* sizes the arena once; no allocation in the step loop */
     int32_t max_seq_len;
-    int32_t grad_checkpoint; /* 1: keep only layer inputs, recompute in backward */
+    int32_t grad_checkpoint; /* enum sam_grad_checkpoint */
     uint64_t seed;          /* dropout RNG */
+    int64_t memory_budget;  /* bytes the trainer may plan: model files + adapters + optimizer + activations;
+                               0: no budget (every row of a micro-batch in one pass) */
 } sam_train_config;
 
 typedef struct sam_trainer sam_trainer;
@@ -184,6 +190,13 @@ typedef struct sam_step_stats {
  * then constant, or cosine from base to min_lr over steps [warmup_steps, total_steps].
  * The trainer updates l in place (l must outlive it); all buffers are allocated here, none later. */
 int sam_trainer_create(const sam_model *m, sam_lora *l, const sam_train_config *cfg, sam_trainer **out);
+/* The memory plan sam_trainer_create chose within memory_budget, fastest first: every row of a
+ * micro-batch in one pass with each layer's activations kept (AUTO), the same with checkpointing, then
+ * checkpointing with fewer rows per pass. A micro-batch of more rows than *rows_per_pass runs pass by pass
+ * with the loss and gradient of the whole micro-batch (its sums in another order: equal within float
+ * rounding, not bitwise). *grad_checkpoint: 0 or 1 as chosen. *planned_bytes: what the plan holds; above
+ * the budget when even one row per pass does not fit (the caller should say so). Pointers may be NULL. */
+int sam_trainer_plan(const sam_trainer *t, int32_t *rows_per_pass, int32_t *grad_checkpoint, int64_t *planned_bytes);
 /* Forward + backward of one micro-batch. tokens [batch, seq_len]; lengths[b] valid tokens of row b
  * (the rest is padding and is never read); loss_mask [batch, seq_len]: nonzero where token t
  * (1 <= t < lengths[b]) is a scored target, predicted from position t-1. The micro-batch loss is the

@@ -20,7 +20,7 @@ const char *sam_abi_layout(void) {
              "sam_lora_config size=%zu" F(rank) F(scale) F(dropout) F(num_layers) F(targets) "\n"
              "sam_train_config size=%zu" F(learning_rate) F(beta1) F(beta2) F(eps) F(weight_decay)
              F(grad_clip) F(lr_schedule) F(warmup_steps) F(total_steps) F(min_lr) F(max_batch)
-             F(max_seq_len) F(grad_checkpoint) F(seed) "\n"
+             F(max_seq_len) F(grad_checkpoint) F(seed) F(memory_budget) "\n"
              "sam_step_stats size=%zu" F(step) F(learning_rate) F(grad_norm) F(micro_batches) "\n"
              "sam_gen_config size=%zu" F(max_new_tokens) F(max_context) F(temperature) F(top_p) F(seed)
              F(stop_ids) F(num_stop_ids) "\n",
@@ -36,6 +36,7 @@ const char *sam_abi_layout(void) {
              O(sam_train_config, grad_clip), O(sam_train_config, lr_schedule), O(sam_train_config, warmup_steps),
              O(sam_train_config, total_steps), O(sam_train_config, min_lr), O(sam_train_config, max_batch),
              O(sam_train_config, max_seq_len), O(sam_train_config, grad_checkpoint), O(sam_train_config, seed),
+             O(sam_train_config, memory_budget),
              sizeof(sam_step_stats), O(sam_step_stats, step), O(sam_step_stats, learning_rate),
              O(sam_step_stats, grad_norm), O(sam_step_stats, micro_batches),
              sizeof(sam_gen_config), O(sam_gen_config, max_new_tokens), O(sam_gen_config, max_context),

@@ -52,7 +52,7 @@ int blk_forward_layers(blk_acts *a, float *x, const sam_model *m, const blk_lora
     const size_t lsz = (size_t)B * ctx * m->c.KVD;
     for (int layer = l0; layer < l1; layer++) {
         float *kc = kcache ? kcache + layer * lsz : a->k, *vc = vcache ? vcache + layer * lsz : a->v;
-        blk_forward(a, x, x, kc, vc, kcache ? ctx : T, m, layer, bl, B, T, p0, 0, s);
+        blk_forward(a, x, x, kc, vc, kcache ? ctx : T, m, layer, bl, B, T, p0, BLK_FULL, s);
         long bad = first_nonfinite(x, (size_t)B * T * m->c.C);
         if (bad >= 0) return blk_nonfinite_error(layer, bad, m->c.C, T);
     }
@@ -69,7 +69,7 @@ static void proj_forward(float *y, int ldo, float *xa, const float *x, const sam
 
 void blk_forward(blk_acts *a, float *out, const float *x, float *kc, float *vc, int ctx,
                  const sam_model *m, int layer, const blk_lora *bl, int B, int T, int p0,
-                 int store_probs, blk_scratch *s) {
+                 int mode, blk_scratch *s) {
     const mdl_config *c = &m->c;
     const mdl_layer *ly = &m->layers[layer];
     const int BT = B * T, C = c->C, KVD = c->KVD, HD = c->HD;
@@ -81,12 +81,10 @@ void blk_forward(blk_acts *a, float *out, const float *x, float *kc, float *vc, 
     proj_forward(vnew, KVD, a->xa[MOD_V], a->xn1, m, layer, MOD_V, ly->bv, bl, BT, s);
     rope_forward(a->q, s->cos_t, s->sin_t, B, T, p0, c->H, c->D, HD);
     rope_forward(knew, s->cos_t, s->sin_t, B, T, p0, c->KV, c->D, KVD);
-    const int nk = p0 + T;
     for (int b = 0; b < B; b++)
-        attention_forward(a->att + (size_t)b * T * HD,
-                          store_probs ? a->probs + (size_t)b * c->H * T * nk : a->probs,
+        attention_forward(a->att + (size_t)b * T * HD, a->probs,
                           a->q + (size_t)b * T * HD, kc + (size_t)b * ctx * KVD, vc + (size_t)b * ctx * KVD,
-                          T, p0, c->H, c->KV, c->D, store_probs);
+                          T, p0, c->H, c->KV, c->D);
     proj_forward(a->h, C, a->xa[MOD_O], a->att, m, layer, MOD_O, NULL, bl, BT, s);
     for (size_t i = 0; i < (size_t)BT * C; i++) a->h[i] += x[i];
 
@@ -95,7 +93,7 @@ void blk_forward(blk_acts *a, float *out, const float *x, float *kc, float *vc, 
     proj_forward(a->up, c->I, a->xa[MOD_UP], a->xn2, m, layer, MOD_UP, NULL, bl, BT, s);
     lora_op op;
     const int down_adapted = lora_op_get(bl, layer, MOD_DOWN, &op);
-    if (store_probs == BLK_RECOMPUTE) {
+    if (mode == BLK_RECOMPUTE) {
         /* Backward needs gate, up and (adapted down_proj) the LoRA input product, not the layer output
          * (stored as the next layer's input): skip down_proj, the costliest third of the MLP. */
         if (down_adapted) {
@@ -142,9 +140,8 @@ void blk_backward(float *dx, const blk_acts *a, const float *x, const sam_model 
     memset(g->dv, 0, (size_t)BT * KVD * sizeof(float));
     for (int b = 0; b < B; b++) {
         const size_t qo = (size_t)b * T * HD, ko = (size_t)b * T * KVD;
-        attention_backward(g->dq + qo, g->dk + ko, g->dv + ko, g->dP, g->datt + qo,
-                           a->probs + (size_t)b * c->H * T * T, a->q + qo, a->k + ko, a->v + ko,
-                           T, c->H, c->KV, c->D);
+        attention_backward(g->dq + qo, g->dk + ko, g->dv + ko, a->probs, g->dP, g->datt + qo,
+                           a->q + qo, a->k + ko, a->v + ko, T, c->H, c->KV, c->D);
     }
     rope_backward(g->dq, s->cos_t, s->sin_t, B, T, 0, c->H, c->D, HD);
     rope_backward(g->dk, s->cos_t, s->sin_t, B, T, 0, c->KV, c->D, KVD);

@@ -18,7 +18,7 @@ typedef struct {
     float *rstd1; /* (BT) */
     float *q;     /* (BT, HD) after bias and RoPE */
     float *k, *v; /* (BT, KVD) own K/V (training, eval); generation uses its KV cache instead */
-    float *probs; /* (B, H, T, T) stored for backward, or (T, ctx) scratch */
+    float *probs; /* (T, ctx) scratch: one head's attention probabilities (backward recomputes them) */
     float *att;   /* (BT, HD) attention output (o_proj input) */
     float *h;     /* (BT, C) x + attention branch */
     float *xn2;   /* (BT, C) post_attention_layernorm(h) */
@@ -68,12 +68,14 @@ int blk_nonfinite_error(int layer, long idx, int C, int T);
 /* One decoder layer over B rows of T new tokens at positions p0..p0+T-1. x (BT, C) -> out (BT, C),
  * out may alias x. kc, vc: K/V cache base of this layer, row b at b*ctx*KVD; the new K/V rows are
  * written at position p0 (requires B == 1 or (p0 == 0 and ctx == T)).
- * store_probs: 0 inference (probs is (T, ctx) scratch); 1 training (probs (B, H, T, T) kept for
- * backward); BLK_RECOMPUTE rebuilds what blk_backward reads and leaves out untouched. */
+ * mode: BLK_FULL the whole layer (inference and training; the attention probabilities are never kept,
+ * blk_backward recomputes them head by head); BLK_RECOMPUTE rebuilds what blk_backward reads and
+ * leaves out untouched. */
+#define BLK_FULL 0
 #define BLK_RECOMPUTE 2
 void blk_forward(blk_acts *a, float *out, const float *x, float *kc, float *vc, int ctx,
                  const sam_model *m, int layer, const blk_lora *bl, int B, int T, int p0,
-                 int store_probs, blk_scratch *s);
+                 int mode, blk_scratch *s);
 
 /* Backward of a layer whose forward stored a (p0 = 0, ctx = T). dx (BT, C): in dL/dout, out dL/dx
  * when need_dx (else unspecified). LoRA gradients are accumulated into bl->grad. */

@@ -52,10 +52,20 @@ int sam_train_accumulate_dpo(sam_trainer *t, const int32_t *tokens, const int32_
     }
     double *ce = trn_row_logp(t); /* the rows' summed cross-entropy, = -log-probability */
     float *scale = trn_row_scale(t);
-    double sum;
-    int n;
-    /* gscale 1: the gradient left behind is d(sum of all rows' CE)/dxf, one row's part per row */
-    if ((rc = trn_forward_ce(t, who, tokens, lengths, loss_mask, batch, seq_len, 1.0f, NULL, ce, &sum, &n))) return rc;
+    const int R = trn_pass_rows(t), multi = batch > R;
+    double sum = 0.0;
+    int n = 0;
+    /* Pass 1: every row's log-probability (the factors need both rows of a pair). gscale 1: the gradient
+     * left behind is d(sum of the pass's CE)/dxf, one row's part per row. In one pass it is kept for the
+     * backward; with several, each pass is run again before its backward (same dropout key, so bitwise
+     * the same forward): one more forward of a micro-batch the memory plan could not hold at once. */
+    trn_micro_begin(t, batch);
+    for (int b0 = 0; b0 < batch; b0 += R) {
+        const int nb = batch - b0 < R ? batch - b0 : R;
+        const size_t o = (size_t)b0 * seq_len;
+        if ((rc = trn_forward_ce(t, who, b0, tokens + o, lengths + b0, loss_mask + o, nb, seq_len, 1.0f, NULL, ce + b0, &sum, &n)))
+            return rc;
+    }
     const int P = batch / 2;
     const double eps = label_smoothing;
     double loss = 0.0;
@@ -68,7 +78,16 @@ int sam_train_accumulate_dpo(sam_trainer *t, const int32_t *tokens, const int32_
         scale[2 * p + 1] = (float)(beta * dz);
         if (policy_logp) policy_logp[2 * p] = pw, policy_logp[2 * p + 1] = pl;
     }
-    trn_backward(t, batch, seq_len, scale);
+    for (int b0 = 0; b0 < batch; b0 += R) {
+        const int nb = batch - b0 < R ? batch - b0 : R;
+        const size_t o = (size_t)b0 * seq_len;
+        if (multi && (rc = trn_forward_ce(t, who, b0, tokens + o, lengths + b0, loss_mask + o, nb, seq_len, 1.0f, NULL, NULL, &sum, &n))) {
+            trn_micro_abort(t, batch);
+            return rc;
+        }
+        trn_backward(t, b0, nb, seq_len, scale + b0);
+    }
+    trn_micro_end(t, batch);
     if (mean_loss) *mean_loss = loss / P;
     return SAM_OK;
 }

@@ -179,34 +179,46 @@ static void softmax_backward_rows(void *ctx, long t0, long t1) {
     }
 }
 
-void attention_forward(float *att, float *probs, const float *q, const float *k, const float *v,
-                       int T, int p0, int H, int KV, int D, int store_probs) {
-    const int HD = H * D, KVD = KV * D, nk = p0 + T, group = H / KV;
+/* Scores and causal softmax of query head h over kv head g into P (T, nk): P = softmax(scale q_h k_g^T).
+ * Forward and the backward's recomputation both call this, so the backward sees bitwise the forward's
+ * probabilities (the products are deterministic for any thread count). */
+static void attention_probs(float *P, const float *q, const float *k, int T, int p0, int h, int g,
+                            int HD, int KVD, int D) {
+    const int nk = p0 + T;
     const float scale = 1.0f / sqrtf((float)D);
+    /* scores (T, nk) = scale * q_h (T, D) k_g^T (D, nk) */
+    mm_sgemm(MM_N, MM_T, T, nk, D, scale, q + (size_t)h * D, HD, k + (size_t)g * D, KVD, 0.0f, P, nk);
+    probs_job jb = {P, NULL, p0, nk, T};
+    par_for(T, 8, THREADS((size_t)T * nk), softmax_rows, &jb);
+}
+
+void attention_forward(float *att, float *probs, const float *q, const float *k, const float *v,
+                       int T, int p0, int H, int KV, int D) {
+    const int HD = H * D, KVD = KV * D, nk = p0 + T, group = H / KV;
     for (int h = 0; h < H; h++) {
         const int g = h / group;
-        float *P = store_probs ? probs + (size_t)h * T * nk : probs;
-        /* scores (T, nk) = scale * q_h (T, D) k_g^T (D, nk) */
-        mm_sgemm(MM_N, MM_T, T, nk, D, scale, q + (size_t)h * D, HD, k + (size_t)g * D, KVD, 0.0f, P, nk);
-        probs_job jb = {P, NULL, p0, nk, T};
-        par_for(T, 8, THREADS((size_t)T * nk), softmax_rows, &jb);
+        attention_probs(probs, q, k, T, p0, h, g, HD, KVD, D);
         /* att_h (T, D) = P (T, nk) v_g (nk, D) */
-        mm_sgemm(MM_N, MM_N, T, D, nk, 1.0f, P, nk, v + (size_t)g * D, KVD, 0.0f, att + (size_t)h * D, HD);
+        mm_sgemm(MM_N, MM_N, T, D, nk, 1.0f, probs, nk, v + (size_t)g * D, KVD, 0.0f, att + (size_t)h * D, HD);
     }
 }
 
 /* With S = scale q k^T, P = softmax(S) (causal), O = P v:
- * dP = dO v^T; dv += P^T dO; dS = P * (dP - rowsum(P * dP)); dq = scale dS k; dk += scale dS^T q. */
-void attention_backward(float *dq, float *dk, float *dv, float *dP, const float *datt, const float *probs,
+ * dP = dO v^T; dv += P^T dO; dS = P * (dP - rowsum(P * dP)); dq = scale dS k; dk += scale dS^T q.
+ * P is recomputed per head from q and k rather than kept from the forward: the memory idea of
+ * FlashAttention (Dao et al. 2022, sec. 3.1 "recomputation") without its tiling — one head's (T, T)
+ * block at a time, so training never holds the (B, H, T, T) probabilities (805 MB per layer at batch 4
+ * x 2048 tokens), for one more q k^T product per head. */
+void attention_backward(float *dq, float *dk, float *dv, float *P, float *dP, const float *datt,
                         const float *q, const float *k, const float *v, int T, int H, int KV, int D) {
     const int HD = H * D, KVD = KV * D, group = H / KV;
     const float scale = 1.0f / sqrtf((float)D);
     for (int h = 0; h < H; h++) {
         const int g = h / group;
-        const float *P = probs + (size_t)h * T * T;
+        attention_probs(P, q, k, T, 0, h, g, HD, KVD, D);
         mm_sgemm(MM_N, MM_T, T, T, D, 1.0f, datt + (size_t)h * D, HD, v + (size_t)g * D, KVD, 0.0f, dP, T);
         mm_sgemm(MM_T, MM_N, T, D, T, 1.0f, P, T, datt + (size_t)h * D, HD, 1.0f, dv + (size_t)g * D, KVD);
-        probs_job jb = {(float *)P, dP, 0, T, T};
+        probs_job jb = {P, dP, 0, T, T};
         par_for(T, 8, THREADS((size_t)T * T), softmax_backward_rows, &jb);
         mm_sgemm(MM_N, MM_N, T, D, T, scale, dP, T, k + (size_t)g * D, KVD, 0.0f, dq + (size_t)h * D, HD);
         mm_sgemm(MM_T, MM_N, T, D, T, scale, dP, T, q + (size_t)h * D, HD, 1.0f, dk + (size_t)g * D, KVD);

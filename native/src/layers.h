@@ -28,11 +28,12 @@ void swiglu_backward(float *dgate, float *dup, const float *dact, const float *g
 
 /* Causal GQA attention of one sequence: T queries at positions p0..p0+T-1 over nk = p0+T cached
  * keys. Query head h reads kv head h / (H/KV) (HF repeat_kv). Scale 1/sqrt(D).
- * att (T, HD); probs (H, T, nk) if store_probs else scratch (T, nk); q (T, HD); k, v (nk, KVD). */
+ * att (T, HD); probs (T, nk) scratch (one head at a time); q (T, HD); k, v (nk, KVD). */
 void attention_forward(float *att, float *probs, const float *q, const float *k, const float *v,
-                       int T, int p0, int H, int KV, int D, int store_probs);
-/* p0 = 0. dq (T, HD) = ...; dk, dv (T, KVD) are accumulated (+=); dP scratch (T, T). */
-void attention_backward(float *dq, float *dk, float *dv, float *dP, const float *datt, const float *probs,
+                       int T, int p0, int H, int KV, int D);
+/* p0 = 0. dq (T, HD) = ...; dk, dv (T, KVD) are accumulated (+=); P, dP scratch (T, T) each: the
+ * probabilities are recomputed head by head, bitwise as the forward made them. */
+void attention_backward(float *dq, float *dk, float *dv, float *P, float *dP, const float *datt,
                         const float *q, const float *k, const float *v, int T, int H, int KV, int D);
 
 /* out (M, ldo) = x (M, in) W^T (+ bias): W (out, in) converted tile by tile into tile (tile_floats). */

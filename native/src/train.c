@@ -2,7 +2,12 @@
  * gradient accumulation, AdamW with bias correction and decoupled weight decay, global-norm
  * clipping, warm-up + cosine schedule, and bit-exact checkpoints.
  *
- * Forward of a micro-batch (B rows of T tokens, BT = B*T):
+ * Memory plan (sam_train_config.memory_budget): the arena is sized for passes of R <= max_batch rows;
+ *   a micro-batch of more rows runs pass by pass (forward, cross-entropy and backward of R rows each)
+ *   with one loss normalization, so its loss and gradient are the whole micro-batch's. With a budget the
+ *   creation plans the fastest layout that fits: every layer's activations kept (no recomputation) when
+ *   grad_checkpoint is AUTO and they fit, else checkpointing, then fewer rows per pass.
+ * Forward of a pass (B rows of T tokens, BT = B*T):
  *   layers [0, first) are frozen and below every adapter: run forward-only in place (no storage);
  *   layers [first, L) store their input xs[i]; without grad_checkpoint each also keeps its own
  *   activations, with grad_checkpoint one activation set is shared and a layer's forward is
@@ -27,6 +32,8 @@ struct sam_trainer {
     sam_lora *l;
     sam_train_config cfg;
     int maxB, maxT, first, nad;
+    int passB, ckpt;       /* rows per forward/backward pass; checkpointing as planned (0/1) */
+    int64_t planned_bytes; /* model file bytes + adapters + every buffer below */
     float *arena;
     float **xs;            /* (nad+1) x (maxBT, C): input of adapted layer i; xs[nad] = last layer output */
     blk_acts *acts;        /* grad_checkpoint ? 1 : nad sets; acts[0] is also the frozen layers' scratch */
@@ -39,12 +46,13 @@ struct sam_trainer {
     blk_scratch s;
     blk_grads g;
     float *grad, *m1, *m2; /* (nparams) gradient sum, AdamW first and second moments */
+    float *grad_save;      /* (nparams) the sums before a multi-pass micro-batch (NULL when passB == maxB) */
     int32_t *tok, *pos, *tgt; /* (maxBT) */
     double *ce_loss;       /* (ce_rows) */
     double *row_logp;      /* (maxB) per-row log-probabilities of the preference step */
     float *row_scale;      /* (maxB) per-row gradient factors of the preference step */
     int micro;             /* micro-batches accumulated since the last apply */
-    uint64_t counter;      /* micro-batches ever processed: the dropout RNG state */
+    uint64_t counter;      /* passes ever processed: the dropout RNG state */
     int64_t step;
 };
 
@@ -61,8 +69,81 @@ static int check_train_cfg(const sam_train_config *c) {
     if (c->max_batch < 1 || c->max_batch > 4096) BAD("sam_trainer_create: max_batch %d must be in 1..4096. HINT: the 8gb profile uses 1.", c->max_batch);
     if (c->max_seq_len < 2 || c->max_seq_len > 1 << 20) BAD("sam_trainer_create: max_seq_len %d must be in 2..1048576. HINT: the 8gb profile uses 512.", c->max_seq_len);
     if ((int64_t)c->max_batch * c->max_seq_len > (1 << 24)) BAD("sam_trainer_create: max_batch x max_seq_len = %lld tokens is too large. HINT: use gradient accumulation instead of a larger batch.", (long long)c->max_batch * c->max_seq_len);
-    if (c->grad_checkpoint != 0 && c->grad_checkpoint != 1) BAD("sam_trainer_create: grad_checkpoint must be 0 or 1. HINT: use 1 to save memory.");
+    if (c->grad_checkpoint < SAM_CKPT_OFF || c->grad_checkpoint > SAM_CKPT_AUTO) BAD("sam_trainer_create: grad_checkpoint %d must be 0 (off), 1 (on) or 2 (auto). HINT: use 2 with a memory_budget.", c->grad_checkpoint);
+    if (c->memory_budget < 0) BAD("sam_trainer_create: memory_budget %lld must be >= 0 bytes. HINT: 0 means no budget.", (long long)c->memory_budget);
 #undef BAD
+    return SAM_OK;
+}
+
+/* Every arena buffer for passes of R rows, checkpointing on (ckpt 1: one shared activation set, layers
+ * recomputed in backward) or off (each adapted layer keeps its activations). */
+static void trainer_plan(sam_trainer *t, plan *p, int R, int ckpt) {
+    const mdl_config *c = &t->m->c;
+    const sam_lora *l = t->l;
+    const int BT = R * t->maxT, nsets = ckpt ? 1 : (t->nad > 0 ? t->nad : 1);
+    for (int i = 0; i <= t->nad; i++) plan_add(p, &t->xs[i], (size_t)BT * c->C);
+    for (int i = 0; i < nsets; i++) /* one (T, T) probabilities scratch, shared after the commit */
+        plan_acts(p, &t->acts[i], c, l, t->first + i, BT, i == 0 ? (size_t)t->maxT * t->maxT : 0, 1, NULL);
+    plan_add(p, &t->xf, (size_t)BT * c->C);
+    plan_add(p, &t->rstdf, (size_t)BT);
+    plan_add(p, &t->dx, (size_t)BT * c->C);
+    plan_add(p, &t->dxf, (size_t)BT * c->C);
+    plan_add(p, &t->ce_x, (size_t)t->ce_rows * c->C);
+    plan_add(p, &t->ce_dx, (size_t)t->ce_rows * c->C);
+    plan_add(p, &t->ce_logits, (size_t)t->ce_rows * c->V);
+    plan_add(p, &t->cos_t, (size_t)t->maxT * c->D / 2);
+    plan_add(p, &t->sin_t, (size_t)t->maxT * c->D / 2);
+    plan_scratch(p, &t->s, t->m, l, BT, l->dropout > 0.0f);
+    plan_grads(p, &t->g, c, BT, t->maxT);
+    plan_add(p, &t->grad, l->nparams);
+    plan_add(p, &t->m1, l->nparams);
+    plan_add(p, &t->m2, l->nparams);
+    plan_add(p, &t->grad_save, R < t->maxB ? l->nparams : 0);
+    plan_add(p, &t->row_scale, (size_t)t->maxB);
+}
+
+/* Bytes a plan holds beside the arena: the model's files (mapped; every page is read in a step), the
+ * adapters, the token and loss buffers. */
+static int64_t fixed_bytes(const sam_trainer *t) {
+    int64_t b = (int64_t)t->l->nparams * (int64_t)sizeof(float);
+    for (int i = 0; i < t->m->nfiles; i++) b += (int64_t)t->m->files[i].size;
+    b += (int64_t)t->maxB * t->maxT * 3 * (int64_t)sizeof(int32_t) + (int64_t)t->ce_rows * (int64_t)sizeof(double);
+    return b;
+}
+
+static int64_t plan_bytes(sam_trainer *t, int R, int ckpt) {
+    plan p = {0};
+    trainer_plan(t, &p, R, ckpt);
+    const int64_t b = fixed_bytes(t) + (int64_t)p.total * (int64_t)sizeof(float);
+    plan_free(&p);
+    return b;
+}
+
+/* The fastest layout within cfg.memory_budget, in this order: all rows in one pass with every layer's
+ * activations kept (grad_checkpoint AUTO; recomputation costs ~1/3 of a forward per adapted layer), the
+ * same with checkpointing, then checkpointing with fewer rows per pass (the products stay large: a pass
+ * is still R x max_seq_len tokens). Nothing fits: one row per pass, and planned_bytes says by how much
+ * the budget is exceeded (the caller reports it). No budget: every row in one pass, AUTO meaning on. */
+static void choose_plan(sam_trainer *t) {
+    const sam_train_config *c = &t->cfg;
+    const int64_t budget = c->memory_budget;
+    t->passB = t->maxB;
+    t->ckpt = c->grad_checkpoint != SAM_CKPT_OFF;
+    if (budget > 0) {
+        int found = 0;
+        if (c->grad_checkpoint == SAM_CKPT_AUTO && plan_bytes(t, t->maxB, 0) <= budget) t->ckpt = 0, found = 1;
+        for (int R = t->maxB; R >= 1 && !found; R--)
+            if (plan_bytes(t, R, t->ckpt) <= budget) t->passB = R, found = 1;
+        if (!found) t->passB = 1;
+    }
+    t->planned_bytes = plan_bytes(t, t->passB, t->ckpt);
+}
+
+int sam_trainer_plan(const sam_trainer *t, int32_t *rows_per_pass, int32_t *grad_checkpoint, int64_t *planned_bytes) {
+    if (!t) return err_set(SAM_ERR_INVALID_ARG, "sam_trainer_plan: trainer is NULL. HINT: create it with sam_trainer_create.");
+    if (rows_per_pass) *rows_per_pass = t->passB;
+    if (grad_checkpoint) *grad_checkpoint = t->ckpt;
+    if (planned_bytes) *planned_bytes = t->planned_bytes;
     return SAM_OK;
 }
 
@@ -83,10 +164,10 @@ int sam_trainer_create(const sam_model *m, sam_lora *l, const sam_train_config *
     t->maxT = cfg->max_seq_len;
     t->first = l->first;
     t->nad = c->L - l->first;
-    const int BT = t->maxB * t->maxT, nsets = cfg->grad_checkpoint ? 1 : t->nad;
+    const int BT = t->maxB * t->maxT;
     t->ce_rows = blk_ce_rows(c->V, BT);
     t->xs = XCALLOC((size_t)t->nad + 1, sizeof *t->xs, "trainer layer inputs");
-    t->acts = XCALLOC((size_t)nsets, sizeof *t->acts, "trainer activations");
+    t->acts = XCALLOC((size_t)(t->nad > 0 ? t->nad : 1), sizeof *t->acts, "trainer activations");
     t->tok = XMALLOC((size_t)BT * 3 * sizeof(int32_t), "trainer token buffers");
     t->ce_loss = XMALLOC((size_t)t->ce_rows * sizeof(double), "trainer loss buffer");
     t->row_logp = XMALLOC((size_t)t->maxB * sizeof(double), "trainer row buffer");
@@ -94,28 +175,13 @@ int sam_trainer_create(const sam_model *m, sam_lora *l, const sam_train_config *
     t->pos = t->tok + BT;
     t->tgt = t->tok + 2 * (size_t)BT;
 
+    choose_plan(t);
     plan p = {0};
-    for (int i = 0; i <= t->nad; i++) plan_add(&p, &t->xs[i], (size_t)BT * c->C);
-    for (int i = 0; i < nsets; i++)
-        plan_acts(&p, &t->acts[i], c, l, t->first + i, BT, (size_t)t->maxB * c->H * t->maxT * t->maxT, 1, NULL);
-    plan_add(&p, &t->xf, (size_t)BT * c->C);
-    plan_add(&p, &t->rstdf, (size_t)BT);
-    plan_add(&p, &t->dx, (size_t)BT * c->C);
-    plan_add(&p, &t->dxf, (size_t)BT * c->C);
-    plan_add(&p, &t->ce_x, (size_t)t->ce_rows * c->C);
-    plan_add(&p, &t->ce_dx, (size_t)t->ce_rows * c->C);
-    plan_add(&p, &t->ce_logits, (size_t)t->ce_rows * c->V);
-    plan_add(&p, &t->cos_t, (size_t)t->maxT * c->D / 2);
-    plan_add(&p, &t->sin_t, (size_t)t->maxT * c->D / 2);
-    plan_scratch(&p, &t->s, m, l, BT, l->dropout > 0.0f);
-    plan_grads(&p, &t->g, c, BT, t->maxT);
-    plan_add(&p, &t->grad, l->nparams);
-    plan_add(&p, &t->m1, l->nparams);
-    plan_add(&p, &t->m2, l->nparams);
-    plan_add(&p, &t->row_scale, (size_t)t->maxB);
+    trainer_plan(t, &p, t->passB, t->ckpt);
     rc = plan_commit(&p, &t->arena, "the trainer arena");
     plan_free(&p);
     if (rc) { sam_trainer_free(t); return rc; }
+    for (int i = 1; i < (t->ckpt ? 1 : t->nad); i++) t->acts[i].probs = t->acts[0].probs; /* one head's scratch */
     rope_table(t->cos_t, t->sin_t, t->maxT, c->D, c->theta);
     t->s.cos_t = t->cos_t;
     t->s.sin_t = t->sin_t;
@@ -151,7 +217,6 @@ static float lr_at(const sam_train_config *c, int64_t step) {
     return (float)base;
 }
 
-int trn_max_batch(const sam_trainer *t) { return t->maxB; }
 int trn_check_batch(const sam_trainer *t, const char *who, const int32_t *tokens, const int32_t *lengths,
                     const uint8_t *loss_mask, int B, int T) {
     return blk_check_batch(who, t->m, tokens, lengths, loss_mask, B, T, t->maxB, t->maxT);
@@ -159,11 +224,15 @@ int trn_check_batch(const sam_trainer *t, const char *who, const int32_t *tokens
 double *trn_row_logp(sam_trainer *t) { return t->row_logp; }
 float *trn_row_scale(sam_trainer *t) { return t->row_scale; }
 
-int trn_forward_ce(sam_trainer *t, const char *who, const int32_t *tokens, const int32_t *lengths,
-                   const uint8_t *loss_mask, int B, int T, float gscale, const float *row_weight, double *row_loss, double *sum_out, int *n_out) {
+int trn_pass_rows(const sam_trainer *t) { return t->passB; }
+
+int trn_forward_ce(sam_trainer *t, const char *who, int row0, const int32_t *tokens, const int32_t *lengths,
+                   const uint8_t *loss_mask, int B, int T, float gscale, const float *row_weight, double *row_loss,
+                   double *sum_out, int *n_out) {
     const sam_model *m = t->m;
     const mdl_config *c = &m->c;
     const int BT = B * T, C = c->C;
+    const long off = (long)row0 * T * C; /* error positions name the micro-batch's rows */
     int n = 0, rc;
     for (int b = 0; b < B; b++)
         for (int i = 0; i < T; i++) {
@@ -178,27 +247,28 @@ int trn_forward_ce(sam_trainer *t, const char *who, const int32_t *tokens, const
         return err_set(SAM_ERR_INVALID_ARG, "%s: the micro-batch has no scored targets (loss_mask is 0 at every position 1..length-1). "
                        "HINT: skip samples whose completion was truncated away, or check the prompt-masking offsets.", who);
 
-    const blk_lora bl = {t->l, t->grad, t->l->dropout, t->cfg.seed, t->counter};
+    /* dropout key per pass: a pass's forward and its recomputation in backward draw the same masks */
+    const blk_lora bl = {t->l, t->grad, t->l->dropout, t->cfg.seed, t->counter + (uint64_t)(row0 / t->passB)};
     /* frozen layers below the first adapter: forward only, in place, acts[0] as scratch */
     blk_embed(t->xs[0], t->tok, BT, m);
     if ((rc = blk_forward_layers(&t->acts[0], t->xs[0], m, NULL, 0, t->first, B, T, 0, NULL, NULL, T, &t->s))) return rc;
     for (int i = 0; i < t->nad; i++) {
-        blk_acts *a = &t->acts[t->cfg.grad_checkpoint ? 0 : i];
-        blk_forward(a, t->xs[i + 1], t->xs[i], a->k, a->v, T, m, t->first + i, &bl, B, T, 0, 1, &t->s);
+        blk_acts *a = &t->acts[t->ckpt ? 0 : i];
+        blk_forward(a, t->xs[i + 1], t->xs[i], a->k, a->v, T, m, t->first + i, &bl, B, T, 0, BLK_FULL, &t->s);
         long bad = first_nonfinite(t->xs[i + 1], (size_t)BT * C);
-        if (bad >= 0) return blk_nonfinite_error(t->first + i, bad, C, T);
+        if (bad >= 0) return blk_nonfinite_error(t->first + i, bad + off, C, T);
     }
     rmsnorm_forward(t->xf, t->rstdf, t->xs[t->nad], m->norm, BT, C, c->eps);
 
     /* cross-entropy in blocks of scored positions */
     memset(t->dxf, 0, (size_t)BT * C * sizeof(float));
     if (row_loss) memset(row_loss, 0, (size_t)B * sizeof(double));
-    double sum = 0.0;
+    double sum = *sum_out; /* continued from earlier passes: one running sum in position order */
     for (int j0 = 0; j0 < n; j0 += t->ce_rows) {
         const int nb = n - j0 < t->ce_rows ? n - j0 : t->ce_rows;
         for (int j = 0; j < nb; j++) memcpy(t->ce_x + (size_t)j * C, t->xf + (size_t)t->pos[j0 + j] * C, C * sizeof(float));
         int bad = ce_forward_backward(t->ce_loss, t->ce_dx, t->ce_x, t->tgt + j0, nb, &m->head, gscale, t->ce_logits, t->s.tile, t->s.tile_floats);
-        if (bad >= 0) return blk_nonfinite_error(-1, (long)t->pos[j0 + bad] * C, C, T);
+        if (bad >= 0) return blk_nonfinite_error(-1, (long)t->pos[j0 + bad] * C + off, C, T);
         for (int j = 0; j < nb; j++) {
             memcpy(t->dxf + (size_t)t->pos[j0 + j] * C, t->ce_dx + (size_t)j * C, C * sizeof(float));
             const int row = t->pos[j0 + j] / T;
@@ -207,11 +277,11 @@ int trn_forward_ce(sam_trainer *t, const char *who, const int32_t *tokens, const
         }
     }
     *sum_out = sum;
-    *n_out = n;
+    *n_out += n;
     return SAM_OK;
 }
 
-void trn_backward(sam_trainer *t, int B, int T, const float *row_scale) {
+void trn_backward(sam_trainer *t, int row0, int B, int T, const float *row_scale) {
     const sam_model *m = t->m;
     const int C = m->c.C, BT = B * T;
     if (row_scale)
@@ -219,37 +289,73 @@ void trn_backward(sam_trainer *t, int B, int T, const float *row_scale) {
             float *d = t->dxf + (size_t)b * T * C;
             for (size_t i = 0; i < (size_t)T * C; i++) d[i] *= row_scale[b];
         }
-    const blk_lora bl = {t->l, t->grad, t->l->dropout, t->cfg.seed, t->counter};
+    const blk_lora bl = {t->l, t->grad, t->l->dropout, t->cfg.seed, t->counter + (uint64_t)(row0 / t->passB)};
     /* backward, top layer first */
     memset(t->dx, 0, (size_t)BT * C * sizeof(float));
     rmsnorm_backward(t->dx, t->dxf, t->xs[t->nad], m->norm, t->rstdf, BT, C);
     for (int i = t->nad - 1; i >= 0; i--) {
-        blk_acts *a = &t->acts[t->cfg.grad_checkpoint ? 0 : i];
-        if (t->cfg.grad_checkpoint) /* recompute this layer's activations from its stored input */
+        blk_acts *a = &t->acts[t->ckpt ? 0 : i];
+        if (t->ckpt) /* recompute this layer's activations from its stored input */
             blk_forward(a, t->xs[i + 1], t->xs[i], a->k, a->v, T, m, t->first + i, &bl, B, T, 0, BLK_RECOMPUTE, &t->s);
         blk_backward(t->dx, a, t->xs[i], m, t->first + i, &bl, B, T, i > 0, &t->s, &t->g);
     }
+}
+
+void trn_micro_begin(sam_trainer *t, int B) {
+    if (B > t->passB) memcpy(t->grad_save, t->grad, t->l->nparams * sizeof(float));
+}
+
+void trn_micro_abort(sam_trainer *t, int B) {
+    if (B > t->passB) memcpy(t->grad, t->grad_save, t->l->nparams * sizeof(float));
+}
+
+void trn_micro_end(sam_trainer *t, int B) {
     t->micro++;
-    t->counter++;
+    t->counter += (uint64_t)((B + t->passB - 1) / t->passB);
+}
+
+static int count_targets(const int32_t *lengths, const uint8_t *loss_mask, int B, int T) {
+    int n = 0;
+    for (int b = 0; b < B; b++)
+        for (int i = 1; i < lengths[b]; i++) n += loss_mask[(size_t)b * T + i] != 0;
+    return n;
+}
+
+/* The supervised micro-batch, pass by pass: loss sum_b w_b CE_b / n (w NULL: all 1) with n all scored
+ * targets of the micro-batch, so the passes add up to the one-pass gradient. A pass without scored
+ * targets adds nothing and is skipped. */
+static int accumulate_rows(sam_trainer *t, const char *who, const int32_t *tokens, const int32_t *lengths,
+                           const uint8_t *loss_mask, const float *w, int B, int T, double *mean_loss, int64_t *num_targets) {
+    int rc = trn_check_batch(t, who, tokens, lengths, loss_mask, B, T);
+    if (rc) return rc;
+    /* the scored-target count is known before the gather: the CE gradient is scaled by 1/n there */
+    const int ntot = count_targets(lengths, loss_mask, B, T);
+    const float gscale = ntot > 0 ? 1.0f / (float)ntot : 1.0f;
+    double sum = 0.0;
+    int n = 0;
+    trn_micro_begin(t, B);
+    for (int b0 = 0; b0 < B; b0 += t->passB) {
+        const int nb = B - b0 < t->passB ? B - b0 : t->passB;
+        const size_t o = (size_t)b0 * T;
+        if (ntot > 0 && count_targets(lengths + b0, loss_mask + o, nb, T) == 0) continue;
+        if ((rc = trn_forward_ce(t, who, b0, tokens + o, lengths + b0, loss_mask + o, nb, T, gscale,
+                                 w ? w + b0 : NULL, NULL, &sum, &n))) {
+            trn_micro_abort(t, B);
+            return rc;
+        }
+        trn_backward(t, b0, nb, T, w ? w + b0 : NULL);
+    }
+    trn_micro_end(t, B);
+    if (mean_loss) *mean_loss = sum / n;
+    if (num_targets) *num_targets = n;
+    return SAM_OK;
 }
 
 int sam_train_accumulate(sam_trainer *t, const int32_t *tokens, const int32_t *lengths,
                          const uint8_t *loss_mask, int32_t batch, int32_t seq_len,
                          double *mean_loss, int64_t *num_targets) {
     if (!t) return err_set(SAM_ERR_INVALID_ARG, "sam_train_accumulate: trainer is NULL. HINT: create it with sam_trainer_create.");
-    int rc = trn_check_batch(t, "sam_train_accumulate", tokens, lengths, loss_mask, batch, seq_len);
-    if (rc) return rc;
-    /* the scored-target count is known only after the gather: the CE gradient is scaled by 1/n there */
-    int n = 0;
-    for (int b = 0; b < batch; b++)
-        for (int i = 1; i < lengths[b]; i++) n += loss_mask[(size_t)b * seq_len + i] != 0;
-    double sum = 0.0;
-    if ((rc = trn_forward_ce(t, "sam_train_accumulate", tokens, lengths, loss_mask, batch, seq_len,
-                             n > 0 ? 1.0f / (float)n : 1.0f, NULL, NULL, &sum, &n))) return rc;
-    trn_backward(t, batch, seq_len, NULL);
-    if (mean_loss) *mean_loss = sum / n;
-    if (num_targets) *num_targets = n;
-    return SAM_OK;
+    return accumulate_rows(t, "sam_train_accumulate", tokens, lengths, loss_mask, NULL, batch, seq_len, mean_loss, num_targets);
 }
 
 /* Per-sample weights (SAM's training.weighting): row b's cross-entropy is multiplied by weights[b]
@@ -261,22 +367,12 @@ int sam_train_accumulate_weighted(sam_trainer *t, const int32_t *tokens, const i
                                   double *mean_loss, int64_t *num_targets) {
     if (!weights) return sam_train_accumulate(t, tokens, lengths, loss_mask, batch, seq_len, mean_loss, num_targets);
     if (!t) return err_set(SAM_ERR_INVALID_ARG, "sam_train_accumulate_weighted: trainer is NULL. HINT: create it with sam_trainer_create.");
-    int rc = trn_check_batch(t, "sam_train_accumulate_weighted", tokens, lengths, loss_mask, batch, seq_len);
-    if (rc) return rc;
-    for (int b = 0; b < batch; b++)
-        if (!(weights[b] >= 0.0f) || !isfinite(weights[b]))
-            return err_set(SAM_ERR_INVALID_ARG, "sam_train_accumulate_weighted: weights[%d] = %g; weights must be finite and >= 0. "
-                           "HINT: normalize sample qualities to non-negative weights.", b, (double)weights[b]);
-    int n = 0;
-    for (int b = 0; b < batch; b++)
-        for (int i = 1; i < lengths[b]; i++) n += loss_mask[(size_t)b * seq_len + i] != 0;
-    double wsum = 0.0; /* n == 0 is reported by trn_forward_ce */
-    if ((rc = trn_forward_ce(t, "sam_train_accumulate_weighted", tokens, lengths, loss_mask, batch, seq_len,
-                             n > 0 ? 1.0f / (float)n : 1.0f, weights, NULL, &wsum, &n))) return rc;
-    trn_backward(t, batch, seq_len, weights);
-    if (mean_loss) *mean_loss = wsum / n;
-    if (num_targets) *num_targets = n;
-    return SAM_OK;
+    if (batch >= 1 && batch <= t->maxB) /* larger batches are refused by trn_check_batch */
+        for (int b = 0; b < batch; b++)
+            if (!(weights[b] >= 0.0f) || !isfinite(weights[b]))
+                return err_set(SAM_ERR_INVALID_ARG, "sam_train_accumulate_weighted: weights[%d] = %g; weights must be finite and >= 0. "
+                               "HINT: normalize sample qualities to non-negative weights.", b, (double)weights[b]);
+    return accumulate_rows(t, "sam_train_accumulate_weighted", tokens, lengths, loss_mask, weights, batch, seq_len, mean_loss, num_targets);
 }
 
 int sam_trainer_read_grad(const sam_trainer *t, int32_t index, float *out) {

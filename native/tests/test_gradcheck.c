@@ -188,16 +188,17 @@ static double att_loss(const double *x, void *c) {
 }
 static void test_attention(void) {
     att_ctx a;
-    float q[AQ], k[AK], v[AK], Rf[AQ], o[AQ], probs[AH * AT * AT], dq[AQ], dk[AK] = {0}, dv[AK] = {0}, dP[AT * AT];
+    float q[AQ], k[AK], v[AK], Rf[AQ], o[AQ], probs[AT * AT], dq[AQ], dk[AK] = {0}, dv[AK] = {0}, dP[AT * AT];
     double ref[AQ], num[AQ];
     fill(a.q, q, AQ, 1.5);
     fill(a.k, k, AK, 1.5);
     fill(a.v, v, AK, 1.0);
     fill(a.R, Rf, AQ, 1.0);
-    attention_forward(o, probs, q, k, v, AT, 0, AH, AKV, AD, 1);
+    attention_forward(o, probs, q, k, v, AT, 0, AH, AKV, AD);
+    memset(probs, 0xff, sizeof probs); /* the backward recomputes them: NaN garbage must not leak in */
     att_ref(ref, a.q, a.k, a.v);
     cmp_fwd("attention", o, ref, AQ);
-    attention_backward(dq, dk, dv, dP, Rf, probs, q, k, v, AT, AH, AKV, AD);
+    attention_backward(dq, dk, dv, probs, dP, Rf, q, k, v, AT, AH, AKV, AD);
     a.which = 0;
     numgrad(num, a.q, AQ, att_loss, &a);
     cmp_grad("attention dq", dq, num, AQ);
@@ -209,7 +210,7 @@ static void test_attention(void) {
     cmp_grad("attention dv", dv, num, AK);
     /* generation path: T = 1 query at position p0 over the cache equals the last row */
     float o1[AH * AD], scratch[AT];
-    attention_forward(o1, scratch, q + (AT - 1) * AH * AD, k, v, 1, AT - 1, AH, AKV, AD, 0);
+    attention_forward(o1, scratch, q + (AT - 1) * AH * AD, k, v, 1, AT - 1, AH, AKV, AD);
     cmp_fwd("attention (cached, p0 > 0)", o1, ref + (AT - 1) * AH * AD, AH * AD);
 }
 

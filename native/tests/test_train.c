@@ -14,6 +14,8 @@
  *  dropout         masks vary per micro-batch, are reproducible from the seed, inference unaffected.
  *  lora_init       A ~ U(-1/sqrt(in), 1/sqrt(in)) from the seed, B = 0.
  *  lora_io         save/load round trip is bitwise, the file holds only lora_a/lora_b F32 tensors.
+ *  passes          memory plan: 1, some and all rows per pass give the same losses and gradients
+ *                  (supervised, weighted, DPO), no allocation; AUTO keeps activations when they fit.
  *  generation      stop ids, max_new_tokens, seeded sampling, top-p -> greedy limit, restart,
  *                  four concurrent generators on one model equal the sequential results. */
 #include <math.h>
@@ -826,6 +828,106 @@ static void test_dpo(sam_model *m) {
     sam_lora_free(l);
 }
 
+/* Four rows: make_batch(1)'s two and make_batch(4)'s two (rows 1 and 3 padded). */
+typedef struct { int32_t tok[4 * 24], len[4]; uint8_t mask[4 * 24]; } batch4;
+static batch4 make_batch4(void) {
+    batch4 q;
+    const batch a = make_batch(1), c = make_batch(4);
+    memcpy(q.tok, a.tok, sizeof a.tok), memcpy(q.tok + 48, c.tok, sizeof c.tok);
+    memcpy(q.mask, a.mask, sizeof a.mask), memcpy(q.mask + 48, c.mask, sizeof c.mask);
+    q.len[0] = a.len[0], q.len[1] = a.len[1], q.len[2] = c.len[0], q.len[3] = c.len[1];
+    return q;
+}
+
+typedef struct { double sft, wsft, dpo; float *g[3]; int rows, ckpt; int64_t bytes; } pass_result;
+
+/* The supervised, weighted and preference steps of batch4 on a trainer planned with (ckpt, budget). */
+static pass_result run_passes(sam_model *m, sam_lora *l, int ckpt, int64_t budget) {
+    pass_result r;
+    sam_train_config tc = tu_train_cfg(4, 24, ckpt);
+    tc.memory_budget = budget;
+    sam_trainer *t = NULL;
+    CHECK_OK(sam_trainer_create(m, l, &tc, &t));
+    CHECK_OK(sam_trainer_plan(t, &r.rows, &r.ckpt, &r.bytes));
+    const batch4 b = make_batch4();
+    const float w[4] = {1.0f, 0.0f, 2.5f, 0.5f};
+    const double ref[4] = {-60.0, -55.0, -61.0, -50.0};
+    int64_t nt;
+    size_t n;
+    g_allocs = 0;
+    g_counting = 1; /* several passes allocate nothing either */
+    CHECK_OK(sam_train_accumulate(t, b.tok, b.len, b.mask, 4, 24, &r.sft, &nt));
+    g_counting = 0;
+    r.g[0] = read_grads(t, l, &n);
+    CHECK_OK(sam_train_apply(t, NULL));
+    g_counting = 1;
+    CHECK_OK(sam_train_accumulate_weighted(t, b.tok, b.len, b.mask, w, 4, 24, &r.wsft, &nt));
+    g_counting = 0;
+    r.g[1] = read_grads(t, l, &n);
+    CHECK_OK(sam_train_apply(t, NULL));
+    g_counting = 1;
+    CHECK_OK(sam_train_accumulate_dpo(t, b.tok, b.len, b.mask, ref, 4, 24, 0.5f, 0.1f, &r.dpo, NULL));
+    g_counting = 0;
+    if (ALLOC_COUNTING) CHECK(g_allocs == 0, "%d rows per pass: %d heap allocations in the steps", r.rows, g_allocs);
+    r.g[2] = read_grads(t, l, &n);
+    sam_trainer_free(t);
+    return r;
+}
+
+/* The memory plan (sam_trainer_plan): a budget too small for one row still trains, one row per pass,
+ * and says so; a middle budget gets fewer rows per pass within it; AUTO keeps the activations when they
+ * fit. Passes of 1, some and all rows give the same supervised, weighted and DPO losses and gradients
+ * (float rounding apart), and AUTO without recomputation gives bitwise the checkpointed gradients. */
+static void test_passes(sam_model *m) {
+    sam_lora_config lc = {4, 2.0f, 0.0f, 2, 127};
+    sam_lora *l = NULL;
+    CHECK_OK(sam_lora_create(m, &lc, 9, &l));
+    randomize_b(l, 5);
+    size_t n;
+    float *w0 = read_all(l, &n);
+    pass_result one = run_passes(m, l, SAM_CKPT_ON, 0);
+    write_all(l, w0);
+    pass_result tiny = run_passes(m, l, SAM_CKPT_ON, 1);
+    write_all(l, w0);
+    CHECK(one.rows == 4 && one.ckpt == 1, "no budget: %d rows per pass, checkpointing %d", one.rows, one.ckpt);
+    CHECK(tiny.rows == 1 && tiny.bytes > 1 && tiny.bytes < one.bytes, "budget 1 byte: %d rows per pass, %lld bytes planned (all rows: %lld)",
+          tiny.rows, (long long)tiny.bytes, (long long)one.bytes);
+    pass_result mid = run_passes(m, l, SAM_CKPT_ON, (tiny.bytes + one.bytes) / 2);
+    write_all(l, w0);
+    CHECK(mid.rows > 1 && mid.rows < 4 && mid.bytes <= (tiny.bytes + one.bytes) / 2, "middle budget: %d rows per pass, %lld bytes",
+          mid.rows, (long long)mid.bytes);
+    const pass_result *cmp[2] = {&tiny, &mid};
+    for (int c = 0; c < 2; c++) {
+        const pass_result *p = cmp[c];
+        CHECK(tu_rel(p->sft, one.sft) < 1e-6 && tu_rel(p->wsft, one.wsft) < 1e-6 && tu_rel(p->dpo, one.dpo) < 1e-6,
+              "%d rows per pass: losses %.9g %.9g %.9g, one pass %.9g %.9g %.9g", p->rows, p->sft, p->wsft, p->dpo, one.sft, one.wsft, one.dpo);
+        for (int k = 0; k < 3; k++) {
+            double mx = 0, err = 0;
+            for (size_t i = 0; i < n; i++) mx = fmax(mx, fabs(one.g[k][i])), err = fmax(err, fabs((double)p->g[k][i] - one.g[k][i]));
+            CHECK(mx > 0 && err <= 1e-5 * mx, "%d rows per pass, step %d: gradients differ by %.3g (max |g| %.3g)", p->rows, k, err, mx);
+        }
+    }
+    pass_result keep = run_passes(m, l, SAM_CKPT_AUTO, (int64_t)1 << 50);
+    write_all(l, w0);
+    CHECK(keep.rows == 4 && keep.ckpt == 0 && keep.bytes > one.bytes, "AUTO, ample budget: %d rows per pass, checkpointing %d, %lld bytes",
+          keep.rows, keep.ckpt, (long long)keep.bytes);
+    for (int k = 0; k < 3; k++) CHECK(memcmp(keep.g[k], one.g[k], n * sizeof(float)) == 0, "AUTO without recomputation: step %d's gradients differ", k);
+    pass_result fit = run_passes(m, l, SAM_CKPT_AUTO, one.bytes);
+    CHECK(fit.rows == 4 && fit.ckpt == 1, "AUTO, budget of the checkpointed plan: %d rows per pass, checkpointing %d", fit.rows, fit.ckpt);
+    printf("  passes: planned bytes %lld (1 row/pass), %lld (%d rows), %lld (4 rows), %lld (4 rows, activations kept)\n",
+           (long long)tiny.bytes, (long long)mid.bytes, mid.rows, (long long)one.bytes, (long long)keep.bytes);
+    sam_train_config bad = tu_train_cfg(4, 24, 3);
+    sam_trainer *t = NULL;
+    CHECK(sam_trainer_create(m, l, &bad, &t) == SAM_ERR_INVALID_ARG && strstr(sam_last_error(), "grad_checkpoint"), "grad_checkpoint 3 accepted");
+    bad = tu_train_cfg(4, 24, 1);
+    bad.memory_budget = -1;
+    CHECK(sam_trainer_create(m, l, &bad, &t) == SAM_ERR_INVALID_ARG && strstr(sam_last_error(), "memory_budget"), "memory_budget -1 accepted");
+    pass_result *all[5] = {&one, &tiny, &mid, &keep, &fit};
+    for (int i = 0; i < 5; i++) free(all[i]->g[0]), free(all[i]->g[1]), free(all[i]->g[2]);
+    free(w0);
+    sam_lora_free(l);
+}
+
 int main(void) {
     if (tu_load_expected(&E)) return 1;
     char *dir = tu_tmpdir();
@@ -845,6 +947,7 @@ int main(void) {
         test_accumulation(m);
         test_weights(m);
         test_dpo(m);
+        test_passes(m);
         test_generation(m);
     }
     sam_backend_init(NULL, 0);
