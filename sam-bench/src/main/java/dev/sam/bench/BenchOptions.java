@@ -36,10 +36,11 @@ public record BenchOptions(Path work, Path results, String shapeName, ModelConfi
             "  --gemm-reps N       timed calls per GEMM shape (default 5)",
             "  --compare-steps N   timed 8gb steps (after one warm-up) on the non-default backends (default 1)",
             "  --gemm-cpu-ms N     CPU time per GEMM shape for the per-CPU-second rate (default 300)",
-            "  --skip LIST         comma list of: openblas, openblas-auto, bf16, torch, full, gen, compare, train, llama, dpo",
-            "                      (compare: the 8gb run on the other backends; train: every training part and GEMM",
-            "                      ceiling, e.g. --skip train for generation only; llama: the llama.cpp peer; dpo: the",
-            "                      8gb DPO step on one preference pair)",
+            "  --skip LIST         comma list of: openblas, openblas-auto, bf16, torch, full, full2048, gen, compare,",
+            "                      train, llama, dpo (compare: the 8gb run on the other backends; train: every training",
+            "                      part and GEMM ceiling, e.g. --skip train for generation only; llama: the llama.cpp",
+            "                      peer; dpo: the 8gb DPO step on one preference pair; full2048: the full profile at its",
+            "                      real 2048 tokens, one step of minutes)",
             "  --date YYYY-MM-DD   date in the results file name (default today)",
             "  -h, --help          this text");
 
@@ -83,7 +84,8 @@ public record BenchOptions(Path work, Path results, String shapeName, ModelConfi
                 case "--date" -> date = v;
                 case "--skip" -> {
                     for (String s : v.split(",")) {
-                        if (!List.of("openblas", "openblas-auto", "bf16", "torch", "full", "gen", "compare", "train", "llama", "dpo")
+                        if (!List.of("openblas", "openblas-auto", "bf16", "torch", "full", "full2048", "gen", "compare", "train", "llama",
+                                "dpo")
                                 .contains(s)) {
                             throw new IllegalArgumentException("--skip: unknown part '" + s + "'");
                         }

@@ -153,6 +153,11 @@ final class BenchTable {
             return v == null ? "-" : BenchReport.pct((Double) v);
         });
         row(names, "peak RSS", n -> BenchReport.gb(((Number) r.summary(n).get("peak_rss_bytes")).doubleValue()));
+        row(names, "memory plan (rows/pass)", n -> {
+            ObjectNode t = r.trainResults().get(n);
+            return !t.has("rows_per_pass") ? "-" : t.path("rows_per_pass").asInt() + (t.path("recompute").asBoolean()
+                    ? ", recompute" : ", kept") + fmt(", %.2f GB", t.path("planned_bytes").asDouble() / 1e9);
+        });
         row(names, "loss, first step", n -> fmt("%.5f", r.trainResults().get(n).path("losses").get(0).asDouble()));
         row(names, "load avg before / after", n -> {
             ObjectNode t = r.trainResults().get(n);

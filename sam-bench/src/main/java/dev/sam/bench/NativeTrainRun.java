@@ -50,7 +50,8 @@ public final class NativeTrainRun {
                 }
             }
             TrainSettings settings = TrainSettings.builder().learningRate(a.lr()).maxBatch(batch).maxSeqLen(seq)
-                    .seed(seed).gradClip(a.clip()).gradCheckpoint(a.checkpoint()).build();
+                    .seed(seed).gradClip(a.clip()).gradCheckpoint(a.checkpoint())
+                    .memoryBudget(Long.parseLong(a.all().getOrDefault("budget", "0"))).build();
             int vocab = model.info().vocabSize();
             byte[] mask = BenchData.fullMask(batch, seq);
             if (dpo) { // the prompt half of both rows is masked: only the answers' log-probabilities count
@@ -61,6 +62,12 @@ public final class NativeTrainRun {
             int[] lengths = new int[batch];
             Arrays.fill(lengths, seq);
             try (NativeTrainer trainer = NativeTrainer.create(model, lora, settings)) {
+                NativeTrainer.MemoryPlan mp = trainer.plan();
+                res.put("rows_per_pass", mp.rowsPerPass());
+                res.put("recompute", mp.recompute());
+                res.put("planned_bytes", mp.plannedBytes());
+                res.put("budget_bytes", mp.budgetBytes());
+                System.err.println("bench: memory plan: " + mp.describe());
                 double setup = (System.nanoTime() - t0) / 1e9;
                 System.err.printf("bench: %s, setup %.1f s%n", dev.sam.train.nativelib.NativeKernels.backend(), setup);
                 double[] secs = new double[steps];
@@ -114,6 +121,8 @@ public final class NativeTrainRun {
                     res.put("dpo", true);
                     res.put("reference_s", refSecs);
                 }
+                res.put("seq", seq);
+                res.put("batch", batch);
                 res.put("tokens_per_step", batch * seq);
                 res.put("scored_per_step", scored);
                 res.put("num_params", model.info().numParams());

@@ -147,13 +147,26 @@ public final class TrainBench {
             run.put("gemm_key", backendOf(run.path("backend").asText()));
             r.train("native-full", run);
         }
+        if (o.runs("full2048")) { // the profile's real max_seq_length: one timed step, no warm-up (minutes each)
+            TrainingProfile full = TrainingProfile.full();
+            log.println("bench: native trainer, full profile at " + full.maxSeqLength() + " tokens on the fp16 base");
+            ObjectNode run = jvm.run("train-native-full-2048", NativeTrainRun.class, trainArgs(models.fp16(), full,
+                    o.fullBatch(), 1, 0, full.maxSeqLength()), Map.of("SAM_THREADS", threads), List.of());
+            run.put("gemm_key", backendOf(run.path("backend").asText()));
+            r.train("native-full-2048", run);
+        }
     }
 
     private List<String> trainArgs(Path model, TrainingProfile p, int batch, int steps, int warmup) {
+        return trainArgs(model, p, batch, steps, warmup, o.seq());
+    }
+
+    /** A training child's arguments: the profile's adapters, checkpointing and memory budget, batch x seq. */
+    private List<String> trainArgs(Path model, TrainingProfile p, int batch, int steps, int warmup, int seq) {
         return List.of("model=" + model, "layers=" + p.loraLayers(), "rank=" + p.rank(), "alpha=" + p.alpha(),
-                "targets=" + String.join(",", p.targets()), "seq=" + o.seq(), "batch=" + batch, "steps=" + steps,
+                "targets=" + String.join(",", p.targets()), "seq=" + seq, "batch=" + batch, "steps=" + steps,
                 "warmup=" + warmup, "checkpoint=" + p.gradCheckpoint(), "lr=" + p.learningRate(),
-                "clip=" + p.gradClip(), "seed=" + p.seed());
+                "clip=" + p.gradClip(), "seed=" + p.seed(), "budget=" + p.memoryBudgetBytes());
     }
 
     /** A backend the benchmark measures: its name, the child's environment, variables removed from it. */

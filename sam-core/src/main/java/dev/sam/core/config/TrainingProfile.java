@@ -27,7 +27,8 @@ public record TrainingProfile(
         int checkpointEvery,
         int evalEvery,
         long seed,
-        Preference dpo) {
+        Preference dpo,
+        double memoryBudgetGb) {
 
     /**
      * The preference (DPO) stage of a run (docs/user-guide.md, "Preference training"): {@code beta} the
@@ -58,13 +59,16 @@ public record TrainingProfile(
      */
     public static TrainingProfile eightGb() {
         return builder().baseModel("Qwen2.5-Coder-1.5B-Instruct-4bit").loraLayers(8).rank(4).alpha(8).batchSize(1)
-                .gradAccum(4).maxSeqLength(512).gradCheckpoint(true).build();
+                .gradAccum(4).maxSeqLength(512).gradCheckpoint(true).memoryBudgetGb(1.75).build();
     }
 
-    /** The full profile: all layers, rank 8, longer sequences. */
+    /**
+     * The full profile: all layers, rank 8, batch 4 of up to 2048 tokens, within 4.5 GB planned (the fp16
+     * base is 3.1 GB of it: batches of long samples run a row per pass).
+     */
     public static TrainingProfile full() {
         return builder().baseModel("Qwen2.5-Coder-1.5B-Instruct").loraLayers(-1).rank(8).alpha(16).batchSize(4)
-                .gradAccum(4).maxSeqLength(2048).epochs(3).gradCheckpoint(true).build();
+                .gradAccum(4).maxSeqLength(2048).epochs(3).gradCheckpoint(true).memoryBudgetGb(4.5).build();
     }
 
     /**
@@ -109,11 +113,17 @@ public record TrainingProfile(
         b.evalEvery = evalEvery;
         b.seed = seed;
         b.dpo = dpo;
+        b.memoryBudgetGb = memoryBudgetGb;
         return b;
     }
 
     public double scale() {
         return alpha / rank;
+    }
+
+    /** {@code memory_budget_gb} in bytes (0: no budget). */
+    public long memoryBudgetBytes() {
+        return Math.round(memoryBudgetGb * 1e9);
     }
 
     /** Problems with this profile's values, each naming its key under {@code prefix}. */
@@ -185,6 +195,9 @@ public record TrainingProfile(
             out.add(name.apply("dpo.reference") + " must be one of " + Preference.REFERENCES + ", got " + dpo.reference());
         }
         positive(out, name.apply("dpo.epochs"), dpo.epochs());
+        if (!(memoryBudgetGb >= 0 && memoryBudgetGb <= 4096)) {
+            out.add(name.apply("memory_budget_gb") + " must be in [0, 4096] GB (0: no budget), got " + memoryBudgetGb);
+        }
         return out;
     }
 
@@ -217,6 +230,7 @@ public record TrainingProfile(
         private int evalEvery = 200;
         private long seed;
         private Preference dpo = Preference.defaults();
+        private double memoryBudgetGb;
 
         private Builder() {
         }
@@ -326,8 +340,14 @@ public record TrainingProfile(
             return this;
         }
 
+        /** The trainer's memory budget in GB (10^9 bytes; 0: none). */
+        public Builder memoryBudgetGb(double v) {
+            memoryBudgetGb = v;
+            return this;
+        }
+
         public TrainingProfile build() {
-            return new TrainingProfile(baseModel, loraLayers, rank, alpha, dropout, batchSize, gradAccum, learningRate, lrSchedule, warmupSteps, weightDecay, gradClip, maxSeqLength, epochs, maxSteps, gradCheckpoint, targets, checkpointEvery, evalEvery, seed, dpo);
+            return new TrainingProfile(baseModel, loraLayers, rank, alpha, dropout, batchSize, gradAccum, learningRate, lrSchedule, warmupSteps, weightDecay, gradClip, maxSeqLength, epochs, maxSteps, gradCheckpoint, targets, checkpointEvery, evalEvery, seed, dpo, memoryBudgetGb);
         }
     }
 }

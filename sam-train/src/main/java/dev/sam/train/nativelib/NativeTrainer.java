@@ -2,6 +2,7 @@ package dev.sam.train.nativelib;
 
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.DoubleByReference;
+import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 import java.nio.file.Path;
@@ -25,7 +26,28 @@ public final class NativeTrainer implements AutoCloseable {
     public record StepStats(long step, float learningRate, float gradNorm, int microBatches) {
     }
 
+    /**
+     * The memory plan the trainer chose ({@code sam_trainer_plan}): rows of a micro-batch per forward/backward
+     * pass (fewer than the batch: the micro-batch runs in passes, same loss and gradient), whether layers are
+     * recomputed in backward, the bytes planned (model files + adapters + optimizer + activations) and the
+     * budget it was chosen within (0: none).
+     */
+    public record MemoryPlan(int rowsPerPass, boolean recompute, long plannedBytes, long budgetBytes) {
+        /** True when even one row per pass exceeds the budget. */
+        public boolean overBudget() {
+            return budgetBytes > 0 && plannedBytes > budgetBytes;
+        }
+
+        /** "2 rows per pass, layers recomputed in backward, 5.12 GB planned (budget 5.50 GB)". */
+        public String describe() {
+            return String.format(java.util.Locale.ROOT, "%d row%s per pass, %s, %.2f GB planned%s", rowsPerPass,
+                    rowsPerPass == 1 ? "" : "s", recompute ? "layers recomputed in backward" : "activations kept (no recomputation)",
+                    plannedBytes / 1e9, budgetBytes > 0 ? String.format(java.util.Locale.ROOT, " (budget %.2f GB)", budgetBytes / 1e9) : "");
+        }
+    }
+
     private Pointer handle;
+    private long budget;
 
     private NativeTrainer(Pointer handle) {
         this.handle = handle;
@@ -35,7 +57,17 @@ public final class NativeTrainer implements AutoCloseable {
         PointerByReference out = new PointerByReference();
         Natives.check(Natives.lib().sam_trainer_create(model.handle(), adapters.handle(), settings.toStruct(), out),
                 "create the trainer");
-        return new NativeTrainer(out.getValue());
+        NativeTrainer t = new NativeTrainer(out.getValue());
+        t.budget = settings.memoryBudget();
+        return t;
+    }
+
+    public MemoryPlan plan() {
+        IntByReference rows = new IntByReference();
+        IntByReference ckpt = new IntByReference();
+        LongByReference bytes = new LongByReference();
+        Natives.check(Natives.lib().sam_trainer_plan(handle(), rows, ckpt, bytes), "read the trainer's memory plan");
+        return new MemoryPlan(rows.getValue(), ckpt.getValue() != 0, bytes.getValue(), budget);
     }
 
     public MicroBatchLoss accumulate(TokenBatch b) {

@@ -67,6 +67,9 @@ interface SamTrainLibrary extends Library {
     // ---- training
     int sam_trainer_create(Pointer model, Pointer lora, TrainConfigStruct cfg, PointerByReference out);
 
+    int sam_trainer_plan(Pointer trainer, IntByReference rowsPerPass, IntByReference gradCheckpoint,
+                         LongByReference plannedBytes);
+
     int sam_train_accumulate(Pointer trainer, int[] tokens, int[] lengths, byte[] lossMask, int batch, int seqLen,
                              DoubleByReference meanLoss, LongByReference numTargets);
 
@@ -150,7 +153,7 @@ interface SamTrainLibrary extends Library {
 
     /** struct sam_train_config. */
     @Structure.FieldOrder({"learning_rate", "beta1", "beta2", "eps", "weight_decay", "grad_clip", "lr_schedule",
-            "warmup_steps", "total_steps", "min_lr", "max_batch", "max_seq_len", "grad_checkpoint", "seed"})
+            "warmup_steps", "total_steps", "min_lr", "max_batch", "max_seq_len", "grad_checkpoint", "seed", "memory_budget"})
     class TrainConfigStruct extends AbiStruct {
         public float learning_rate;
         public float beta1;
@@ -166,6 +169,7 @@ interface SamTrainLibrary extends Library {
         public int max_seq_len;
         public int grad_checkpoint;
         public long seed;
+        public long memory_budget;
     }
 
     /** struct sam_step_stats. */

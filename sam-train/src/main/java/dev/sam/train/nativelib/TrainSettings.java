@@ -2,11 +2,14 @@ package dev.sam.train.nativelib;
 
 /**
  * Optimizer and arena settings of a native trainer (struct sam_train_config). AdamW defaults follow
- * mlx-lm / PyTorch (betas 0.9/0.999, eps 1e-8).
+ * mlx-lm / PyTorch (betas 0.9/0.999, eps 1e-8). {@code memoryBudget} (bytes, 0: none) bounds what the
+ * trainer plans (model files, adapters, optimizer, activations: {@link NativeTrainer#plan}); with a budget,
+ * {@code gradCheckpoint} means "recompute when the activations do not fit" (the native AUTO), without one
+ * "always recompute".
  */
 public record TrainSettings(float learningRate, float beta1, float beta2, float eps, float weightDecay,
                             float gradClip, boolean cosine, int warmupSteps, int totalSteps, float minLr,
-                            int maxBatch, int maxSeqLen, boolean gradCheckpoint, long seed) {
+                            int maxBatch, int maxSeqLen, boolean gradCheckpoint, long seed, long memoryBudget) {
 
     /**
      * Settings built by name. Unset: AdamW's betas 0.9 / 0.999 and eps 1e-8, no weight decay, no clipping,
@@ -33,6 +36,7 @@ public record TrainSettings(float learningRate, float beta1, float beta2, float 
         private int maxSeqLen;
         private boolean gradCheckpoint = true;
         private long seed;
+        private long memoryBudget;
 
         private Builder() {
         }
@@ -107,8 +111,14 @@ public record TrainSettings(float learningRate, float beta1, float beta2, float 
             return this;
         }
 
+        /** Bytes the trainer may plan; 0 (the default): no budget. */
+        public Builder memoryBudget(long bytes) {
+            memoryBudget = bytes;
+            return this;
+        }
+
         public TrainSettings build() {
-            return new TrainSettings(learningRate, beta1, beta2, eps, weightDecay, gradClip, cosine, warmupSteps, totalSteps, minLr, maxBatch, maxSeqLen, gradCheckpoint, seed);
+            return new TrainSettings(learningRate, beta1, beta2, eps, weightDecay, gradClip, cosine, warmupSteps, totalSteps, minLr, maxBatch, maxSeqLen, gradCheckpoint, seed, memoryBudget);
         }
     }
 
@@ -126,8 +136,9 @@ public record TrainSettings(float learningRate, float beta1, float beta2, float 
         s.min_lr = minLr;
         s.max_batch = maxBatch;
         s.max_seq_len = maxSeqLen;
-        s.grad_checkpoint = gradCheckpoint ? 1 : 0;
+        s.grad_checkpoint = !gradCheckpoint ? 0 : memoryBudget > 0 ? 2 : 1; // 2: SAM_CKPT_AUTO
         s.seed = seed;
+        s.memory_budget = memoryBudget;
         return s;
     }
 }

@@ -93,6 +93,7 @@ final class PreferenceStage {
         reporter.validation(StepMetrics.preferenceValidation(firstStep, before.accuracy(), reporter.elapsedS()));
         TrainSettings ts = TrainSettings.builder().learningRate(settings.learningRate()).maxBatch(2 * ppm)
                 .maxSeqLen(Math.max(2, longest)).seed(settings.seed()).gradCheckpoint(settings.gradCheckpoint())
+                .memoryBudget(settings.memoryBudgetBytes())
                 .cosine(settings.lrSchedule().equals("cosine")).warmupSteps(Math.min(settings.warmupSteps(), total / 10))
                 .totalSteps(total).minLr(0).weightDecay(settings.weightDecay()).gradClip(settings.gradClip()).build();
         int perEpoch = (train.size() + ppm - 1) / ppm;
@@ -101,6 +102,7 @@ final class PreferenceStage {
         double lastMargin = Double.NaN;
         int done = 0;
         try (NativeTrainer trainer = NativeTrainer.create(model, adapters, ts)) {
+            TrainingSession.notePlan(reporter, trainer.plan(), 2 * ppm);
             int[] order = null;
             for (int step = 0; step < total; step++) {
                 long s0 = System.nanoTime();

@@ -72,6 +72,7 @@ final class TrainingSession {
         TrainingProfile s = p.settings();
         return TrainSettings.builder().learningRate(s.learningRate()).maxBatch(s.batchSize())
                 .maxSeqLen(p.data().longestTokens()).seed(s.seed()).gradCheckpoint(s.gradCheckpoint())
+                .memoryBudget(s.memoryBudgetBytes())
                 .cosine(s.lrSchedule().equals("cosine")).warmupSteps(s.warmupSteps()).totalSteps(p.data().totalSteps())
                 .minLr(0).weightDecay(s.weightDecay()).gradClip(s.gradClip()).build();
     }
@@ -85,6 +86,7 @@ final class TrainingSession {
         a.put("learning_rate", s.learningRate());
         a.put("max_seq_length", s.maxSeqLength());
         a.put("grad_checkpoint", s.gradCheckpoint());
+        a.put("memory_budget_gb", s.memoryBudgetGb());
         a.put("mask_prompt", p.maskPrompt());
         a.put("seed", s.seed());
         a.put("save_every", s.checkpointEvery());
@@ -143,10 +145,22 @@ final class TrainingSession {
         }
     }
 
+    /** The trainer's memory plan on the log, and a warning when it exceeds the profile's budget. */
+    static void notePlan(StepReporter reporter, NativeTrainer.MemoryPlan mp, int batch) {
+        reporter.note("memory plan: " + mp.describe() + (mp.rowsPerPass() < batch
+                ? ", each batch of " + batch + " in " + ((batch + mp.rowsPerPass() - 1) / mp.rowsPerPass()) + " passes" : ""));
+        if (mp.overBudget()) {
+            reporter.note(String.format(java.util.Locale.ROOT, "warning: even one row per pass needs %.2f GB, over the"
+                    + " profile's memory_budget_gb %.2f: shorten max_seq_length or raise the budget",
+                    mp.plannedBytes() / 1e9, mp.budgetBytes() / 1e9));
+        }
+    }
+
     private TrainingLoop.Outcome supervised(NativeModel model, LoraAdapters adapters, StepReporter reporter,
                                             StopSignal stop, boolean resume, List<Double> priorLosses,
                                             Checkpoints checkpoints) {
         try (NativeTrainer trainer = NativeTrainer.create(model, adapters, settings(plan))) {
+            notePlan(reporter, trainer.plan(), plan.settings().batchSize());
             if (resume) {
                 checkpoints.latest().ifPresent(c -> trainer.loadCheckpoint(c.file()));
             }

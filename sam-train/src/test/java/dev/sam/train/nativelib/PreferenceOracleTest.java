@@ -44,16 +44,19 @@ class PreferenceOracleTest {
 
     static Stream<Arguments> cases() {
         return Stream.of(
-                Arguments.of("base reference, beta 0.1", 0.1f, 0f, false, false),
-                Arguments.of("base reference, beta 0.5, label smoothing 0.1", 0.5f, 0.1f, false, true),
-                Arguments.of("active-adapter reference, beta 0.1", 0.1f, 0f, true, false),
-                Arguments.of("active-adapter reference, beta 1, label smoothing 0.25, checkpointing", 1f, 0.25f, true, true));
+                Arguments.of("base reference, beta 0.1", 0.1f, 0f, false, false, 0L),
+                Arguments.of("base reference, beta 0.5, label smoothing 0.1", 0.5f, 0.1f, false, true, 0L),
+                Arguments.of("active-adapter reference, beta 0.1", 0.1f, 0f, true, false, 0L),
+                Arguments.of("active-adapter reference, beta 1, label smoothing 0.25, checkpointing", 1f, 0.25f, true, true, 0L),
+                // memory plan: a 1-byte budget runs the two pairs a row per pass (every row's forward, then each
+                // row's forward again before its backward)
+                Arguments.of("base reference, beta 0.5, label smoothing 0.1, a row per pass", 0.5f, 0.1f, false, true, 1L));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void lossAndLoraGradientsMatchTrlsSigmoidLoss(String name, float beta, float eps, boolean adapterReference,
-                                                  boolean checkpoint) throws Exception {
+                                                  boolean checkpoint, long budget) throws Exception {
         // Two pairs: each a shared prompt and two completions of other lengths (rows padded to 26).
         int[][] rows = new int[4][];
         int[] promptLen = {9, 7};
@@ -91,7 +94,8 @@ class PreferenceOracleTest {
             double nativeLoss;
             float[][] nativeGrads = new float[lora.tensors().size()][];
             try (NativeTrainer trainer = NativeTrainer.create(model, lora, TrainSettings.builder().learningRate(1e-4)
-                    .maxBatch(4).maxSeqLen(seq).seed(1).gradCheckpoint(checkpoint).build())) {
+                    .maxBatch(4).maxSeqLen(seq).seed(1).gradCheckpoint(checkpoint).memoryBudget(budget).build())) {
+                assertEquals(budget == 1 ? 1 : 4, trainer.plan().rowsPerPass(), name + ": rows per pass");
                 nativeLoss = trainer.accumulatePreference(batch, refLogp, beta, eps).meanLoss();
                 for (LoraAdapters.Tensor t : lora.tensors()) {
                     nativeGrads[t.index()] = trainer.gradient(t);

@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * embeddings) built in PyTorch through DJL from the same safetensors and LoRA values. The native loss must
  * agree within 1e-4 relative and every LoRA gradient within 1e-3 relative (max-norm), with and without
  * activation checkpointing, masked and unmasked, attention-only and all-module targets, on a padded batch,
- * unweighted and with per-row sample weights (the reference multiplies each row's cross-entropy sum by its weight).
+ * unweighted and with per-row sample weights (the reference multiplies each row's cross-entropy sum by its weight),
+ * and under a memory plan that runs the batch a row per pass or keeps every layer's activations (AUTO).
  */
 class PyTorchOracleTest {
     private static final Path MODEL = TestHomes.testdata("qwen2-tiny").resolve("fp32");
@@ -36,21 +37,27 @@ class PyTorchOracleTest {
         List<String> attn = List.of("q_proj", "k_proj", "v_proj", "o_proj");
         List<String> all = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
         return Stream.of(
-                Arguments.of("attention, masked, checkpointing", attn, 2, true, true, null),
-                Arguments.of("attention, masked, no checkpointing", attn, 2, true, false, null),
-                Arguments.of("attention, unmasked, checkpointing", attn, 2, false, true, null),
-                Arguments.of("all modules, all layers, masked, no checkpointing", all, -1, true, false, null),
-                Arguments.of("all modules, last layer, unmasked, checkpointing", all, 1, false, true, null),
+                Arguments.of("attention, masked, checkpointing", attn, 2, true, true, null, 0L),
+                Arguments.of("attention, masked, no checkpointing", attn, 2, true, false, null, 0L),
+                Arguments.of("attention, unmasked, checkpointing", attn, 2, false, true, null, 0L),
+                Arguments.of("all modules, all layers, masked, no checkpointing", all, -1, true, false, null, 0L),
+                Arguments.of("all modules, last layer, unmasked, checkpointing", all, 1, false, true, null, 0L),
                 // sample weights (training.weighting): row b's CE sum counts w_b times, still over all targets
-                Arguments.of("attention, masked, row weights 1.7 / 0.3", attn, 2, true, false, new float[] {1.7f, 0.3f}),
+                Arguments.of("attention, masked, row weights 1.7 / 0.3", attn, 2, true, false, new float[] {1.7f, 0.3f}, 0L),
                 Arguments.of("all modules, unmasked, checkpointing, row weights 0 / 2.5", all, -1, false, true,
-                        new float[] {0f, 2.5f}));
+                        new float[] {0f, 2.5f}, 0L),
+                // memory plan: a 1-byte budget runs the batch a row per pass; an ample one keeps the activations
+                Arguments.of("all modules, masked, a row per pass (memory budget)", all, -1, true, true, null, 1L),
+                Arguments.of("attention, unmasked, a row per pass, row weights 1.7 / 0.3", attn, 2, false, true,
+                        new float[] {1.7f, 0.3f}, 1L),
+                Arguments.of("all modules, masked, checkpointing AUTO within an ample budget", all, -1, true, true, null,
+                        1L << 40));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void lossAndLoraGradientsMatchPyTorch(String name, List<String> targets, int numLayers, boolean masked,
-                                          boolean checkpoint, float[] rowWeights) throws Exception {
+                                          boolean checkpoint, float[] rowWeights, long budget) throws Exception {
         // Two rows of different length: row 1 is padded; masking scores only the "answer" part.
         int[][] rows = {OracleChecks.randomIds(24, 1), OracleChecks.randomIds(17, 2)};
         int seq = 24;
@@ -74,7 +81,10 @@ class PyTorchOracleTest {
             float[][] nativeGrads = new float[lora.tensors().size()][];
             try (NativeTrainer trainer = NativeTrainer.create(model, lora,
                     TrainSettings.builder().learningRate(1e-4).maxBatch(2).maxSeqLen(seq).seed(1)
-                            .gradCheckpoint(checkpoint).build())) {
+                            .gradCheckpoint(checkpoint).memoryBudget(budget).build())) {
+                NativeTrainer.MemoryPlan plan = trainer.plan();
+                assertEquals(budget == 1 ? 1 : 2, plan.rowsPerPass(), name + ": rows per pass");
+                assertEquals(checkpoint && budget <= 1, plan.recompute(), name + ": recomputation");
                 nativeLoss = (rowWeights == null ? trainer.accumulate(batch) : trainer.accumulate(batch, rowWeights))
                         .meanLoss();
                 for (LoraAdapters.Tensor t : lora.tensors()) {
