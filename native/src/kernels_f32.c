@@ -59,6 +59,7 @@ __attribute__((target("avx2,fma"))) static void ukr_avx2(int kc, const void *Apv
     const float *restrict Ap = Apv, *restrict Bp = Bpv;
     enum { MR = 6, NR = 16 };
     __m256 c[MR][2];
+#pragma GCC unroll 6
     for (int i = 0; i < MR; i++) c[i][0] = c[i][1] = _mm256_setzero_ps();
 #pragma GCC unroll 2
     for (int k = 0; k < kc; k++) {
@@ -70,26 +71,33 @@ __attribute__((target("avx2,fma"))) static void ukr_avx2(int kc, const void *Apv
             c[i][1] = _mm256_fmadd_ps(a, b1, c[i][1]);
         }
     }
+    /* The accumulators leave registers once, through tmp, with constant indices: indexing c[i] by the
+     * run-time row count m below made GCC keep c in memory and store every accumulator after each FMA
+     * in the loop above (two stores per FMA pair: half the FMA rate, measured). */
+    float tmp[MR][NR] __attribute__((aligned(32)));
+#pragma GCC unroll 6
+    for (int i = 0; i < MR; i++) {
+        _mm256_store_ps(tmp[i], c[i][0]);
+        _mm256_store_ps(tmp[i] + 8, c[i][1]);
+    }
     const __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
     if (n == NR) {
         for (int i = 0; i < m; i++) {
             float *ci = C + (size_t)i * ldc;
+            const __m256 r0 = _mm256_mul_ps(va, _mm256_load_ps(tmp[i])), r1 = _mm256_mul_ps(va, _mm256_load_ps(tmp[i] + 8));
             if (beta == 0.0f) {
-                _mm256_storeu_ps(ci, _mm256_mul_ps(va, c[i][0]));
-                _mm256_storeu_ps(ci + 8, _mm256_mul_ps(va, c[i][1]));
+                _mm256_storeu_ps(ci, r0);
+                _mm256_storeu_ps(ci + 8, r1);
             } else {
-                _mm256_storeu_ps(ci, _mm256_fmadd_ps(vb, _mm256_loadu_ps(ci), _mm256_mul_ps(va, c[i][0])));
-                _mm256_storeu_ps(ci + 8, _mm256_fmadd_ps(vb, _mm256_loadu_ps(ci + 8), _mm256_mul_ps(va, c[i][1])));
+                _mm256_storeu_ps(ci, _mm256_fmadd_ps(vb, _mm256_loadu_ps(ci), r0));
+                _mm256_storeu_ps(ci + 8, _mm256_fmadd_ps(vb, _mm256_loadu_ps(ci + 8), r1));
             }
         }
         return;
     }
-    float tmp[NR] __attribute__((aligned(32)));
     for (int i = 0; i < m; i++) {
-        _mm256_store_ps(tmp, c[i][0]);
-        _mm256_store_ps(tmp + 8, c[i][1]);
         float *ci = C + (size_t)i * ldc;
-        for (int j = 0; j < n; j++) ci[j] = beta == 0.0f ? alpha * tmp[j] : alpha * tmp[j] + beta * ci[j];
+        for (int j = 0; j < n; j++) ci[j] = beta == 0.0f ? alpha * tmp[i][j] : alpha * tmp[i][j] + beta * ci[j];
     }
 }
 
@@ -126,6 +134,7 @@ static void ukr_neon(int kc, const void *Apv, const void *Bpv, float *restrict C
     enum { MR = 8, NR = 12 };
     const float *restrict Ap = Apv, *restrict Bp = Bpv;
     float32x4_t c[MR][3];
+#pragma GCC unroll 8
     for (int i = 0; i < MR; i++) c[i][0] = c[i][1] = c[i][2] = vdupq_n_f32(0.0f);
     for (int k = 0; k < kc; k++) {
         const float32x4_t b0 = vld1q_f32(Bp + (size_t)k * NR), b1 = vld1q_f32(Bp + (size_t)k * NR + 4),
@@ -139,25 +148,29 @@ static void ukr_neon(int kc, const void *Apv, const void *Bpv, float *restrict C
         ROW(4, a1, 0) ROW(5, a1, 1) ROW(6, a1, 2) ROW(7, a1, 3)
 #undef ROW
     }
+    /* through tmp with constant indices, as in ukr_avx2 (keeps c in registers in the loop above) */
+    float tmp[MR][NR];
+#pragma GCC unroll 8
+    for (int i = 0; i < MR; i++) {
+        vst1q_f32(tmp[i], c[i][0]);
+        vst1q_f32(tmp[i] + 4, c[i][1]);
+        vst1q_f32(tmp[i] + 8, c[i][2]);
+    }
     const float32x4_t va = vdupq_n_f32(alpha), vb = vdupq_n_f32(beta);
     if (n == NR) {
         for (int i = 0; i < m; i++) {
             float *ci = C + (size_t)i * ldc;
             for (int v = 0; v < 3; v++) {
-                float32x4_t r = vmulq_f32(va, c[i][v]);
+                float32x4_t r = vmulq_f32(va, vld1q_f32(tmp[i] + 4 * v));
                 if (beta != 0.0f) r = vfmaq_f32(r, vb, vld1q_f32(ci + 4 * v));
                 vst1q_f32(ci + 4 * v, r);
             }
         }
         return;
     }
-    float tmp[NR];
     for (int i = 0; i < m; i++) {
-        vst1q_f32(tmp, c[i][0]);
-        vst1q_f32(tmp + 4, c[i][1]);
-        vst1q_f32(tmp + 8, c[i][2]);
         float *ci = C + (size_t)i * ldc;
-        for (int j = 0; j < n; j++) ci[j] = beta == 0.0f ? alpha * tmp[j] : fmaf(beta, ci[j], alpha * tmp[j]);
+        for (int j = 0; j < n; j++) ci[j] = beta == 0.0f ? alpha * tmp[i][j] : fmaf(beta, ci[j], alpha * tmp[i][j]);
     }
 }
 #endif
@@ -238,12 +251,49 @@ AVX512 static void pack_bn_avx512(const kn_f32mat *b, float *restrict dst, int k
 }
 #endif
 
+#if defined(__x86_64__) && defined(__GNUC__)
+/* op(B) = B^T on AVX2: 8 rows of B x 8 columns at a time, transposed in registers (the scalar loop wrote
+ * one float per instruction with a stride of nr floats). */
+__attribute__((target("avx2,fma"))) static void pack_bt_avx2(const kn_f32mat *b, float *restrict dst, int k0, int kc,
+                                                            int j0, int n, int nr) {
+    const int kc8 = kc & ~7;
+    for (int jb = 0; jb < nr; jb += 8) {
+        const int rows = n - jb < 0 ? 0 : n - jb > 8 ? 8 : n - jb;
+        for (int kb = 0; kb < kc8; kb += 8) {
+            __m256 r[8], t[8], u[8];
+            for (int i = 0; i < 8; i++)
+                r[i] = i < rows ? _mm256_loadu_ps(b->p + (size_t)(j0 + jb + i) * b->ld + k0 + kb) : _mm256_setzero_ps();
+            for (int i = 0; i < 8; i += 2) {
+                t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+                t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+            }
+            for (int i = 0; i < 8; i += 4) {
+                u[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+                u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
+                u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+                u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+            }
+            for (int i = 0; i < 4; i++) {
+                _mm256_storeu_ps(dst + (size_t)(kb + i) * nr + jb, _mm256_permute2f128_ps(u[i], u[i + 4], 0x20));
+                _mm256_storeu_ps(dst + (size_t)(kb + i + 4) * nr + jb, _mm256_permute2f128_ps(u[i], u[i + 4], 0x31));
+            }
+        }
+    }
+    for (int k = kc8; k < kc; k++)
+        for (int j = 0; j < nr; j++) dst[(size_t)k * nr + j] = j < n ? b->p[(size_t)(j0 + j) * b->ld + k0 + k] : 0.0f;
+}
+#endif
+
 void kn_pack_b_f32(const void *src, float *restrict dst, int k0, int kc, int j0, int n, int nr) {
     const kn_f32mat *b = src;
 #if defined(__x86_64__) && defined(__GNUC__)
     if (nr % 16 == 0 && cpu_isa() == ISA_AVX512) {
         if (b->trans) pack_bt_avx512(b, dst, k0, kc, j0, n, nr);
         else pack_bn_avx512(b, dst, k0, kc, j0, n, nr);
+        return;
+    }
+    if (nr % 8 == 0 && b->trans && cpu_isa() == ISA_AVX2) {
+        pack_bt_avx2(b, dst, k0, kc, j0, n, nr);
         return;
     }
 #endif

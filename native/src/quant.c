@@ -365,9 +365,117 @@ AVX512 static void pack_n_avx512(const wmat *W, float *dst, int k0, int kc, int 
     }
 }
 
-/* The AVX-512 packers need 16-aligned column starts and 4/8-bit or float weights. */
-static int fast_pack(const wmat *W, int col0, int nr) {
-    return cpu_isa() == ISA_AVX512 && nr % 16 == 0 && col0 % 16 == 0 && (W->kind != WM_Q || W->bits == 4 || W->bits == 8);
+/* ---- AVX2 (+FMA, F16C: every AVX2 CPU has it) packers: the AVX-512 ones at 8 lanes. Without them a
+ * CPU without AVX-512 dequantized its weight panels element by element (seg_scalar, ~15 cycles per
+ * weight): at 512 tokens that was ~40 % of a 4-bit product's time, and the built-in kernels lost to
+ * OpenBLAS there. Same arithmetic as seg_scalar (scale * q, then + bias: two roundings). ---- */
+#define AVX2F __attribute__((target("avx2,fma,f16c")))
+
+AVX2F static void seg_avx2(const wmat *W, int r, int c0, int n, float *dst) {
+    const size_t cols = (size_t)W->cols;
+    switch (W->kind) {
+    case WM_F32: memcpy(dst, W->w + ((size_t)r * cols + c0) * 4, (size_t)n * 4); return;
+    case WM_F16:
+        for (int j = 0; j < n; j += 8)
+            _mm256_storeu_ps(dst + j, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(const void *)(W->w + ((size_t)r * cols + c0 + j) * 2))));
+        return;
+    case WM_BF16:
+        for (int j = 0; j < n; j += 8) {
+            const __m128i h = _mm_loadu_si128((const __m128i *)(const void *)(W->w + ((size_t)r * cols + c0 + j) * 2));
+            _mm256_storeu_ps(dst + j, _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16)));
+        }
+        return;
+    default: {
+        const int gshift = __builtin_ctz((unsigned)W->group);
+        const size_t wbytes = cols * (size_t)W->bits / 8, sbytes = (cols >> gshift) * 2;
+        const uint8_t *wr = W->w + (size_t)r * wbytes, *sr = W->scales + (size_t)r * sbytes, *br = W->biases + (size_t)r * sbytes;
+        const __m128i m4 = _mm_set1_epi8(0x0F);
+        for (int j = 0; j < n;) {
+            const int c = c0 + j, g = c >> gshift, end = ((g + 1) << gshift) - c0 < n ? ((g + 1) << gshift) - c0 : n;
+            const __m256 sc = _mm256_set1_ps(load_half(sr, (size_t)g, W->sb_bf16));
+            const __m256 bi = _mm256_set1_ps(load_half(br, (size_t)g, W->sb_bf16));
+            for (; j < end; j += 16) {
+                __m128i q8;
+                if (W->bits == 4) {
+                    const __m128i v = _mm_loadl_epi64((const __m128i *)(const void *)(wr + (c0 + j) / 2));
+                    q8 = _mm_unpacklo_epi8(_mm_and_si128(v, m4), _mm_and_si128(_mm_srli_epi16(v, 4), m4));
+                } else {
+                    q8 = _mm_loadu_si128((const __m128i *)(const void *)(wr + c0 + j));
+                }
+                const __m256 f0 = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(q8));
+                const __m256 f1 = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_unpackhi_epi64(q8, q8)));
+                _mm256_storeu_ps(dst + j, _mm256_add_ps(_mm256_mul_ps(sc, f0), bi));
+                _mm256_storeu_ps(dst + j + 8, _mm256_add_ps(_mm256_mul_ps(sc, f1), bi));
+            }
+        }
+    }
+    }
+}
+
+/* In-register transpose of an 8 x 8 block: r[i] holds row i before, column i after. */
+AVX2F static inline void transpose8(__m256 r[8]) {
+    __m256 t[8], u[8];
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        u[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+        u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
+        u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+        u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+    }
+    for (int i = 0; i < 4; i++) {
+        r[i] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x20);
+        r[i + 4] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x31);
+    }
+}
+
+/* dst[k * nr + j] = W[j0 + j][k0 + k] as pack_t_avx512, in 8 x 8 blocks. */
+AVX2F static void pack_t_avx2(const wmat *W, float *dst, int k0, int kc, int j0, int n, int nr) {
+    float buf[8 * 256] __attribute__((aligned(32)));
+    const int kc16 = kc & ~15;
+    for (int kb0 = 0; kb0 < kc16; kb0 += 256) {
+        const int len = kc16 - kb0 < 256 ? kc16 - kb0 : 256;
+        for (int jb = 0; jb < nr; jb += 8) {
+            const int rows = n - jb < 0 ? 0 : n - jb > 8 ? 8 : n - jb;
+            for (int i = 0; i < rows; i++) seg_avx2(W, j0 + jb + i, k0 + kb0, len, buf + i * 256);
+            for (int kb = 0; kb < len; kb += 8) {
+                __m256 r[8];
+                for (int i = 0; i < 8; i++) r[i] = i < rows ? _mm256_load_ps(buf + i * 256 + kb) : _mm256_setzero_ps();
+                transpose8(r);
+                for (int i = 0; i < 8; i++) _mm256_storeu_ps(dst + (size_t)(kb0 + kb + i) * nr + jb, r[i]);
+            }
+        }
+    }
+    if (kc16 < kc) { /* tail columns (K not a multiple of 16): scalar */
+        float seg[16];
+        for (int j = 0; j < nr; j++)
+            for (int k = kc16; k < kc; k++) dst[(size_t)k * nr + j] = 0.0f;
+        for (int j = 0; j < n; j++) {
+            wmat_seg(W, j0 + j, k0 + kc16, kc - kc16, seg);
+            for (int k = kc16; k < kc; k++) dst[(size_t)k * nr + j] = seg[k - kc16];
+        }
+    }
+}
+
+/* dst[k * nr + j] = W[k0 + k][j0 + j]: contiguous row segments. */
+AVX2F static void pack_n_avx2(const wmat *W, float *dst, int k0, int kc, int j0, int n, int nr) {
+    const int n16 = n & ~15;
+    for (int k = 0; k < kc; k++) {
+        float *d = dst + (size_t)k * nr;
+        if (n16) seg_avx2(W, k0 + k, j0, n16, d);
+        if (n16 < n) wmat_seg(W, k0 + k, j0 + n16, n - n16, d + n16);
+        for (int j = n; j < nr; j++) d[j] = 0.0f;
+    }
+}
+
+/* The vector packers need 16-aligned column starts and 4/8-bit or float weights; ISA_AVX512 or
+ * ISA_AVX2 as cpu_isa() chose (0: the generic packers). */
+static cpu_isa_t fast_pack(const wmat *W, int col0, int nr) {
+    const cpu_isa_t isa = cpu_isa();
+    if ((isa != ISA_AVX512 && isa != ISA_AVX2) || nr % 16 != 0 || col0 % 16 != 0) return ISA_GENERIC;
+    return W->kind != WM_Q || W->bits == 4 || W->bits == 8 ? isa : ISA_GENERIC;
 }
 #endif
 
@@ -401,7 +509,11 @@ void wmat_pack_t(const void *src, float *dst, int k0, int kc, int j0, int n, int
     const wmat *W = src;
     pthread_once(&g_f16_once, f16_table_init);
 #if defined(__x86_64__) && defined(__GNUC__)
-    if (fast_pack(W, k0, nr)) { pack_t_avx512(W, dst, k0, kc, j0, n, nr); return; }
+    switch (fast_pack(W, k0, nr)) {
+    case ISA_AVX512: pack_t_avx512(W, dst, k0, kc, j0, n, nr); return;
+    case ISA_AVX2: pack_t_avx2(W, dst, k0, kc, j0, n, nr); return;
+    default: break;
+    }
 #endif
     pack_t_generic(W, dst, k0, kc, j0, n, nr);
 }
@@ -410,7 +522,11 @@ void wmat_pack_n(const void *src, float *dst, int k0, int kc, int j0, int n, int
     const wmat *W = src;
     pthread_once(&g_f16_once, f16_table_init);
 #if defined(__x86_64__) && defined(__GNUC__)
-    if (fast_pack(W, j0, nr)) { pack_n_avx512(W, dst, k0, kc, j0, n, nr); return; }
+    switch (fast_pack(W, j0, nr)) {
+    case ISA_AVX512: pack_n_avx512(W, dst, k0, kc, j0, n, nr); return;
+    case ISA_AVX2: pack_n_avx2(W, dst, k0, kc, j0, n, nr); return;
+    default: break;
+    }
 #endif
     pack_n_generic(W, dst, k0, kc, j0, n, nr);
 }
