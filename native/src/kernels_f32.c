@@ -15,6 +15,7 @@
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 
+#include "simd_avx2.h"
 #include "simd_avx512.h"
 #endif
 
@@ -254,29 +255,16 @@ AVX512 static void pack_bn_avx512(const kn_f32mat *b, float *restrict dst, int k
 #if defined(__x86_64__) && defined(__GNUC__)
 /* op(B) = B^T on AVX2: 8 rows of B x 8 columns at a time, transposed in registers (the scalar loop wrote
  * one float per instruction with a stride of nr floats). */
-__attribute__((target("avx2,fma"))) static void pack_bt_avx2(const kn_f32mat *b, float *restrict dst, int k0, int kc,
-                                                            int j0, int n, int nr) {
+AVX2F static void pack_bt_avx2(const kn_f32mat *b, float *restrict dst, int k0, int kc, int j0, int n, int nr) {
     const int kc8 = kc & ~7;
     for (int jb = 0; jb < nr; jb += 8) {
         const int rows = n - jb < 0 ? 0 : n - jb > 8 ? 8 : n - jb;
         for (int kb = 0; kb < kc8; kb += 8) {
-            __m256 r[8], t[8], u[8];
+            __m256 r[8];
             for (int i = 0; i < 8; i++)
                 r[i] = i < rows ? _mm256_loadu_ps(b->p + (size_t)(j0 + jb + i) * b->ld + k0 + kb) : _mm256_setzero_ps();
-            for (int i = 0; i < 8; i += 2) {
-                t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
-                t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
-            }
-            for (int i = 0; i < 8; i += 4) {
-                u[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
-                u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
-                u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
-                u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
-            }
-            for (int i = 0; i < 4; i++) {
-                _mm256_storeu_ps(dst + (size_t)(kb + i) * nr + jb, _mm256_permute2f128_ps(u[i], u[i + 4], 0x20));
-                _mm256_storeu_ps(dst + (size_t)(kb + i + 4) * nr + jb, _mm256_permute2f128_ps(u[i], u[i + 4], 0x31));
-            }
+            transpose8(r);
+            for (int i = 0; i < 8; i++) _mm256_storeu_ps(dst + (size_t)(kb + i) * nr + jb, r[i]);
         }
     }
     for (int k = kc8; k < kc; k++)

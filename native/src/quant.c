@@ -281,7 +281,20 @@ static void pack_n_generic(const wmat *W, float *dst, int k0, int kc, int j0, in
     }
 }
 
+/* The K tail [kc16, kc) of a transposed panel (K not a multiple of 16), scalar: the vector packers' end. */
+static void pack_t_tail(const wmat *W, float *dst, int k0, int kc16, int kc, int j0, int n, int nr) {
+    if (kc16 == kc) return;
+    float seg[16];
+    for (int j = 0; j < nr; j++)
+        for (int k = kc16; k < kc; k++) dst[(size_t)k * nr + j] = 0.0f;
+    for (int j = 0; j < n; j++) {
+        wmat_seg(W, j0 + j, k0 + kc16, kc - kc16, seg);
+        for (int k = kc16; k < kc; k++) dst[(size_t)k * nr + j] = seg[k - kc16];
+    }
+}
+
 #if defined(__x86_64__) && defined(__GNUC__)
+#include "simd_avx2.h"
 #include "simd_avx512.h"
 
 /* Columns [c0, c0+n) of row r (c0, n multiples of 16; 4/8-bit groups never straddle 16 columns) as fp32
@@ -343,15 +356,7 @@ AVX512 static void pack_t_avx512(const wmat *W, float *dst, int k0, int kc, int 
             }
         }
     }
-    if (kc16 < kc) { /* tail columns (K not a multiple of 16): scalar */
-        float seg[16];
-        for (int j = 0; j < nr; j++)
-            for (int k = kc16; k < kc; k++) dst[(size_t)k * nr + j] = 0.0f;
-        for (int j = 0; j < n; j++) {
-            wmat_seg(W, j0 + j, k0 + kc16, kc - kc16, seg);
-            for (int k = kc16; k < kc; k++) dst[(size_t)k * nr + j] = seg[k - kc16];
-        }
-    }
+    pack_t_tail(W, dst, k0, kc16, kc, j0, n, nr);
 }
 
 /* dst[k * nr + j] = W[k0 + k][j0 + j]: contiguous row segments. */
@@ -369,8 +374,6 @@ AVX512 static void pack_n_avx512(const wmat *W, float *dst, int k0, int kc, int 
  * CPU without AVX-512 dequantized its weight panels element by element (seg_scalar, ~15 cycles per
  * weight): at 512 tokens that was ~40 % of a 4-bit product's time, and the built-in kernels lost to
  * OpenBLAS there. Same arithmetic as seg_scalar (scale * q, then + bias: two roundings). ---- */
-#define AVX2F __attribute__((target("avx2,fma,f16c")))
-
 AVX2F static void seg_avx2(const wmat *W, int r, int c0, int n, float *dst) {
     const size_t cols = (size_t)W->cols;
     switch (W->kind) {
@@ -412,25 +415,6 @@ AVX2F static void seg_avx2(const wmat *W, int r, int c0, int n, float *dst) {
     }
 }
 
-/* In-register transpose of an 8 x 8 block: r[i] holds row i before, column i after. */
-AVX2F static inline void transpose8(__m256 r[8]) {
-    __m256 t[8], u[8];
-    for (int i = 0; i < 8; i += 2) {
-        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
-        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
-    }
-    for (int i = 0; i < 8; i += 4) {
-        u[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
-        u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
-        u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
-        u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
-    }
-    for (int i = 0; i < 4; i++) {
-        r[i] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x20);
-        r[i + 4] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x31);
-    }
-}
-
 /* dst[k * nr + j] = W[j0 + j][k0 + k] as pack_t_avx512, in 8 x 8 blocks. */
 AVX2F static void pack_t_avx2(const wmat *W, float *dst, int k0, int kc, int j0, int n, int nr) {
     float buf[8 * 256] __attribute__((aligned(32)));
@@ -448,15 +432,7 @@ AVX2F static void pack_t_avx2(const wmat *W, float *dst, int k0, int kc, int j0,
             }
         }
     }
-    if (kc16 < kc) { /* tail columns (K not a multiple of 16): scalar */
-        float seg[16];
-        for (int j = 0; j < nr; j++)
-            for (int k = kc16; k < kc; k++) dst[(size_t)k * nr + j] = 0.0f;
-        for (int j = 0; j < n; j++) {
-            wmat_seg(W, j0 + j, k0 + kc16, kc - kc16, seg);
-            for (int k = kc16; k < kc; k++) dst[(size_t)k * nr + j] = seg[k - kc16];
-        }
-    }
+    pack_t_tail(W, dst, k0, kc16, kc, j0, n, nr);
 }
 
 /* dst[k * nr + j] = W[k0 + k][j0 + j]: contiguous row segments. */

@@ -215,8 +215,8 @@ public final class TrainBench {
         if (description.startsWith("builtin") && description.contains("bf16")) {
             return "builtin-bf16";
         }
-        if (description.startsWith("builtin")) {
-            return description.contains("(avx512)") || !description.contains("(avx2)") ? "builtin" : "builtin-avx2";
+        if (description.startsWith("builtin")) { // "builtin-avx2" is the AVX-512 CPU's built-in kernels capped at AVX2
+            return description.contains("(avx2)") && NativeKernels.builtinIsa().equals("avx512") ? "builtin-avx2" : "builtin";
         }
         String core = System.getenv("OPENBLAS_CORETYPE");
         return core == null || core.isBlank() ? "openblas-auto" : "openblas";

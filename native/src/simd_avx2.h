@@ -1,0 +1,31 @@
+/* simd_avx2.h — small AVX2 helpers shared by the packers (quant.c, kernels_f32.c). Functions carry their
+ * own target attribute: include only from code that checks the CPU at run time. F16C comes with every
+ * AVX2 CPU (Haswell, Zen), so the AVX2 paths may use it. */
+#ifndef SAM_SIMD_AVX2_H
+#define SAM_SIMD_AVX2_H
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+#define AVX2F __attribute__((target("avx2,fma,f16c")))
+
+/* In-register transpose of an 8 x 8 block: r[i] holds row i before, column i after. */
+AVX2F static inline void transpose8(__m256 r[8]) {
+    __m256 t[8], u[8];
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        u[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+        u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
+        u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+        u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+    }
+    for (int i = 0; i < 4; i++) {
+        r[i] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x20);
+        r[i + 4] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x31);
+    }
+}
+
+#endif
+#endif
