@@ -1,12 +1,12 @@
 # layering.cmake — checks the layering of src/ (ctest "layering"): a file may include only headers
 # of its own or a lower layer, and model code reaches the kernels only through the dispatch layer.
-#   0 base      abi cpu parallel error rng simd_avx512 simd_neon samtrain
+#   0 base      abi cpu parallel error rng simd_avx2 simd_avx512 simd_neon samtrain
 #   1 formats   json safetensors quant          ((de)quantization and packing, no products)
 #   2 kernels   kernels gemm kernels_* qmatvec* (GEMM drivers, micro-kernels, decode mat-vec, BLAS)
 #   3 dispatch  matmul                          (which product, which backend)
 #   4 model     model lora layers block train dpo infer generate sample
 # Run: cmake -DSRC=native/src -P native/tests/layering.cmake
-foreach(n abi cpu parallel error rng simd_avx512 simd_neon samtrain)
+foreach(n abi cpu parallel error rng simd_avx2 simd_avx512 simd_neon samtrain)
   set(L_${n} 0)
 endforeach()
 foreach(n json safetensors quant)
