@@ -37,7 +37,8 @@ public record BenchOptions(Path work, Path results, String shapeName, ModelConfi
             "  --compare-steps N   timed 8gb steps (after one warm-up) on the non-default backends (default 1)",
             "  --gemm-cpu-ms N     CPU time per GEMM shape for the per-CPU-second rate (default 300)",
             "  --skip LIST         comma list of: openblas, openblas-auto, bf16, torch, full, full2048, gen, compare,",
-            "                      train, llama, dpo (compare: the 8gb run on the other backends; train: every training",
+            "                      train, llama, dpo, masked (compare: the 8gb run on the other backends; masked: the 8gb",
+            "                      step with the prompt half of the row masked; train: every training",
             "                      part and GEMM ceiling, e.g. --skip train for generation only; llama: the llama.cpp",
             "                      peer; dpo: the 8gb DPO step on one preference pair; full2048: the full profile at its",
             "                      real 2048 tokens, one step of minutes)",
@@ -85,7 +86,7 @@ public record BenchOptions(Path work, Path results, String shapeName, ModelConfi
                 case "--skip" -> {
                     for (String s : v.split(",")) {
                         if (!List.of("openblas", "openblas-auto", "bf16", "torch", "full", "full2048", "gen", "compare", "train", "llama",
-                                "dpo")
+                                "dpo", "masked")
                                 .contains(s)) {
                             throw new IllegalArgumentException("--skip: unknown part '" + s + "'");
                         }

@@ -21,7 +21,10 @@ import java.util.Map;
  * base, one no-grad forward of the pair) are computed before the step and timed apart ({@code reference_s}),
  * as the training stage computes them once before its first step.
  *
- * <pre>java dev.sam.bench.NativeTrainRun model=DIR layers=8 rank=4 alpha=8 seq=512 batch=1 steps=3 warmup=1 [dpo=true]</pre>
+ * <p>With {@code masked=true} a supervised step scores only the second half of each row (a chat sample whose
+ * prompt is masked), so the language-model head and its gradient run over half the positions.
+ *
+ * <pre>java dev.sam.bench.NativeTrainRun model=DIR layers=8 rank=4 alpha=8 seq=512 batch=1 steps=3 warmup=1 [dpo=true|masked=true]</pre>
  */
 public final class NativeTrainRun {
     private NativeTrainRun() {
@@ -54,7 +57,8 @@ public final class NativeTrainRun {
                     .memoryBudget(Long.parseLong(a.all().getOrDefault("budget", "0"))).build();
             int vocab = model.info().vocabSize();
             byte[] mask = BenchData.fullMask(batch, seq);
-            if (dpo) { // the prompt half of both rows is masked: only the answers' log-probabilities count
+            boolean masked = Boolean.parseBoolean(a.all().getOrDefault("masked", "false"));
+            if (dpo || masked) { // the prompt half of each row is masked: only the answers are scored
                 for (int r = 0; r < batch; r++) {
                     Arrays.fill(mask, r * seq, r * seq + seq / 2, (byte) 0);
                 }

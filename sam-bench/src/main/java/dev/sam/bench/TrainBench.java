@@ -108,6 +108,15 @@ public final class TrainBench {
             d.put("gemm_key", defaultBackend);
             r.train("native-dpo", d);
         }
+        if (o.runs("masked")) { // a realistic chat batch: the prompt half masked, the head over the answers only
+            log.println("bench: native trainer, 8gb profile, prompt-masked batch (" + o.seq() / 2 + " of " + o.seq()
+                    + " tokens scored)");
+            List<String> args = new ArrayList<>(trainArgs(models.q4(), p8, 1, o.steps(), o.warmup()));
+            args.add("masked=true");
+            ObjectNode m = jvm.run("train-native-masked", NativeTrainRun.class, args, Map.of("SAM_THREADS", threads), List.of());
+            m.put("gemm_key", defaultBackend);
+            r.train("native-masked", m);
+        }
         Backend def = backends.stream().filter(b -> b.name().equals(defaultBackend)).findFirst().orElse(backends.get(0));
         log.println("bench: GEMM ceiling, " + def.name());
         r.gemm(def.name(), jvm.run("gemm-" + def.name(), GemmRun.class, List.of(shapes, reps, cpuMs), def.env(), def.unset()));

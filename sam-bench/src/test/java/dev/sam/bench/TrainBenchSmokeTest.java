@@ -41,12 +41,14 @@ class TrainBenchSmokeTest {
         JsonNode j = Json.mapper().readTree(Files.readString(file));
         assertTrue(j.path("gemm").path("builtin").path("peak_gflops").asDouble() > 0, "builtin GEMM ceiling");
         assertEquals(9, j.path("gemm").path("builtin").path("shapes").size());
-        for (String run : new String[] {"native", "native-dpo", "torch", "native-full"}) {
+        for (String run : new String[] {"native", "native-dpo", "native-masked", "torch", "native-full", "native-full-2048"}) {
             JsonNode t = j.path("training").path(run);
             assertTrue(t.path("tokens_per_s").asDouble() > 0, run + " tokens/s");
             assertTrue(t.path("peak_rss_bytes").asLong() > 0, run + " peak RSS");
         }
         assertTrue(j.path("training").path("native").path("mfu").asDouble() > 0, "MFU");
+        assertEquals(16, j.path("training").path("native-masked").path("raw").path("scored_per_step").asInt(),
+                "the masked batch scores the second half of its 32 tokens");
         JsonNode dpo = j.path("training").path("native-dpo").path("raw");
         assertTrue(dpo.path("dpo").asBoolean() && dpo.path("reference_s").size() == 3, "the DPO step, reference timed apart");
         for (JsonNode l : dpo.path("losses")) {
