@@ -297,6 +297,14 @@ static void pack_t_tail(const wmat *W, float *dst, int k0, int kc16, int kc, int
 #include "simd_avx2.h"
 #include "simd_avx512.h"
 
+/* The 16 quantized values of columns [c, c+16) of a 4- or 8-bit row as bytes in column order (SSE2, for
+ * the vector packers of either width). */
+static inline __m128i q_run16(const uint8_t *wr, int bits, int c) {
+    if (bits == 8) return _mm_loadu_si128((const __m128i *)(const void *)(wr + c));
+    const __m128i m4 = _mm_set1_epi8(0x0F), v = _mm_loadl_epi64((const __m128i *)(const void *)(wr + c / 2));
+    return _mm_unpacklo_epi8(_mm_and_si128(v, m4), _mm_and_si128(_mm_srli_epi16(v, 4), m4));
+}
+
 /* Columns [c0, c0+n) of row r (c0, n multiples of 16; 4/8-bit groups never straddle 16 columns) as fp32
  * into dst, reading the row sequentially. Same arithmetic as q_dequant_row: scale * q, then + bias. */
 AVX512 static void seg_avx512(const wmat *W, int r, int c0, int n, float *dst) {
@@ -317,19 +325,12 @@ AVX512 static void seg_avx512(const wmat *W, int r, int c0, int n, float *dst) {
         const int gshift = __builtin_ctz((unsigned)W->group);
         const size_t wbytes = cols * (size_t)W->bits / 8, sbytes = (cols >> gshift) * 2;
         const uint8_t *wr = W->w + (size_t)r * wbytes, *sr = W->scales + (size_t)r * sbytes, *br = W->biases + (size_t)r * sbytes;
-        const __m128i m4 = _mm_set1_epi8(0x0F);
         for (int j = 0; j < n;) {
             const int c = c0 + j, g = c >> gshift, end = ((g + 1) << gshift) - c0 < n ? ((g + 1) << gshift) - c0 : n;
             const __m512 sc = _mm512_set1_ps(load_half(sr, (size_t)g, W->sb_bf16));
             const __m512 bi = _mm512_set1_ps(load_half(br, (size_t)g, W->sb_bf16));
             for (; j < end; j += 16) {
-                __m128i q8;
-                if (W->bits == 4) {
-                    const __m128i v = _mm_loadl_epi64((const __m128i *)(const void *)(wr + (c0 + j) / 2));
-                    q8 = _mm_unpacklo_epi8(_mm_and_si128(v, m4), _mm_and_si128(_mm_srli_epi16(v, 4), m4));
-                } else {
-                    q8 = _mm_loadu_si128((const __m128i *)(const void *)(wr + c0 + j));
-                }
+                const __m128i q8 = q_run16(wr, W->bits, c0 + j);
                 _mm512_storeu_ps(dst + j, _mm512_add_ps(_mm512_mul_ps(sc, _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(q8))), bi));
             }
         }
@@ -392,19 +393,12 @@ AVX2F static void seg_avx2(const wmat *W, int r, int c0, int n, float *dst) {
         const int gshift = __builtin_ctz((unsigned)W->group);
         const size_t wbytes = cols * (size_t)W->bits / 8, sbytes = (cols >> gshift) * 2;
         const uint8_t *wr = W->w + (size_t)r * wbytes, *sr = W->scales + (size_t)r * sbytes, *br = W->biases + (size_t)r * sbytes;
-        const __m128i m4 = _mm_set1_epi8(0x0F);
         for (int j = 0; j < n;) {
             const int c = c0 + j, g = c >> gshift, end = ((g + 1) << gshift) - c0 < n ? ((g + 1) << gshift) - c0 : n;
             const __m256 sc = _mm256_set1_ps(load_half(sr, (size_t)g, W->sb_bf16));
             const __m256 bi = _mm256_set1_ps(load_half(br, (size_t)g, W->sb_bf16));
             for (; j < end; j += 16) {
-                __m128i q8;
-                if (W->bits == 4) {
-                    const __m128i v = _mm_loadl_epi64((const __m128i *)(const void *)(wr + (c0 + j) / 2));
-                    q8 = _mm_unpacklo_epi8(_mm_and_si128(v, m4), _mm_and_si128(_mm_srli_epi16(v, 4), m4));
-                } else {
-                    q8 = _mm_loadu_si128((const __m128i *)(const void *)(wr + c0 + j));
-                }
+                const __m128i q8 = q_run16(wr, W->bits, c0 + j);
                 const __m256 f0 = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(q8));
                 const __m256 f1 = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_unpackhi_epi64(q8, q8)));
                 _mm256_storeu_ps(dst + j, _mm256_add_ps(_mm256_mul_ps(sc, f0), bi));
