@@ -281,6 +281,10 @@ static void pack_n_generic(const wmat *W, float *dst, int k0, int kc, int j0, in
     }
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include "simd_avx2.h"
+#include "simd_avx512.h"
+
 /* The K tail [kc16, kc) of a transposed panel (K not a multiple of 16), scalar: the vector packers' end. */
 static void pack_t_tail(const wmat *W, float *dst, int k0, int kc16, int kc, int j0, int n, int nr) {
     if (kc16 == kc) return;
@@ -292,10 +296,6 @@ static void pack_t_tail(const wmat *W, float *dst, int k0, int kc16, int kc, int
         for (int k = kc16; k < kc; k++) dst[(size_t)k * nr + j] = seg[k - kc16];
     }
 }
-
-#if defined(__x86_64__) && defined(__GNUC__)
-#include "simd_avx2.h"
-#include "simd_avx512.h"
 
 /* The 16 quantized values of columns [c, c+16) of a 4- or 8-bit row as bytes in column order (SSE2, for
  * the vector packers of either width). */
