@@ -104,25 +104,31 @@ int q_bits_supported(int bits) {
 
 #ifdef SAM_X86
 #include <immintrin.h>
-/* 4-bit groups on AVX2 (the BLAS path converts whole rows, e.g. for a prompt's prefill): 32 values per 16
- * bytes, the nibbles interleaved back into element order, then scale * q rounded and + bias rounded —
- * the scalar formula's two roundings (no FMA), so bit for bit the same values (tested). */
-__attribute__((target("avx2,fma"))) static void dq4_row_avx2(float *dst, const uint8_t *wrow, const uint8_t *srow,
-                                                            const uint8_t *brow, int sb_bf16, int ngroups, int group) {
-    const __m128i m4 = _mm_set1_epi8(0x0F);
-    for (int g = 0; g < ngroups; g++) {
-        const __m256 s = _mm256_set1_ps(load_half(srow, (size_t)g, sb_bf16)), b = _mm256_set1_ps(load_half(brow, (size_t)g, sb_bf16));
-        const uint8_t *p = wrow + (size_t)g * group / 2;
-        float *o = dst + (size_t)g * group;
-        for (int j = 0; j < group; j += 32) {
-            const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + j / 2));
-            const __m128i lo = _mm_and_si128(v, m4), hi = _mm_and_si128(_mm_srli_epi16(v, 4), m4);
-            const __m128i a = _mm_unpacklo_epi8(lo, hi), c = _mm_unpackhi_epi8(lo, hi); /* elements 0-15, 16-31 */
-            const __m128i q[4] = {a, _mm_unpackhi_epi64(a, a), c, _mm_unpackhi_epi64(c, c)};
-            for (int k = 0; k < 4; k++) {
-                const __m256 f = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(q[k]));
-                _mm256_storeu_ps(o + j + 8 * k, _mm256_add_ps(_mm256_mul_ps(s, f), b));
-            }
+/* The 16 quantized values of columns [c, c+16) of a 4- or 8-bit row as bytes in column order (SSE2, for
+ * the vector dequantizers of either width). */
+static inline __m128i q_run16(const uint8_t *wr, int bits, int c) {
+    if (bits == 8) return _mm_loadu_si128((const __m128i *)(const void *)(wr + c));
+    const __m128i m4 = _mm_set1_epi8(0x0F), v = _mm_loadl_epi64((const __m128i *)(const void *)(wr + c / 2));
+    return _mm_unpacklo_epi8(_mm_and_si128(v, m4), _mm_and_si128(_mm_srli_epi16(v, 4), m4));
+}
+
+/* dq_run_neon on AVX2, for whole rows (the BLAS path's tiles, a prompt's prefill) and the built-in GEMM's
+ * panels alike: values [j0, j0 + n) of a 4/8-bit row (j0, n multiples of 16: never across a group), 16 at
+ * a time, scale * q rounded and + bias rounded — the scalar formula's two roundings (no FMA), so bit for
+ * bit the same values (tested). */
+__attribute__((target("avx2,fma"))) static void dq_run_avx2(float *dst, const uint8_t *wrow, const uint8_t *srow,
+                                                           const uint8_t *brow, int sb_bf16, int bits, int group,
+                                                           size_t j0, int n) {
+    for (int j = 0; j < n;) {
+        const size_t e = j0 + (size_t)j, g = e / (size_t)group;
+        const int end = (int)((g + 1) * (size_t)group - j0) < n ? (int)((g + 1) * (size_t)group - j0) : n;
+        const __m256 sc = _mm256_set1_ps(load_half(srow, g, sb_bf16)), bi = _mm256_set1_ps(load_half(brow, g, sb_bf16));
+        for (; j < end; j += 16) {
+            const __m128i q8 = q_run16(wrow, bits, (int)(j0 + (size_t)j));
+            const __m256 f0 = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(q8));
+            const __m256 f1 = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_unpackhi_epi64(q8, q8)));
+            _mm256_storeu_ps(dst + j, _mm256_add_ps(_mm256_mul_ps(sc, f0), bi));
+            _mm256_storeu_ps(dst + j + 8, _mm256_add_ps(_mm256_mul_ps(sc, f1), bi));
         }
     }
 }
@@ -133,8 +139,8 @@ void q_dequant_row(float *dst, const uint8_t *wrow, const uint8_t *srow, const u
     pthread_once(&g_f16_once, f16_table_init);
     int ngroups = cols / group;
 #ifdef SAM_X86
-    if (bits == 4 && group % 32 == 0 && cpu_has_avx2_fma()) {
-        dq4_row_avx2(dst, wrow, srow, brow, sb_bf16, ngroups, group);
+    if ((bits == 4 || bits == 8) && group % 16 == 0 && cpu_has_avx2_fma()) {
+        dq_run_avx2(dst, wrow, srow, brow, sb_bf16, bits, group, 0, ngroups * group);
         return;
     }
 #endif
@@ -297,14 +303,6 @@ static void pack_t_tail(const wmat *W, float *dst, int k0, int kc16, int kc, int
     }
 }
 
-/* The 16 quantized values of columns [c, c+16) of a 4- or 8-bit row as bytes in column order (SSE2, for
- * the vector packers of either width). */
-static inline __m128i q_run16(const uint8_t *wr, int bits, int c) {
-    if (bits == 8) return _mm_loadu_si128((const __m128i *)(const void *)(wr + c));
-    const __m128i m4 = _mm_set1_epi8(0x0F), v = _mm_loadl_epi64((const __m128i *)(const void *)(wr + c / 2));
-    return _mm_unpacklo_epi8(_mm_and_si128(v, m4), _mm_and_si128(_mm_srli_epi16(v, 4), m4));
-}
-
 /* Columns [c0, c0+n) of row r (c0, n multiples of 16; 4/8-bit groups never straddle 16 columns) as fp32
  * into dst, reading the row sequentially. Same arithmetic as q_dequant_row: scale * q, then + bias. */
 AVX512 static void seg_avx512(const wmat *W, int r, int c0, int n, float *dst) {
@@ -390,21 +388,9 @@ AVX2F static void seg_avx2(const wmat *W, int r, int c0, int n, float *dst) {
         }
         return;
     default: {
-        const int gshift = __builtin_ctz((unsigned)W->group);
-        const size_t wbytes = cols * (size_t)W->bits / 8, sbytes = (cols >> gshift) * 2;
-        const uint8_t *wr = W->w + (size_t)r * wbytes, *sr = W->scales + (size_t)r * sbytes, *br = W->biases + (size_t)r * sbytes;
-        for (int j = 0; j < n;) {
-            const int c = c0 + j, g = c >> gshift, end = ((g + 1) << gshift) - c0 < n ? ((g + 1) << gshift) - c0 : n;
-            const __m256 sc = _mm256_set1_ps(load_half(sr, (size_t)g, W->sb_bf16));
-            const __m256 bi = _mm256_set1_ps(load_half(br, (size_t)g, W->sb_bf16));
-            for (; j < end; j += 16) {
-                const __m128i q8 = q_run16(wr, W->bits, c0 + j);
-                const __m256 f0 = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(q8));
-                const __m256 f1 = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_unpackhi_epi64(q8, q8)));
-                _mm256_storeu_ps(dst + j, _mm256_add_ps(_mm256_mul_ps(sc, f0), bi));
-                _mm256_storeu_ps(dst + j + 8, _mm256_add_ps(_mm256_mul_ps(sc, f1), bi));
-            }
-        }
+        const size_t wbytes = cols * (size_t)W->bits / 8, sbytes = cols / (size_t)W->group * 2;
+        dq_run_avx2(dst, W->w + (size_t)r * wbytes, W->scales + (size_t)r * sbytes, W->biases + (size_t)r * sbytes,
+                    W->sb_bf16, W->bits, W->group, (size_t)c0, n);
     }
     }
 }
