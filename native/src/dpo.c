@@ -52,13 +52,13 @@ int sam_train_accumulate_dpo(sam_trainer *t, const int32_t *tokens, const int32_
     }
     double *ce = trn_row_logp(t); /* the rows' summed cross-entropy, = -log-probability */
     float *scale = trn_row_scale(t);
-    const int R = trn_pass_rows(t), multi = batch > R;
+    const int R = trn_pass_rows(t), last = (batch - 1) / R * R; /* the first row of the last pass */
     double sum = 0.0;
     int n = 0;
     /* Pass 1: every row's log-probability (the factors need both rows of a pair). gscale 1: the gradient
-     * left behind is d(sum of the pass's CE)/dxf, one row's part per row. In one pass it is kept for the
-     * backward; with several, each pass is run again before its backward (same dropout key, so bitwise
-     * the same forward): one more forward of a micro-batch the memory plan could not hold at once. */
+     * left behind is d(sum of the pass's CE)/dxf, one row's part per row. The last pass's forward stays in
+     * the buffers for its backward; with several passes, the others run again before theirs (same dropout
+     * key, so bitwise the same forward): one more forward of the rows the memory plan could not hold. */
     trn_micro_begin(t, batch);
     for (int b0 = 0; b0 < batch; b0 += R) {
         const int nb = batch - b0 < R ? batch - b0 : R;
@@ -78,10 +78,10 @@ int sam_train_accumulate_dpo(sam_trainer *t, const int32_t *tokens, const int32_
         scale[2 * p + 1] = (float)(beta * dz);
         if (policy_logp) policy_logp[2 * p] = pw, policy_logp[2 * p + 1] = pl;
     }
-    for (int b0 = 0; b0 < batch; b0 += R) {
+    for (int b0 = last; b0 >= 0; b0 -= R) { /* last pass first: its forward is still there */
         const int nb = batch - b0 < R ? batch - b0 : R;
         const size_t o = (size_t)b0 * seq_len;
-        if (multi && (rc = trn_forward_ce(t, who, b0, tokens + o, lengths + b0, loss_mask + o, nb, seq_len, 1.0f, NULL, NULL, &sum, &n))) {
+        if (b0 != last && (rc = trn_forward_ce(t, who, b0, tokens + o, lengths + b0, loss_mask + o, nb, seq_len, 1.0f, NULL, NULL, &sum, &n))) {
             trn_micro_abort(t, batch);
             return rc;
         }

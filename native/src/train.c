@@ -136,7 +136,6 @@ static void choose_plan(sam_trainer *t) {
             if (plan_bytes(t, R, t->ckpt) <= budget) t->passB = R, found = 1;
         if (!found) t->passB = 1;
     }
-    t->planned_bytes = plan_bytes(t, t->passB, t->ckpt);
 }
 
 int sam_trainer_plan(const sam_trainer *t, int32_t *rows_per_pass, int32_t *grad_checkpoint, int64_t *planned_bytes) {
@@ -178,6 +177,7 @@ int sam_trainer_create(const sam_model *m, sam_lora *l, const sam_train_config *
     choose_plan(t);
     plan p = {0};
     trainer_plan(t, &p, t->passB, t->ckpt);
+    t->planned_bytes = fixed_bytes(t) + (int64_t)p.total * (int64_t)sizeof(float);
     rc = plan_commit(&p, &t->arena, "the trainer arena");
     plan_free(&p);
     if (rc) { sam_trainer_free(t); return rc; }
@@ -226,6 +226,12 @@ float *trn_row_scale(sam_trainer *t) { return t->row_scale; }
 
 int trn_pass_rows(const sam_trainer *t) { return t->passB; }
 
+/* The adapters of the pass starting at row0, with its dropout key: a pass's forward, its recomputation in
+ * backward and a re-run forward (dpo.c) draw the same masks. */
+static blk_lora pass_lora(const sam_trainer *t, int row0) {
+    return (blk_lora){t->l, t->grad, t->l->dropout, t->cfg.seed, t->counter + (uint64_t)(row0 / t->passB)};
+}
+
 int trn_forward_ce(sam_trainer *t, const char *who, int row0, const int32_t *tokens, const int32_t *lengths,
                    const uint8_t *loss_mask, int B, int T, float gscale, const float *row_weight, double *row_loss,
                    double *sum_out, int *n_out) {
@@ -247,8 +253,7 @@ int trn_forward_ce(sam_trainer *t, const char *who, int row0, const int32_t *tok
         return err_set(SAM_ERR_INVALID_ARG, "%s: the micro-batch has no scored targets (loss_mask is 0 at every position 1..length-1). "
                        "HINT: skip samples whose completion was truncated away, or check the prompt-masking offsets.", who);
 
-    /* dropout key per pass: a pass's forward and its recomputation in backward draw the same masks */
-    const blk_lora bl = {t->l, t->grad, t->l->dropout, t->cfg.seed, t->counter + (uint64_t)(row0 / t->passB)};
+    const blk_lora bl = pass_lora(t, row0);
     /* frozen layers below the first adapter: forward only, in place, acts[0] as scratch */
     blk_embed(t->xs[0], t->tok, BT, m);
     if ((rc = blk_forward_layers(&t->acts[0], t->xs[0], m, NULL, 0, t->first, B, T, 0, NULL, NULL, T, &t->s))) return rc;
@@ -289,7 +294,7 @@ void trn_backward(sam_trainer *t, int row0, int B, int T, const float *row_scale
             float *d = t->dxf + (size_t)b * T * C;
             for (size_t i = 0; i < (size_t)T * C; i++) d[i] *= row_scale[b];
         }
-    const blk_lora bl = {t->l, t->grad, t->l->dropout, t->cfg.seed, t->counter + (uint64_t)(row0 / t->passB)};
+    const blk_lora bl = pass_lora(t, row0);
     /* backward, top layer first */
     memset(t->dx, 0, (size_t)BT * C * sizeof(float));
     rmsnorm_backward(t->dx, t->dxf, t->xs[t->nad], m->norm, t->rstdf, BT, C);
