@@ -2,6 +2,10 @@
 #include "cpu.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#ifdef SAM_X86
+#include <cpuid.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +42,23 @@ int cpu_has_avx2_fma(void) {
 #ifdef SAM_X86
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return 0;
+#endif
+}
+
+int cpu_has_f16c(void) {
+#ifdef SAM_X86
+    /* CPUID leaf 1, ECX bit 29 (clang 14's __builtin_cpu_supports does not know "f16c"); the AVX state
+     * it needs is implied by the AVX2 check its callers make first */
+    static atomic_int known = -1; /* CPUID traps to the hypervisor in a VM: ask once */
+    int v = atomic_load_explicit(&known, memory_order_relaxed);
+    if (v < 0) {
+        unsigned a, b, c, d;
+        v = __get_cpuid(1, &a, &b, &c, &d) && (c >> 29 & 1);
+        atomic_store_explicit(&known, v, memory_order_relaxed);
+    }
+    return v;
 #else
     return 0;
 #endif

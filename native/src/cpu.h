@@ -18,6 +18,7 @@ typedef enum { ISA_GENERIC = 0, ISA_AVX2 = 1, ISA_AVX512 = 2, ISA_NEON = 3 } cpu
 cpu_isa_t cpu_isa(void);          /* after the SAM_ISA cap */
 const char *cpu_isa_name(void);   /* "avx512", "avx2", "neon" or "generic" */
 int cpu_has_avx2_fma(void);       /* uncapped: the decode dot products use it whatever the cap */
+int cpu_has_f16c(void);           /* uncapped: fp16 <-> fp32 conversion 8 at a time (AVX2 CPUs all have it) */
 int cpu_has_avx512_bf16(void);    /* uncapped: AVX512F + AVX512-BF16 (the opt-in bf16 GEMM) */
 int cpu_has_avx512_vnni(void);    /* uncapped: AVX512-VNNI + AVX512VL (the int8 decode products) */
 

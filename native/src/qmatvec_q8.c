@@ -42,6 +42,7 @@ typedef struct {
     const float *xe;  /* (M, ng) group sums of the rounding errors x - d q */
     /* q and d use K rounded up to a multiple of 64 (padded()) */
     const wmat *W;
+    int flat; /* q8_flat(W): one row of x runs Q8_ROW1_DEF */
 } q8_job;
 
 int kn_qmatvec_q8_supported(const wmat *W) {
@@ -169,6 +170,72 @@ ATTR static inline void NAME(const q8_job *j, int r0, int r1, const int MM) {   
 Q8_ROWS_DEF(q8_rows, __attribute__((target("avx2,fma"), always_inline)), q8_pair)
 Q8_ROWS_DEF(q8v_rows, __attribute__((target("avx512vnni,avx512vl,avx2,fma"), always_inline)), q8_pair_vnni)
 
+/* One row of x (decode) with groups of 64 or more and whole pairs (K % 64 == 0), the case of every
+ * Qwen2 matrix: the same sums as Q8_ROWS_DEF, but the row's scales are converted to fp32 once (one per
+ * pair) and the pairs run in one flat loop over four independent accumulators, with each pair's
+ * activation scale and weight scale multiplied before the FMA. The nested group loop above costs a
+ * scale conversion, a division and a loop exit per 64 weights; this one streams the row at close to the
+ * core's read bandwidth (docs/performance.md: 13-15 against 5-6 GB per core-second, bench_decode). */
+#define Q8_MAX_PAIRS 1024 /* K <= 65536: the row's scales live on the stack (F16C converts fp16 ones 8 at a time) */
+#define Q8_ROW1_DEF(NAME, ATTR, PAIR)                                                                                                          \
+ATTR static void NAME(const q8_job *j, int r0, int r1) {                                                                                       \
+    const wmat *W = j->W;                                                                                                                      \
+    const int K = W->cols, G = W->group, ng = K / G, bf = W->sb_bf16, np = K / 64, ppg = G / 64;                                               \
+    const size_t wbytes = (size_t)K / 2, sbytes = (size_t)ng * 2;                                                                              \
+    const __m256i m4 = _mm256_set1_epi8(0x0F);                                                                                                 \
+    float sg[Q8_MAX_PAIRS], sp[Q8_MAX_PAIRS]; /* the row's scales per group, per pair */                                                     \
+    for (int r = r0; r < r1; r++) {                                                                                                            \
+        const uint8_t *wr = W->w + (size_t)r * wbytes, *sr = W->scales + (size_t)r * sbytes, *br = W->biases + (size_t)r * sbytes;             \
+        /* bias and the rounding-error correction (top of the file), 8 groups at a time */                                                     \
+        __m256 tb = _mm256_setzero_ps();                                                                                                       \
+        int g = 0;                                                                                                                             \
+        for (; g + 8 <= ng; g += 8) {                                                                                                          \
+            const __m128i hs = _mm_loadu_si128((const __m128i *)(const void *)(sr + (size_t)g * 2));                                           \
+            const __m128i hb = _mm_loadu_si128((const __m128i *)(const void *)(br + (size_t)g * 2));                                           \
+            const __m256 s = bf ? _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(hs), 16)) : _mm256_cvtph_ps(hs);                 \
+            const __m256 b = bf ? _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(hb), 16)) : _mm256_cvtph_ps(hb);                 \
+            _mm256_storeu_ps(sg + g, s);                                                                                                       \
+            tb = _mm256_fmadd_ps(b, _mm256_loadu_ps(j->xs + g), _mm256_fmadd_ps(_mm256_mul_ps(s, _mm256_set1_ps(8.0f)),                        \
+                                                                                _mm256_loadu_ps(j->xe + g), tb));                              \
+        }                                                                                                                                      \
+        const __m128 th = _mm_add_ps(_mm256_castps256_ps128(tb), _mm256_extractf128_ps(tb, 1));                                                \
+        const __m128 th2 = _mm_add_ps(th, _mm_movehl_ps(th, th));                                                                              \
+        float accb = _mm_cvtss_f32(_mm_add_ss(th2, _mm_movehdup_ps(th2)));                                                                     \
+        for (; g < ng; g++) {                                                                                                                  \
+            const float s = q_load_half(sr, (size_t)g, bf), b = q_load_half(br, (size_t)g, bf);                                                \
+            sg[g] = s;                                                                                                                         \
+            accb += b * j->xs[g] + 8.0f * s * j->xe[g];                                                                                        \
+        }                                                                                                                                      \
+        const float *sc = sg;                                                                                                                  \
+        if (ppg > 1) { /* groups of 128 or more: one scale per pair */                                                                         \
+            for (int p = 0; p < np; p++) sp[p] = sg[p / ppg];                                                                                  \
+            sc = sp;                                                                                                                           \
+        }                                                                                                                                      \
+        __m256 a[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};                                   \
+        int p = 0;                                                                                                                             \
+        for (; p + 4 <= np; p += 4)                                                                                                            \
+            for (int u = 0; u < 4; u++) {                                                                                                      \
+                const __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(wr + (size_t)(p + u) * 32));                              \
+                const __m256i lo = _mm256_and_si256(v, m4), hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), m4);                                \
+                const __m256 ds = _mm256_mul_ps(_mm256_loadu_ps(j->d + (size_t)(p + u) * 8), _mm256_broadcast_ss(sc + p + u));                 \
+                a[u] = _mm256_fmadd_ps(PAIR(lo, hi, j->q + (size_t)(p + u) * 64), ds, a[u]);                                                   \
+            }                                                                                                                                  \
+        for (; p < np; p++) {                                                                                                                  \
+            const __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(wr + (size_t)p * 32));                                        \
+            const __m256i lo = _mm256_and_si256(v, m4), hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), m4);                                    \
+            const __m256 ds = _mm256_mul_ps(_mm256_loadu_ps(j->d + (size_t)p * 8), _mm256_broadcast_ss(sc + p));                               \
+            a[0] = _mm256_fmadd_ps(PAIR(lo, hi, j->q + (size_t)p * 64), ds, a[0]);                                                             \
+        }                                                                                                                                      \
+        const __m256 acc = _mm256_add_ps(_mm256_add_ps(a[0], a[1]), _mm256_add_ps(a[2], a[3]));                                                \
+        const __m128 h = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));                                              \
+        const __m128 h2 = _mm_add_ps(h, _mm_movehl_ps(h, h));                                                                                  \
+        j->out[r] = _mm_cvtss_f32(_mm_add_ss(h2, _mm_movehdup_ps(h2))) + accb;                                                                 \
+    }                                                                                                                                          \
+}
+Q8_ROW1_DEF(q8_row1, __attribute__((target("avx2,fma,f16c"))), q8_pair)
+Q8_ROW1_DEF(q8v_row1, __attribute__((target("avx512vnni,avx512vl,avx2,fma,f16c"))), q8_pair_vnni)
+static int q8_flat(const wmat *W) { return cpu_has_f16c() && W->group % 64 == 0 && W->cols % 64 == 0 && W->cols / 64 <= Q8_MAX_PAIRS; }
+
 __attribute__((target("avx2,fma"))) static void q8_rows_1(const q8_job *j, int r0, int r1) { q8_rows(j, r0, r1, 1); }
 __attribute__((target("avx2,fma"))) static void q8_rows_4(const q8_job *j, int r0, int r1) { q8_rows(j, r0, r1, 4); }
 __attribute__((target("avx2,fma"))) static void q8_rows_n(const q8_job *j, int r0, int r1) { q8_rows(j, r0, r1, j->M); }
@@ -189,7 +256,8 @@ static void q8_body(void *ctx, long r0, long r1) {
     const q8_job *j = ctx;
     const q8_rows_fn *f = Q8_ROWS[q8_variant()];
     if (j->M == 1) {
-        f[0](j, (int)r0, (int)r1);
+        if (j->flat) (q8_variant() ? q8v_row1 : q8_row1)(j, (int)r0, (int)r1);
+        else f[0](j, (int)r0, (int)r1);
         return;
     }
     /* several rows of x (prefill): tiles of 8 rows of W stay in L1 while the rows of x pass over them
@@ -199,7 +267,7 @@ static void q8_body(void *ctx, long r0, long r1) {
         const int t1 = (int)(t0 + 8 < r1 ? t0 + 8 : r1);
         for (int m0 = 0; m0 < j->M; m0 += 4) {
             const q8_job s = {j->out + (size_t)m0 * j->ldo, j->ldo, j->M - m0 < 4 ? j->M - m0 : 4, j->q + (size_t)m0 * kp,
-                              j->d + (size_t)m0 * (kp / 8), j->xs + (size_t)m0 * ng, j->xe + (size_t)m0 * ng, j->W};
+                              j->d + (size_t)m0 * (kp / 8), j->xs + (size_t)m0 * ng, j->xe + (size_t)m0 * ng, j->W, 0};
             f[s.M == 4 ? 1 : 2](&s, (int)t0, t1);
         }
     }
@@ -220,7 +288,7 @@ void kn_qmatvec_q8(float *out, int ldo, const float *x, const wmat *W, int M, fl
         int8_t *q = (int8_t *)(void *)(xe + (size_t)n * (K / G));
         q8_quantize(q, d, xs, xe, x + (size_t)m0 * K, n, K, G);
 #ifdef SAM_X86
-        q8_job job = {out + (size_t)m0 * ldo, ldo, n, q, d, xs, xe, W};
+        q8_job job = {out + (size_t)m0 * ldo, ldo, n, q, d, xs, xe, W, n == 1 && q8_flat(W)};
         par_for(W->rows, 16, (size_t)W->rows * K * n >= 65536 ? par_threads() : 1, q8_body, &job);
 #else
         (void)out; (void)ldo; (void)q;

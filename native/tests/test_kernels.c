@@ -462,8 +462,9 @@ static void test_quant_linear(void) {
  * sum over blocks k of |s_g(k)| * d_k / 2 * sum_{j in k} |n_j - 8|, d_k = max|x_k| / 127 computed here from x,
  * plus 1e-5 of sum |w x| for fp32 rounding. Also: the error is not zero (the int8 path really ran),
  * the result is bitwise the same for 1 and 2 threads, and the fp32 setting restores the exact path.
- * Columns 256 and 352 (an odd last block of 32), groups 32/64/128, fp16/bf16 scales, M = 1, 2, 3, 8
- * (M = 3 with a scratch for one row only). Skipped where the CPU has no int8 decode kernel. */
+ * Columns 256 and 352 (an odd last block of 32), 704 and 1280 (one row of x: the flat kernel's 8 groups
+ * at a time plus a tail, and its 4 pairs at a time plus a tail), groups 32/64/128, fp16/bf16 scales,
+ * M = 1, 2, 3, 8, 21 (M = 3 with a scratch for one row only). Skipped where the CPU has no int8 decode kernel. */
 static void test_quant_linear_q8(void) {
     const wmat probe = {.kind = WM_Q, .rows = 1, .cols = 64, .bits = 4, .group = 64};
     if (!kn_qmatvec_q8_supported(&probe)) {
@@ -473,17 +474,17 @@ static void test_quant_linear_q8(void) {
     }
     xoshiro256 r;
     xoshiro_seed(&r, 23);
-    const int rows = 261, ldo = 264, colsv[2] = {256, 352}, groups[3] = {32, 64, 128}, Ms[5] = {1, 2, 3, 8, 21};
-    uint8_t *w = malloc((size_t)rows * 352 / 2);
-    uint16_t *sc = malloc(sizeof(uint16_t) * rows * 11), *bi = malloc(sizeof(uint16_t) * rows * 11);
-    float *x = malloc(sizeof(float) * 21 * 352), *out = calloc((size_t)21 * ldo, sizeof(float)), *out2 = calloc((size_t)21 * ldo, sizeof(float));
-    float *deq = malloc(sizeof(float) * rows * 352), tile[64 * 352];
+    const int rows = 261, ldo = 264, colsv[4] = {256, 352, 704, 1280}, groups[3] = {32, 64, 128}, Ms[5] = {1, 2, 3, 8, 21};
+    uint8_t *w = malloc((size_t)rows * 1280 / 2);
+    uint16_t *sc = malloc(sizeof(uint16_t) * rows * 40), *bi = malloc(sizeof(uint16_t) * rows * 40);
+    float *x = malloc(sizeof(float) * 21 * 1280), *out = calloc((size_t)21 * ldo, sizeof(float)), *out2 = calloc((size_t)21 * ldo, sizeof(float));
+    float *deq = malloc(sizeof(float) * rows * 1280), tile[64 * 352];
     double worst_ratio = 0, worst_rel = 0;
-    for (int ci = 0; ci < 2; ci++)
+    for (int ci = 0; ci < 4; ci++)
         for (int gi = 0; gi < 3; gi++)
             for (int sbf = 0; sbf < 2; sbf++) {
                 const int cols = colsv[ci], G = groups[gi];
-                if (cols % G) continue;
+                if (cols % G || (ci >= 2 && G == 32)) continue; /* wide rows: the flat kernel's groups only */
                 const int ng = cols / G;
                 for (int i = 0; i < rows * cols / 2; i++) w[i] = (uint8_t)xoshiro_next(&r);
                 for (int i = 0; i < rows * ng; i++) {
