@@ -63,8 +63,53 @@ size_t kn_qmatvec_q8_scratch_floats(int M, int K, int G) {
     return (size_t)M * kp / 8 + 2 * (size_t)M * (K / G) + ((size_t)M * kp + 3) / 4;
 }
 
-/* Quantizes x (M, K) into the job's arrays (portable C; ~K operations per row, negligible next to the
- * K * rows product). */
+#ifdef SAM_X86
+#include <immintrin.h>
+/* One block of 32 activations: its scale d = max|x| / 127, the int8 values (rounded to nearest even; the
+ * 16 even elements to qe, the 16 odd ones to qo), the block's sum of x and of the rounding errors x - d q.
+ * Vectorized because one decoded token quantizes every product's input on one thread while the others
+ * wait: the scalar loop (a libm call per fmaxf and nearbyintf) was a visible share of the decode. */
+__attribute__((target("avx2,fma"))) static void q8_block_avx2(const float *xb, int8_t *qe, int8_t *qo, float *d_out, float *sum, float *err) {
+    const __m256 nosign = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
+    __m256 v[4], s = _mm256_setzero_ps(), mx = _mm256_setzero_ps();
+    for (int i = 0; i < 4; i++) {
+        v[i] = _mm256_loadu_ps(xb + 8 * i);
+        s = _mm256_add_ps(s, v[i]);
+        mx = _mm256_max_ps(mx, _mm256_and_ps(v[i], nosign));
+    }
+    __m128 m = _mm_max_ps(_mm256_castps256_ps128(mx), _mm256_extractf128_ps(mx, 1));
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    const float amax = _mm_cvtss_f32(_mm_max_ss(m, _mm_movehdup_ps(m)));
+    const float d = amax / 127.0f, id = amax > 0.0f ? 127.0f / amax : 0.0f;
+    const __m256 vd = _mm256_set1_ps(d), vid = _mm256_set1_ps(id);
+    __m256i qi[4];
+    __m256 e = _mm256_setzero_ps();
+    for (int i = 0; i < 4; i++) {
+        const __m256 r = _mm256_round_ps(_mm256_mul_ps(v[i], vid), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        qi[i] = _mm256_cvtps_epi32(r);
+        e = _mm256_add_ps(e, _mm256_sub_ps(v[i], _mm256_mul_ps(vd, r)));
+    }
+    /* 32 int32 -> 32 int8 in element order (packs interleave the 128-bit lanes; the dword permutation
+     * undoes it), then per lane the even bytes before the odd ones, and the 64-bit quarters reordered
+     * to [evens 0-7, evens 8-15, odds 0-7, odds 8-15] */
+    const __m256i p = _mm256_packs_epi16(_mm256_packs_epi32(qi[0], qi[1]), _mm256_packs_epi32(qi[2], qi[3]));
+    const __m256i ordered = _mm256_permutevar8x32_epi32(p, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+    const __m256i eo = _mm256_shuffle_epi8(ordered, _mm256_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15,
+                                                                      0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15));
+    const __m256i out = _mm256_permute4x64_epi64(eo, 0xD8);
+    _mm_storeu_si128((__m128i *)(void *)qe, _mm256_castsi256_si128(out));
+    _mm_storeu_si128((__m128i *)(void *)qo, _mm256_extracti128_si256(out, 1));
+    __m128 h = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
+    h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+    *sum = _mm_cvtss_f32(_mm_add_ss(h, _mm_movehdup_ps(h)));
+    h = _mm_add_ps(_mm256_castps256_ps128(e), _mm256_extractf128_ps(e, 1));
+    h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+    *err = _mm_cvtss_f32(_mm_add_ss(h, _mm_movehdup_ps(h)));
+    *d_out = d;
+}
+
+/* Quantizes x (M, K) into the job's arrays (~K operations per row, next to the K * rows product; x86 with
+ * AVX2 only, as every q8 kernel). */
 static void q8_quantize(int8_t *q, float *dexp, float *xs, float *xe, const float *x, int M, int K, int G) {
     const int ng = K / G, kp = padded(K);
     if (kp != K) /* the zero block after an odd last one */
@@ -75,25 +120,12 @@ static void q8_quantize(int8_t *q, float *dexp, float *xs, float *xe, const floa
     for (int m = 0; m < M; m++) {
         const float *xm = x + (size_t)m * K;
         int8_t *qm = q + (size_t)m * kp;
-        for (int g = 0; g < ng; g++) {
-            float s = 0.0f;
-            for (int j = 0; j < G; j++) s += xm[(size_t)g * G + j];
-            xs[(size_t)m * ng + g] = s;
-            xe[(size_t)m * ng + g] = 0.0f;
-        }
+        for (int g = 0; g < ng; g++) xs[(size_t)m * ng + g] = xe[(size_t)m * ng + g] = 0.0f;
         for (int b = 0; b < K / 32; b++) {
-            const float *xb = xm + (size_t)b * 32;
-            float amax = 0.0f;
-            for (int j = 0; j < 32; j++) amax = fmaxf(amax, fabsf(xb[j]));
-            const float d = amax / 127.0f, id = amax > 0.0f ? 127.0f / amax : 0.0f;
             int8_t *qe = qm + (size_t)(b / 2) * 64 + (b & 1) * 16, *qo = qe + 32;
-            float err = 0.0f;
-            for (int k = 0; k < 16; k++) {
-                const float qa = nearbyintf(xb[2 * k] * id), qb = nearbyintf(xb[2 * k + 1] * id);
-                qe[k] = (int8_t)qa;
-                qo[k] = (int8_t)qb;
-                err += (xb[2 * k] - d * qa) + (xb[2 * k + 1] - d * qb);
-            }
+            float d, sum, err;
+            q8_block_avx2(xm + (size_t)b * 32, qe, qo, &d, &sum, &err);
+            xs[(size_t)m * ng + (size_t)b * 32 / G] += sum;
             xe[(size_t)m * ng + (size_t)b * 32 / G] += err;
             float *dp = dexp + (size_t)m * (kp / 8) + (size_t)(b / 2) * 8 + (b & 1) * 4;
             for (int k = 0; k < 4; k++) dp[k] = d;
@@ -101,8 +133,6 @@ static void q8_quantize(int8_t *q, float *dexp, float *xs, float *xe, const floa
     }
 }
 
-#ifdef SAM_X86
-#include <immintrin.h>
 
 /* Integer dot of one 64-element pair (two blocks) of a row with x row qp, as 8 fp32 lane sums. */
 __attribute__((target("avx2,fma"), always_inline)) static inline __m256 q8_pair(__m256i lo, __m256i hi, const int8_t *qp) {
@@ -286,8 +316,8 @@ void kn_qmatvec_q8(float *out, int ldo, const float *x, const wmat *W, int M, fl
         /* scratch: d (n*Kp/8 floats), xs and xe (n*ng floats each), then q (n*Kp bytes) */
         float *d = scratch, *xs = d + (size_t)n * (padded(K) / 8), *xe = xs + (size_t)n * (K / G);
         int8_t *q = (int8_t *)(void *)(xe + (size_t)n * (K / G));
-        q8_quantize(q, d, xs, xe, x + (size_t)m0 * K, n, K, G);
 #ifdef SAM_X86
+        q8_quantize(q, d, xs, xe, x + (size_t)m0 * K, n, K, G);
         q8_job job = {out + (size_t)m0 * ldo, ldo, n, q, d, xs, xe, W, n == 1 && q8_flat(W)};
         /* about four chunks per thread: long contiguous runs of rows keep each thread's weight stream
          * sequential (chunks of 16 rows, 12 KB, made the threads take turns along one matrix and cost a
@@ -296,7 +326,7 @@ void kn_qmatvec_q8(float *out, int ldo, const float *x, const wmat *W, int M, fl
         const int nt = par_threads(), chunk = W->rows / (4 * nt) > 16 ? W->rows / (4 * nt) : 16;
         par_for(W->rows, chunk, (size_t)W->rows * K * n >= 65536 ? nt : 1, q8_body, &job);
 #else
-        (void)out; (void)ldo; (void)q;
+        (void)out; (void)ldo; (void)q; (void)x; (void)xs; (void)xe; (void)d; /* never called: no kernel here */
 #endif
     }
 }
