@@ -53,26 +53,29 @@ public final class Natives {
     }
 
     /**
-     * libgomp spin-waits between parallel regions unless OMP_WAIT_POLICY says otherwise; on a laptop or
-     * a shared machine whose cores are busy (the JVM, the IDE, a build) spinning threads make every step
-     * many times slower (measured: 4.5 ms vs 300 ms per tiny step on 2 loaded cores). So SAM asks for
-     * passive waiting unless the user chose a policy. It must be in the C environment before libgomp
-     * is loaded (native/README.md, "Threads").
+     * libgomp spin-waits between parallel regions for a long time (300,000 spins) unless told otherwise; on
+     * a laptop or a shared machine whose cores are busy (the JVM, the IDE, a build) spinning threads make
+     * every step many times slower (measured: 4.5 ms vs 300 ms per tiny step on 2 loaded cores). Fully
+     * passive waiting is no better for generation: a decoded token runs about 200 short parallel loops,
+     * and waking sleeping threads for each cost a fifth of the decode speed (16 against 20 tokens/s on
+     * the 1.5B shape, docs/performance.md). So SAM asks for a short spin (GOMP_SPINCOUNT=10000, tens of
+     * microseconds: back-to-back loops find their threads awake, idle threads soon sleep) unless the user
+     * chose a policy. It must be in the C environment before libgomp is loaded (native/README.md, "Threads").
      */
-    private static void preferPassiveWaiting(Map<String, String> env) {
+    private static void preferShortSpin(Map<String, String> env) {
         if (env.containsKey("OMP_WAIT_POLICY") || env.containsKey("GOMP_SPINCOUNT")) {
             return;
         }
         try {
-            Native.load("c", CLib.class).setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+            Native.load("c", CLib.class).setenv("GOMP_SPINCOUNT", "10000", 0);
         } catch (UnsatisfiedLinkError e) {
-            LOG.debug("cannot set OMP_WAIT_POLICY: {}", e.getMessage());
+            LOG.debug("cannot set GOMP_SPINCOUNT: {}", e.getMessage());
         }
     }
 
     private static SamTrainLibrary load(Map<String, String> env) {
         NativePlatform platform = NativePlatform.current();
-        preferPassiveWaiting(env);
+        preferShortSpin(env);
         SamTrainLibrary l;
         String override = env.get(SamEnvironment.NATIVE_LIB.name());
         try {
