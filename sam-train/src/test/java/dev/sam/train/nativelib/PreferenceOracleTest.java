@@ -148,7 +148,7 @@ class PreferenceOracleTest {
         for (byte b : scored) {
             n += b;
         }
-        return m.loss(ids, scored).mul(nd.create((double) -n));
+        return m.loss(ids, scored).mul(m.scalar(-n)); // a held scalar: Qwen2Reference.scalar
     }
 
     private static int[] concat(int[] a, int[] b) {

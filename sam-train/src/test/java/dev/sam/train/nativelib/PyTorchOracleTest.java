@@ -104,11 +104,11 @@ class PyTorchOracleTest {
                     for (byte x : m) {
                         n += x;
                     }
-                    NDArray rowSum = ref.loss(rows[b], m).mul(n * (rowWeights == null ? 1.0 : rowWeights[b]));
+                    NDArray rowSum = ref.loss(rows[b], m).mul(ref.scalar(n * (rowWeights == null ? 1.0 : rowWeights[b])));
                     total = total == null ? rowSum : total.add(rowSum);
                     count += n;
                 }
-                NDArray loss = total.div(count);
+                NDArray loss = total.div(ref.scalar(count)); // a held scalar, not div(Number): Qwen2Reference.scalar
                 refLoss = loss.getDouble();
                 gc.backward(loss);
             }

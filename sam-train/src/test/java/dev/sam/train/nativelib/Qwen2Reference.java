@@ -82,7 +82,7 @@ public final class Qwen2Reference {
             n += scored[i];
         }
         NDArray weights = nd.create(m, new Shape(t - 1, 1)).toType(dtype, false);
-        return picked.mul(weights).sum().div(n);
+        return picked.mul(weights).sum().div(scalar(n)); // not div(n): see scalar()
     }
 
     /** Final-norm hidden states [T, C]. */
@@ -153,9 +153,13 @@ public final class Qwen2Reference {
      * over a Java direct buffer, and autograd saves it for backward (the divisor of div, the factor of mul,
      * the exponent of pow). Created inside {@link #layer}'s scope, it was closed when the layer ended, long
      * before backward ran; a garbage collection in between freed the buffer, and backward read freed memory:
-     * a NaN in the gradients of q/k and everything below, depending on GC timing.
+     * a NaN in the gradients of q/k and everything below, depending on GC timing. The same held for the
+     * loss's own {@code div(n)} and the oracle tests' {@code mul(Number)} / {@code div(Number)} after it: in
+     * a JVM whose heap had been used by another test class first, a collection fell between forward and
+     * backward often enough to make a q_proj LoRA-A gradient wrong (PyTorchOracleTest then
+     * PreferenceOracleTest, in that order, failed every time). Callers outside the model use this too.
      */
-    private NDArray scalar(double v) {
+    NDArray scalar(double v) {
         return scalars.computeIfAbsent(v, k -> {
             NDArray a = nd.create(k.doubleValue());
             NDScope.unregister(a);

@@ -38,22 +38,28 @@ class Qwen2ReferenceLifetimeTest {
         try (NDManager nd = NDManager.newBaseManager("PyTorch")) {
             Qwen2Reference m = model(nd);
             int[] ids = new Random(7).ints(16, 0, SHAPE.vocabSize()).toArray();
-            Map<String, float[]> calm = gradients(m, ids, false);
-            Map<String, float[]> collected = gradients(m, ids, true);
-            for (Map.Entry<String, float[]> e : calm.entrySet()) {
-                for (float g : collected.get(e.getKey())) {
-                    assertTrue(Float.isFinite(g), e.getKey() + " has a non-finite gradient");
+            // every target, and a prompt-masked loss (its mean divides by the count of scored targets)
+            byte[] answer = new byte[ids.length];
+            java.util.Arrays.fill(answer, 6, ids.length, (byte) 1);
+            for (byte[] scored : new byte[][] {null, answer}) {
+                String which = scored == null ? "all targets" : "masked";
+                Map<String, float[]> calm = gradients(m, ids, scored, false);
+                Map<String, float[]> collected = gradients(m, ids, scored, true);
+                for (Map.Entry<String, float[]> e : calm.entrySet()) {
+                    for (float g : collected.get(e.getKey())) {
+                        assertTrue(Float.isFinite(g), which + ": " + e.getKey() + " has a non-finite gradient");
+                    }
+                    assertArrayEquals(e.getValue(), collected.get(e.getKey()), which + ": " + e.getKey());
                 }
-                assertArrayEquals(e.getValue(), collected.get(e.getKey()), e.getKey());
             }
         }
     }
 
-    private static Map<String, float[]> gradients(Qwen2Reference m, int[] ids, boolean collectBetween)
+    private static Map<String, float[]> gradients(Qwen2Reference m, int[] ids, byte[] scored, boolean collectBetween)
             throws InterruptedException {
         Map<String, float[]> out = new LinkedHashMap<>();
         try (NDScope step = new NDScope(); GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-            NDArray loss = m.loss(ids, null);
+            NDArray loss = m.loss(ids, scored);
             List<ByteBuffer> refill = new ArrayList<>();
             if (collectBetween) {
                 System.gc();
