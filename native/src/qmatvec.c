@@ -239,6 +239,8 @@ static void qrows_body(void *ctx, long r0, long r1);
 
 #ifdef SAM_X86
 #include <immintrin.h>
+
+#include "simd_avx2.h"
 /* The 4-bit decode rows on AVX2 (the exact fp32 path where AVX-512 is missing): per group,
  * scale * (n . x_g) with the nibbles converted to fp32 16 at a time (low nibbles against the even
  * elements xa, high nibbles against the odd ones xb), four independent FMA chains per row of x (the FMA
@@ -283,11 +285,7 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void q4rows_avx
                 accb[m] += b * j->xs[(size_t)m * ng + g];
             }
         }
-        for (int m = 0; m < MM; m++) {
-            const __m128 h = _mm_add_ps(_mm256_castps256_ps128(acc[m]), _mm256_extractf128_ps(acc[m], 1));
-            const __m128 h2 = _mm_add_ps(h, _mm_movehl_ps(h, h));
-            j->out[(size_t)m * j->ldo + r] = _mm_cvtss_f32(_mm_add_ss(h2, _mm_movehdup_ps(h2))) + accb[m];
-        }
+        for (int m = 0; m < MM; m++) j->out[(size_t)m * j->ldo + r] = hsum8_avx2(acc[m]) + accb[m];
     }
 }
 __attribute__((target("avx2,fma"))) static void q4rows_avx2_1(const qrows_job *j, int r0, int r1) { q4rows_avx2_mm(j, r0, r1, 1); }

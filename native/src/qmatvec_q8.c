@@ -65,6 +65,8 @@ size_t kn_qmatvec_q8_scratch_floats(int M, int K, int G) {
 
 #ifdef SAM_X86
 #include <immintrin.h>
+
+#include "simd_avx2.h"
 /* One block of 32 activations: its scale d = max|x| / 127, the int8 values (rounded to nearest even; the
  * 16 even elements to qe, the 16 odd ones to qo), the block's sum of x and of the rounding errors x - d q.
  * Vectorized because one decoded token quantizes every product's input on one thread while the others
@@ -99,12 +101,8 @@ __attribute__((target("avx2,fma"))) static void q8_block_avx2(const float *xb, i
     const __m256i out = _mm256_permute4x64_epi64(eo, 0xD8);
     _mm_storeu_si128((__m128i *)(void *)qe, _mm256_castsi256_si128(out));
     _mm_storeu_si128((__m128i *)(void *)qo, _mm256_extracti128_si256(out, 1));
-    __m128 h = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
-    h = _mm_add_ps(h, _mm_movehl_ps(h, h));
-    *sum = _mm_cvtss_f32(_mm_add_ss(h, _mm_movehdup_ps(h)));
-    h = _mm_add_ps(_mm256_castps256_ps128(e), _mm256_extractf128_ps(e, 1));
-    h = _mm_add_ps(h, _mm_movehl_ps(h, h));
-    *err = _mm_cvtss_f32(_mm_add_ss(h, _mm_movehdup_ps(h)));
+    *sum = hsum8_avx2(s);
+    *err = hsum8_avx2(e);
     *d_out = d;
 }
 
@@ -189,12 +187,7 @@ ATTR static inline void NAME(const q8_job *j, int r0, int r1, const int MM) {   
             }                                                                                                                                    \
             for (int m = 0; m < MM; m++) acc[m] = _mm256_fmadd_ps(gacc[m], sc, acc[m]);                                                          \
         }                                                                                                                                        \
-        for (int m = 0; m < MM; m++) {                                                                                                           \
-            const __m128 h = _mm_add_ps(_mm256_castps256_ps128(acc[m]), _mm256_extractf128_ps(acc[m], 1));                                       \
-            const __m128 h2 = _mm_add_ps(h, _mm_movehl_ps(h, h));                                                                                \
-            const float dot = _mm_cvtss_f32(_mm_add_ss(h2, _mm_movehdup_ps(h2)));                                                                \
-            j->out[(size_t)m * j->ldo + r] = dot + accb[m];                                                                                      \
-        }                                                                                                                                        \
+        for (int m = 0; m < MM; m++) j->out[(size_t)m * j->ldo + r] = hsum8_avx2(acc[m]) + accb[m];                                               \
     }                                                                                                                                            \
 }
 Q8_ROWS_DEF(q8_rows, __attribute__((target("avx2,fma"), always_inline)), q8_pair)
@@ -207,6 +200,14 @@ Q8_ROWS_DEF(q8v_rows, __attribute__((target("avx512vnni,avx512vl,avx2,fma"), alw
  * scale conversion, a division and a loop exit per 64 weights; this one streams the row at close to the
  * core's read bandwidth (docs/performance.md: 13-15 against 5-6 GB per core-second, bench_decode). */
 #define Q8_MAX_PAIRS 1024 /* K <= 65536: the row's scales live on the stack (F16C converts fp16 ones 8 at a time) */
+/* Pair P of row wr into accumulator ACC: its integer dot with x times (activation scale x weight scale). */
+#define Q8_FLAT_PAIR(PAIR, P, ACC)                                                                                                             \
+    do {                                                                                                                                       \
+        const __m256i v_ = _mm256_loadu_si256((const __m256i *)(const void *)(wr + (size_t)(P) * 32));                                         \
+        const __m256i lo_ = _mm256_and_si256(v_, m4), hi_ = _mm256_and_si256(_mm256_srli_epi16(v_, 4), m4);                                   \
+        const __m256 ds_ = _mm256_mul_ps(_mm256_loadu_ps(j->d + (size_t)(P) * 8), _mm256_broadcast_ss(sc + (P)));                              \
+        (ACC) = _mm256_fmadd_ps(PAIR(lo_, hi_, j->q + (size_t)(P) * 64), ds_, (ACC));                                                          \
+    } while (0)
 #define Q8_ROW1_DEF(NAME, ATTR, PAIR)                                                                                                          \
 ATTR static void NAME(const q8_job *j, int r0, int r1) {                                                                                       \
     const wmat *W = j->W;                                                                                                                      \
@@ -228,9 +229,7 @@ ATTR static void NAME(const q8_job *j, int r0, int r1) {                        
             tb = _mm256_fmadd_ps(b, _mm256_loadu_ps(j->xs + g), _mm256_fmadd_ps(_mm256_mul_ps(s, _mm256_set1_ps(8.0f)),                        \
                                                                                 _mm256_loadu_ps(j->xe + g), tb));                              \
         }                                                                                                                                      \
-        const __m128 th = _mm_add_ps(_mm256_castps256_ps128(tb), _mm256_extractf128_ps(tb, 1));                                                \
-        const __m128 th2 = _mm_add_ps(th, _mm_movehl_ps(th, th));                                                                              \
-        float accb = _mm_cvtss_f32(_mm_add_ss(th2, _mm_movehdup_ps(th2)));                                                                     \
+        float accb = hsum8_avx2(tb);                                                                                                           \
         for (; g < ng; g++) {                                                                                                                  \
             const float s = q_load_half(sr, (size_t)g, bf), b = q_load_half(br, (size_t)g, bf);                                                \
             sg[g] = s;                                                                                                                         \
@@ -244,22 +243,9 @@ ATTR static void NAME(const q8_job *j, int r0, int r1) {                        
         __m256 a[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};                                   \
         int p = 0;                                                                                                                             \
         for (; p + 4 <= np; p += 4)                                                                                                            \
-            for (int u = 0; u < 4; u++) {                                                                                                      \
-                const __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(wr + (size_t)(p + u) * 32));                              \
-                const __m256i lo = _mm256_and_si256(v, m4), hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), m4);                                \
-                const __m256 ds = _mm256_mul_ps(_mm256_loadu_ps(j->d + (size_t)(p + u) * 8), _mm256_broadcast_ss(sc + p + u));                 \
-                a[u] = _mm256_fmadd_ps(PAIR(lo, hi, j->q + (size_t)(p + u) * 64), ds, a[u]);                                                   \
-            }                                                                                                                                  \
-        for (; p < np; p++) {                                                                                                                  \
-            const __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(wr + (size_t)p * 32));                                        \
-            const __m256i lo = _mm256_and_si256(v, m4), hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), m4);                                    \
-            const __m256 ds = _mm256_mul_ps(_mm256_loadu_ps(j->d + (size_t)p * 8), _mm256_broadcast_ss(sc + p));                               \
-            a[0] = _mm256_fmadd_ps(PAIR(lo, hi, j->q + (size_t)p * 64), ds, a[0]);                                                             \
-        }                                                                                                                                      \
-        const __m256 acc = _mm256_add_ps(_mm256_add_ps(a[0], a[1]), _mm256_add_ps(a[2], a[3]));                                                \
-        const __m128 h = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));                                              \
-        const __m128 h2 = _mm_add_ps(h, _mm_movehl_ps(h, h));                                                                                  \
-        j->out[r] = _mm_cvtss_f32(_mm_add_ss(h2, _mm_movehdup_ps(h2))) + accb;                                                                 \
+            for (int u = 0; u < 4; u++) Q8_FLAT_PAIR(PAIR, p + u, a[u]);                                                                       \
+        for (; p < np; p++) Q8_FLAT_PAIR(PAIR, p, a[0]);                                                                                       \
+        j->out[r] = hsum8_avx2(_mm256_add_ps(_mm256_add_ps(a[0], a[1]), _mm256_add_ps(a[2], a[3]))) + accb;                                    \
     }                                                                                                                                          \
 }
 Q8_ROW1_DEF(q8_row1, __attribute__((target("avx2,fma,f16c"))), q8_pair)
@@ -276,8 +262,9 @@ VNNI static void q8v_rows_n(const q8_job *j, int r0, int r1) { q8v_rows(j, r0, r
 #undef VNNI
 
 typedef void (*q8_rows_fn)(const q8_job *, int, int);
-/* [variant][1 row, 4 rows, any]: AVX512-VNNI where the CPU has it and SAM_ISA does not cap AVX-512 */
-static const q8_rows_fn Q8_ROWS[2][3] = {{q8_rows_1, q8_rows_4, q8_rows_n}, {q8v_rows_1, q8v_rows_4, q8v_rows_n}};
+/* [variant][1 row, 4 rows, any, 1 row flat]: AVX512-VNNI where the CPU has it and SAM_ISA does not cap
+ * AVX-512 */
+static const q8_rows_fn Q8_ROWS[2][4] = {{q8_rows_1, q8_rows_4, q8_rows_n, q8_row1}, {q8v_rows_1, q8v_rows_4, q8v_rows_n, q8v_row1}};
 static int q8_variant(void) {
     return cpu_isa() == ISA_AVX512 && cpu_has_avx512_vnni();
 }
@@ -286,8 +273,7 @@ static void q8_body(void *ctx, long r0, long r1) {
     const q8_job *j = ctx;
     const q8_rows_fn *f = Q8_ROWS[q8_variant()];
     if (j->M == 1) {
-        if (j->flat) (q8_variant() ? q8v_row1 : q8_row1)(j, (int)r0, (int)r1);
-        else f[0](j, (int)r0, (int)r1);
+        f[j->flat ? 3 : 0](j, (int)r0, (int)r1);
         return;
     }
     /* several rows of x (prefill): tiles of 8 rows of W stay in L1 while the rows of x pass over them

@@ -1,4 +1,4 @@
-/* simd_avx2.h — small AVX2 helpers shared by the packers (quant.c, kernels_f32.c). Functions carry their
+/* simd_avx2.h — small AVX2 helpers shared by the packers (quant.c, kernels_f32.c) and the decode kernels. Functions carry their
  * own target attribute: include only from code that checks the CPU at run time. F16C comes with every
  * AVX2 CPU (Haswell, Zen), so the AVX2 paths may use it. */
 #ifndef SAM_SIMD_AVX2_H
@@ -7,6 +7,14 @@
 #include <immintrin.h>
 
 #define AVX2F __attribute__((target("avx2,fma,f16c")))
+
+/* Sum of the 8 lanes: halves, then pairs, then the last two (the order every AVX2 kernel here used).
+ * Target avx2 only, so that it inlines into every AVX2 caller, whatever else the caller enables. */
+__attribute__((target("avx2"), always_inline)) static inline float hsum8_avx2(__m256 v) {
+    const __m128 h = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    const __m128 h2 = _mm_add_ps(h, _mm_movehl_ps(h, h));
+    return _mm_cvtss_f32(_mm_add_ss(h2, _mm_movehdup_ps(h2)));
+}
 
 /* In-register transpose of an 8 x 8 block: r[i] holds row i before, column i after. */
 AVX2F static inline void transpose8(__m256 r[8]) {
