@@ -85,11 +85,12 @@ int main(int argc, char **argv) {
             mm_generation_scope(1); /* the q8 setting acts only inside generation (matmul.h) */
             t0 = now();
             const double c0 = cpu();
-            for (int rep = 0; rep < 4; rep++) /* ~0.2 s per measurement: one pass is too short on a shared machine */
+            const int reps = 4; /* ~0.2 s per measurement: one pass is too short on a shared machine */
+            for (int rep = 0; rep < reps; rep++)
                 for (int i = 0; i < nm; i++) mm_linear(out, W[i].rows, x, &W[i], 1, ws, MM_WS_FLOATS);
             mm_generation_scope(0);
-            gbs[p] = 4.0 * total / (now() - t0) / 1e9;
-            gbc[p] = 4.0 * total / (cpu() - c0) / 1e9;
+            gbs[p] = (double)reps * total / (now() - t0) / 1e9;
+            gbc[p] = (double)reps * total / (cpu() - c0) / 1e9;
         }
         printf("round %d: triad %.1f GB/s; mat-vec fp32 %.1f GB/s (%.1f per CPU-s), q8 %.1f GB/s (%.1f per CPU-s); load %s", k, triad,
                gbs[0], gbc[0], gbs[1], gbc[1], load());
