@@ -111,10 +111,15 @@ static int64_t fixed_bytes(const sam_trainer *t) {
     return b;
 }
 
+/* What a trainer with this arena plan holds: the arena plus the fixed part. */
+static int64_t plan_total_bytes(const sam_trainer *t, const plan *p) {
+    return fixed_bytes(t) + (int64_t)p->total * (int64_t)sizeof(float);
+}
+
 static int64_t plan_bytes(sam_trainer *t, int R, int ckpt) {
     plan p = {0};
     trainer_plan(t, &p, R, ckpt);
-    const int64_t b = fixed_bytes(t) + (int64_t)p.total * (int64_t)sizeof(float);
+    const int64_t b = plan_total_bytes(t, &p);
     plan_free(&p);
     return b;
 }
@@ -177,7 +182,7 @@ int sam_trainer_create(const sam_model *m, sam_lora *l, const sam_train_config *
     choose_plan(t);
     plan p = {0};
     trainer_plan(t, &p, t->passB, t->ckpt);
-    t->planned_bytes = fixed_bytes(t) + (int64_t)p.total * (int64_t)sizeof(float);
+    t->planned_bytes = plan_total_bytes(t, &p);
     rc = plan_commit(&p, &t->arena, "the trainer arena");
     plan_free(&p);
     if (rc) { sam_trainer_free(t); return rc; }
