@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.sam.core.json.Json;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,6 +47,7 @@ public final class HttpCall {
     private boolean failed;
     private byte[] body;
     private OutputStream out;
+    private byte[] pending;
     private dev.sam.core.store.RequestRecord.Service service;
     private String responseId;
 
@@ -128,28 +130,41 @@ public final class HttpCall {
         response.getHeaders().put(name, value);
     }
 
-    /** Answers with {@code value} as JSON (snake_case keys, SAM's conventions). */
+    /**
+     * Answers with {@code value} as JSON (snake_case keys, SAM's conventions). The body goes out in
+     * {@link #finish}, after the router has recorded the call: a client that has its answer can count on
+     * the request being in the metrics (a JSON answer with a Content-Length is complete for the client
+     * as soon as its last byte is written, so writing it here would race the recording).
+     */
     public void respond(int status, Object value) throws IOException {
         byte[] bytes = (ApiJson.write(value) + "\n").getBytes(StandardCharsets.UTF_8);
         setHeader("Content-Type", "application/json; charset=utf-8");
         sendHeaders(status);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
-        try (OutputStream o = stream()) {
-            o.write(bytes);
-        }
+        pending = bytes;
     }
 
-    /** Starts a streamed answer (chunked, each flush sends what was written); the caller closes the stream. */
+    /**
+     * Starts a streamed answer (chunked, each flush sends what was written). The caller closes the
+     * stream when done; that flushes, and the last chunk goes out in {@link #finish}, after the call is
+     * recorded (as for {@link #respond}).
+     */
     public OutputStream openStream(int status, String contentType) throws IOException {
         setHeader("Content-Type", contentType);
         setHeader("Cache-Control", "no-cache");
         sendHeaders(status);
-        return stream();
-    }
-
-    private OutputStream stream() {
         out = Content.Sink.asOutputStream(response);
-        return out;
+        return new FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                out.flush();
+            }
+        };
     }
 
     private void sendHeaders(int status) {
@@ -160,9 +175,15 @@ public final class HttpCall {
         response.setStatus(status);
     }
 
-    /** Ends the answer: closes the body stream a handler left open (the last chunk goes out). */
+    /** Ends the answer: sends a held JSON body, or closes the stream (the last chunk goes out). */
     void finish() throws IOException {
-        if (out != null) {
+        if (pending != null) {
+            byte[] bytes = pending;
+            pending = null;
+            try (OutputStream o = Content.Sink.asOutputStream(response)) {
+                o.write(bytes);
+            }
+        } else if (out != null) {
             out.close();
         }
     }
