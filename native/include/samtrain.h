@@ -282,6 +282,12 @@ int sam_gen_prefill(sam_generator *g, const int32_t *ids, int32_t n);
  * ended: on a stop id (which is not returned: *token = -1) or together with the max_new_tokens-th
  * token (*token valid). Calls after the end return *done = 1, *token = -1. */
 int sam_gen_next(sam_generator *g, int32_t *token, int32_t *done);
+/* Teacher-forced scoring through the decode path: after sam_gen_prefill, feeds ids[0..n-1) one token at a
+ * time exactly as sam_gen_next would feed sampled ones, and writes logits [n, vocab]: row i is the
+ * distribution of ids[i] given the prompt and ids[0..i). What a precision setting (SAM_DECODE_Q8) changes
+ * in generated answers, measured on known continuations. prompt + n must fit max_context; the generator
+ * is done afterwards (prefill again to reuse it). */
+int sam_gen_score(sam_generator *g, const int32_t *ids, int32_t n, float *logits);
 void sam_gen_free(sam_generator *g);
 
 #ifdef __cplusplus

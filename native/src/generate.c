@@ -183,3 +183,23 @@ int sam_gen_next(sam_generator *g, int32_t *token, int32_t *done) {
     }
     return SAM_OK;
 }
+
+int sam_gen_score(sam_generator *g, const int32_t *ids, int32_t n, float *logits) {
+    if (!g || !ids || !logits) return err_set(SAM_ERR_INVALID_ARG, "sam_gen_score: NULL %s. HINT: pass the generator, the ids and a buffer of n * vocab_size floats.", !g ? "generator" : !ids ? "ids" : "logits");
+    if (g->state != 1 || g->pending >= 0 || g->generated) return err_set(SAM_ERR_STATE, "sam_gen_score: the generator must be freshly prefilled. HINT: call sam_gen_prefill with the prompt first.");
+    if (n <= 0) return err_set(SAM_ERR_INVALID_ARG, "sam_gen_score: nothing to score (n = %d). HINT: pass at least one token.", n);
+    if ((int64_t)g->pos + n - 1 > g->ctx)
+        return err_set(SAM_ERR_INVALID_ARG, "sam_gen_score: prompt (%d tokens) + %d scored tokens exceed max_context %d. HINT: create the generator with a larger max_context.", g->pos, n, g->ctx);
+    const int V = g->m->c.V;
+    for (int i = 0; i < n; i++)
+        if (ids[i] < 0 || ids[i] >= V)
+            return err_set(SAM_ERR_INVALID_ARG, "sam_gen_score: token %d at position %d is outside the vocabulary [0, %d). HINT: use the tokenizer of this model.", ids[i], i, V);
+    g->state = 2;
+    memcpy(logits, g->logits, sizeof(float) * (size_t)V);
+    for (int i = 1; i < n; i++) {
+        int rc = gen_feed(g, ids + i - 1, 1);
+        if (rc) return rc;
+        memcpy(logits + (size_t)i * V, g->logits, sizeof(float) * (size_t)V);
+    }
+    return SAM_OK;
+}

@@ -137,6 +137,19 @@ static void check_kv_cache(sam_model *m, sam_lora *l) {
         CHECK(ok, "KV-cache step %d: generated %d, full forward argmax %d", k, tok, best);
         seq[P + k] = tok;
     }
+    /* sam_gen_score: the same decode steps, teacher-forced, give the full forward's logits row by row */
+    float *sc = malloc(sizeof(float) * G * 320);
+    CHECK_OK(sam_forward_logits(m, l, seq, P + G, lg));
+    CHECK_ERR(sam_gen_score(g, seq + P, G, sc), SAM_ERR_STATE, "freshly prefilled");
+    CHECK_OK(sam_gen_prefill(g, seq, P));
+    CHECK_OK(sam_gen_score(g, seq + P, G, sc));
+    double worst = 0;
+    for (int k = 0; k < G; k++)
+        for (int j = 0; j < 320; j++)
+            worst = fmax(worst, fabs(sc[k * 320 + j] - lg[(size_t)(P + k - 1) * 320 + j]));
+    CHECK(worst < 1e-3, "sam_gen_score: logits differ from the full forward by %.3e", worst);
+    CHECK_ERR(sam_gen_score(g, seq + P, G, sc), SAM_ERR_STATE, "freshly prefilled");
+    free(sc);
     free(lg);
     sam_gen_free(g);
 }
