@@ -179,6 +179,15 @@ public final class CurriculumBench {
     /** One arm: the run's batch schedule as TrainingBatches builds it, the loop as TrainingLoop runs it. */
     static double[] train(NativeModel m, Arm arm, List<TokenizedExample> data, double[] baseLoss,
                         List<TokenizedExample> heldOut, int steps, long seed, double lr) {
+        try (LoraAdapters a = trained(m, arm, data, baseLoss, steps, seed, lr)) {
+            double[] acc = HeldOutAccuracy.of(m, a, heldOut);
+            return new double[] {HeldOutLoss.of(m, a, heldOut).loss(), acc[0], acc[1]};
+        }
+    }
+
+    /** The adapter one arm trains (the caller closes it). */
+    static LoraAdapters trained(NativeModel m, Arm arm, List<TokenizedExample> data, double[] baseLoss, int steps,
+                                long seed, double lr) {
         double[] w = SampleWeights.of(data, arm.weighting());
         long ramp = Math.max(1, steps / 2);
         BatchSchedule s = switch (arm.curriculum()) {
@@ -192,7 +201,8 @@ public final class CurriculumBench {
         };
         LoraSpec spec = new LoraSpec(8, 2f, 0f, -1, List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj",
                 "up_proj", "down_proj"));
-        try (LoraAdapters a = LoraAdapters.create(m, spec, seed); NativeTrainer t = NativeTrainer.create(m, a,
+        LoraAdapters a = LoraAdapters.create(m, spec, seed);
+        try (NativeTrainer t = NativeTrainer.create(m, a,
                 TrainSettings.builder().learningRate(lr).maxBatch(4).maxSeqLen(128).cosine(true).warmupSteps(10)
                         .totalSteps(steps).minLr(0).seed(seed).build())) {
             for (int step = 0; step < steps; step++) {
@@ -204,8 +214,10 @@ public final class CurriculumBench {
                 }
                 t.apply();
             }
-            double[] acc = HeldOutAccuracy.of(m, a, heldOut);
-            return new double[] {HeldOutLoss.of(m, a, heldOut).loss(), acc[0], acc[1]};
+            return a;
+        } catch (RuntimeException e) {
+            a.close();
+            throw e;
         }
     }
 

@@ -65,6 +65,21 @@ public final class NativeGenerator implements AutoCloseable {
         return tok.getValue() >= 0 ? OptionalInt.of(tok.getValue()) : OptionalInt.empty();
     }
 
+    /**
+     * Teacher-forced logits of a known continuation through the decode path (the products
+     * {@link #next()} runs, in the decode precision set): row i, {@code vocab} floats from
+     * {@code i * vocab}, is the distribution of {@code continuation[i]} after the prompt and the tokens
+     * before it. For parity studies of a decode precision. Prefill again to reuse the generator.
+     */
+    public float[] score(int[] prompt, int[] continuation, int vocab) {
+        prefill(prompt);
+        float[] logits = new float[continuation.length * vocab];
+        Natives.check(Natives.lib().sam_gen_score(handle(), continuation, continuation.length, logits),
+                "score a continuation");
+        finished = true;
+        return logits;
+    }
+
     /** Prefills and generates to the end. */
     public List<Integer> generate(int[] prompt) {
         prefill(prompt);

@@ -137,10 +137,22 @@ public final class Natives {
      * weights (x86-64 with AVX2; error bound and parity study in docs/performance.md).
      */
     private static void decodePrecision(SamTrainLibrary l, Map<String, String> env) {
-        String p = env.getOrDefault(SamEnvironment.DECODE_PRECISION.name(), "fp32").trim().toLowerCase(java.util.Locale.ROOT);
+        decodePrecision(l, env.getOrDefault(SamEnvironment.DECODE_PRECISION.name(), "fp32"));
+    }
+
+    /**
+     * Sets generation's decode precision for this process, as {@code SAM_DECODE_PRECISION} does at load:
+     * "fp32" or "q8". Not while a generation runs (the native threading rule of sam_backend_init); for
+     * parity studies that compare both in one process.
+     */
+    public static void decodePrecision(String precision) {
+        decodePrecision(lib(), precision);
+    }
+
+    private static void decodePrecision(SamTrainLibrary l, String precision) {
+        String p = precision.trim().toLowerCase(java.util.Locale.ROOT);
         switch (p) {
-            case "", "fp32" -> {
-            }
+            case "", "fp32" -> check(l, l.sam_backend_set_decode_precision(0), "decode with fp32 activations");
             case "q8" -> {
                 if (l.sam_backend_set_decode_precision(1) != SamTrainLibrary.SAM_OK) {
                     throw SamException.failure("SAM_DECODE_PRECISION=q8 cannot be used: " + l.sam_last_error(),

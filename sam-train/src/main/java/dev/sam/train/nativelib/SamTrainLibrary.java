@@ -105,6 +105,8 @@ interface SamTrainLibrary extends Library {
 
     int sam_gen_next(Pointer gen, IntByReference token, IntByReference done);
 
+    int sam_gen_score(Pointer gen, int[] ids, int n, float[] logits);
+
     void sam_gen_free(Pointer gen);
 
     /** A struct mirror whose layout AbiLayoutTest compares with the library's (sam_abi_layout). */

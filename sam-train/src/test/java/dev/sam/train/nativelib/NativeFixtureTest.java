@@ -97,6 +97,25 @@ class NativeFixtureTest {
         }
     }
 
+    /** The decode path, teacher-forced (what parity studies of a decode precision score), is the full forward. */
+    @Test
+    void scoredContinuationIsTheFullForwardRowByRow() {
+        int[] prompt = Arrays.copyOf(ids, 6);
+        int[] rest = Arrays.copyOfRange(ids, 6, ids.length);
+        try (NativeModel m = NativeModel.open(DIR.resolve("fp32"));
+             LoraAdapters a = LoraAdapters.load(m, FIXTURE_LORA, DIR.resolve("adapters/adapters.safetensors"));
+             NativeGenerator g = NativeGenerator.create(m, a, GenSettings.greedy(0, ids.length, List.of()))) {
+            int v = m.info().vocabSize();
+            float[] full = NativeEval.logits(m, a, ids);
+            float[] scored = g.score(prompt, rest, v);
+            assertEquals(rest.length * v, scored.length);
+            for (int i = 0; i < scored.length; i++) {
+                assertEquals(full[(prompt.length - 1) * v + i], scored[i], 1e-4, "logit " + i);
+            }
+            assertEquals(expectedIds("greedy8_fp32_adapters"), greedy(m, a, prompt), "the generator is reusable");
+        }
+    }
+
     private static List<Integer> greedy(NativeModel m, LoraAdapters a, int[] prompt) {
         try (NativeGenerator g = NativeGenerator.create(m, a, GenSettings.greedy(8, 64, List.of()))) {
             return g.generate(prompt);
