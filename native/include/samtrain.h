@@ -71,7 +71,7 @@ int sam_backend_set_precision(int32_t precision);
  * multiplies the 4-bit fields as integers — faster, and an approximation whose per-output error bound is
  * stated in src/qmatvec_q8.c. Longer prefills, training, evaluation, sam_forward_logits and other weight
  * formats are unaffected. Errors: SAM_ERR_BACKEND where the CPU has no int8 kernel (x86-64 needs AVX2 +
- * FMA). Same threading rule as sam_backend_init. */
+ * FMA; arm64 has NEON, unless SAM_ISA=generic). Same threading rule as sam_backend_init. */
 enum sam_decode_precision { SAM_DECODE_FP32 = 0, SAM_DECODE_Q8 = 1 };
 int sam_backend_set_decode_precision(int32_t precision);
 /* Instruction set the built-in kernels use on this CPU: "avx512", "avx2" (AVX2 + FMA) or "generic"

@@ -46,10 +46,13 @@ typedef struct {
 } q8_job;
 
 int kn_qmatvec_q8_supported(const wmat *W) {
-#ifdef SAM_X86
-    return cpu_has_avx2_fma() && W->kind == WM_Q && W->bits == 4 && W->group % 32 == 0 && W->cols % 32 == 0;
+    const int shape = W->kind == WM_Q && W->bits == 4 && W->group % 32 == 0 && W->cols % 32 == 0;
+#if defined(SAM_X86)
+    return cpu_has_avx2_fma() && shape;
+#elif defined(SAM_NEON)
+    return cpu_isa() == ISA_NEON && shape; /* SAM_ISA=generic caps it, as the other NEON kernels */
 #else
-    (void)W;
+    (void)shape;
     return 0;
 #endif
 }
@@ -106,8 +109,45 @@ __attribute__((target("avx2,fma"))) static void q8_block_avx2(const float *xb, i
     *d_out = d;
 }
 
-/* Quantizes x (M, K) into the job's arrays (~K operations per row, next to the K * rows product; x86 with
- * AVX2 only, as every q8 kernel). */
+#define Q8_BLOCK q8_block_avx2
+#endif
+
+#ifdef SAM_NEON
+#include <arm_neon.h>
+/* q8_block_avx2 on arm64: the same values (round to nearest even, the same scale), the even elements to
+ * qe and the odd ones to qo (one 16-byte load of 4-bit weights holds a block's even elements in its low
+ * nibbles and its odd ones in the high nibbles, so the layout above serves NEON as it is). */
+static void q8_block_neon(const float *xb, int8_t *qe, int8_t *qo, float *d_out, float *sum, float *err) {
+    float32x4_t v[8], s = vdupq_n_f32(0.0f), mx = vdupq_n_f32(0.0f);
+    for (int i = 0; i < 8; i++) {
+        v[i] = vld1q_f32(xb + 4 * i);
+        s = vaddq_f32(s, v[i]);
+        mx = vmaxq_f32(mx, vabsq_f32(v[i]));
+    }
+    const float amax = vmaxvq_f32(mx);
+    const float d = amax / 127.0f, id = amax > 0.0f ? 127.0f / amax : 0.0f;
+    float32x4_t e = vdupq_n_f32(0.0f);
+    int16x4_t h[8];
+    for (int i = 0; i < 8; i++) {
+        const float32x4_t r = vrndnq_f32(vmulq_n_f32(v[i], id));
+        h[i] = vqmovn_s32(vcvtq_s32_f32(r)); /* r is an integer in [-127, 127]: exact */
+        e = vaddq_f32(e, vsubq_f32(v[i], vmulq_n_f32(r, d)));
+    }
+    const int8x16_t b0 = vcombine_s8(vqmovn_s16(vcombine_s16(h[0], h[1])), vqmovn_s16(vcombine_s16(h[2], h[3])));
+    const int8x16_t b1 = vcombine_s8(vqmovn_s16(vcombine_s16(h[4], h[5])), vqmovn_s16(vcombine_s16(h[6], h[7])));
+    const int8x16x2_t eo = vuzpq_s8(b0, b1); /* elements 0, 2, ..., 30 and 1, 3, ..., 31 */
+    vst1q_s8(qe, eo.val[0]);
+    vst1q_s8(qo, eo.val[1]);
+    *sum = vaddvq_f32(s);
+    *err = vaddvq_f32(e);
+    *d_out = d;
+}
+#define Q8_BLOCK q8_block_neon
+#endif
+
+#ifdef Q8_BLOCK
+/* Quantizes x (M, K) into the job's arrays (~K operations per row, next to the K * rows product; where a
+ * q8 kernel exists: AVX2 or NEON). */
 static void q8_quantize(int8_t *q, float *dexp, float *xs, float *xe, const float *x, int M, int K, int G) {
     const int ng = K / G, kp = padded(K);
     if (kp != K) /* the zero block after an odd last one */
@@ -122,7 +162,7 @@ static void q8_quantize(int8_t *q, float *dexp, float *xs, float *xe, const floa
         for (int b = 0; b < K / 32; b++) {
             int8_t *qe = qm + (size_t)(b / 2) * 64 + (b & 1) * 16, *qo = qe + 32;
             float d, sum, err;
-            q8_block_avx2(xm + (size_t)b * 32, qe, qo, &d, &sum, &err);
+            Q8_BLOCK(xm + (size_t)b * 32, qe, qo, &d, &sum, &err);
             xs[(size_t)m * ng + (size_t)b * 32 / G] += sum;
             xe[(size_t)m * ng + (size_t)b * 32 / G] += err;
             float *dp = dexp + (size_t)m * (kp / 8) + (size_t)(b / 2) * 8 + (b & 1) * 4;
@@ -130,7 +170,9 @@ static void q8_quantize(int8_t *q, float *dexp, float *xs, float *xe, const floa
         }
     }
 }
+#endif
 
+#ifdef SAM_X86
 
 /* Integer dot of one 64-element pair (two blocks) of a row with x row qp, as 8 fp32 lane sums. */
 __attribute__((target("avx2,fma"), always_inline)) static inline __m256 q8_pair(__m256i lo, __m256i hi, const int8_t *qp) {
@@ -290,6 +332,57 @@ static void q8_body(void *ctx, long r0, long r1) {
 }
 #endif
 
+#ifdef SAM_NEON
+/* The integer dot of one block of 32 (even elements in the low nibbles, odd ones in the high) with its
+ * quantized activations, as 4 int32 lane sums. SDOT where the build targets it (Armv8.2 dot product: every
+ * Apple Silicon core; __ARM_FEATURE_DOTPROD), else widening multiplies: a lane of int16 adds two products
+ * of at most 15 * 127, so it cannot overflow, and the block's integer total is the same either way. */
+static inline int32x4_t q8_dot32_neon(int8x16_t lo, int8x16_t xe, int8x16_t hi, int8x16_t xo) {
+#ifdef __ARM_FEATURE_DOTPROD
+    return vdotq_s32(vdotq_s32(vdupq_n_s32(0), lo, xe), hi, xo);
+#else
+    int16x8_t a = vmull_s8(vget_low_s8(lo), vget_low_s8(xe));
+    a = vmlal_s8(a, vget_high_s8(lo), vget_high_s8(xe));
+    int16x8_t b = vmull_s8(vget_low_s8(hi), vget_low_s8(xo));
+    b = vmlal_s8(b, vget_high_s8(hi), vget_high_s8(xo));
+    return vpadalq_s16(vpaddlq_s16(a), b);
+#endif
+}
+
+/* Rows [r0, r1) of W against the job's M rows of x: per group, its blocks' integer dots times their
+ * activation scales, then times the group's weight scale (the sums of Q8_ROWS_DEF). */
+static void q8_body(void *ctx, long r0, long r1) {
+    const q8_job *j = ctx;
+    const wmat *W = j->W;
+    const int K = W->cols, G = W->group, ng = K / G, bf = W->sb_bf16, kp = padded(K), bpg = G / 32;
+    const size_t wbytes = (size_t)K / 2, sbytes = (size_t)ng * 2;
+    const uint8x16_t m4 = vdupq_n_u8(0x0F);
+    for (long r = r0; r < r1; r++) {
+        const uint8_t *wr = W->w + (size_t)r * wbytes, *sr = W->scales + (size_t)r * sbytes, *br = W->biases + (size_t)r * sbytes;
+        for (int m = 0; m < j->M; m++) {
+            const int8_t *qm = j->q + (size_t)m * kp;
+            const float *dm = j->d + (size_t)m * (kp / 8), *xs = j->xs + (size_t)m * ng, *xe = j->xe + (size_t)m * ng;
+            float accb = 0.0f;
+            float32x4_t acc = vdupq_n_f32(0.0f);
+            for (int g = 0; g < ng; g++) {
+                const float sg = q_load_half(sr, (size_t)g, bf);
+                accb += q_load_half(br, (size_t)g, bf) * xs[g] + 8.0f * sg * xe[g]; /* top of the file */
+                float32x4_t gacc = vdupq_n_f32(0.0f);
+                for (int b = g * bpg; b < (g + 1) * bpg; b++) {
+                    const uint8x16_t v = vld1q_u8(wr + (size_t)b * 16);
+                    const int8_t *qb = qm + (size_t)(b / 2) * 64 + (b & 1) * 16;
+                    const int32x4_t dot = q8_dot32_neon(vreinterpretq_s8_u8(vandq_u8(v, m4)), vld1q_s8(qb),
+                                                        vreinterpretq_s8_u8(vshrq_n_u8(v, 4)), vld1q_s8(qb + 32));
+                    gacc = vmlaq_n_f32(gacc, vcvtq_f32_s32(dot), dm[(size_t)(b / 2) * 8 + (b & 1) * 4]);
+                }
+                acc = vmlaq_n_f32(acc, gacc, sg);
+            }
+            j->out[(size_t)m * j->ldo + r] = vaddvq_f32(acc) + accb;
+        }
+    }
+}
+#endif
+
 void kn_qmatvec_q8(float *out, int ldo, const float *x, const wmat *W, int M, float *scratch, size_t scratch_floats) {
     quant_init();
     const int K = W->cols, G = W->group;
@@ -302,9 +395,13 @@ void kn_qmatvec_q8(float *out, int ldo, const float *x, const wmat *W, int M, fl
         /* scratch: d (n*Kp/8 floats), xs and xe (n*ng floats each), then q (n*Kp bytes) */
         float *d = scratch, *xs = d + (size_t)n * (padded(K) / 8), *xe = xs + (size_t)n * (K / G);
         int8_t *q = (int8_t *)(void *)(xe + (size_t)n * (K / G));
-#ifdef SAM_X86
+#ifdef Q8_BLOCK
         q8_quantize(q, d, xs, xe, x + (size_t)m0 * K, n, K, G);
+#ifdef SAM_X86
         q8_job job = {out + (size_t)m0 * ldo, ldo, n, q, d, xs, xe, W, n == 1 && q8_flat(W)};
+#else
+        q8_job job = {out + (size_t)m0 * ldo, ldo, n, q, d, xs, xe, W, 0};
+#endif
         /* about four chunks per thread: long contiguous runs of rows keep each thread's weight stream
          * sequential (chunks of 16 rows, 12 KB, made the threads take turns along one matrix and cost a
          * fifth of the bandwidth: 20 against 24 GB/s in bench_decode), while a loaded thread's chunks can
