@@ -134,7 +134,7 @@ public final class Natives {
 
     /**
      * {@code $SAM_DECODE_PRECISION}: fp32 (default) or q8 — int8 activations in the decode products with 4-bit
-     * weights (x86-64 with AVX2; error bound and parity study in docs/performance.md).
+     * weights (x86-64 with AVX2, arm64 NEON; error bound and parity study in docs/performance.md).
      */
     private static void decodePrecision(SamTrainLibrary l, Map<String, String> env) {
         decodePrecision(l, env.getOrDefault(SamEnvironment.DECODE_PRECISION.name(), "fp32"));
