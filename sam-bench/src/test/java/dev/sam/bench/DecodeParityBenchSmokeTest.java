@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The decode-parity benchmark end to end on a short run: its fp32 decode-path loss is the exact forward's
- * (the scoring is right), and q8 really ran and stays close. The int8 kernel exists on x86-64 (AVX2);
- * elsewhere the benchmark refuses q8, so the test is skipped there.
+ * (the scoring is right), and q8 really ran and stays close. The int8 kernel exists on x86-64 (AVX2) and
+ * arm64; elsewhere the benchmark refuses q8, so the test is skipped there.
  */
 class DecodeParityBenchSmokeTest {
     @TempDir
@@ -24,7 +24,8 @@ class DecodeParityBenchSmokeTest {
     @Test
     void shortRunWritesConsistentNumbers() throws Exception {
         String arch = System.getProperty("os.arch");
-        Assumptions.assumeTrue(arch.equals("amd64") || arch.equals("x86_64"), "int8 decode kernel is x86-64 only");
+        Assumptions.assumeTrue(arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"),
+                "no int8 decode kernel on " + arch);
         DecodeParityBench.main(new String[] {"--steps", "40", "--seeds", "1", "--out", tmp.toString()});
         Path f;
         try (Stream<Path> s = Files.list(tmp)) {
