@@ -56,6 +56,7 @@ public record SecretRule(String kind, String placeholder, Pattern pattern, int g
         return new SecretRule(kind, placeholder, pattern, group, hints, lowerCaseHints, valueCheck, s);
     }
 
+    /** Whether any hint occurs: the definition {@link HintScan} computes for all rules in one pass (tested against this). */
     boolean mayMatch(String text, String lower) {
         if (hints.isEmpty()) {
             return true;

@@ -1,6 +1,7 @@
 package dev.sam.collect.quality;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +24,7 @@ public final class SecretScrubber {
     public static final SecretScrubber DEFAULT = new SecretScrubber(SecretRules.ALL);
 
     private final List<SecretRule> rules;
+    private final HintScan hints;
     private final Consumer<Finding> audit;
 
     public SecretScrubber(List<SecretRule> rules) {
@@ -32,6 +34,7 @@ public final class SecretScrubber {
     /** @param audit told of every value a rule replaces (thread-safe if scrubbing is concurrent); for measuring precision */
     public SecretScrubber(List<SecretRule> rules, Consumer<Finding> audit) {
         this.rules = List.copyOf(rules);
+        this.hints = new HintScan(this.rules);
         this.audit = audit;
     }
 
@@ -92,14 +95,15 @@ public final class SecretScrubber {
     private String applyRules(String text, Map<String, Integer> found, KnownSecrets known) {
         String current = text;
         String lower = text.toLowerCase(Locale.ROOT);
-        for (SecretRule rule : rules) {
-            if (!rule.mayMatch(current, lower)) {
-                continue;
-            }
-            String next = apply(rule, current, lower, found, known);
-            if (next != current) {
+        BitSet candidates = hints.candidates(current, lower);
+        for (int r = candidates.nextSetBit(0); r >= 0; r = candidates.nextSetBit(r + 1)) {
+            String next = apply(rules.get(r), current, lower, found, known);
+            if (next != current) { // a placeholder went in: the later rules' hints are looked for again
                 current = next;
                 lower = current.toLowerCase(Locale.ROOT);
+                BitSet again = hints.candidates(current, lower);
+                again.clear(0, r + 1);
+                candidates = again;
             }
         }
         return current;
