@@ -6,7 +6,8 @@
 #   usage: bench/collect.sh REPO [BASE_REF] [ROUNDS]     e.g. bench/collect.sh ~/src/gson main 5
 # REPO is a git work tree or bare repository (google/gson, 2,226 commits, is the reference). The base is
 # exported with `git archive` into a temporary directory and its sam-core + sam-collect are compiled there.
-# Bounded: 2 x ROUNDS collections + 1 warm-up. Extra Maven flags via MAVEN_ARGS.
+# Each side's JVM gets the options its own launcher gives `sam collect` (the collect: line of its jvm.options,
+# none where the file is absent). Bounded: 2 x ROUNDS collections + 1 warm-up. Extra Maven flags via MAVEN_ARGS.
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 repo="$(readlink -f "${1:?usage: bench/collect.sh REPO [BASE_REF] [ROUNDS]}")"
@@ -20,4 +21,5 @@ git -C "$root" archive "$base_ref" | tar -x -C "$work/base"
 base_cp="$work/base/sam-core/target/classes:$work/base/sam-collect/target/classes"
 cd "$root"
 mvn -q -B ${MAVEN_ARGS:-} -Pbench-collect -pl sam-collect -am verify -DskipTests \
-  -Dbench.repo="$repo" -Dbench.base.cp="$base_cp" -Dbench.base.ref="$base_ref" -Dbench.rounds="$rounds"
+  -Dbench.repo="$repo" -Dbench.base.cp="$base_cp" -Dbench.base.ref="$base_ref" -Dbench.rounds="$rounds" \
+  -Dbench.base.jvm.options="$work/base/jvm.options"

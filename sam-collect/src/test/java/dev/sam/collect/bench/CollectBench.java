@@ -23,7 +23,10 @@ import java.util.concurrent.TimeUnit;
  * {@code <out>/<date>-collect.json} with every run, the CPU model and flags, and the load average before
  * and after.
  *
- * <p>Arguments: out-dir repo base-classpath base-ref [rounds].
+ * <p>Each side's child JVM gets the options that side's launcher gives {@code sam collect}: the
+ * {@code collect:} line of its {@code jvm.options} (none where the file is absent).
+ *
+ * <p>Arguments: out-dir repo base-classpath base-ref [rounds [base-jvm.options this-jvm.options]].
  */
 public final class CollectBench {
     private static final List<String> KEY_FLAGS = List.of("sse4_2", "avx", "avx2", "fma", "avx512f", "sha_ni");
@@ -37,6 +40,9 @@ public final class CollectBench {
         String baseCp = args[2];
         String baseRef = args[3];
         int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 5;
+        Map<String, List<String>> options = new LinkedHashMap<>();
+        options.put("base", args.length > 5 ? collectOptions(Path.of(args[5])) : List.of());
+        options.put("this", args.length > 6 ? collectOptions(Path.of(args[6])) : List.of());
         String ownCp = System.getProperty("java.class.path");
         // the base side: its sam-core and sam-collect classes first, then everything else of ours (the child
         // class and third-party jars); our own main classes are left out
@@ -47,11 +53,11 @@ public final class CollectBench {
         sides.put("this", ownCp);
         String loadBefore = loadAverage();
         List<Map<String, Object>> runs = new ArrayList<>();
-        run(sides.get("this"), repo); // warm the page cache and the JDK's CDS archive; not counted
+        run(sides.get("this"), options.get("this"), repo); // warm the page cache and the JDK's CDS archive; not counted
         for (int r = 0; r < rounds; r++) {
             for (Map.Entry<String, String> side : sides.entrySet()) {
                 String load = loadAverage();
-                Map<String, Object> m = run(side.getValue(), repo);
+                Map<String, Object> m = run(side.getValue(), options.get(side.getKey()), repo);
                 m.put("side", side.getKey());
                 m.put("round", r);
                 m.put("load_at_start", load);
@@ -65,6 +71,7 @@ public final class CollectBench {
         result.put("repository", repo);
         result.put("repository_head", git(repo, "rev-parse", "HEAD"));
         result.put("base_ref", baseRef);
+        result.put("jvm_options", options);
         result.put("machine", machine());
         result.put("load_before", loadBefore);
         result.put("load_after", loadAverage());
@@ -81,9 +88,23 @@ public final class CollectBench {
         System.out.println("wrote " + file);
     }
 
-    private static Map<String, Object> run(String classpath, String repo) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
-                CollectBenchChild.class.getName(), repo).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    /** The options of the {@code collect:} line of a launcher's jvm.options (see the file), none if absent. */
+    static List<String> collectOptions(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        return Files.readAllLines(file).stream().filter(l -> l.startsWith("collect:")).findFirst()
+                .map(l -> Arrays.stream(l.substring("collect:".length()).trim().split("\\s+")).filter(w -> !w.isEmpty())
+                        .toList())
+                .orElse(List.of());
+    }
+
+    private static Map<String, Object> run(String classpath, List<String> jvmOptions, String repo)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", classpath, CollectBenchChild.class.getName(), repo));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
             p.destroyForcibly();
@@ -126,6 +147,7 @@ public final class CollectBench {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> machine = (Map<String, Object>) result.get("machine");
+        sb.append(String.format("JVM options %s%n", result.get("jvm_options")));
         sb.append(String.format("CPU %s, %s cores, flags %s; load before %s, after %s", machine.get("cpu_model"),
                 machine.get("cores"), machine.get("cpu_key_flags"), result.get("load_before"), result.get("load_after")));
         return sb.toString();
