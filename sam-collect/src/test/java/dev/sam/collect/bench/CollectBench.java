@@ -84,6 +84,9 @@ public final class CollectBench {
         System.out.println(table(medians, result));
         Files.createDirectories(out);
         Path file = out.resolve(LocalDate.now() + "-collect.json");
+        for (int n = 2; Files.exists(file); n++) { // never overwrite a result of the same day
+            file = out.resolve(LocalDate.now() + "-collect-" + n + ".json");
+        }
         Files.writeString(file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result) + "\n");
         System.out.println("wrote " + file);
     }
