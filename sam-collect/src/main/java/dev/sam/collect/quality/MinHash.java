@@ -38,15 +38,19 @@ public final class MinHash {
             return null;
         }
         int[] sig = new int[HASHES];
-        java.util.Arrays.fill(sig, Integer.MAX_VALUE);
-        for (long x : shingles) {
-            for (int i = 0; i < HASHES; i++) {
+        // one hash function at a time over all shingles: its coefficients and running minimum stay in
+        // registers (the other order loaded and stored sig[i], A[i] and B[i] for every shingle; the quick
+        // compiler the launcher runs `sam collect` with keeps them in memory)
+        for (int i = 0; i < HASHES; i++) {
+            final long a = A[i];
+            final long b = B[i];
+            int min = Integer.MAX_VALUE;
+            for (long x : shingles) {
                 // multiply-shift hashing (Dietzfelbinger et al.): the high 31 bits of a*x + b
-                int h = (int) ((A[i] * x + B[i]) >>> 33);
-                if (h < sig[i]) {
-                    sig[i] = h;
-                }
+                int h = (int) ((a * x + b) >>> 33);
+                min = Math.min(min, h);
             }
+            sig[i] = min;
         }
         return sig;
     }
