@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -62,6 +63,9 @@ public final class SampleText {
         if (s == null) {
             return "";
         }
+        if (isAscii(s)) {
+            return normalizeAscii(s);
+        }
         StringBuilder sb = new StringBuilder(s.length());
         boolean space = false;
         for (int i = 0; i < s.length(); i++) {
@@ -77,6 +81,30 @@ public final class SampleText {
             }
         }
         return sb.toString().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * {@link #normalize} of an ASCII text without the general case's lookups: there
+     * {@code Character.isWhitespace} is true for tab to carriage return, the four separators 0x1C-0x1F and
+     * space, and lower case is A-Z + 32.
+     */
+    private static String normalizeAscii(String s) {
+        byte[] out = new byte[s.length()];
+        int n = 0;
+        boolean space = false;
+        for (int i = 0, len = s.length(); i < len; i++) {
+            char c = s.charAt(i);
+            if (c == ' ' || c >= '\t' && c <= '\r' || c >= 0x1C && c <= 0x1F) {
+                space = n > 0;
+            } else {
+                if (space) {
+                    out[n++] = ' ';
+                    space = false;
+                }
+                out[n++] = (byte) (c >= 'A' && c <= 'Z' ? c + 32 : c);
+            }
+        }
+        return new String(out, 0, n, StandardCharsets.ISO_8859_1);
     }
 
     /** Hex SHA-256 of the normalized, tagged fields. */
@@ -120,36 +148,82 @@ public final class SampleText {
 
     /** 64-bit hashes of the tagged token 3-grams (a field shorter than 3 tokens is one shingle). */
     public long[] shingles() {
-        List<Long> out = new ArrayList<>();
+        long[] out = new long[64];
+        int n = 0;
         List<String> tokens = new ArrayList<>();
+        int[] bounds = new int[64]; // ASCII fields: token i is [bounds[2i], bounds[2i+1])
         for (String[] f : shingleFields) {
-            tokens.clear();
-            tokenize(f[1], tokens);
             long seed = fnv(f[0], 0xcbf29ce484222325L);
-            if (tokens.isEmpty()) {
-                continue;
+            String s = f[1];
+            // ASCII (most code and prose): the same tokens and hashes as tokenize + fnv without a String
+            // per token, as a token is then a run of [A-Za-z0-9] and its lower case is A-Z + 32
+            boolean ascii = s != null && isAscii(s);
+            int count;
+            if (ascii) {
+                bounds = asciiTokens(s, bounds);
+                count = tokenCount;
+            } else {
+                tokens.clear();
+                tokenize(s, tokens);
+                count = tokens.size();
             }
-            if (tokens.size() < SHINGLE) {
+            int width = Math.min(count, SHINGLE);
+            for (int i = 0; count > 0 && i + width <= count; i++) {
                 long h = seed;
-                for (String t : tokens) {
-                    h = fnv(t, h * 31);
+                for (int j = i; j < i + width; j++) {
+                    h = ascii ? fnvAscii(s, bounds[2 * j], bounds[2 * j + 1], h * 31) : fnv(tokens.get(j), h * 31);
                 }
-                out.add(mix(h));
-                continue;
-            }
-            for (int i = 0; i + SHINGLE <= tokens.size(); i++) {
-                long h = seed;
-                for (int j = 0; j < SHINGLE; j++) {
-                    h = fnv(tokens.get(i + j), h * 31);
+                if (n == out.length) {
+                    out = Arrays.copyOf(out, 2 * n);
                 }
-                out.add(mix(h));
+                out[n++] = mix(h);
             }
         }
-        long[] a = new long[out.size()];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = out.get(i);
+        return Arrays.copyOf(out, n);
+    }
+
+    private int tokenCount;
+
+    /** Token bounds of an ASCII text into {@code b} (grown as needed; the count in {@link #tokenCount}). */
+    private int[] asciiTokens(String s, int[] b) {
+        int count = 0;
+        int start = -1;
+        for (int i = 0, len = s.length(); i <= len; i++) {
+            char c = i < len ? s.charAt(i) : ' ';
+            boolean word = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
+            if (word && start < 0) {
+                start = i;
+            } else if (!word && start >= 0) {
+                if (2 * count + 2 > b.length) {
+                    b = Arrays.copyOf(b, 2 * b.length);
+                }
+                b[2 * count] = start;
+                b[2 * count + 1] = i;
+                count++;
+                start = -1;
+            }
         }
-        return a;
+        tokenCount = count;
+        return b;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0, len = s.length(); i < len; i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #fnv} of {@code s.substring(from, to).toLowerCase(Locale.ROOT)} for ASCII text. */
+    private static long fnvAscii(String s, int from, int to, long h) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            h ^= c >= 'A' && c <= 'Z' ? c + 32 : c;
+            h *= 0x100000001b3L;
+        }
+        return h;
     }
 
     private static void tokenize(String s, List<String> out) {
