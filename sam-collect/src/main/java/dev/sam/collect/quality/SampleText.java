@@ -63,9 +63,11 @@ public final class SampleText {
         if (s == null) {
             return "";
         }
-        if (isAscii(s)) {
-            return normalizeAscii(s);
-        }
+        return isAscii(s) ? normalizeAscii(s) : normalizeAny(s);
+    }
+
+    /** The definition of {@link #normalize}, for any text (the ASCII path is checked against it). */
+    static String normalizeAny(String s) {
         StringBuilder sb = new StringBuilder(s.length());
         boolean space = false;
         for (int i = 0; i < s.length(); i++) {
