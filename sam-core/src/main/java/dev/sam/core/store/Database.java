@@ -72,7 +72,12 @@ public final class Database implements AutoCloseable {
         return db;
     }
 
-    /** Applies the module's migrations that are not yet recorded, each in its own transaction. */
+    /**
+     * Applies the module's migrations that are not yet recorded, each in its own IMMEDIATE transaction
+     * that checks again, under the write lock, whether it is still needed: two processes opening a new
+     * database at once (two `sam` commands on a fresh home) both see a migration missing, and the second
+     * must find it applied instead of creating the same tables again.
+     */
     public synchronized void migrate(List<Migration> migrations) {
         try {
             try (Statement st = conn.createStatement()) {
@@ -84,23 +89,28 @@ public final class Database implements AutoCloseable {
                     continue;
                 }
                 boolean auto = conn.getAutoCommit();
-                conn.setAutoCommit(false);
                 try (Statement st = conn.createStatement()) {
-                    for (String sql : m.statements()) {
-                        st.execute(sql);
+                    conn.setAutoCommit(true);
+                    st.execute("BEGIN IMMEDIATE");
+                    try {
+                        if (!applied(m.module(), m.version())) {
+                            for (String sql : m.statements()) {
+                                st.execute(sql);
+                            }
+                            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO schema_migrations(module,"
+                                    + " version, description, applied_at) VALUES (?,?,?,?)")) {
+                                ps.setString(1, m.module());
+                                ps.setInt(2, m.version());
+                                ps.setString(3, m.description());
+                                ps.setString(4, java.time.Instant.now().toString());
+                                ps.executeUpdate();
+                            }
+                        }
+                        st.execute("COMMIT");
+                    } catch (SQLException | RuntimeException e) {
+                        st.execute("ROLLBACK");
+                        throw e;
                     }
-                    try (PreparedStatement ps = conn.prepareStatement(
-                            "INSERT INTO schema_migrations(module, version, description, applied_at) VALUES (?,?,?,?)")) {
-                        ps.setString(1, m.module());
-                        ps.setInt(2, m.version());
-                        ps.setString(3, m.description());
-                        ps.setString(4, java.time.Instant.now().toString());
-                        ps.executeUpdate();
-                    }
-                    conn.commit();
-                } catch (SQLException e) {
-                    conn.rollback();
-                    throw e;
                 } finally {
                     conn.setAutoCommit(auto);
                 }

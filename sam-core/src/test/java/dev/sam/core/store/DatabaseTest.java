@@ -98,4 +98,42 @@ class DatabaseTest {
         assertEquals("[{\"version\": \"v1.0.0\",", Files.readString(vj));
         assertTrue(vf.current().isEmpty());
     }
+
+    /**
+     * Several processes opening one new database at once (two `sam` commands on a fresh home; here
+     * connections on threads, which SQLite locks alike): every migration is applied once, none fails with
+     * "table already exists".
+     */
+    @Test
+    void concurrentOpensOfANewDatabaseMigrateOnce() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            Path file = dir.resolve("race-" + round + ".db");
+            int n = 4;
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(n);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+            try {
+                List<java.util.concurrent.Future<Integer>> opened = new java.util.ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    opened.add(pool.submit(() -> {
+                        start.await();
+                        try (Database db = Database.open(file)) {
+                            return db.schemaVersion("core");
+                        }
+                    }));
+                }
+                for (java.util.concurrent.Future<Integer> f : opened) {
+                    assertTrue(f.get() > 0, "migrated");
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            try (Database db = Database.open(file);
+                 java.sql.Statement st = db.connection().createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*), COUNT(DISTINCT version) FROM schema_migrations"
+                         + " WHERE module = 'core'")) {
+                rs.next();
+                assertEquals(rs.getInt(2), rs.getInt(1), "each migration recorded once");
+            }
+        }
+    }
 }
