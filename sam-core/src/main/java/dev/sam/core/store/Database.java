@@ -56,12 +56,7 @@ public final class Database implements AutoCloseable {
         cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         cfg.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
         cfg.enforceForeignKeys(true);
-        Connection c;
-        try {
-            c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), cfg.toProperties());
-        } catch (SQLException e) {
-            throw corrupt(file, "cannot be opened", e);
-        }
+        Connection c = connect(file, cfg, busyTimeout);
         Database db = new Database(file, c);
         try {
             db.migrate(CoreSchema.MIGRATIONS);
@@ -70,6 +65,34 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         return db;
+    }
+
+    /**
+     * The connection, waiting up to the busy timeout while another process holds the file: switching a
+     * new database to WAL while another connection creates it fails at once with SQLITE_BUSY (the busy
+     * handler does not cover it), which two `sam` commands on a fresh home hit.
+     */
+    private static Connection connect(Path file, SQLiteConfig cfg, java.time.Duration busyTimeout) {
+        long deadline = System.nanoTime() + busyTimeout.toNanos();
+        while (true) {
+            try {
+                return DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), cfg.toProperties());
+            } catch (SQLException e) {
+                if (!isBusy(e)) {
+                    throw corrupt(file, "cannot be opened", e);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new SamException(ExitCode.FAILURE, "SAM database " + file + " is locked by another process"
+                            + " (" + e.getMessage() + ")", "wait for the other sam command to finish and run again", e);
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new SamException(ExitCode.FAILURE, "interrupted while opening " + file, null, ie);
+                }
+            }
+        }
     }
 
     /**
