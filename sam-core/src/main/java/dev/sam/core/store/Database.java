@@ -111,32 +111,25 @@ public final class Database implements AutoCloseable {
                 if (applied(m.module(), m.version())) {
                     continue;
                 }
-                boolean auto = conn.getAutoCommit();
-                try (Statement st = conn.createStatement()) {
-                    conn.setAutoCommit(true);
-                    st.execute("BEGIN IMMEDIATE");
-                    try {
-                        if (!applied(m.module(), m.version())) {
-                            for (String sql : m.statements()) {
-                                st.execute(sql);
-                            }
-                            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO schema_migrations(module,"
-                                    + " version, description, applied_at) VALUES (?,?,?,?)")) {
-                                ps.setString(1, m.module());
-                                ps.setInt(2, m.version());
-                                ps.setString(3, m.description());
-                                ps.setString(4, java.time.Instant.now().toString());
-                                ps.executeUpdate();
-                            }
-                        }
-                        st.execute("COMMIT");
-                    } catch (SQLException | RuntimeException e) {
-                        st.execute("ROLLBACK");
-                        throw e;
+                immediate(c -> {
+                    if (applied(m.module(), m.version())) {
+                        return null;
                     }
-                } finally {
-                    conn.setAutoCommit(auto);
-                }
+                    try (Statement st = c.createStatement()) {
+                        for (String sql : m.statements()) {
+                            st.execute(sql);
+                        }
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO schema_migrations(module, version,"
+                            + " description, applied_at) VALUES (?,?,?,?)")) {
+                        ps.setString(1, m.module());
+                        ps.setInt(2, m.version());
+                        ps.setString(3, m.description());
+                        ps.setString(4, java.time.Instant.now().toString());
+                        ps.executeUpdate();
+                    }
+                    return null;
+                });
             }
         } catch (SQLException e) {
             throw corrupt(file, "could not be brought up to date (" + e.getMessage() + ")", e);
@@ -182,23 +175,28 @@ public final class Database implements AutoCloseable {
     /** Runs work in one IMMEDIATE transaction (takes the write lock up front, so no upgrade deadlock). */
     public synchronized <T> T inTransaction(SqlWork<T> work) {
         try {
-            boolean auto = conn.getAutoCommit();
-            try (Statement st = conn.createStatement()) {
-                conn.setAutoCommit(true);
-                st.execute("BEGIN IMMEDIATE");
-                try {
-                    T result = work.run(conn);
-                    st.execute("COMMIT");
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    st.execute("ROLLBACK");
-                    throw e;
-                }
-            } finally {
-                conn.setAutoCommit(auto);
-            }
+            return immediate(work);
         } catch (SQLException e) {
             throw error("update the database", e);
+        }
+    }
+
+    /** {@link #inTransaction} without the translation of its errors (migrations report theirs differently). */
+    private <T> T immediate(SqlWork<T> work) throws SQLException {
+        boolean auto = conn.getAutoCommit();
+        try (Statement st = conn.createStatement()) {
+            conn.setAutoCommit(true);
+            st.execute("BEGIN IMMEDIATE");
+            try {
+                T result = work.run(conn);
+                st.execute("COMMIT");
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                st.execute("ROLLBACK");
+                throw e;
+            }
+        } finally {
+            conn.setAutoCommit(auto);
         }
     }
 
