@@ -22,10 +22,8 @@ final class HintScan {
     private final Automaton exact;
     private final Automaton lower;
     private final BitSet always;
-    private final int rules;
 
     HintScan(List<SecretRule> rules) {
-        this.rules = rules.size();
         List<String> exactHints = new ArrayList<>();
         List<Integer> exactRules = new ArrayList<>();
         List<String> lowerHints = new ArrayList<>();
@@ -54,10 +52,6 @@ final class HintScan {
         exact.scan(text, out);
         lower.scan(lowered, out);
         return out;
-    }
-
-    int rules() {
-        return rules;
     }
 
     /** A deterministic automaton: delta[state * 128 + c], and the rules whose hint ends in each state. */
