@@ -153,7 +153,6 @@ public final class SampleText {
         long[] out = new long[64];
         int n = 0;
         List<String> tokens = new ArrayList<>();
-        int[] bounds = new int[64]; // ASCII fields: token i is [bounds[2i], bounds[2i+1])
         for (String[] f : shingleFields) {
             long seed = fnv(f[0], 0xcbf29ce484222325L);
             String s = f[1];
@@ -162,8 +161,7 @@ public final class SampleText {
             boolean ascii = s != null && isAscii(s);
             int count;
             if (ascii) {
-                bounds = asciiTokens(s, bounds);
-                count = tokenCount;
+                count = asciiTokens(s);
             } else {
                 tokens.clear();
                 tokenize(s, tokens);
@@ -184,10 +182,12 @@ public final class SampleText {
         return Arrays.copyOf(out, n);
     }
 
-    private int tokenCount;
+    /** ASCII fields' token bounds: token i is [bounds[2i], bounds[2i+1]) (scratch of {@link #shingles}). */
+    private int[] bounds = new int[64];
 
-    /** Token bounds of an ASCII text into {@code b} (grown as needed; the count in {@link #tokenCount}). */
-    private int[] asciiTokens(String s, int[] b) {
+    /** The tokens of an ASCII text into {@link #bounds} (grown as needed); their count. */
+    private int asciiTokens(String s) {
+        int[] b = bounds;
         int count = 0;
         int start = -1;
         for (int i = 0, len = s.length(); i <= len; i++) {
@@ -205,8 +205,8 @@ public final class SampleText {
                 start = -1;
             }
         }
-        tokenCount = count;
-        return b;
+        bounds = b;
+        return count;
     }
 
     private static boolean isAscii(String s) {
