@@ -232,6 +232,7 @@ static void qneon_body(void *ctx, long c0, long c1) {
 typedef struct qrows_job {
     float *out;
     int ldo, M, pre;
+    int q4avx2; /* rows run q4rows_avx2 (xa in q4_permute_x's order) */
     const float *x, *xa, *xb, *xs;
     const wmat *W;
 } qrows_job;
@@ -241,55 +242,157 @@ static void qrows_body(void *ctx, long r0, long r1);
 #include <immintrin.h>
 
 #include "simd_avx2.h"
-/* The 4-bit decode rows on AVX2 (the exact fp32 path where AVX-512 is missing): per group,
- * scale * (n . x_g) with the nibbles converted to fp32 16 at a time (low nibbles against the even
- * elements xa, high nibbles against the odd ones xb), four independent FMA chains per row of x (the FMA
- * latency is hidden even for one row), then + bias * sum(x_g) from the precomputed sums. MM is a compile-time constant
- * so the accumulators stay in registers. */
-__attribute__((target("avx2,fma"), always_inline)) static inline void q4rows_avx2_mm(const qrows_job *j, int r0, int r1, const int MM) {
-    const wmat *W = j->W;
-    const int K = W->cols, G = W->group, ng = K / G, bf = W->sb_bf16, half = K / 2, gb = G / 2;
-    const size_t wbytes = (size_t)K / 2, sbytes = (size_t)ng * 2;
-    const __m128i m4 = _mm_set1_epi8(0x0F);
-    for (int r = r0; r < r1; r++) {
-        const uint8_t *wr = W->w + (size_t)r * wbytes, *sr = W->scales + (size_t)r * sbytes, *br = W->biases + (size_t)r * sbytes;
-        __m256 acc[KN_SMALL_M];
-        float accb[KN_SMALL_M];
-        for (int m = 0; m < MM; m++) {
-            acc[m] = _mm256_setzero_ps();
-            accb[m] = 0.0f;
-        }
-        for (int g = 0; g < ng; g++) {
-            __m256 c0[KN_SMALL_M], c1[KN_SMALL_M], c2[KN_SMALL_M], c3[KN_SMALL_M];
-            for (int m = 0; m < MM; m++) c0[m] = c1[m] = c2[m] = c3[m] = _mm256_setzero_ps();
-            for (int k = 0; k < gb; k += 16) {
-                const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(wr + (size_t)g * gb + k));
-                const __m128i lo = _mm_and_si128(v, m4), hi = _mm_and_si128(_mm_srli_epi16(v, 4), m4);
-                const __m256 e0 = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(lo));
-                const __m256 e1 = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_unpackhi_epi64(lo, lo)));
-                const __m256 o0 = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(hi));
-                const __m256 o1 = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_unpackhi_epi64(hi, hi)));
-                const size_t xi = (size_t)g * gb + k;
-                for (int m = 0; m < MM; m++) {
-                    const float *xe = j->xa + (size_t)m * half + xi, *xo = j->xb + (size_t)m * half + xi;
-                    c0[m] = _mm256_fmadd_ps(e0, _mm256_loadu_ps(xe), c0[m]);
-                    c1[m] = _mm256_fmadd_ps(e1, _mm256_loadu_ps(xe + 8), c1[m]);
-                    c2[m] = _mm256_fmadd_ps(o0, _mm256_loadu_ps(xo), c2[m]);
-                    c3[m] = _mm256_fmadd_ps(o1, _mm256_loadu_ps(xo + 8), c3[m]);
+/* The 4-bit decode rows on AVX2 (the exact fp32 path where AVX-512 is missing). The cost is the
+ * nibble -> fp32 conversion, not memory (at the real 1.5B shape the first version converted 16 values
+ * per step with two vpunpckhqdq and four vpmovzxbd and read about 9 GB/s against the int8 kernel's 22),
+ * so the row is taken 64 values (32 bytes) at a time with the fewest instructions per value: one load,
+ * the nibbles masked out of all 32 bytes at once, then per 8 values one vpshufb that places four bytes
+ * of each 128-bit half into dwords (no cross-lane step), one vcvtdq2ps and one FMA against x, which
+ * q4_permute_x stored in that same order. Per block, the products are scaled by the groups' scales
+ * (the two halves of a block belong to different groups when the group is 32), and the bias term
+ * sum_g bias_g * sum(x_g) is one vectorized dot product per row. MM (rows of x) is a compile-time
+ * constant for M = 1 so the accumulators stay in registers. */
+#define Q4B 64 /* values per block: 32 bytes of nibbles */
+#define KN_Q4_MAX_GROUPS 512
+#define KN_Q4_MAX_BLOCKS 1024 /* K <= 65536 */
+/* x (M, K) reordered for q4rows_avx2: in block b, first the low nibbles' partners, 8 per pshufb k
+ * (bytes 4k..4k+3 of the first half, then of the second half), then the high nibbles' partners in the
+ * same order. Byte i of the block holds values 2i (low nibble) and 2i + 1 (high nibble). */
+static void q4_permute_x(float *xp, const float *x, int M, int K) {
+    for (int m = 0; m < M; m++)
+        for (int b = 0; b < K / Q4B; b++) {
+            const float *xb = x + (size_t)m * K + (size_t)b * Q4B;
+            float *o = xp + (size_t)m * K + (size_t)b * Q4B;
+            for (int k = 0; k < 4; k++)
+                for (int l = 0; l < 8; l++) {
+                    const int byte = (l < 4 ? 0 : 16) + 4 * k + (l & 3);
+                    o[8 * k + l] = xb[2 * byte];
+                    o[32 + 8 * k + l] = xb[2 * byte + 1];
                 }
-            }
-            const __m256 sc = _mm256_set1_ps(q_load_half(sr, (size_t)g, bf));
-            const float b = q_load_half(br, (size_t)g, bf);
-            for (int m = 0; m < MM; m++) {
-                acc[m] = _mm256_fmadd_ps(sc, _mm256_add_ps(_mm256_add_ps(c0[m], c1[m]), _mm256_add_ps(c2[m], c3[m])), acc[m]);
-                accb[m] += b * j->xs[(size_t)m * ng + g];
-            }
         }
-        for (int m = 0; m < MM; m++) j->out[(size_t)m * j->ldo + r] = hsum8_avx2(acc[m]) + accb[m];
+}
+/* pshufb k: bytes 4k..4k+3 of each 128-bit half into the low byte of four dwords */
+__attribute__((target("avx2"), always_inline)) static inline void q4_selectors(__m256i sel[4]) {
+    for (int k = 0; k < 4; k++) {
+        int8_t c[32];
+        for (int i = 0; i < 32; i++) c[i] = (i & 3) ? (int8_t)-128 : (int8_t)(4 * k + (i & 15) / 4);
+        sel[k] = _mm256_loadu_si256((const __m256i *)(const void *)c);
     }
 }
-__attribute__((target("avx2,fma"))) static void q4rows_avx2_1(const qrows_job *j, int r0, int r1) { q4rows_avx2_mm(j, r0, r1, 1); }
-__attribute__((target("avx2,fma"))) static void q4rows_avx2_n(const qrows_job *j, int r0, int r1) { q4rows_avx2_mm(j, r0, r1, j->M); }
+/* A row's ng scales and biases as fp32 (F16C converts fp16 8 at a time; bf16 is a shift). */
+__attribute__((target("avx2,f16c"), always_inline)) static inline void q4_row_scales(float *sc, float *bi, const uint8_t *sr, const uint8_t *br, int ng, int bf) {
+    int g = 0;
+    if (bf)
+        for (; g + 8 <= ng; g += 8) {
+            const __m256i s16 = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(const void *)(sr + 2 * g)));
+            const __m256i b16 = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(const void *)(br + 2 * g)));
+            _mm256_storeu_ps(sc + g, _mm256_castsi256_ps(_mm256_slli_epi32(s16, 16)));
+            _mm256_storeu_ps(bi + g, _mm256_castsi256_ps(_mm256_slli_epi32(b16, 16)));
+        }
+    else
+        for (; g + 8 <= ng; g += 8) {
+            _mm256_storeu_ps(sc + g, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(const void *)(sr + 2 * g))));
+            _mm256_storeu_ps(bi + g, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(const void *)(br + 2 * g))));
+        }
+    for (; g < ng; g++) {
+        sc[g] = q_load_half(sr, (size_t)g, bf);
+        bi[g] = q_load_half(br, (size_t)g, bf);
+    }
+}
+/* sum_g bias_g * sum(x_g): the bias part of one output */
+__attribute__((target("avx2,fma"), always_inline)) static inline float q4_bias_dot(const float *bi, const float *xs, int ng) {
+    __m256 db = _mm256_setzero_ps();
+    int g = 0;
+    for (; g + 8 <= ng; g += 8) db = _mm256_fmadd_ps(_mm256_loadu_ps(bi + g), _mm256_loadu_ps(xs + g), db);
+    float tb = 0.0f;
+    for (; g < ng; g++) tb += bi[g] * xs[g];
+    return hsum8_avx2(db) + tb;
+}
+/* The block's 64 products with x (xb in q4_permute_x's order), summed over two FMA chains; the low
+ * nibbles' products first, then the high ones', so that few registers are live (with all eight
+ * converted vectors, four accumulators and the selectors, GCC spilled an accumulator to the stack). */
+__attribute__((target("avx2,fma"), always_inline)) static inline __m256 q4_block_dot(const uint8_t *p, const __m256i sel[4], const float *xb) {
+    const __m256i m4 = _mm256_set1_epi8(0x0F);
+    const __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+    const __m256i lo = _mm256_and_si256(v, m4), hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), m4);
+#define Q4_W(N, K) _mm256_cvtepi32_ps(_mm256_shuffle_epi8(N, sel[K]))
+    __m256 c0 = _mm256_mul_ps(Q4_W(lo, 0), _mm256_loadu_ps(xb));
+    __m256 c1 = _mm256_mul_ps(Q4_W(lo, 1), _mm256_loadu_ps(xb + 8));
+    c0 = _mm256_fmadd_ps(Q4_W(lo, 2), _mm256_loadu_ps(xb + 16), c0);
+    c1 = _mm256_fmadd_ps(Q4_W(lo, 3), _mm256_loadu_ps(xb + 24), c1);
+    c0 = _mm256_fmadd_ps(Q4_W(hi, 0), _mm256_loadu_ps(xb + 32), c0);
+    c1 = _mm256_fmadd_ps(Q4_W(hi, 1), _mm256_loadu_ps(xb + 40), c1);
+    c0 = _mm256_fmadd_ps(Q4_W(hi, 2), _mm256_loadu_ps(xb + 48), c0);
+    c1 = _mm256_fmadd_ps(Q4_W(hi, 3), _mm256_loadu_ps(xb + 56), c1);
+#undef Q4_W
+    return _mm256_add_ps(c0, c1);
+}
+/* MM rows of x, any group that is a multiple of 32 (with group 32 the two halves of a block have
+ * their own scales). */
+__attribute__((target("avx2,fma,f16c"), always_inline)) static inline void q4rows_avx2_mm(const qrows_job *j, int r0, int r1, const int MM) {
+    const wmat *W = j->W;
+    const int K = W->cols, G = W->group, ng = K / G, bf = W->sb_bf16, nblk = K / Q4B;
+    const size_t wbytes = (size_t)K / 2, sbytes = (size_t)ng * 2;
+    __m256i sel[4];
+    q4_selectors(sel);
+    float sc[KN_Q4_MAX_GROUPS], bi[KN_Q4_MAX_GROUPS];
+    for (int r = r0; r < r1; r++) {
+        const uint8_t *wr = W->w + (size_t)r * wbytes;
+        q4_row_scales(sc, bi, W->scales + (size_t)r * sbytes, W->biases + (size_t)r * sbytes, ng, bf);
+        __m256 acc[KN_SMALL_M];
+        for (int m = 0; m < MM; m++) acc[m] = _mm256_setzero_ps();
+        int g0 = 0, g1 = Q4B / 2 >= G ? 1 : 0, o0 = 0, o1 = Q4B / 2 % G; /* groups of the block's halves, offsets in them */
+        for (int b = 0; b < nblk; b++) {
+            const uint8_t *wb = wr + (size_t)b * (Q4B / 2);
+            const __m256 s = g0 == g1 ? _mm256_broadcast_ss(sc + g0)
+                                      : _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_broadcast_ss(sc + g0)), _mm_broadcast_ss(sc + g1), 1);
+            for (int m = 0; m < MM; m++) acc[m] = _mm256_fmadd_ps(s, q4_block_dot(wb, sel, j->xa + (size_t)m * K + (size_t)b * Q4B), acc[m]);
+            for (o0 += Q4B; o0 >= G; o0 -= G) g0++; /* no division per block */
+            for (o1 += Q4B; o1 >= G; o1 -= G) g1++;
+        }
+        for (int m = 0; m < MM; m++) j->out[(size_t)m * j->ldo + r] = hsum8_avx2(acc[m]) + q4_bias_dot(bi, j->xs + (size_t)m * ng, ng);
+    }
+}
+/* One row of x with groups of 64 or more (every Qwen2 matrix): the blocks in one flat loop over four
+ * accumulators, with each block's scale looked up from a per-block array (as q8_row1 does: the nested
+ * loop's exit and scale step per block cost a fifth of the rate). */
+__attribute__((target("avx2,fma,f16c"))) static void q4row1_avx2(const qrows_job *j, int r0, int r1) {
+    const wmat *W = j->W;
+    const int K = W->cols, G = W->group, ng = K / G, bf = W->sb_bf16, nblk = K / Q4B, bpg = G / Q4B;
+    const size_t wbytes = (size_t)K / 2, sbytes = (size_t)ng * 2;
+    __m256i sel[4];
+    q4_selectors(sel);
+    float sc[KN_Q4_MAX_GROUPS], bi[KN_Q4_MAX_GROUPS], sb[KN_Q4_MAX_BLOCKS];
+    for (int r = r0; r < r1; r++) {
+        const uint8_t *wr = W->w + (size_t)r * wbytes;
+        q4_row_scales(sc, bi, W->scales + (size_t)r * sbytes, W->biases + (size_t)r * sbytes, ng, bf);
+        const float *sp = sc;
+        if (bpg > 1) {
+            for (int b = 0; b < nblk; b++) sb[b] = sc[b / bpg];
+            sp = sb;
+        }
+        __m256 a[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+        int b = 0;
+        for (; b + 4 <= nblk; b += 4)
+            for (int u = 0; u < 4; u++)
+                a[u] = _mm256_fmadd_ps(_mm256_broadcast_ss(sp + b + u), q4_block_dot(wr + (size_t)(b + u) * (Q4B / 2), sel, j->xa + (size_t)(b + u) * Q4B), a[u]);
+        for (; b < nblk; b++)
+            a[0] = _mm256_fmadd_ps(_mm256_broadcast_ss(sp + b), q4_block_dot(wr + (size_t)b * (Q4B / 2), sel, j->xa + (size_t)b * Q4B), a[0]);
+        j->out[r] = hsum8_avx2(_mm256_add_ps(_mm256_add_ps(a[0], a[1]), _mm256_add_ps(a[2], a[3]))) + q4_bias_dot(bi, j->xs, ng);
+    }
+}
+/* q4rows_avx2 takes these (M * groups <= 512 also keeps the per-group sums of x precomputed) */
+static int q4_avx2_fits(const wmat *W, int M) {
+    return W->bits == 4 && W->group % 32 == 0 && W->cols % Q4B == 0 && W->cols / W->group <= KN_Q4_MAX_GROUPS && W->cols / Q4B <= KN_Q4_MAX_BLOCKS &&
+           M >= 1 && M <= KN_SMALL_M && M * (W->cols / W->group) <= 4096 && cpu_has_avx2_fma() && cpu_has_f16c();
+}
+__attribute__((target("avx2,fma,f16c"))) static void q4rows_avx2_1(const qrows_job *j, int r0, int r1) { q4rows_avx2_mm(j, r0, r1, 1); }
+__attribute__((target("avx2,fma,f16c"))) static void q4rows_avx2_n(const qrows_job *j, int r0, int r1) { q4rows_avx2_mm(j, r0, r1, j->M); }
+
+
+#else
+static int q4_avx2_fits(const wmat *W, int M) { (void)W; (void)M; return 0; }
+static void q4_permute_x(float *xp, const float *x, int M, int K) { (void)xp; (void)x; (void)M; (void)K; }
 #endif
 
 void kn_qmatvec(float *out, int ldo, const float *x, const wmat *W, int M, float *scratch, size_t scratch_floats) {
@@ -320,9 +423,14 @@ void kn_qmatvec(float *out, int ldo, const float *x, const wmat *W, int M, float
         for (int m = 0; m < M; m++) kn_qmatvec(out + (size_t)m * ldo, ldo, x + (size_t)m * K, W, 1, scratch, scratch_floats);
         return;
     }
-    /* 4-bit: x split into even/odd elements in scratch (M, K/2) + (M, K/2) */
+    /* 4-bit: x split into even/odd elements in scratch (M, K/2) + (M, K/2), or in q4rows_avx2's order */
     const float *xa = x, *xb = NULL;
-    if (bits == 4) split_even_odd(scratch, x, M, K, &xa, &xb);
+    const int q4avx2 = q4_avx2_fits(W, M);
+    if (q4avx2) {
+        q4_permute_x(scratch, x, M, K);
+        xa = scratch;
+    } else if (bits == 4)
+        split_even_odd(scratch, x, M, K, &xa, &xb);
     /* per-group sums of x, shared by all rows (bias term); inline when they do not fit */
     float xs_buf[4096];
     const int pre = (size_t)M * ng <= 4096;
@@ -333,7 +441,7 @@ void kn_qmatvec(float *out, int ldo, const float *x, const wmat *W, int M, float
                 for (int j = 0; j < G; j += 8) { v8f xx; memcpy(&xx, x + (size_t)m * K + (size_t)g * G + j, 32); s += xx; }
                 xs_buf[m * ng + g] = hsum8(&s);
             }
-    qrows_job job = {out, ldo, M, pre, x, xa, xb, xs_buf, W};
+    qrows_job job = {out, ldo, M, pre, q4avx2, x, xa, xb, xs_buf, W};
     par_for(W->rows, 16, (size_t)W->rows * K >= 65536 ? par_threads() : 1, qrows_body, &job);
 }
 
@@ -349,8 +457,9 @@ static void qrows_body(void *ctx, long r0, long r1) {
     const uint16_t one = 0x3C00, zero = 0; /* scale 1, bias 0: unpack the raw integers */
     const int fast = (bits == 4 || bits == 8) && pre && ng <= 512;
 #ifdef SAM_X86
-    if (bits == 4 && pre && G % 32 == 0 && cpu_has_avx2_fma()) {
-        if (M == 1) q4rows_avx2_1(j, (int)r0, (int)r1);
+    if (j->q4avx2) {
+        if (M == 1 && G % Q4B == 0) q4row1_avx2(j, (int)r0, (int)r1);
+        else if (M == 1) q4rows_avx2_1(j, (int)r0, (int)r1);
         else q4rows_avx2_n(j, (int)r0, (int)r1);
         return;
     }
