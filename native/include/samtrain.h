@@ -66,13 +66,16 @@ const char *sam_backend_name(void);
 enum sam_precision { SAM_PRECISION_FP32 = 0, SAM_PRECISION_BF16 = 1 };
 int sam_backend_set_precision(int32_t precision);
 /* Activations of generation's decode products with 4-bit weights (sam_gen_next's token-by-token forward
- * passes, and prompts of at most 8 tokens): FP32 (default) multiplies them in fp32; Q8 quantizes each block
- * of 32 activations to int8 with one fp32 scale (max|x| / 127, as llama.cpp's Q8 activations) and
- * multiplies the 4-bit fields as integers — faster, and an approximation whose per-output error bound is
- * stated in src/qmatvec_q8.c. Longer prefills, training, evaluation, sam_forward_logits and other weight
- * formats are unaffected. Errors: SAM_ERR_BACKEND where the CPU has no int8 kernel (x86-64 needs AVX2 +
- * FMA; arm64 has NEON, unless SAM_ISA=generic). Same threading rule as sam_backend_init. */
-enum sam_decode_precision { SAM_DECODE_FP32 = 0, SAM_DECODE_Q8 = 1 };
+ * passes, and prompts of at most 8 tokens): FP32 (the library's default) multiplies them in fp32; Q8
+ * quantizes each block of 32 activations to int8 with one fp32 scale (max|x| / 127, as llama.cpp's Q8
+ * activations) and multiplies the 4-bit fields as integers — faster, and an approximation whose per-output
+ * error bound is stated in src/qmatvec_q8.c; Q22 splits each block into three int8 planes (to max|x| * 2^-22,
+ * finer than the rounding of an fp32 sum) and multiplies them as Q8 does: fp32-grade results at close to
+ * Q8's speed, for one decoded token where the kernel exists (x86-64 with AVX2, groups of 64 or more), FP32
+ * for every other product. Longer prefills, training, evaluation, sam_forward_logits and other weight
+ * formats are unaffected. Errors: SAM_ERR_BACKEND for Q8 where the CPU has no int8 kernel (x86-64 needs
+ * AVX2 + FMA; arm64 has NEON, unless SAM_ISA=generic). Same threading rule as sam_backend_init. */
+enum sam_decode_precision { SAM_DECODE_FP32 = 0, SAM_DECODE_Q8 = 1, SAM_DECODE_Q22 = 2 };
 int sam_backend_set_decode_precision(int32_t precision);
 /* Instruction set the built-in kernels use on this CPU: "avx512", "avx2" (AVX2 + FMA) or "generic"
  * (after the optional SAM_ISA=avx2|generic cap). Lets a binding choose the default backend. */

@@ -15,7 +15,7 @@
 
 static _Atomic(kn_blas *) g_blas;   /* NULL: builtin */
 static atomic_int g_bf16;           /* 1: mm_sgemm_ws / mm_wgemm compute in bf16 (builtin only) */
-static atomic_int g_decode_q8;      /* 1: generation's products with 4-bit weights use int8 activations */
+static atomic_int g_decode;         /* enum sam_decode_precision of generation's products with 4-bit weights */
 static _Thread_local int t_generation; /* mm_generation_scope of this thread */
 static char g_name[512] = "builtin";
 static atomic_int g_initialized;    /* sam_backend_init ran */
@@ -113,9 +113,11 @@ void mm_wgemm(int ta, int tw, int M, int N, int K, float alpha, const float *A, 
 void mm_linear(float *out, int ldo, const float *x, const wmat *W, int M, float *ws, size_t ws_floats) {
     /* int8 only for decode-sized products: a prompt's prefill is compute-bound, and there the backend's fp32
      * GEMM was as fast per CPU-second as the int8 kernel on AVX2 (docs/performance.md) */
-    if (W->kind == WM_Q && M <= MM_DECODE_M && t_generation && atomic_load_explicit(&g_decode_q8, memory_order_relaxed) &&
-        kn_qmatvec_q8_supported(W) && kn_qmatvec_q8_scratch_floats(1, W->cols, W->group) <= ws_floats)
+    const int decode = W->kind == WM_Q && M <= MM_DECODE_M && t_generation ? atomic_load_explicit(&g_decode, memory_order_relaxed) : SAM_DECODE_FP32;
+    if (decode == SAM_DECODE_Q8 && kn_qmatvec_q8_supported(W) && kn_qmatvec_q8_scratch_floats(1, W->cols, W->group) <= ws_floats)
         kn_qmatvec_q8(out, ldo, x, W, M, ws, ws_floats); /* generation's decode, int8 activations */
+    else if (decode == SAM_DECODE_Q22 && M == 1 && kn_qmatvec_q22_supported(W) && kn_qmatvec_q22_scratch_floats(W->cols, W->group) <= ws_floats)
+        kn_qmatvec_q22(out, x, W, ws, ws_floats); /* a decoded token, activations in three int8 planes */
     else if (W->kind == WM_Q && M <= MM_DECODE_M)
         kn_qmatvec(out, ldo, x, W, M, ws, ws_floats); /* decode: read the packed weights once */
     else
@@ -182,12 +184,12 @@ int sam_backend_set_precision(int32_t precision) {
 }
 
 int sam_backend_set_decode_precision(int32_t precision) {
-    if (precision != SAM_DECODE_FP32 && precision != SAM_DECODE_Q8)
-        return err_set(SAM_ERR_INVALID_ARG, "sam_backend_set_decode_precision: unknown precision %d. HINT: use SAM_DECODE_FP32 or SAM_DECODE_Q8.", precision);
+    if (precision != SAM_DECODE_FP32 && precision != SAM_DECODE_Q8 && precision != SAM_DECODE_Q22)
+        return err_set(SAM_ERR_INVALID_ARG, "sam_backend_set_decode_precision: unknown precision %d. HINT: use SAM_DECODE_FP32, SAM_DECODE_Q8 or SAM_DECODE_Q22.", precision);
     const wmat probe = {.kind = WM_Q, .rows = 1, .cols = 64, .bits = 4, .group = 64};
     if (precision == SAM_DECODE_Q8 && !kn_qmatvec_q8_supported(&probe))
         return err_set(SAM_ERR_BACKEND, "this CPU has no int8 decode kernel (x86-64 with AVX2 + FMA), so q8 decode activations are not available. HINT: keep the default fp32 decode precision.");
-    atomic_store(&g_decode_q8, precision == SAM_DECODE_Q8);
+    atomic_store(&g_decode, precision); /* Q22 is accepted everywhere: products without its kernel run FP32 */
     return SAM_OK;
 }
 

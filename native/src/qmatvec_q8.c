@@ -60,6 +60,20 @@ int kn_qmatvec_q8_supported(const wmat *W) {
 /* K rounded up to whole 64-element pairs: an odd last block is paired with a zero block (q = 0, d = 0) */
 static int padded(int K) { return (K + 63) / 64 * 64; }
 
+int kn_qmatvec_q22_supported(const wmat *W) {
+#if defined(SAM_X86)
+    return cpu_has_avx2_fma() && cpu_has_f16c() && W->kind == WM_Q && W->bits == 4 && W->group % 64 == 0 && W->cols % 64 == 0 &&
+           W->cols / 64 <= 1024 /* Q8_MAX_PAIRS */;
+#else
+    (void)W;
+    return 0;
+#endif
+}
+
+size_t kn_qmatvec_q22_scratch_floats(int K, int G) {
+    return (size_t)K / 8 + 2 * (size_t)(K / G) + (3 * (size_t)K + 3) / 4; /* d, xs and xe, three planes of q */
+}
+
 size_t kn_qmatvec_q8_scratch_floats(int M, int K, int G) {
     /* d: M*Kp/8 floats; xs, xe: M*K/G floats each; q: M*Kp bytes */
     const size_t kp = (size_t)padded(K);
@@ -74,6 +88,20 @@ size_t kn_qmatvec_q8_scratch_floats(int M, int K, int G) {
  * 16 even elements to qe, the 16 odd ones to qo), the block's sum of x and of the rounding errors x - d q.
  * Vectorized because one decoded token quantizes every product's input on one thread while the others
  * wait: the scalar loop (a libm call per fmaxf and nearbyintf) was a visible share of the decode. */
+/* 32 int32 values (element order, in [-127, 127]) -> 16 even elements to qe, 16 odd ones to qo, as int8 */
+__attribute__((target("avx2"), always_inline)) static inline void q8_store_avx2(const __m256i qi[4], int8_t *qe, int8_t *qo) {
+    /* 32 int32 -> 32 int8 in element order (packs interleave the 128-bit lanes; the dword permutation
+     * undoes it), then per lane the even bytes before the odd ones, and the 64-bit quarters reordered
+     * to [evens 0-7, evens 8-15, odds 0-7, odds 8-15] */
+    const __m256i p = _mm256_packs_epi16(_mm256_packs_epi32(qi[0], qi[1]), _mm256_packs_epi32(qi[2], qi[3]));
+    const __m256i ordered = _mm256_permutevar8x32_epi32(p, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+    const __m256i eo = _mm256_shuffle_epi8(ordered, _mm256_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15,
+                                                                      0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15));
+    const __m256i out = _mm256_permute4x64_epi64(eo, 0xD8);
+    _mm_storeu_si128((__m128i *)(void *)qe, _mm256_castsi256_si128(out));
+    _mm_storeu_si128((__m128i *)(void *)qo, _mm256_extracti128_si256(out, 1));
+}
+
 __attribute__((target("avx2,fma"))) static void q8_block_avx2(const float *xb, int8_t *qe, int8_t *qo, float *d_out, float *sum, float *err) {
     const __m256 nosign = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
     __m256 v[4], s = _mm256_setzero_ps(), mx = _mm256_setzero_ps();
@@ -94,19 +122,45 @@ __attribute__((target("avx2,fma"))) static void q8_block_avx2(const float *xb, i
         qi[i] = _mm256_cvtps_epi32(r);
         e = _mm256_add_ps(e, _mm256_sub_ps(v[i], _mm256_mul_ps(vd, r)));
     }
-    /* 32 int32 -> 32 int8 in element order (packs interleave the 128-bit lanes; the dword permutation
-     * undoes it), then per lane the even bytes before the odd ones, and the 64-bit quarters reordered
-     * to [evens 0-7, evens 8-15, odds 0-7, odds 8-15] */
-    const __m256i p = _mm256_packs_epi16(_mm256_packs_epi32(qi[0], qi[1]), _mm256_packs_epi32(qi[2], qi[3]));
-    const __m256i ordered = _mm256_permutevar8x32_epi32(p, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
-    const __m256i eo = _mm256_shuffle_epi8(ordered, _mm256_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15,
-                                                                      0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15));
-    const __m256i out = _mm256_permute4x64_epi64(eo, 0xD8);
-    _mm_storeu_si128((__m128i *)(void *)qe, _mm256_castsi256_si128(out));
-    _mm_storeu_si128((__m128i *)(void *)qo, _mm256_extracti128_si256(out, 1));
+    q8_store_avx2(qi, qe, qo);
     *sum = hsum8_avx2(s);
     *err = hsum8_avx2(e);
     *d_out = d;
+}
+
+/* One block of 32 activations in three int8 planes (SAM_DECODE_Q22): plane 0 as in q8_block_avx2
+ * (n0 = round(x / d), d = max|x| / 127), then the remainder twice more at 128 times finer steps
+ * (n1 = round(r1 * 128 / d), n2 = round(r2 * 16384 / d), each in [-65, 65] since |r| <= d / 2 + rounding),
+ * so x = (d / 16384) (16384 n0 + 128 n1 + n2) + e with |e| <= d / 32768 = max|x| * 2^-22 (fp32 keeps
+ * 2^-24 of each value; a K-term fp32 sum loses more than that). The remainders are single-rounding FMAs.
+ * Plane p goes to qe + 64 p and qo + 64 p; d_out is d / 16384, the scale of the combined integer. */
+__attribute__((target("avx2,fma"))) static void q22_block_avx2(const float *xb, int8_t *qe, int8_t *qo, float *d_out, float *sum, float *err) {
+    const __m256 nosign = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
+    __m256 v[4], s = _mm256_setzero_ps(), mx = _mm256_setzero_ps();
+    for (int i = 0; i < 4; i++) {
+        v[i] = _mm256_loadu_ps(xb + 8 * i);
+        s = _mm256_add_ps(s, v[i]);
+        mx = _mm256_max_ps(mx, _mm256_and_ps(v[i], nosign));
+    }
+    __m128 m = _mm_max_ps(_mm256_castps256_ps128(mx), _mm256_extractf128_ps(mx, 1));
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    const float amax = _mm_cvtss_f32(_mm_max_ss(m, _mm_movehdup_ps(m)));
+    const float d = amax / 127.0f, id = amax > 0.0f ? 127.0f / amax : 0.0f;
+    const float step[3] = {d, d / 128.0f, d / 16384.0f}, inv[3] = {id, id * 128.0f, id * 16384.0f};
+    __m256 e = _mm256_setzero_ps();
+    for (int p = 0; p < 3; p++) {
+        __m256i qi[4];
+        for (int i = 0; i < 4; i++) {
+            const __m256 r = _mm256_round_ps(_mm256_mul_ps(v[i], _mm256_set1_ps(inv[p])), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+            qi[i] = _mm256_cvtps_epi32(r);
+            v[i] = _mm256_fnmadd_ps(_mm256_set1_ps(step[p]), r, v[i]); /* the remainder, for the next plane */
+        }
+        q8_store_avx2(qi, qe + 64 * p, qo + 64 * p);
+    }
+    for (int i = 0; i < 4; i++) e = _mm256_add_ps(e, v[i]);
+    *sum = hsum8_avx2(s);
+    *err = hsum8_avx2(e);
+    *d_out = step[2];
 }
 
 #define Q8_BLOCK q8_block_avx2
@@ -147,22 +201,27 @@ static void q8_block_neon(const float *xb, int8_t *qe, int8_t *qo, float *d_out,
 
 #ifdef Q8_BLOCK
 /* Quantizes x (M, K) into the job's arrays (~K operations per row, next to the K * rows product; where a
- * q8 kernel exists: AVX2 or NEON). */
-static void q8_quantize(int8_t *q, float *dexp, float *xs, float *xe, const float *x, int M, int K, int G) {
-    const int ng = K / G, kp = padded(K);
+ * q8 kernel exists: AVX2 or NEON). planes: 1 (q8) or 3 (q22, x86 only): per 64 elements the planes'
+ * 64 bytes one after the other. */
+static void q8_quantize(int8_t *q, float *dexp, float *xs, float *xe, const float *x, int M, int K, int G, int planes) {
+    const int ng = K / G, kp = padded(K), ps = 64 * planes; /* bytes per 64 elements */
     if (kp != K) /* the zero block after an odd last one */
         for (int m = 0; m < M; m++) {
-            memset(q + (size_t)m * kp + kp - 64, 0, 64);
+            memset(q + (size_t)m * kp * planes + (size_t)kp * planes - ps, 0, (size_t)ps);
             memset(dexp + (size_t)m * (kp / 8) + kp / 8 - 8, 0, 8 * sizeof(float));
         }
     for (int m = 0; m < M; m++) {
         const float *xm = x + (size_t)m * K;
-        int8_t *qm = q + (size_t)m * kp;
+        int8_t *qm = q + (size_t)m * kp * planes;
         for (int g = 0; g < ng; g++) xs[(size_t)m * ng + g] = xe[(size_t)m * ng + g] = 0.0f;
         for (int b = 0; b < K / 32; b++) {
-            int8_t *qe = qm + (size_t)(b / 2) * 64 + (b & 1) * 16, *qo = qe + 32;
+            int8_t *qe = qm + (size_t)(b / 2) * ps + (b & 1) * 16, *qo = qe + 32;
             float d, sum, err;
-            Q8_BLOCK(xm + (size_t)b * 32, qe, qo, &d, &sum, &err);
+#ifdef SAM_X86
+            if (planes == 3) q22_block_avx2(xm + (size_t)b * 32, qe, qo, &d, &sum, &err);
+            else
+#endif
+                Q8_BLOCK(xm + (size_t)b * 32, qe, qo, &d, &sum, &err);
             xs[(size_t)m * ng + (size_t)b * 32 / G] += sum;
             xe[(size_t)m * ng + (size_t)b * 32 / G] += err;
             float *dp = dexp + (size_t)m * (kp / 8) + (size_t)(b / 2) * 8 + (b & 1) * 4;
@@ -188,6 +247,30 @@ __attribute__((target("avx512vnni,avx512vl,avx2,fma"), always_inline)) static in
     const __m256i xe = _mm256_loadu_si256((const __m256i *)(const void *)qp);
     const __m256i xo = _mm256_loadu_si256((const __m256i *)(const void *)(qp + 32));
     return _mm256_cvtepi32_ps(_mm256_dpbusd_epi32(_mm256_dpbusd_epi32(_mm256_setzero_si256(), lo, xe), hi, xo));
+}
+
+/* The same for three planes (SAM_DECODE_Q22, qp: the pair's 3 x 64 bytes): the planes' int16 pair sums
+ * weighted 16384, 128 and 1 by vpmaddwd itself and added as int32 (at most 2 x 7620 x 16384 + 2 x 3900 x
+ * 129 < 2^31), then converted once: the weights and the pair's scale are shared by the planes. */
+__attribute__((target("avx2,fma"), always_inline)) static inline __m256 q22_pair(__m256i lo, __m256i hi, const int8_t *qp) {
+    __m256i s = _mm256_setzero_si256();
+    for (int p = 0; p < 3; p++) {
+        const __m256i xe = _mm256_loadu_si256((const __m256i *)(const void *)(qp + 64 * p));
+        const __m256i xo = _mm256_loadu_si256((const __m256i *)(const void *)(qp + 64 * p + 32));
+        const __m256i s16 = _mm256_add_epi16(_mm256_maddubs_epi16(lo, xe), _mm256_maddubs_epi16(hi, xo));
+        s = _mm256_add_epi32(s, _mm256_madd_epi16(s16, _mm256_set1_epi16(p == 0 ? 16384 : p == 1 ? 128 : 1)));
+    }
+    return _mm256_cvtepi32_ps(s);
+}
+__attribute__((target("avx512vnni,avx512vl,avx2,fma"), always_inline)) static inline __m256 q22_pair_vnni(__m256i lo, __m256i hi, const int8_t *qp) {
+    __m256i s = _mm256_setzero_si256();
+    for (int p = 0; p < 3; p++) {
+        const __m256i xe = _mm256_loadu_si256((const __m256i *)(const void *)(qp + 64 * p));
+        const __m256i xo = _mm256_loadu_si256((const __m256i *)(const void *)(qp + 64 * p + 32));
+        const __m256i d = _mm256_dpbusd_epi32(_mm256_dpbusd_epi32(_mm256_setzero_si256(), lo, xe), hi, xo);
+        s = _mm256_add_epi32(s, _mm256_slli_epi32(d, p == 0 ? 14 : p == 1 ? 7 : 0));
+    }
+    return _mm256_cvtepi32_ps(s);
 }
 
 /* Rows [r0, r1) for MM rows of x (a compile-time constant: the accumulators stay in registers).
@@ -243,14 +326,14 @@ Q8_ROWS_DEF(q8v_rows, __attribute__((target("avx512vnni,avx512vl,avx2,fma"), alw
  * core's read bandwidth (docs/performance.md: 13-15 against 5-6 GB per core-second, bench_decode). */
 #define Q8_MAX_PAIRS 1024 /* K <= 65536: the row's scales live on the stack (F16C converts fp16 ones 8 at a time) */
 /* Pair P of row wr into accumulator ACC: its integer dot with x times (activation scale x weight scale). */
-#define Q8_FLAT_PAIR(PAIR, P, ACC)                                                                                                             \
+#define Q8_FLAT_PAIR(PAIR, STRIDE, P, ACC)                                                                                                             \
     do {                                                                                                                                       \
         const __m256i v_ = _mm256_loadu_si256((const __m256i *)(const void *)(wr + (size_t)(P) * 32));                                         \
         const __m256i lo_ = _mm256_and_si256(v_, m4), hi_ = _mm256_and_si256(_mm256_srli_epi16(v_, 4), m4);                                   \
         const __m256 ds_ = _mm256_mul_ps(_mm256_loadu_ps(j->d + (size_t)(P) * 8), _mm256_broadcast_ss(sc + (P)));                              \
-        (ACC) = _mm256_fmadd_ps(PAIR(lo_, hi_, j->q + (size_t)(P) * 64), ds_, (ACC));                                                          \
+        (ACC) = _mm256_fmadd_ps(PAIR(lo_, hi_, j->q + (size_t)(P) * (STRIDE)), ds_, (ACC));                                                          \
     } while (0)
-#define Q8_ROW1_DEF(NAME, ATTR, PAIR)                                                                                                          \
+#define Q8_ROW1_DEF(NAME, ATTR, PAIR, STRIDE)                                                                                                          \
 ATTR static void NAME(const q8_job *j, int r0, int r1) {                                                                                       \
     const wmat *W = j->W;                                                                                                                      \
     const int K = W->cols, G = W->group, ng = K / G, bf = W->sb_bf16, np = K / 64, ppg = G / 64;                                               \
@@ -285,13 +368,15 @@ ATTR static void NAME(const q8_job *j, int r0, int r1) {                        
         __m256 a[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};                                   \
         int p = 0;                                                                                                                             \
         for (; p + 4 <= np; p += 4)                                                                                                            \
-            for (int u = 0; u < 4; u++) Q8_FLAT_PAIR(PAIR, p + u, a[u]);                                                                       \
-        for (; p < np; p++) Q8_FLAT_PAIR(PAIR, p, a[0]);                                                                                       \
+            for (int u = 0; u < 4; u++) Q8_FLAT_PAIR(PAIR, STRIDE, p + u, a[u]);                                                                       \
+        for (; p < np; p++) Q8_FLAT_PAIR(PAIR, STRIDE, p, a[0]);                                                                                       \
         j->out[r] = hsum8_avx2(_mm256_add_ps(_mm256_add_ps(a[0], a[1]), _mm256_add_ps(a[2], a[3]))) + accb;                                    \
     }                                                                                                                                          \
 }
-Q8_ROW1_DEF(q8_row1, __attribute__((target("avx2,fma,f16c"))), q8_pair)
-Q8_ROW1_DEF(q8v_row1, __attribute__((target("avx512vnni,avx512vl,avx2,fma,f16c"))), q8_pair_vnni)
+Q8_ROW1_DEF(q8_row1, __attribute__((target("avx2,fma,f16c"))), q8_pair, 64)
+Q8_ROW1_DEF(q8v_row1, __attribute__((target("avx512vnni,avx512vl,avx2,fma,f16c"))), q8_pair_vnni, 64)
+Q8_ROW1_DEF(q22_row1, __attribute__((target("avx2,fma,f16c"))), q22_pair, 192)
+Q8_ROW1_DEF(q22v_row1, __attribute__((target("avx512vnni,avx512vl,avx2,fma,f16c"))), q22_pair_vnni, 192)
 static int q8_flat(const wmat *W) { return cpu_has_f16c() && W->group % 64 == 0 && W->cols % 64 == 0 && W->cols / 64 <= Q8_MAX_PAIRS; }
 
 __attribute__((target("avx2,fma"))) static void q8_rows_1(const q8_job *j, int r0, int r1) { q8_rows(j, r0, r1, 1); }
@@ -329,6 +414,11 @@ static void q8_body(void *ctx, long r0, long r1) {
             f[s.M == 4 ? 1 : 2](&s, (int)t0, t1);
         }
     }
+}
+
+/* SAM_DECODE_Q22: one row of x, the flat kernel over three planes */
+static void q22_body(void *ctx, long r0, long r1) {
+    (q8_variant() ? q22v_row1 : q22_row1)(ctx, (int)r0, (int)r1);
 }
 #endif
 
@@ -396,7 +486,7 @@ void kn_qmatvec_q8(float *out, int ldo, const float *x, const wmat *W, int M, fl
         float *d = scratch, *xs = d + (size_t)n * (padded(K) / 8), *xe = xs + (size_t)n * (K / G);
         int8_t *q = (int8_t *)(void *)(xe + (size_t)n * (K / G));
 #ifdef Q8_BLOCK
-        q8_quantize(q, d, xs, xe, x + (size_t)m0 * K, n, K, G);
+        q8_quantize(q, d, xs, xe, x + (size_t)m0 * K, n, K, G, 1);
 #ifdef SAM_X86
         q8_job job = {out + (size_t)m0 * ldo, ldo, n, q, d, xs, xe, W, n == 1 && q8_flat(W)};
 #else
@@ -412,4 +502,20 @@ void kn_qmatvec_q8(float *out, int ldo, const float *x, const wmat *W, int M, fl
         (void)out; (void)ldo; (void)q; (void)x; (void)xs; (void)xe; (void)d; /* never called: no kernel here */
 #endif
     }
+}
+
+void kn_qmatvec_q22(float *out, const float *x, const wmat *W, float *scratch, size_t scratch_floats) {
+    quant_init();
+#ifdef SAM_X86
+    const int K = W->cols, G = W->group;
+    if (!kn_qmatvec_q22_supported(W) || kn_qmatvec_q22_scratch_floats(K, G) > scratch_floats) return; /* the caller checks (kernels.h) */
+    float *d = scratch, *xs = d + K / 8, *xe = xs + K / G;
+    int8_t *q = (int8_t *)(void *)(xe + K / G);
+    q8_quantize(q, d, xs, xe, x, 1, K, G, 3);
+    q8_job job = {out, 1, 1, q, d, xs, xe, W, 1};
+    const int nt = par_threads(), chunk = W->rows / (4 * nt) > 16 ? W->rows / (4 * nt) : 16; /* as kn_qmatvec_q8 */
+    par_for(W->rows, chunk, (size_t)W->rows * K >= 65536 ? nt : 1, q22_body, &job);
+#else
+    (void)out; (void)x; (void)W; (void)scratch; (void)scratch_floats;
+#endif
 }

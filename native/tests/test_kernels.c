@@ -562,10 +562,118 @@ static void test_quant_linear_q8(void) {
     free(w); free(sc); free(bi); free(x); free(out); free(out2); free(deq);
 }
 
+/* Decode products with three int8 planes (SAM_DECODE_Q22, qmatvec_q8.c) against a double product with
+ * the dequantized weights. The bound is the one stated in qmatvec_q8.c: per output
+ * sum over blocks k of |s_g(k)| * d_k / 32768 * sum_{j in k} |n_j - 8|, d_k = max|x_k| / 127, plus fp32
+ * rounding (1e-6 of sum (|s n_j| + |b|) |x_j|, the magnitudes the integer sums and the fp32 sums carry).
+ * And the exact path's own criterion: error below 1e-5 of sum |w x| (test_quant_linear). Also: the planes
+ * really ran (the error differs from the fp32 kernel's), 1 and 2 threads bitwise equal, and the products
+ * the kernel does not take (several rows of x, group 32, cols % 64 != 0, outside a generation) exact. */
+static void test_quant_linear_q22(void) {
+    const wmat probe = {.kind = WM_Q, .rows = 1, .cols = 64, .bits = 4, .group = 64};
+    CHECK_OK(sam_backend_set_decode_precision(SAM_DECODE_Q22)); /* accepted everywhere */
+    CHECK_OK(sam_backend_set_decode_precision(SAM_DECODE_FP32));
+    if (!kn_qmatvec_q22_supported(&probe)) {
+        printf("  q22 decode: no kernel on this CPU (products run fp32), skipped\n");
+        return;
+    }
+    xoshiro256 r;
+    xoshiro_seed(&r, 29);
+    const int rows = 261, ldo = 264, colsv[4] = {256, 352, 704, 1536}, groups[3] = {32, 64, 128};
+    uint8_t *w = malloc((size_t)rows * 1536 / 2);
+    uint16_t *sc = malloc(sizeof(uint16_t) * rows * 48), *bi = malloc(sizeof(uint16_t) * rows * 48);
+    float *x = malloc(sizeof(float) * 2 * 1536), *out = calloc((size_t)2 * ldo, sizeof(float)), *out2 = calloc((size_t)2 * ldo, sizeof(float));
+    float *outx = calloc((size_t)2 * ldo, sizeof(float)), *deq = malloc(sizeof(float) * rows * 1536), tile[64 * 352];
+    double worst_ratio = 0, worst_rel = 0;
+    int ran = 0;
+    for (int ci = 0; ci < 4; ci++)
+        for (int gi = 0; gi < 3; gi++)
+            for (int sbf = 0; sbf < 2; sbf++) {
+                const int cols = colsv[ci], G = groups[gi];
+                if (cols % G) continue;
+                const int ng = cols / G;
+                for (int i = 0; i < rows * cols / 2; i++) w[i] = (uint8_t)xoshiro_next(&r);
+                for (int i = 0; i < rows * ng; i++) {
+                    float s = (xoshiro_uniform(&r) - 0.5f) * 0.1f, o = (xoshiro_uniform(&r) - 0.5f) * 0.2f;
+                    sc[i] = sbf ? f32_to_bf16(s) : f32_to_f16(s);
+                    bi[i] = sbf ? f32_to_bf16(o) : f32_to_f16(o);
+                }
+                /* activations of mixed scale: outliers, a zero block, a tiny block */
+                for (int i = 0; i < 2 * cols; i++) x[i] = (xoshiro_uniform(&r) - 0.5f) * (i % 97 == 5 ? 40.0f : 1.0f);
+                for (int j = 32; j < 64; j++) x[j] = 0.0f;
+                for (int j = 64; j < 96; j++) x[cols + j] *= 1e-6f;
+                wmat W = {.kind = WM_Q, .rows = rows, .cols = cols, .w = w, .scales = (const uint8_t *)sc, .biases = (const uint8_t *)bi,
+                          .sb_bf16 = sbf, .bits = 4, .group = G, .name = "W"};
+                wmat_rows(&W, 0, rows, deq);
+                const int taken = kn_qmatvec_q22_supported(&W);
+                for (int M = 1; M <= 2; M++) {
+                    CHECK_OK(sam_backend_set_decode_precision(SAM_DECODE_FP32));
+                    mm_generation_scope(1);
+                    linear_forward(outx, ldo, x, &W, NULL, M, tile, sizeof tile / sizeof(float)); /* the fp32 kernel */
+                    CHECK_OK(sam_backend_set_decode_precision(SAM_DECODE_Q22));
+                    sam_backend_init(NULL, 1);
+                    linear_forward(out, ldo, x, &W, NULL, M, tile, sizeof tile / sizeof(float));
+                    sam_backend_init(NULL, 2);
+                    linear_forward(out2, ldo, x, &W, NULL, M, tile, sizeof tile / sizeof(float));
+                    const int same = memcmp(out, out2, sizeof(float) * (size_t)M * ldo) == 0;
+                    const int planes = M == 1 && taken; /* else the fp32 kernel, bitwise */
+                    const int as_fp32 = memcmp(out, outx, sizeof(float) * (size_t)M * ldo) == 0;
+                    double worst = 0, rel = 0;
+                    for (int m = 0; m < M; m++)
+                        for (int o = 0; o < rows; o++) {
+                            double ref = 0, mag = 0, magsn = 0, bound = 0;
+                            for (int j = 0; j < cols; j++) {
+                                const double xj = x[m * cols + j];
+                                uint16_t hs, hb;
+                                memcpy(&hs, (const uint8_t *)sc + ((size_t)o * ng + j / G) * 2, 2);
+                                memcpy(&hb, (const uint8_t *)bi + ((size_t)o * ng + j / G) * 2, 2);
+                                const double sj = sbf ? bf16_to_f32(hs) : f16_to_f32(hs), bj = sbf ? bf16_to_f32(hb) : f16_to_f32(hb);
+                                const int n = (w[(size_t)o * cols / 2 + j / 2] >> (4 * (j & 1))) & 15;
+                                ref += (double)deq[o * cols + j] * xj;
+                                mag += fabs((double)deq[o * cols + j] * xj);
+                                magsn += (fabs(sj * n) + fabs(bj)) * fabs(xj);
+                            }
+                            for (int k = 0; k < cols / 32; k++) {
+                                double amax = 0, nsum = 0;
+                                for (int j = 32 * k; j < 32 * k + 32; j++) {
+                                    amax = fmax(amax, fabs((double)x[m * cols + j]));
+                                    nsum += fabs((double)((w[(size_t)o * cols / 2 + j / 2] >> (4 * (j & 1))) & 15) - 8.0);
+                                }
+                                uint16_t hs;
+                                memcpy(&hs, (const uint8_t *)sc + ((size_t)o * ng + 32 * k / G) * 2, 2);
+                                bound += fabs(sbf ? bf16_to_f32(hs) : f16_to_f32(hs)) * amax / 127.0 / 32768.0 * nsum;
+                            }
+                            const double err = fabs(out[m * ldo + o] - ref), tol = bound * 1.001 + 1e-6 * magsn;
+                            if (!(err <= worst * tol)) worst = err / tol; /* catches NaN */
+                            if (!(err <= rel * (mag + 1e-12))) rel = err / (mag + 1e-12);
+                            if (planes) worst_ratio = fmax(worst_ratio, bound > 0 ? err / bound : 0);
+                        }
+                    if (planes) worst_rel = fmax(worst_rel, rel);
+                    ran += planes;
+                    CHECK(worst <= 1.0 && rel < 1e-5 && same && as_fp32 != planes,
+                          "q22 decode cols %d group %d %s M %d: error / bound %.3g, relative %.3g, 1 and 2 threads equal %d, %s the fp32 kernel",
+                          cols, G, sbf ? "bf16" : "f16", M, worst, rel, same, as_fp32 ? "same as" : "differs from");
+                    /* outside a generation scope (training, evaluation): the fp32 kernel */
+                    mm_generation_scope(0);
+                    linear_forward(out2, ldo, x, &W, NULL, M, tile, sizeof tile / sizeof(float));
+                    mm_generation_scope(1);
+                    linear_forward(outx, ldo, x, &W, NULL, M, tile, sizeof tile / sizeof(float));
+                    CHECK(M > 1 || !taken || memcmp(out2, outx, sizeof(float) * ldo) != 0, "q22 outside generation: the planes ran");
+                    mm_generation_scope(0);
+                    CHECK_OK(sam_backend_set_decode_precision(SAM_DECODE_FP32));
+                }
+            }
+    sam_backend_init(NULL, 0);
+    CHECK(ran == 10, "q22 kernel ran on %d shapes, expected 10", ran);
+    printf("  q22 decode: worst error %.3g of the stated bound, %.3g relative to sum |w x|\n", worst_ratio, worst_rel);
+    free(w); free(sc); free(bi); free(x); free(out); free(out2); free(outx); free(deq);
+}
+
 int main(void) {
     test_half();
     test_quant_linear();
     test_quant_linear_q8();
+    test_quant_linear_q22();
     test_unpack();
     test_dequant_reference();
     test_gemm_threads();

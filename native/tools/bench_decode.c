@@ -1,6 +1,6 @@
 /* bench_decode.c — the decode mat-vec alone at Qwen2.5-Coder-1.5B shapes (MLX 4-bit, group 64): the
- * seven products of `layers` decoder layers and the tied 151936 x 1536 head, one token (M = 1), fp32
- * and q8 activations interleaved, against a STREAM triad (a[i] = b[i] + s c[i], 3 x 4 bytes per element
+ * seven products of `layers` decoder layers and the tied 151936 x 1536 head, one token (M = 1), fp32,
+ * q22 and q8 activations interleaved, against a STREAM triad (a[i] = b[i] + s c[i], 3 x 4 bytes per element
  * counted, arrays of 3 x 128 MiB) on the same threads. Weights are random (the speed does not depend on
  * them) and larger than the caches, as in real decoding. Not a test.
  * Also GB per CPU-second (process CPU time), which a loaded machine distorts less than wall time.
@@ -73,16 +73,17 @@ int main(int argc, char **argv) {
     float *a = malloc(4 * n), *b = malloc(4 * n), *c = malloc(4 * n);
     for (size_t i = 0; i < n; i++) { a[i] = 0; b[i] = 1; c[i] = 2; }
     printf("backend %s, %d threads; %d layers + head: %.0f MB of 4-bit weights per token\n", sam_backend_name(), par_threads(), L, total / 1e6);
-    double best[3] = {0, 0, 0};
+    double best[4] = {0, 0, 0, 0};
+    const int prec[3] = {SAM_DECODE_FP32, SAM_DECODE_Q22, SAM_DECODE_Q8};
     for (int k = 0; k < rounds; k++) {
         triad_job tj = {a, b, c, 3.0f};
         double t0 = now();
         par_for((long)n, 1 << 16, par_threads(), triad_body, &tj);
         const double triad = 12.0 * n / (now() - t0) / 1e9;
-        double gbs[2], gbc[2];
-        for (int p = 0; p < 2; p++) {
-            if (sam_backend_set_decode_precision(p ? SAM_DECODE_Q8 : SAM_DECODE_FP32)) { gbs[p] = gbc[p] = 0; continue; }
-            mm_generation_scope(1); /* the q8 setting acts only inside generation (matmul.h) */
+        double gbs[3], gbc[3];
+        for (int p = 0; p < 3; p++) {
+            if (sam_backend_set_decode_precision(prec[p])) { gbs[p] = gbc[p] = 0; continue; }
+            mm_generation_scope(1); /* the q22 and q8 settings act only inside generation (matmul.h) */
             t0 = now();
             const double c0 = cpu();
             const int reps = 4; /* ~0.2 s per measurement: one pass is too short on a shared machine */
@@ -92,10 +93,10 @@ int main(int argc, char **argv) {
             gbs[p] = (double)reps * total / (now() - t0) / 1e9;
             gbc[p] = (double)reps * total / (cpu() - c0) / 1e9;
         }
-        printf("round %d: triad %.1f GB/s; mat-vec fp32 %.1f GB/s (%.1f per CPU-s), q8 %.1f GB/s (%.1f per CPU-s); load %s", k, triad,
-               gbs[0], gbc[0], gbs[1], gbc[1], load());
+        printf("round %d: triad %.1f GB/s; mat-vec fp32 %.1f GB/s (%.1f per CPU-s), q22 %.1f GB/s (%.1f per CPU-s), q8 %.1f GB/s (%.1f per CPU-s); load %s",
+               k, triad, gbs[0], gbc[0], gbs[1], gbc[1], gbs[2], gbc[2], load());
         if (triad > best[0]) best[0] = triad;
-        for (int p = 0; p < 2; p++) if (gbs[p] > best[p + 1]) best[p + 1] = gbs[p];
+        for (int p = 0; p < 3; p++) if (gbs[p] > best[p + 1]) best[p + 1] = gbs[p];
     }
     /* prefill: 64 tokens through the layers' products (not the head: only the last token needs it),
      * fp32 GEMM (dequantizing packers) against q8 (mm_generation_scope, as the generator runs it) */
@@ -117,7 +118,8 @@ int main(int argc, char **argv) {
         }
     /* the whole 1.5B model: 28 layers + head read once per token */
     const double per_tok = (double)(total - bytes_of(&W[7 * L])) / L * 28 + bytes_of(&W[7 * L]);
-    printf("best: triad %.1f GB/s; fp32 %.1f GB/s (%.0f%% of triad) = %.1f tok/s at 28 layers; q8 %.1f GB/s (%.0f%%) = %.1f tok/s\n",
-           best[0], best[1], 100 * best[1] / best[0], best[1] * 1e9 / per_tok, best[2], 100 * best[2] / best[0], best[2] * 1e9 / per_tok);
+    printf("best: triad %.1f GB/s; fp32 %.1f GB/s (%.0f%% of triad) = %.1f tok/s at 28 layers; q22 %.1f GB/s (%.0f%%) = %.1f tok/s; q8 %.1f GB/s (%.0f%%) = %.1f tok/s\n",
+           best[0], best[1], 100 * best[1] / best[0], best[1] * 1e9 / per_tok, best[2], 100 * best[2] / best[0], best[2] * 1e9 / per_tok,
+           best[3], 100 * best[3] / best[0], best[3] * 1e9 / per_tok);
     return 0;
 }
