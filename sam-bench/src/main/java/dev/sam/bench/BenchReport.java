@@ -119,12 +119,13 @@ public final class BenchReport {
             targets.add(new Target("generation: decode tokens/s (4-bit, batch 1, slowest mode)",
                     String.format("%.1f", worst), ">= " + GEN_TARGET, worst >= GEN_TARGET));
             JsonNode sum = gen.path("peer_comparison").path("summary");
-            for (String side : List.of("sam_fp32", "sam_q8")) {
+            String byDefault = gen.path("peer_comparison").path("default_side").asText("sam_fp32");
+            for (String side : List.of("sam_q22", "sam_fp32", "sam_q8")) {
                 JsonNode s = sum.path(side);
                 if (!s.has("decode_vs_llama_cpp")) {
                     continue;
                 }
-                String who = " (SAM " + side.substring(4) + (side.equals(GenBench.DEFAULT_SIDE) ? ", the default" : ", opt-in")
+                String who = " (SAM " + side.substring(4) + (side.equals(byDefault) ? ", the default" : ", opt-in")
                         + ")";
                 double d = s.path("decode_vs_llama_cpp").asDouble();
                 double p = s.path("prefill_vs_llama_cpp").asDouble();

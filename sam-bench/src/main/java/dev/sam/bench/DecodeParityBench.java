@@ -28,13 +28,14 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * What int8 decode activations ({@code SAM_DECODE_PRECISION=q8}) change in the answers of a model that
- * learned something: a tiny model quantized to 4 bits (MLX affine, group 64, as SAM serves a base), a LoRA
- * adapter trained on it per seed (CurriculumBench's task, its "none" arm), then every held-out answer scored
- * through the generator's decode path ({@link NativeGenerator#score}: teacher-forced, token by token, as
- * generation runs) with fp32 and with q8 activations, and generated greedily with each. Reports per seed
- * the held-out loss and token accuracy of each precision, top-1 agreement and KL(fp32 || q8) of the two
- * next-token distributions, and how many greedy answers are identical. Prints a table, writes
+ * What the int8 decode precisions ({@code SAM_DECODE_PRECISION}: q22, three int8 planes, the default; q8,
+ * int8 activations) change in the answers of a model that learned something: a tiny model quantized to 4
+ * bits (MLX affine, group 64, as SAM serves a base), a LoRA adapter trained on it per seed
+ * (CurriculumBench's task, its "none" arm), then every held-out answer scored through the generator's
+ * decode path ({@link NativeGenerator#score}: teacher-forced, token by token, as generation runs) with exact
+ * fp32 activations, q22 and q8, and generated greedily with each. Reports per seed the held-out loss and
+ * token accuracy of each precision, top-1 agreement and KL(fp32 || p) of the next-token distributions, and
+ * how many greedy answers are identical to fp32's. Prints a table, writes
  * bench/results/DATE-decode-parity.json. About two minutes.
  *
  * <pre>bench/decode-parity.sh [--steps 1200] [--seeds 5] [--group 64] [--out bench/results]</pre>
@@ -78,8 +79,8 @@ public final class DecodeParityBench {
         String loadBefore = MachineInfo.loadAverage();
         long t0 = System.nanoTime();
         List<Map<String, Object>> rows = new ArrayList<>();
-        System.out.printf(Locale.ROOT, "%-5s %10s %10s %9s %9s %8s %11s %11s %9s%n", "seed", "loss fp32",
-                "loss q8", "acc fp32", "acc q8", "top-1 =", "KL mean", "KL max", "greedy =");
+        System.out.printf(Locale.ROOT, "%-5s %-5s %10s %9s %8s %11s %11s %9s %9s%n", "seed", "prec", "loss", "accuracy",
+                "top-1 =", "KL mean", "KL max", "greedy =", "exact");
         try (NativeModel m = NativeModel.open(q4)) {
             int vocab = m.info().vocabSize();
             for (int seed = 0; seed < seeds; seed++) {
@@ -89,17 +90,24 @@ public final class DecodeParityBench {
                     row.put("seed", seed);
                     row.put("held_out_loss_exact_forward", HeldOutLoss.of(m, a, heldOut).loss());
                     rows.add(row);
-                    System.out.printf(Locale.ROOT, "%-5d %10.5f %10.5f %9.4f %9.4f %8.4f %11.3e %11.3e %5d/%d%n",
-                            seed, row.get("loss_fp32"), row.get("loss_q8"), row.get("token_accuracy_fp32"),
-                            row.get("token_accuracy_q8"), row.get("top1_agreement"), row.get("kl_mean_nats"),
-                            row.get("kl_max_nats"), row.get("greedy_identical"), heldOut.size());
+                    for (String q : PRECISIONS) {
+                        boolean ref = q.equals("fp32");
+                        System.out.printf(Locale.ROOT, "%-5d %-5s %10.5f %9.4f %8s %11s %11s %9s %5d/%d%n", seed, q,
+                                row.get("loss_" + q), row.get("token_accuracy_" + q),
+                                ref ? "" : String.format(Locale.ROOT, "%.4f", row.get("top1_agreement_" + q)),
+                                ref ? "" : String.format(Locale.ROOT, "%.3e", row.get("kl_mean_nats_" + q)),
+                                ref ? "" : String.format(Locale.ROOT, "%.3e", row.get("kl_max_nats_" + q)),
+                                ref ? "" : row.get("greedy_identical_" + q) + "/" + heldOut.size(),
+                                row.get("greedy_exact_" + q), heldOut.size());
+                    }
                 }
             }
         } finally {
             Natives.decodePrecision("fp32");
         }
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("benchmark", "decode precision parity: fp32 against q8 (int8 activations) through the generator's"
+        doc.put("benchmark", "decode precision parity: fp32 against q22 (three int8 planes) and q8 (int8 activations)"
+                + " through the generator's"
                 + " decode path, tiny model quantized to 4 bits with a trained LoRA adapter, held-out answers");
         doc.put("date", LocalDate.now().toString());
         doc.put("model", "tiny Qwen2 shape (2 layers, hidden 64, random base weights), MLX affine 4-bit, group "
@@ -107,16 +115,18 @@ public final class DecodeParityBench {
         doc.put("held_out_answers", heldOut.size());
         doc.put("held_out_tokens", heldOut.stream().mapToLong(DecodeParityBench::answerTokens).sum());
         doc.put("seeds", rows);
-        double[] dl = rows.stream().mapToDouble(r -> (double) r.get("loss_q8") - (double) r.get("loss_fp32"))
-                .toArray();
-        doc.put("loss_q8_minus_fp32", dl);
+        Map<String, double[]> dl = new LinkedHashMap<>();
+        for (String q : PRECISIONS.subList(1, PRECISIONS.size())) {
+            dl.put(q, rows.stream().mapToDouble(r -> (double) r.get("loss_" + q) - (double) r.get("loss_fp32")).toArray());
+            doc.put("loss_" + q + "_minus_fp32", dl.get(q));
+        }
         doc.put("backend", Natives.backend());
         doc.put("wall_seconds", (System.nanoTime() - t0) / 1e9);
         doc.put("load_before", loadBefore);
         doc.put("load_after", MachineInfo.loadAverage());
         doc.put("machine", MachineInfo.collect());
-        System.out.printf(Locale.ROOT, "held-out loss q8 - fp32 per seed: %s%n", Arrays.toString(
-                Arrays.stream(dl).mapToObj(d -> String.format(Locale.ROOT, "%+.2e", d)).toArray()));
+        dl.forEach((q, d) -> System.out.printf(Locale.ROOT, "held-out loss %s - fp32 per seed: %s%n", q, Arrays.toString(
+                Arrays.stream(d).mapToObj(x -> String.format(Locale.ROOT, "%+.2e", x)).toArray())));
         Files.createDirectories(out);
         Path f = out.resolve(LocalDate.now() + "-decode-parity" + (group == 64 ? "" : "-g" + group) + ".json");
         AtomicFiles.writeString(f, Json.pretty(doc) + "\n");
@@ -137,67 +147,76 @@ public final class DecodeParityBench {
         return e.length() - answerStart(e);
     }
 
-    /** Both precisions on every held-out answer: scored teacher-forced, then generated greedily. */
+    /** The precisions compared; the first is the reference (exact fp32 activations). */
+    static final List<String> PRECISIONS = List.of("fp32", "q22", "q8");
+
+    /**
+     * Every precision on every held-out answer: scored teacher-forced, then generated greedily. Per precision
+     * p: loss_p, token_accuracy_p, greedy_exact_p; for each p other than fp32, against fp32:
+     * top1_agreement_p, kl_mean_nats_p, kl_max_nats_p (KL(fp32 || p)) and greedy_identical_p.
+     */
     static Map<String, Object> compare(NativeModel m, LoraAdapters a, List<TokenizedExample> heldOut, int vocab) {
-        double nllF = 0;
-        double nllQ = 0;
-        double kl = 0;
-        double klMax = 0;
-        long hitF = 0;
-        long hitQ = 0;
-        long agree = 0;
+        int np = PRECISIONS.size();
+        double[] nll = new double[np];
+        double[] kl = new double[np];
+        double[] klMax = new double[np];
+        long[] hit = new long[np];
+        long[] agree = new long[np];
+        int[] sameGreedy = new int[np];
+        int[] exact = new int[np];
         long n = 0;
-        int sameGreedy = 0;
-        int exactF = 0;
-        int exactQ = 0;
         for (TokenizedExample e : heldOut) {
             int s = answerStart(e);
             int[] prompt = Arrays.copyOfRange(e.tokens(), 0, s);
             int[] answer = Arrays.copyOfRange(e.tokens(), s, e.length());
             GenSettings g = GenSettings.greedy(answer.length, e.length() + 1, List.of());
-            float[][] logits = new float[2][];
+            float[][] logits = new float[np][];
             List<List<Integer>> greedy = new ArrayList<>();
-            for (int p = 0; p < 2; p++) {
-                Natives.decodePrecision(p == 0 ? "fp32" : "q8");
+            for (int p = 0; p < np; p++) {
+                Natives.decodePrecision(PRECISIONS.get(p));
                 try (NativeGenerator gen = NativeGenerator.create(m, a, g)) {
                     logits[p] = gen.score(prompt, answer, vocab);
                     greedy.add(gen.generate(prompt));
                 }
             }
             for (int t = 0; t < answer.length; t++) {
-                double[] lf = logSoftmax(logits[0], t * vocab, vocab);
-                double[] lq = logSoftmax(logits[1], t * vocab, vocab);
-                nllF -= lf[answer[t]];
-                nllQ -= lq[answer[t]];
-                double k = 0;
-                for (int v = 0; v < vocab; v++) {
-                    k += Math.exp(lf[v]) * (lf[v] - lq[v]);
+                double[][] l = new double[np][];
+                for (int p = 0; p < np; p++) {
+                    l[p] = logSoftmax(logits[p], t * vocab, vocab);
+                    nll[p] -= l[p][answer[t]];
+                    hit[p] += argmax(l[p]) == answer[t] ? 1 : 0;
                 }
-                kl += k;
-                klMax = Math.max(klMax, k);
-                int af = argmax(lf);
-                int aq = argmax(lq);
-                hitF += af == answer[t] ? 1 : 0;
-                hitQ += aq == answer[t] ? 1 : 0;
-                agree += af == aq ? 1 : 0;
+                int ref = argmax(l[0]);
+                for (int p = 1; p < np; p++) {
+                    double k = 0;
+                    for (int v = 0; v < vocab; v++) {
+                        k += Math.exp(l[0][v]) * (l[0][v] - l[p][v]);
+                    }
+                    kl[p] += k;
+                    klMax[p] = Math.max(klMax[p], k);
+                    agree[p] += argmax(l[p]) == ref ? 1 : 0;
+                }
                 n++;
             }
             List<Integer> want = Arrays.stream(answer).boxed().toList();
-            sameGreedy += greedy.get(0).equals(greedy.get(1)) ? 1 : 0;
-            exactF += greedy.get(0).equals(want) ? 1 : 0;
-            exactQ += greedy.get(1).equals(want) ? 1 : 0;
+            for (int p = 0; p < np; p++) {
+                sameGreedy[p] += greedy.get(0).equals(greedy.get(p)) ? 1 : 0;
+                exact[p] += greedy.get(p).equals(want) ? 1 : 0;
+            }
         }
         Map<String, Object> row = new LinkedHashMap<>();
-        row.put("loss_fp32", nllF / n);
-        row.put("loss_q8", nllQ / n);
-        row.put("token_accuracy_fp32", (double) hitF / n);
-        row.put("token_accuracy_q8", (double) hitQ / n);
-        row.put("top1_agreement", (double) agree / n);
-        row.put("kl_mean_nats", kl / n);
-        row.put("kl_max_nats", klMax);
-        row.put("greedy_identical", sameGreedy);
-        row.put("greedy_exact_fp32", exactF);
-        row.put("greedy_exact_q8", exactQ);
+        for (int p = 0; p < np; p++) {
+            String q = PRECISIONS.get(p);
+            row.put("loss_" + q, nll[p] / n);
+            row.put("token_accuracy_" + q, (double) hit[p] / n);
+            row.put("greedy_exact_" + q, exact[p]);
+            if (p > 0) {
+                row.put("top1_agreement_" + q, (double) agree[p] / n);
+                row.put("kl_mean_nats_" + q, kl[p] / n);
+                row.put("kl_max_nats_" + q, klMax[p]);
+                row.put("greedy_identical_" + q, sameGreedy[p]);
+            }
+        }
         return row;
     }
 

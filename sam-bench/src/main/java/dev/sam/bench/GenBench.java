@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sam.core.json.Json;
 import dev.sam.core.progress.ProgressListener;
 import dev.sam.train.nativelib.NativeKernels;
+import dev.sam.train.nativelib.Natives;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -16,9 +17,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Generation against its peer (issue 23): SAM's decode with fp32 and with q8 activations
- * ({@code SAM_DECODE_PRECISION}) and llama.cpp on the same model as Q4_0 ({@link BenchGguf}), batch 1,
- * greedy, the same prompt token ids, {@code --gen-rounds} rounds interleaved (SAM fp32, SAM q8, llama.cpp, ...)
+ * Generation against its peer (issue 23): SAM's decode with each activation precision
+ * ({@code SAM_DECODE_PRECISION}: q22, the default where its kernel exists, fp32 and q8) and llama.cpp on the
+ * same model as Q4_0 ({@link BenchGguf}), batch 1, greedy, the same prompt token ids, {@code --gen-rounds}
+ * rounds interleaved (SAM q22, SAM fp32, SAM q8, llama.cpp, ...)
  * so that load changes hit all sides alike; medians, ratios, and the decode's achieved weight bandwidth
  * against a STREAM triad ({@link TriadRun}) measured in the same run.
  * Rates: decode = (new tokens − 1) / time from the first to the last new token on both sides (each
@@ -29,8 +31,15 @@ import java.util.Map;
  * <pre>ObjectNode cmp = new GenBench(o, jvm, log).run(models.q4(), progress);</pre>
  */
 public final class GenBench {
-    /** The side SAM runs by default (SAM_DECODE_PRECISION unset), which the targets judge. */
-    static final String DEFAULT_SIDE = "sam_fp32";
+    /** The side SAM runs by default (SAM_DECODE_PRECISION unset) on a CPU with this instruction set. */
+    static String defaultSide(String isa) {
+        return x86Int8(isa) ? "sam_" + Natives.DEFAULT_DECODE_PRECISION : "sam_fp32";
+    }
+
+    /** The int8 decode kernels (q22, q8) run on x86-64 with AVX2 (the bench's peer machine kind). */
+    private static boolean x86Int8(String isa) {
+        return isa.equals("avx2") || isa.equals("avx512");
+    }
 
     private final BenchOptions o;
     private final ChildJvm jvm;
@@ -59,11 +68,9 @@ public final class GenBench {
             res.put("llama_cpp_skipped", peer == null ? "--skip llama" : peer.missing());
             log.println("bench: llama.cpp peer skipped: " + res.get("llama_cpp_skipped").asText());
         }
-        List<String> sides = new ArrayList<>(List.of("sam_fp32"));
         String isa = NativeKernels.builtinIsa();
-        if (isa.equals("avx2") || isa.equals("avx512")) {
-            sides.add("sam_q8");
-        }
+        List<String> sides = new ArrayList<>(x86Int8(isa) ? List.of("sam_q22", "sam_fp32", "sam_q8") : List.of("sam_fp32"));
+        res.put("default_side", defaultSide(isa));
         if (gguf != null) {
             sides.add("llama_cpp");
         }
@@ -77,7 +84,7 @@ public final class GenBench {
                 ObjectNode r = side.equals("llama_cpp") ? peer.run(name, gguf, ids, o.genNew(), o.threads())
                         : greedy(jvm.run(name, NativeGenRun.class, List.of("model=" + q4, "prompt=" + o.genPrompt(),
                                 "new=" + o.genNew(), "modes=greedy"), Map.of("SAM_THREADS", threads,
-                                "SAM_DECODE_PRECISION", side.equals("sam_q8") ? "q8" : "fp32"), List.of()));
+                                "SAM_DECODE_PRECISION", side.substring("sam_".length())), List.of()));
                 runs.get(side).add(TrainBench.strip(r));
             }
         }

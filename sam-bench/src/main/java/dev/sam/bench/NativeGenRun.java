@@ -4,6 +4,7 @@ import dev.sam.train.nativelib.GenSettings;
 import dev.sam.train.nativelib.NativeGenerator;
 import dev.sam.train.nativelib.NativeKernels;
 import dev.sam.train.nativelib.NativeModel;
+import dev.sam.train.nativelib.Natives;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,7 +48,7 @@ public final class NativeGenRun {
             modes.add(run(model, ids, GenSettings.greedy(fresh, ctx, List.of()), "greedy"));
             res.put("backend", NativeKernels.backend());
             String dp = System.getenv("SAM_DECODE_PRECISION");
-            res.put("decode_precision", dp == null || dp.isBlank() ? "fp32" : dp);
+            res.put("decode_precision", dp == null || dp.isBlank() ? Natives.DEFAULT_DECODE_PRECISION + " (default)" : dp);
             res.put("prompt_tokens", prompt);
             res.put("modes", modes);
         }

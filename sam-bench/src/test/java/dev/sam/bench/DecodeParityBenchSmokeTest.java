@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The decode-parity benchmark end to end on a short run: its fp32 decode-path loss is the exact forward's
- * (the scoring is right), and q8 really ran and stays close. The int8 kernel exists on x86-64 (AVX2) and
+ * (the scoring is right), q8 really ran and stays close, and q22 really ran and is fp32-grade. The int8 kernel exists on x86-64 (AVX2) and
  * arm64; elsewhere the benchmark refuses q8, so the test is skipped there.
  */
 class DecodeParityBenchSmokeTest {
@@ -37,7 +37,16 @@ class DecodeParityBenchSmokeTest {
         double q8 = seed.get("loss_q8").asDouble();
         assertEquals(exact, fp32, 1e-6 * exact, "the fp32 decode path scores as the full forward");
         assertTrue(Math.abs(q8 - fp32) < 0.01 * fp32, "q8 " + q8 + " vs fp32 " + fp32);
-        assertTrue(seed.get("kl_mean_nats").asDouble() > 0, "q8 actually ran (an identical path has KL 0)");
-        assertTrue(seed.get("top1_agreement").asDouble() > 0.9, seed.toString());
+        assertTrue(seed.get("kl_mean_nats_q8").asDouble() > 0, "q8 actually ran (an identical path has KL 0)");
+        assertTrue(seed.get("top1_agreement_q8").asDouble() > 0.9, seed.toString());
+        if (arch.equals("aarch64")) {
+            return; // q22 has no kernel there: it runs fp32
+        }
+        // q22 is fp32-grade: its loss within 1e-5 of fp32's, KL four orders below q8's, but not 0 (it ran)
+        double q22 = seed.get("loss_q22").asDouble();
+        assertEquals(fp32, q22, 1e-5 * fp32, "q22 " + q22 + " vs fp32 " + fp32);
+        double kl22 = seed.get("kl_mean_nats_q22").asDouble();
+        assertTrue(kl22 > 0 && kl22 < 1e-4 * seed.get("kl_mean_nats_q8").asDouble(), "KL q22 " + kl22 + " vs q8 " + seed);
+        assertEquals(1.0, seed.get("top1_agreement_q22").asDouble(), 1e-3, seed.toString());
     }
 }

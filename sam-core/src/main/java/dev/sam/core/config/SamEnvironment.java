@@ -25,7 +25,7 @@ public final class SamEnvironment {
     public static final Variable PRECISION = new Variable("SAM_PRECISION", null,
             "fp32 (default) or bf16 products on AVX512-BF16 CPUs");
     public static final Variable DECODE_PRECISION = new Variable("SAM_DECODE_PRECISION", null,
-            "generation's activations with 4-bit weights: fp32 (default) or q8 (int8 like llama.cpp)");
+            "4-bit decode activations: q22 (default, fp32-grade), fp32 (exact) or q8 (int8)");
     public static final Variable BLAS_LIB = new Variable("SAM_BLAS_LIB", null,
             "a CBLAS library to load, 'accelerate' (macOS, the default there), or 'builtin' for the built-in kernels");
     public static final Variable NATIVE_LIB = new Variable("SAM_NATIVE_LIB", null,

@@ -133,17 +133,23 @@ public final class Natives {
     }
 
     /**
-     * {@code $SAM_DECODE_PRECISION}: fp32 (default) or q8 — int8 activations in the decode products with 4-bit
-     * weights (x86-64 with AVX2, arm64 NEON; error bound and parity study in docs/performance.md).
+     * {@code $SAM_DECODE_PRECISION}: the activations of the decode products with 4-bit weights. q22 (default):
+     * three int8 planes per block of 32, kept to max|x| * 2^-22 — fp32-grade answers at close to int8 speed
+     * (x86-64 with AVX2; elsewhere, and for shapes the kernel does not take, fp32); fp32: exact fp32
+     * activations; q8: int8 activations as llama.cpp's (x86-64 with AVX2, arm64 NEON). Error bounds and the
+     * parity study in docs/performance.md.
      */
     private static void decodePrecision(SamTrainLibrary l, Map<String, String> env) {
-        decodePrecision(l, env.getOrDefault(SamEnvironment.DECODE_PRECISION.name(), "fp32"));
+        decodePrecision(l, env.getOrDefault(SamEnvironment.DECODE_PRECISION.name(), DEFAULT_DECODE_PRECISION));
     }
+
+    /** What generation's decode uses when {@code SAM_DECODE_PRECISION} is unset. */
+    public static final String DEFAULT_DECODE_PRECISION = "q22";
 
     /**
      * Sets generation's decode precision for this process, as {@code SAM_DECODE_PRECISION} does at load:
-     * "fp32" or "q8". Not while a generation runs (the native threading rule of sam_backend_init); for
-     * parity studies that compare both in one process.
+     * "q22", "fp32" or "q8". Not while a generation runs (the native threading rule of sam_backend_init);
+     * for parity studies that compare them in one process.
      */
     public static void decodePrecision(String precision) {
         decodePrecision(lib(), precision);
@@ -152,15 +158,17 @@ public final class Natives {
     private static void decodePrecision(SamTrainLibrary l, String precision) {
         String p = precision.trim().toLowerCase(java.util.Locale.ROOT);
         switch (p) {
-            case "", "fp32" -> check(l, l.sam_backend_set_decode_precision(0), "decode with fp32 activations");
+            case "" -> decodePrecision(l, DEFAULT_DECODE_PRECISION);
+            case "fp32" -> check(l, l.sam_backend_set_decode_precision(0), "decode with fp32 activations");
+            case "q22" -> check(l, l.sam_backend_set_decode_precision(2), "decode with q22 activations");
             case "q8" -> {
                 if (l.sam_backend_set_decode_precision(1) != SamTrainLibrary.SAM_OK) {
                     throw SamException.failure("SAM_DECODE_PRECISION=q8 cannot be used: " + l.sam_last_error(),
-                            "unset SAM_DECODE_PRECISION to decode with fp32 activations");
+                            "unset SAM_DECODE_PRECISION to decode with the default (q22, fp32-grade)");
                 }
             }
-            default -> throw SamException.usage("SAM_DECODE_PRECISION must be fp32 or q8, got '" + p + "'",
-                    "unset it (fp32) or set SAM_DECODE_PRECISION=q8");
+            default -> throw SamException.usage("SAM_DECODE_PRECISION must be q22, fp32 or q8, got '" + p + "'",
+                    "unset it (q22, the default) or set SAM_DECODE_PRECISION to fp32 (exact) or q8 (int8)");
         }
     }
 
