@@ -71,8 +71,8 @@ int sam_backend_set_precision(int32_t precision);
  * activations) and multiplies the 4-bit fields as integers — faster, and an approximation whose per-output
  * error bound is stated in src/qmatvec_q8.c; Q22 splits each block into three int8 planes (to max|x| * 2^-22,
  * finer than the rounding of an fp32 sum) and multiplies them as Q8 does: fp32-grade results at close to
- * Q8's speed, for one decoded token where the kernel exists (x86-64 with AVX2, groups of 64 or more), FP32
- * for every other product. Longer prefills, training, evaluation, sam_forward_logits and other weight
+ * Q8's speed, for one decoded token where the kernel exists (x86-64 with AVX2, arm64 NEON; groups of 64
+ * or more), FP32 for every other product. Longer prefills, training, evaluation, sam_forward_logits and other weight
  * formats are unaffected. Errors: SAM_ERR_BACKEND for Q8 where the CPU has no int8 kernel (x86-64 needs
  * AVX2 + FMA; arm64 has NEON, unless SAM_ISA=generic). Same threading rule as sam_backend_init. */
 enum sam_decode_precision { SAM_DECODE_FP32 = 0, SAM_DECODE_Q8 = 1, SAM_DECODE_Q22 = 2 };

@@ -80,7 +80,7 @@ void kn_qmatvec_q8(float *out, int ldo, const float *x, const wmat *W, int M, fl
 /* One row of x (decode) with its activations in three int8 planes (qmatvec_q8.c, SAM_DECODE_Q22): each block
  * of 32 kept to max|x| * 2^-22 (fp32 keeps 2^-24 of each value), the 4-bit fields multiplied as integers as
  * in kn_qmatvec_q8 — fp32-grade results at close to the int8 kernel's speed. Error bound in the file.
- * Only where kn_qmatvec_q22_supported(W) (x86 with AVX2 + F16C, 4-bit, group % 64 == 0, cols % 64 == 0)
+ * Only where kn_qmatvec_q22_supported(W) (x86 with AVX2 + F16C or arm64 NEON, 4-bit, group % 64 == 0, cols % 64 == 0)
  * and scratch_floats >= kn_qmatvec_q22_scratch_floats(cols, group). */
 int kn_qmatvec_q22_supported(const wmat *W);
 size_t kn_qmatvec_q22_scratch_floats(int K, int G);

@@ -2,7 +2,8 @@
  * of x, straight from the packed 4/8-bit rows (token-by-token generation: converting a tile would cost
  * more than the product itself). Portable path: per group, scale * (q . x_g) + bias * sum(x_g), with
  * the integer dot products vectorized (GCC vector extensions, an AVX2 clone chosen at run time; 4-bit
- * rows on AVX2 by q4rows_avx2, converting the nibbles to fp32 16 at a time, no reduction per group);
+ * rows on AVX2 by q4rows_avx2 / q4row1_avx2, 64 values per step with x stored in the kernel's order, no
+ * reduction per group);
  * AVX-512 and NEON paths: every row dequantized 16 values at a time exactly as the GEMM packers do,
  * FMA into per-row accumulators. Rows are split over threads (each output element computed by one thread).
  * A kernel: it calls only quant.h (formats), cpu.h and parallel.h. */

@@ -61,9 +61,11 @@ int kn_qmatvec_q8_supported(const wmat *W) {
 static int padded(int K) { return (K + 63) / 64 * 64; }
 
 int kn_qmatvec_q22_supported(const wmat *W) {
+    const int shape = W->kind == WM_Q && W->bits == 4 && W->group % 64 == 0 && W->cols % 64 == 0;
 #if defined(SAM_X86)
-    return cpu_has_avx2_fma() && cpu_has_f16c() && W->kind == WM_Q && W->bits == 4 && W->group % 64 == 0 && W->cols % 64 == 0 &&
-           W->cols / 64 <= 1024 /* Q8_MAX_PAIRS */;
+    return cpu_has_avx2_fma() && cpu_has_f16c() && shape && W->cols / 64 <= 1024 /* Q8_MAX_PAIRS */;
+#elif defined(SAM_NEON)
+    return cpu_isa() == ISA_NEON && shape;
 #else
     (void)W;
     return 0;
@@ -164,6 +166,7 @@ __attribute__((target("avx2,fma"))) static void q22_block_avx2(const float *xb, 
 }
 
 #define Q8_BLOCK q8_block_avx2
+#define Q22_BLOCK q22_block_avx2
 #endif
 
 #ifdef SAM_NEON
@@ -196,12 +199,43 @@ static void q8_block_neon(const float *xb, int8_t *qe, int8_t *qo, float *d_out,
     *err = vaddvq_f32(e);
     *d_out = d;
 }
+/* q22_block_avx2 on arm64: the same planes, the same values (round to nearest even, fused remainders). */
+static void q22_block_neon(const float *xb, int8_t *qe, int8_t *qo, float *d_out, float *sum, float *err) {
+    float32x4_t v[8], s = vdupq_n_f32(0.0f), mx = vdupq_n_f32(0.0f);
+    for (int i = 0; i < 8; i++) {
+        v[i] = vld1q_f32(xb + 4 * i);
+        s = vaddq_f32(s, v[i]);
+        mx = vmaxq_f32(mx, vabsq_f32(v[i]));
+    }
+    const float amax = vmaxvq_f32(mx);
+    const float d = amax / 127.0f, id = amax > 0.0f ? 127.0f / amax : 0.0f;
+    const float step[3] = {d, d / 128.0f, d / 16384.0f}, inv[3] = {id, id * 128.0f, id * 16384.0f};
+    for (int p = 0; p < 3; p++) {
+        int16x4_t h[8];
+        for (int i = 0; i < 8; i++) {
+            const float32x4_t r = vrndnq_f32(vmulq_n_f32(v[i], inv[p]));
+            h[i] = vqmovn_s32(vcvtq_s32_f32(r)); /* an integer in [-127, 127]: exact */
+            v[i] = vfmsq_f32(v[i], r, vdupq_n_f32(step[p])); /* the remainder, for the next plane */
+        }
+        const int8x16_t b0 = vcombine_s8(vqmovn_s16(vcombine_s16(h[0], h[1])), vqmovn_s16(vcombine_s16(h[2], h[3])));
+        const int8x16_t b1 = vcombine_s8(vqmovn_s16(vcombine_s16(h[4], h[5])), vqmovn_s16(vcombine_s16(h[6], h[7])));
+        const int8x16x2_t eo = vuzpq_s8(b0, b1);
+        vst1q_s8(qe + 64 * p, eo.val[0]);
+        vst1q_s8(qo + 64 * p, eo.val[1]);
+    }
+    float32x4_t e = vdupq_n_f32(0.0f);
+    for (int i = 0; i < 8; i++) e = vaddq_f32(e, v[i]);
+    *sum = vaddvq_f32(s);
+    *err = vaddvq_f32(e);
+    *d_out = step[2];
+}
 #define Q8_BLOCK q8_block_neon
+#define Q22_BLOCK q22_block_neon
 #endif
 
 #ifdef Q8_BLOCK
 /* Quantizes x (M, K) into the job's arrays (~K operations per row, next to the K * rows product; where a
- * q8 kernel exists: AVX2 or NEON). planes: 1 (q8) or 3 (q22, x86 only): per 64 elements the planes'
+ * q8 kernel exists: AVX2 or NEON). planes: 1 (q8) or 3 (q22): per 64 elements the planes'
  * 64 bytes one after the other. */
 static void q8_quantize(int8_t *q, float *dexp, float *xs, float *xe, const float *x, int M, int K, int G, int planes) {
     const int ng = K / G, kp = padded(K), ps = 64 * planes; /* bytes per 64 elements */
@@ -217,11 +251,8 @@ static void q8_quantize(int8_t *q, float *dexp, float *xs, float *xe, const floa
         for (int b = 0; b < K / 32; b++) {
             int8_t *qe = qm + (size_t)(b / 2) * ps + (b & 1) * 16, *qo = qe + 32;
             float d, sum, err;
-#ifdef SAM_X86
-            if (planes == 3) q22_block_avx2(xm + (size_t)b * 32, qe, qo, &d, &sum, &err);
-            else
-#endif
-                Q8_BLOCK(xm + (size_t)b * 32, qe, qo, &d, &sum, &err);
+            if (planes == 3) Q22_BLOCK(xm + (size_t)b * 32, qe, qo, &d, &sum, &err);
+            else Q8_BLOCK(xm + (size_t)b * 32, qe, qo, &d, &sum, &err);
             xs[(size_t)m * ng + (size_t)b * 32 / G] += sum;
             xe[(size_t)m * ng + (size_t)b * 32 / G] += err;
             float *dp = dexp + (size_t)m * (kp / 8) + (size_t)(b / 2) * 8 + (b & 1) * 4;
@@ -471,6 +502,37 @@ static void q8_body(void *ctx, long r0, long r1) {
         }
     }
 }
+/* SAM_DECODE_Q22, one row of x: the three planes' integer dots of a block combined as 16384 d0 + 128 d1 + d2
+ * (at most 15240 x 16384 + 2 x 7800 x 129 per lane, < 2^31), then as q8_body. */
+static void q22_body(void *ctx, long r0, long r1) {
+    const q8_job *j = ctx;
+    const wmat *W = j->W;
+    const int K = W->cols, G = W->group, ng = K / G, bf = W->sb_bf16, bpg = G / 32;
+    const size_t wbytes = (size_t)K / 2, sbytes = (size_t)ng * 2;
+    const uint8x16_t m4 = vdupq_n_u8(0x0F);
+    for (long r = r0; r < r1; r++) {
+        const uint8_t *wr = W->w + (size_t)r * wbytes, *sr = W->scales + (size_t)r * sbytes, *br = W->biases + (size_t)r * sbytes;
+        float accb = 0.0f;
+        float32x4_t acc = vdupq_n_f32(0.0f);
+        for (int g = 0; g < ng; g++) {
+            const float sg = q_load_half(sr, (size_t)g, bf);
+            accb += q_load_half(br, (size_t)g, bf) * j->xs[g] + 8.0f * sg * j->xe[g]; /* top of the file */
+            float32x4_t gacc = vdupq_n_f32(0.0f);
+            for (int b = g * bpg; b < (g + 1) * bpg; b++) {
+                const uint8x16_t v = vld1q_u8(wr + (size_t)b * 16);
+                const int8x16_t lo = vreinterpretq_s8_u8(vandq_u8(v, m4)), hi = vreinterpretq_s8_u8(vshrq_n_u8(v, 4));
+                const int8_t *qb = j->q + (size_t)(b / 2) * 192 + (b & 1) * 16;
+                const int32x4_t d0 = q8_dot32_neon(lo, vld1q_s8(qb), hi, vld1q_s8(qb + 32));
+                const int32x4_t d1 = q8_dot32_neon(lo, vld1q_s8(qb + 64), hi, vld1q_s8(qb + 96));
+                const int32x4_t d2 = q8_dot32_neon(lo, vld1q_s8(qb + 128), hi, vld1q_s8(qb + 160));
+                const int32x4_t dot = vaddq_s32(vaddq_s32(vshlq_n_s32(d0, 14), vshlq_n_s32(d1, 7)), d2);
+                gacc = vmlaq_n_f32(gacc, vcvtq_f32_s32(dot), j->d[(size_t)(b / 2) * 8 + (b & 1) * 4]);
+            }
+            acc = vmlaq_n_f32(acc, gacc, sg);
+        }
+        j->out[r] = vaddvq_f32(acc) + accb;
+    }
+}
 #endif
 
 void kn_qmatvec_q8(float *out, int ldo, const float *x, const wmat *W, int M, float *scratch, size_t scratch_floats) {
@@ -506,7 +568,7 @@ void kn_qmatvec_q8(float *out, int ldo, const float *x, const wmat *W, int M, fl
 
 void kn_qmatvec_q22(float *out, const float *x, const wmat *W, float *scratch, size_t scratch_floats) {
     quant_init();
-#ifdef SAM_X86
+#ifdef Q22_BLOCK
     const int K = W->cols, G = W->group;
     if (!kn_qmatvec_q22_supported(W) || kn_qmatvec_q22_scratch_floats(K, G) > scratch_floats) return; /* the caller checks (kernels.h) */
     float *d = scratch, *xs = d + K / 8, *xe = xs + K / G;

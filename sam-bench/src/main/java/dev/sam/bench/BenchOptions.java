@@ -31,7 +31,7 @@ public record BenchOptions(Path work, Path results, String shapeName, ModelConfi
             "  --full-batch N      batch of the full-profile run (default the profile's, 4)",
             "  --full-steps N      timed full-profile steps after --full-warmup N (defaults 1 and 0)",
             "  --gen-prompt N      generation prompt tokens (default 64); --gen-new N new tokens (default 128)",
-            "  --gen-rounds N      interleaved rounds of SAM fp32 / SAM q8 / llama.cpp generation (default 3)",
+            "  --gen-rounds N      interleaved rounds of SAM q22 / fp32 / q8 / llama.cpp generation (default 3)",
             "  --threads N         threads for every measurement (default 2)",
             "  --gemm-reps N       timed calls per GEMM shape (default 5)",
             "  --compare-steps N   timed 8gb steps (after one warm-up) on the non-default backends (default 1)",

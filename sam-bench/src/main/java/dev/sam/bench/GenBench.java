@@ -33,12 +33,12 @@ import java.util.Map;
 public final class GenBench {
     /** The side SAM runs by default (SAM_DECODE_PRECISION unset) on a CPU with this instruction set. */
     static String defaultSide(String isa) {
-        return x86Int8(isa) ? "sam_" + Natives.DEFAULT_DECODE_PRECISION : "sam_fp32";
+        return int8Kernels(isa) ? "sam_" + Natives.DEFAULT_DECODE_PRECISION : "sam_fp32";
     }
 
-    /** The int8 decode kernels (q22, q8) run on x86-64 with AVX2 (the bench's peer machine kind). */
-    private static boolean x86Int8(String isa) {
-        return isa.equals("avx2") || isa.equals("avx512");
+    /** The int8 decode kernels (q22, q8) run on x86-64 with AVX2 and on arm64 NEON. */
+    private static boolean int8Kernels(String isa) {
+        return isa.equals("avx2") || isa.equals("avx512") || isa.equals("neon");
     }
 
     private final BenchOptions o;
@@ -69,7 +69,7 @@ public final class GenBench {
             log.println("bench: llama.cpp peer skipped: " + res.get("llama_cpp_skipped").asText());
         }
         String isa = NativeKernels.builtinIsa();
-        List<String> sides = new ArrayList<>(x86Int8(isa) ? List.of("sam_q22", "sam_fp32", "sam_q8") : List.of("sam_fp32"));
+        List<String> sides = new ArrayList<>(int8Kernels(isa) ? List.of("sam_q22", "sam_fp32", "sam_q8") : List.of("sam_fp32"));
         res.put("default_side", defaultSide(isa));
         if (gguf != null) {
             sides.add("llama_cpp");

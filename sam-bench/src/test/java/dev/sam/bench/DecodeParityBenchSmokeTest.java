@@ -39,9 +39,6 @@ class DecodeParityBenchSmokeTest {
         assertTrue(Math.abs(q8 - fp32) < 0.01 * fp32, "q8 " + q8 + " vs fp32 " + fp32);
         assertTrue(seed.get("kl_mean_nats_q8").asDouble() > 0, "q8 actually ran (an identical path has KL 0)");
         assertTrue(seed.get("top1_agreement_q8").asDouble() > 0.9, seed.toString());
-        if (arch.equals("aarch64")) {
-            return; // q22 has no kernel there: it runs fp32
-        }
         // q22 is fp32-grade: its loss within 1e-5 of fp32's, KL four orders below q8's, but not 0 (it ran)
         double q22 = seed.get("loss_q22").asDouble();
         assertEquals(fp32, q22, 1e-5 * fp32, "q22 " + q22 + " vs fp32 " + fp32);
