@@ -59,6 +59,21 @@ class NativeBadInputTest {
     }
 
     @Test
+    void decodePrecisionIsValidatedAndDefaultsToQ22() {
+        try {
+            for (String p : List.of("q22", "fp32", " Q22 ", "")) {
+                Natives.decodePrecision(p); // accepted on every CPU (q22 computes fp32 where it has no kernel)
+            }
+            SamException e = assertThrows(SamException.class, () -> Natives.decodePrecision("int4"));
+            assertEquals(ExitCode.USAGE, e.exitCode());
+            assertTrue(e.getMessage().contains("q22, fp32 or q8") && e.getMessage().contains("'int4'"), e.getMessage());
+            assertEquals("q22", Natives.DEFAULT_DECODE_PRECISION);
+        } finally {
+            Natives.decodePrecision(Natives.DEFAULT_DECODE_PRECISION);
+        }
+    }
+
+    @Test
     void truncatedWeights() throws Exception {
         Path d = copy();
         Path w = d.resolve("model.safetensors");
