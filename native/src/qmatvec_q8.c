@@ -17,6 +17,10 @@
  * which test_kernels checks against a double reference; docs/performance.md measures what it does to
  * generations. The integer sums cannot saturate: vpmaddubsw adds two products <= 15 * 127.
  *
+ * SAM_DECODE_Q22 (the default decode precision of the Java binding) runs the same sums over three int8
+ * planes per block (q22_block_avx2: x = d / 16384 * (16384 n0 + 128 n1 + n2) + e, |e| <= max|x| * 2^-22),
+ * so the same bound holds with d_k / 32768 in place of d_k / 2: fp32-grade results for one row of x.
+ *
  * Layout of the quantized activations (built once per call, shared by all rows): per 64 elements,
  * 16 even elements of block 2p, 16 even of block 2p+1, then the 16 odd elements of each — so one 32-byte
  * load of 4-bit weights gives the even (low nibbles) and odd (high nibbles) elements of two blocks in
