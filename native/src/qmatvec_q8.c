@@ -108,9 +108,10 @@ __attribute__((target("avx2"), always_inline)) static inline void q8_store_avx2(
     _mm_storeu_si128((__m128i *)(void *)qo, _mm256_extracti128_si256(out, 1));
 }
 
-__attribute__((target("avx2,fma"))) static void q8_block_avx2(const float *xb, int8_t *qe, int8_t *qo, float *d_out, float *sum, float *err) {
+/* A block of 32 activations into v, its sum to *sum; returns max|x|. */
+__attribute__((target("avx2"), always_inline)) static inline float q8_load_avx2(const float *xb, __m256 v[4], float *sum) {
     const __m256 nosign = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
-    __m256 v[4], s = _mm256_setzero_ps(), mx = _mm256_setzero_ps();
+    __m256 s = _mm256_setzero_ps(), mx = _mm256_setzero_ps();
     for (int i = 0; i < 4; i++) {
         v[i] = _mm256_loadu_ps(xb + 8 * i);
         s = _mm256_add_ps(s, v[i]);
@@ -118,7 +119,13 @@ __attribute__((target("avx2,fma"))) static void q8_block_avx2(const float *xb, i
     }
     __m128 m = _mm_max_ps(_mm256_castps256_ps128(mx), _mm256_extractf128_ps(mx, 1));
     m = _mm_max_ps(m, _mm_movehl_ps(m, m));
-    const float amax = _mm_cvtss_f32(_mm_max_ss(m, _mm_movehdup_ps(m)));
+    *sum = hsum8_avx2(s);
+    return _mm_cvtss_f32(_mm_max_ss(m, _mm_movehdup_ps(m)));
+}
+
+__attribute__((target("avx2,fma"))) static void q8_block_avx2(const float *xb, int8_t *qe, int8_t *qo, float *d_out, float *sum, float *err) {
+    __m256 v[4];
+    const float amax = q8_load_avx2(xb, v, sum);
     const float d = amax / 127.0f, id = amax > 0.0f ? 127.0f / amax : 0.0f;
     const __m256 vd = _mm256_set1_ps(d), vid = _mm256_set1_ps(id);
     __m256i qi[4];
@@ -129,7 +136,6 @@ __attribute__((target("avx2,fma"))) static void q8_block_avx2(const float *xb, i
         e = _mm256_add_ps(e, _mm256_sub_ps(v[i], _mm256_mul_ps(vd, r)));
     }
     q8_store_avx2(qi, qe, qo);
-    *sum = hsum8_avx2(s);
     *err = hsum8_avx2(e);
     *d_out = d;
 }
@@ -141,16 +147,8 @@ __attribute__((target("avx2,fma"))) static void q8_block_avx2(const float *xb, i
  * 2^-24 of each value; a K-term fp32 sum loses more than that). The remainders are single-rounding FMAs.
  * Plane p goes to qe + 64 p and qo + 64 p; d_out is d / 16384, the scale of the combined integer. */
 __attribute__((target("avx2,fma"))) static void q22_block_avx2(const float *xb, int8_t *qe, int8_t *qo, float *d_out, float *sum, float *err) {
-    const __m256 nosign = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
-    __m256 v[4], s = _mm256_setzero_ps(), mx = _mm256_setzero_ps();
-    for (int i = 0; i < 4; i++) {
-        v[i] = _mm256_loadu_ps(xb + 8 * i);
-        s = _mm256_add_ps(s, v[i]);
-        mx = _mm256_max_ps(mx, _mm256_and_ps(v[i], nosign));
-    }
-    __m128 m = _mm_max_ps(_mm256_castps256_ps128(mx), _mm256_extractf128_ps(mx, 1));
-    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
-    const float amax = _mm_cvtss_f32(_mm_max_ss(m, _mm_movehdup_ps(m)));
+    __m256 v[4];
+    const float amax = q8_load_avx2(xb, v, sum);
     const float d = amax / 127.0f, id = amax > 0.0f ? 127.0f / amax : 0.0f;
     const float step[3] = {d, d / 128.0f, d / 16384.0f}, inv[3] = {id, id * 128.0f, id * 16384.0f};
     __m256 e = _mm256_setzero_ps();
@@ -164,7 +162,6 @@ __attribute__((target("avx2,fma"))) static void q22_block_avx2(const float *xb, 
         q8_store_avx2(qi, qe + 64 * p, qo + 64 * p);
     }
     for (int i = 0; i < 4; i++) e = _mm256_add_ps(e, v[i]);
-    *sum = hsum8_avx2(s);
     *err = hsum8_avx2(e);
     *d_out = step[2];
 }
@@ -178,14 +175,21 @@ __attribute__((target("avx2,fma"))) static void q22_block_avx2(const float *xb, 
 /* q8_block_avx2 on arm64: the same values (round to nearest even, the same scale), the even elements to
  * qe and the odd ones to qo (one 16-byte load of 4-bit weights holds a block's even elements in its low
  * nibbles and its odd ones in the high nibbles, so the layout above serves NEON as it is). */
-static void q8_block_neon(const float *xb, int8_t *qe, int8_t *qo, float *d_out, float *sum, float *err) {
-    float32x4_t v[8], s = vdupq_n_f32(0.0f), mx = vdupq_n_f32(0.0f);
+/* A block of 32 activations into v, its sum to *sum; returns max|x|. */
+static inline float q8_load_neon(const float *xb, float32x4_t v[8], float *sum) {
+    float32x4_t s = vdupq_n_f32(0.0f), mx = vdupq_n_f32(0.0f);
     for (int i = 0; i < 8; i++) {
         v[i] = vld1q_f32(xb + 4 * i);
         s = vaddq_f32(s, v[i]);
         mx = vmaxq_f32(mx, vabsq_f32(v[i]));
     }
-    const float amax = vmaxvq_f32(mx);
+    *sum = vaddvq_f32(s);
+    return vmaxvq_f32(mx);
+}
+
+static void q8_block_neon(const float *xb, int8_t *qe, int8_t *qo, float *d_out, float *sum, float *err) {
+    float32x4_t v[8];
+    const float amax = q8_load_neon(xb, v, sum);
     const float d = amax / 127.0f, id = amax > 0.0f ? 127.0f / amax : 0.0f;
     float32x4_t e = vdupq_n_f32(0.0f);
     int16x4_t h[8];
@@ -199,19 +203,13 @@ static void q8_block_neon(const float *xb, int8_t *qe, int8_t *qo, float *d_out,
     const int8x16x2_t eo = vuzpq_s8(b0, b1); /* elements 0, 2, ..., 30 and 1, 3, ..., 31 */
     vst1q_s8(qe, eo.val[0]);
     vst1q_s8(qo, eo.val[1]);
-    *sum = vaddvq_f32(s);
     *err = vaddvq_f32(e);
     *d_out = d;
 }
 /* q22_block_avx2 on arm64: the same planes, the same values (round to nearest even, fused remainders). */
 static void q22_block_neon(const float *xb, int8_t *qe, int8_t *qo, float *d_out, float *sum, float *err) {
-    float32x4_t v[8], s = vdupq_n_f32(0.0f), mx = vdupq_n_f32(0.0f);
-    for (int i = 0; i < 8; i++) {
-        v[i] = vld1q_f32(xb + 4 * i);
-        s = vaddq_f32(s, v[i]);
-        mx = vmaxq_f32(mx, vabsq_f32(v[i]));
-    }
-    const float amax = vmaxvq_f32(mx);
+    float32x4_t v[8];
+    const float amax = q8_load_neon(xb, v, sum);
     const float d = amax / 127.0f, id = amax > 0.0f ? 127.0f / amax : 0.0f;
     const float step[3] = {d, d / 128.0f, d / 16384.0f}, inv[3] = {id, id * 128.0f, id * 16384.0f};
     for (int p = 0; p < 3; p++) {
@@ -229,7 +227,6 @@ static void q22_block_neon(const float *xb, int8_t *qe, int8_t *qo, float *d_out
     }
     float32x4_t e = vdupq_n_f32(0.0f);
     for (int i = 0; i < 8; i++) e = vaddq_f32(e, v[i]);
-    *sum = vaddvq_f32(s);
     *err = vaddvq_f32(e);
     *d_out = step[2];
 }

@@ -457,6 +457,22 @@ static void test_quant_linear(void) {
     free(w); free(sc); free(bi); free(x); free(out); free(deq);
 }
 
+/* Random 4-bit rows (rows x cols) with fp16 or bf16 scales and biases per group of G, and nx rows of
+ * activations of mixed scale: an outlier every 97 values, a zero block (row 0), a tiny block (row 1). */
+static wmat random_q4(xoshiro256 *r, uint8_t *w, uint16_t *sc, uint16_t *bi, float *x, int rows, int cols, int G, int sbf, int nx) {
+    for (int i = 0; i < rows * cols / 2; i++) w[i] = (uint8_t)xoshiro_next(r);
+    for (int i = 0; i < rows * (cols / G); i++) {
+        float s = (xoshiro_uniform(r) - 0.5f) * 0.1f, o = (xoshiro_uniform(r) - 0.5f) * 0.2f;
+        sc[i] = sbf ? f32_to_bf16(s) : f32_to_f16(s);
+        bi[i] = sbf ? f32_to_bf16(o) : f32_to_f16(o);
+    }
+    for (int i = 0; i < nx * cols; i++) x[i] = (xoshiro_uniform(r) - 0.5f) * (i % 97 == 5 ? 40.0f : 1.0f);
+    for (int j = 32; j < 64; j++) x[j] = 0.0f;
+    for (int j = 64; j < 96; j++) x[cols + j] *= 1e-6f;
+    return (wmat){.kind = WM_Q, .rows = rows, .cols = cols, .w = w, .scales = (const uint8_t *)sc, .biases = (const uint8_t *)bi,
+                  .sb_bf16 = sbf, .bits = 4, .group = G, .name = "W"};
+}
+
 /* Decode products with int8 activations (SAM_DECODE_Q8, qmatvec_q8.c) against a double product with
  * the dequantized weights. The bound is the one stated in qmatvec_q8.c: per output
  * sum over blocks k of |s_g(k)| * d_k / 2 * sum_{j in k} |n_j - 8|, d_k = max|x_k| / 127 computed here from x,
@@ -486,18 +502,7 @@ static void test_quant_linear_q8(void) {
                 const int cols = colsv[ci], G = groups[gi];
                 if (cols % G || (ci >= 2 && G == 32)) continue; /* wide rows: the flat kernel's groups only */
                 const int ng = cols / G;
-                for (int i = 0; i < rows * cols / 2; i++) w[i] = (uint8_t)xoshiro_next(&r);
-                for (int i = 0; i < rows * ng; i++) {
-                    float s = (xoshiro_uniform(&r) - 0.5f) * 0.1f, o = (xoshiro_uniform(&r) - 0.5f) * 0.2f;
-                    sc[i] = sbf ? f32_to_bf16(s) : f32_to_f16(s);
-                    bi[i] = sbf ? f32_to_bf16(o) : f32_to_f16(o);
-                }
-                /* activations of mixed scale: an outlier per row, a zero block, a tiny block */
-                for (int i = 0; i < 21 * cols; i++) x[i] = (xoshiro_uniform(&r) - 0.5f) * (i % 97 == 5 ? 40.0f : 1.0f);
-                for (int j = 32; j < 64; j++) x[j] = 0.0f;
-                for (int j = 64; j < 96; j++) x[cols + j] *= 1e-6f;
-                wmat W = {.kind = WM_Q, .rows = rows, .cols = cols, .w = w, .scales = (const uint8_t *)sc, .biases = (const uint8_t *)bi,
-                          .sb_bf16 = sbf, .bits = 4, .group = G, .name = "W"};
+                const wmat W = random_q4(&r, w, sc, bi, x, rows, cols, G, sbf, 21);
                 wmat_rows(&W, 0, rows, deq);
                 for (int mi = 0; mi < 5; mi++) {
                     const int M = Ms[mi];
@@ -592,18 +597,7 @@ static void test_quant_linear_q22(void) {
                 const int cols = colsv[ci], G = groups[gi];
                 if (cols % G) continue;
                 const int ng = cols / G;
-                for (int i = 0; i < rows * cols / 2; i++) w[i] = (uint8_t)xoshiro_next(&r);
-                for (int i = 0; i < rows * ng; i++) {
-                    float s = (xoshiro_uniform(&r) - 0.5f) * 0.1f, o = (xoshiro_uniform(&r) - 0.5f) * 0.2f;
-                    sc[i] = sbf ? f32_to_bf16(s) : f32_to_f16(s);
-                    bi[i] = sbf ? f32_to_bf16(o) : f32_to_f16(o);
-                }
-                /* activations of mixed scale: outliers, a zero block, a tiny block */
-                for (int i = 0; i < 2 * cols; i++) x[i] = (xoshiro_uniform(&r) - 0.5f) * (i % 97 == 5 ? 40.0f : 1.0f);
-                for (int j = 32; j < 64; j++) x[j] = 0.0f;
-                for (int j = 64; j < 96; j++) x[cols + j] *= 1e-6f;
-                wmat W = {.kind = WM_Q, .rows = rows, .cols = cols, .w = w, .scales = (const uint8_t *)sc, .biases = (const uint8_t *)bi,
-                          .sb_bf16 = sbf, .bits = 4, .group = G, .name = "W"};
+                const wmat W = random_q4(&r, w, sc, bi, x, rows, cols, G, sbf, 2);
                 wmat_rows(&W, 0, rows, deq);
                 const int taken = kn_qmatvec_q22_supported(&W);
                 for (int M = 1; M <= 2; M++) {
