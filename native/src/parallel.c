@@ -16,6 +16,40 @@
 #if defined(__linux__)
 #include <sched.h>
 #endif
+/* par_for_guided: the chunk bounds computed up front (at most GUIDED_MAX chunks), then par_for over the
+ * chunk indices one at a time (par_for hands them out in order). */
+#define GUIDED_MAX 64
+typedef struct {
+    long bound[GUIDED_MAX + 1];
+    par_body body;
+    void *ctx;
+} guided_job;
+static void guided_body(void *ctx, long c0, long c1) {
+    const guided_job *g = ctx;
+    for (long c = c0; c < c1; c++) g->body(g->ctx, g->bound[c], g->bound[c + 1]);
+}
+
+void par_for_guided(long n, long min_chunk, int threads, par_body body, void *ctx) {
+    if (n <= 0) return;
+    if (min_chunk < 1) min_chunk = 1;
+    if (threads <= 1 || n <= min_chunk) {
+        par_for(n, n, 1, body, ctx);
+        return;
+    }
+    guided_job g = {.body = body, .ctx = ctx};
+    int nc = 0;
+    long at = 0;
+    while (at < n) {
+        long size = (n - at) / (2L * threads);
+        if (size < min_chunk) size = min_chunk;
+        if (nc == GUIDED_MAX - 1 || at + size > n) size = n - at; /* the last chunk takes the rest */
+        g.bound[nc++] = at;
+        at += size;
+    }
+    g.bound[nc] = n;
+    par_for(nc, 1, threads, guided_body, &g);
+}
+
 #ifdef SAM_USE_OPENMP
 #include <omp.h>
 #endif

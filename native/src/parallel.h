@@ -22,6 +22,12 @@ typedef void (*par_body)(void *ctx, long i0, long i1);
  * n <= chunk, a call from inside another par_for, or a concurrent call while the pool is busy with
  * another caller's loop: runs body(ctx, 0, n) in the calling thread. */
 void par_for(long n, long chunk, int threads, par_body body, void *ctx);
+/* The same loop with chunks that shrink as the work runs out (OpenMP's "guided" schedule, taken in order):
+ * about n / (2 threads) indices first, then each chunk a fixed share of what is left, down to min_chunk.
+ * The first chunks keep long contiguous runs (a mat-vec's weight stream stays sequential); the last ones
+ * are short, so a thread slowed by other work does not leave the others waiting for a long chunk at the
+ * end of the loop. */
+void par_for_guided(long n, long min_chunk, int threads, par_body body, void *ctx);
 /* "openmp" or "pthreads". */
 const char *par_impl(void);
 

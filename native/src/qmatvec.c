@@ -443,7 +443,7 @@ void kn_qmatvec(float *out, int ldo, const float *x, const wmat *W, int M, float
                 xs_buf[m * ng + g] = hsum8(&s);
             }
     qrows_job job = {out, ldo, M, pre, q4avx2, x, xa, xb, xs_buf, W};
-    par_for(W->rows, 16, (size_t)W->rows * K >= 65536 ? par_threads() : 1, qrows_body, &job);
+    par_for_guided(W->rows, 16, (size_t)W->rows * K >= 65536 ? par_threads() : 1, qrows_body, &job);
 }
 
 /* Rows [r0, r1) of the portable path: per group, scale * (q . x_g) + bias * sum(x_g). */

@@ -555,12 +555,10 @@ void kn_qmatvec_q8(float *out, int ldo, const float *x, const wmat *W, int M, fl
 #else
         q8_job job = {out + (size_t)m0 * ldo, ldo, n, q, d, xs, xe, W, 0};
 #endif
-        /* about four chunks per thread: long contiguous runs of rows keep each thread's weight stream
-         * sequential (chunks of 16 rows, 12 KB, made the threads take turns along one matrix and cost a
-         * fifth of the bandwidth: 20 against 24 GB/s in bench_decode), while a loaded thread's chunks can
-         * still go to the other one */
-        const int nt = par_threads(), chunk = W->rows / (4 * nt) > 16 ? W->rows / (4 * nt) : 16;
-        par_for(W->rows, chunk, (size_t)W->rows * K * n >= 65536 ? nt : 1, q8_body, &job);
+        /* guided chunks: long contiguous runs of rows first keep each thread's weight stream sequential
+         * (chunks of 16 rows, 12 KB, made the threads take turns along one matrix and cost a fifth of the
+         * bandwidth: 20 against 24 GB/s in bench_decode), short ones last balance the threads */
+        par_for_guided(W->rows, 16, (size_t)W->rows * K * n >= 65536 ? par_threads() : 1, q8_body, &job);
 #else
         (void)out; (void)ldo; (void)q; (void)x; (void)xs; (void)xe; (void)d; /* never called: no kernel here */
 #endif
@@ -576,8 +574,7 @@ void kn_qmatvec_q22(float *out, const float *x, const wmat *W, float *scratch, s
     int8_t *q = (int8_t *)(void *)(xe + K / G);
     q8_quantize(q, d, xs, xe, x, 1, K, G, 3);
     q8_job job = {out, 1, 1, q, d, xs, xe, W, 1};
-    const int nt = par_threads(), chunk = W->rows / (4 * nt) > 16 ? W->rows / (4 * nt) : 16; /* as kn_qmatvec_q8 */
-    par_for(W->rows, chunk, (size_t)W->rows * K >= 65536 ? nt : 1, q22_body, &job);
+    par_for_guided(W->rows, 16, (size_t)W->rows * K >= 65536 ? par_threads() : 1, q22_body, &job); /* as kn_qmatvec_q8 */
 #else
     (void)out; (void)x; (void)W; (void)scratch; (void)scratch_floats;
 #endif
