@@ -1,7 +1,7 @@
 /* parallel.h — the library's threads (bottom layer: calls nothing else in the library).
- * One primitive, par_for: a loop over [0, n) cut into chunks that idle threads take in order (a
- * dynamic schedule: on a laptop the cores are shared with the JVM and other programs, and a static
- * split waits for any descheduled thread). Each index is handled by exactly one call of the body,
+ * One primitive, par_for (par_for_guided is built on it): a loop over [0, n) cut into chunks that
+ * idle threads take in order (a dynamic schedule: on a laptop the cores are shared with the JVM and
+ * other programs, and a static split waits for any descheduled thread). Each index is handled by exactly one call of the body,
  * and no body may depend on which thread runs it or on chunk boundaries — that is the determinism
  * rule of the library: every output element is computed by one thread in a fixed order, so results
  * are bitwise independent of the thread count and the schedule.

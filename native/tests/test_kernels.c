@@ -15,12 +15,14 @@
  *    "element j of a uint32 at bits [bits*j, bits*(j+1))" rule on u32 words, for 3/5/6 bits the
  *    byte masks of mlx/backend/cpu/quantized.cpp extract_bits. */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kernels.h"
 #include "matmul.h"
 #include "layers.h"
+#include "parallel.h"
 #include "quant.h"
 #include "rng.h"
 #include "test_util.h"
@@ -663,7 +665,50 @@ static void test_quant_linear_q22(void) {
     free(w); free(sc); free(bi); free(x); free(out); free(out2); free(outx); free(deq);
 }
 
+/* par_for_guided: every index exactly once, whatever n, minimum chunk and thread count; the chunks in
+ * order, the first about n / (2 threads), none longer than the one before it except the last (which may
+ * take the rest), none shorter than the minimum except the last. */
+typedef struct { atomic_int *hits; long *first, *len; atomic_int *nchunks; } guided_probe;
+static void guided_probe_body(void *ctx, long i0, long i1) {
+    guided_probe *p = ctx;
+    const int c = atomic_fetch_add(p->nchunks, 1);
+    if (c < 256) { p->first[c] = i0; p->len[c] = i1 - i0; }
+    for (long i = i0; i < i1; i++) atomic_fetch_add(&p->hits[i], 1);
+}
+static int cmp_long(const void *a, const void *b) { return (*(const long *)a > *(const long *)b) - (*(const long *)a < *(const long *)b); }
+static void test_par_for_guided(void) {
+    const long ns[5] = {1, 15, 100, 1536, 151936};
+    const int mins[2] = {1, 16}, threads[3] = {1, 2, 5};
+    atomic_int *hits = malloc(sizeof(atomic_int) * 151936);
+    for (int a = 0; a < 5; a++)
+        for (int b = 0; b < 2; b++)
+            for (int t = 0; t < 3; t++) {
+                const long n = ns[a];
+                long first[256], len[256], order[256][2];
+                atomic_int nch = 0;
+                for (long i = 0; i < n; i++) atomic_init(&hits[i], 0);
+                guided_probe p = {hits, first, len, &nch};
+                par_for_guided(n, mins[b], threads[t], guided_probe_body, &p);
+                int once = 1;
+                for (long i = 0; i < n; i++) once &= atomic_load(&hits[i]) == 1;
+                const int nc = atomic_load(&nch);
+                CHECK(once && nc >= 1 && nc <= 64, "guided n %ld min %d threads %d: every index once %d, %d chunks", n, mins[b], threads[t], once, nc);
+                if (nc > 64) continue;
+                for (int c = 0; c < nc; c++) { order[c][0] = first[c]; order[c][1] = len[c]; }
+                qsort(order, (size_t)nc, sizeof order[0], cmp_long);
+                int shape = 1;
+                for (int c = 0; c + 1 < nc; c++) {
+                    shape &= order[c][1] >= mins[b] || threads[t] <= 1;
+                    if (c + 2 < nc) shape &= order[c + 1][1] <= order[c][1];
+                }
+                if (threads[t] > 1 && n > mins[b]) shape &= order[0][1] == (n / (2L * threads[t]) > mins[b] ? n / (2L * threads[t]) : mins[b]);
+                CHECK(shape, "guided n %ld min %d threads %d: chunk sizes out of shape (first %ld, %d chunks)", n, mins[b], threads[t], order[0][1], nc);
+            }
+    free(hits);
+}
+
 int main(void) {
+    test_par_for_guided();
     test_half();
     test_quant_linear();
     test_quant_linear_q8();
