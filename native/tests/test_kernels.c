@@ -475,6 +475,23 @@ static wmat random_q4(xoshiro256 *r, uint8_t *w, uint16_t *sc, uint16_t *bi, flo
                   .sb_bf16 = sbf, .bits = 4, .group = G, .name = "W"};
 }
 
+/* The error bound stated in qmatvec_q8.c for output row o of a 4-bit W against activations xm:
+ * sum over blocks k of |s_g(k)| * (max|x_k| / 127) / steps * sum_{j in k} |n_j - 8|, where the activations'
+ * rounding error is at most d_k / steps (steps 2 for q8's one plane, 32768 for q22's three). */
+static double int8_bound(const uint8_t *w, const uint16_t *sc, const float *xm, int o, int cols, int G, int sbf, double steps) {
+    double bound = 0;
+    for (int k = 0; k < cols / 32; k++) {
+        double amax = 0, nsum = 0;
+        for (int j = 32 * k; j < 32 * k + 32; j++) {
+            amax = fmax(amax, fabs((double)xm[j]));
+            nsum += fabs((double)((w[(size_t)o * cols / 2 + j / 2] >> (4 * (j & 1))) & 15) - 8.0);
+        }
+        const uint16_t hs = sc[(size_t)o * (cols / G) + 32 * k / G];
+        bound += fabs(sbf ? bf16_to_f32(hs) : f16_to_f32(hs)) * amax / 127.0 / steps * nsum;
+    }
+    return bound;
+}
+
 /* Decode products with int8 activations (SAM_DECODE_Q8, qmatvec_q8.c) against a double product with
  * the dequantized weights. The bound is the one stated in qmatvec_q8.c: per output
  * sum over blocks k of |s_g(k)| * d_k / 2 * sum_{j in k} |n_j - 8|, d_k = max|x_k| / 127 computed here from x,
@@ -503,7 +520,6 @@ static void test_quant_linear_q8(void) {
             for (int sbf = 0; sbf < 2; sbf++) {
                 const int cols = colsv[ci], G = groups[gi];
                 if (cols % G || (ci >= 2 && G == 32)) continue; /* wide rows: the flat kernel's groups only */
-                const int ng = cols / G;
                 const wmat W = random_q4(&r, w, sc, bi, x, rows, cols, G, sbf, 21);
                 wmat_rows(&W, 0, rows, deq);
                 for (int mi = 0; mi < 5; mi++) {
@@ -524,18 +540,9 @@ static void test_quant_linear_q8(void) {
                     double worst = 0, maxerr = 0;
                     for (int m = 0; m < M; m++)
                         for (int o = 0; o < rows; o++) {
-                            double ref = 0, mag = 0, bound = 0;
+                            double ref = 0, mag = 0;
                             for (int j = 0; j < cols; j++) { ref += (double)deq[o * cols + j] * x[m * cols + j]; mag += fabs((double)deq[o * cols + j] * x[m * cols + j]); }
-                            for (int k = 0; k < cols / 32; k++) {
-                                double amax = 0, nsum = 0;
-                                for (int j = 32 * k; j < 32 * k + 32; j++) {
-                                    amax = fmax(amax, fabs((double)x[m * cols + j]));
-                                    nsum += fabs((double)((w[(size_t)o * cols / 2 + j / 2] >> (4 * (j & 1))) & 15) - 8.0);
-                                }
-                                uint16_t hs;
-                                memcpy(&hs, (const uint8_t *)sc + ((size_t)o * ng + 32 * k / G) * 2, 2);
-                                bound += fabs(sbf ? bf16_to_f32(hs) : f16_to_f32(hs)) * amax / 127.0 / 2.0 * nsum;
-                            }
+                            const double bound = int8_bound(w, sc, x + (size_t)m * cols, o, cols, G, sbf, 2.0);
                             const double err = fabs(out[m * ldo + o] - ref), tol = bound * 1.001 + 1e-5 * mag;
                             if (!(err <= worst * tol)) worst = err / tol; /* catches NaN */
                             maxerr = fmax(maxerr, err);
@@ -617,7 +624,7 @@ static void test_quant_linear_q22(void) {
                     double worst = 0, rel = 0;
                     for (int m = 0; m < M; m++)
                         for (int o = 0; o < rows; o++) {
-                            double ref = 0, mag = 0, magsn = 0, bound = 0;
+                            double ref = 0, mag = 0, magsn = 0;
                             for (int j = 0; j < cols; j++) {
                                 const double xj = x[m * cols + j];
                                 uint16_t hs, hb;
@@ -629,16 +636,7 @@ static void test_quant_linear_q22(void) {
                                 mag += fabs((double)deq[o * cols + j] * xj);
                                 magsn += (fabs(sj * n) + fabs(bj)) * fabs(xj);
                             }
-                            for (int k = 0; k < cols / 32; k++) {
-                                double amax = 0, nsum = 0;
-                                for (int j = 32 * k; j < 32 * k + 32; j++) {
-                                    amax = fmax(amax, fabs((double)x[m * cols + j]));
-                                    nsum += fabs((double)((w[(size_t)o * cols / 2 + j / 2] >> (4 * (j & 1))) & 15) - 8.0);
-                                }
-                                uint16_t hs;
-                                memcpy(&hs, (const uint8_t *)sc + ((size_t)o * ng + 32 * k / G) * 2, 2);
-                                bound += fabs(sbf ? bf16_to_f32(hs) : f16_to_f32(hs)) * amax / 127.0 / 32768.0 * nsum;
-                            }
+                            const double bound = int8_bound(w, sc, x + (size_t)m * cols, o, cols, G, sbf, 32768.0);
                             const double err = fabs(out[m * ldo + o] - ref), tol = bound * 1.001 + 1e-6 * magsn;
                             if (!(err <= worst * tol)) worst = err / tol; /* catches NaN */
                             if (!(err <= rel * (mag + 1e-12))) rel = err / (mag + 1e-12);
