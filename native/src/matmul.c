@@ -188,7 +188,7 @@ int sam_backend_set_decode_precision(int32_t precision) {
         return err_set(SAM_ERR_INVALID_ARG, "sam_backend_set_decode_precision: unknown precision %d. HINT: use SAM_DECODE_FP32, SAM_DECODE_Q8 or SAM_DECODE_Q22.", precision);
     const wmat probe = {.kind = WM_Q, .rows = 1, .cols = 64, .bits = 4, .group = 64};
     if (precision == SAM_DECODE_Q8 && !kn_qmatvec_q8_supported(&probe))
-        return err_set(SAM_ERR_BACKEND, "this CPU has no int8 decode kernel (x86-64 with AVX2 + FMA), so q8 decode activations are not available. HINT: keep the default fp32 decode precision.");
+        return err_set(SAM_ERR_BACKEND, "this CPU has no int8 decode kernel (x86-64 with AVX2 + FMA), so q8 decode activations are not available. HINT: use SAM_DECODE_FP32, or SAM_DECODE_Q22 (fp32-grade; it computes fp32 where its kernel is missing).");
     atomic_store(&g_decode, precision); /* Q22 is accepted everywhere: products without its kernel run FP32 */
     return SAM_OK;
 }
