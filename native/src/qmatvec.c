@@ -280,21 +280,13 @@ __attribute__((target("avx2"), always_inline)) static inline void q4_selectors(_
         sel[k] = _mm256_loadu_si256((const __m256i *)(const void *)c);
     }
 }
-/* A row's ng scales and biases as fp32 (F16C converts fp16 8 at a time; bf16 is a shift). */
+/* A row's ng scales and biases as fp32, 8 at a time. */
 __attribute__((target("avx2,f16c"), always_inline)) static inline void q4_row_scales(float *sc, float *bi, const uint8_t *sr, const uint8_t *br, int ng, int bf) {
     int g = 0;
-    if (bf)
-        for (; g + 8 <= ng; g += 8) {
-            const __m256i s16 = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(const void *)(sr + 2 * g)));
-            const __m256i b16 = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(const void *)(br + 2 * g)));
-            _mm256_storeu_ps(sc + g, _mm256_castsi256_ps(_mm256_slli_epi32(s16, 16)));
-            _mm256_storeu_ps(bi + g, _mm256_castsi256_ps(_mm256_slli_epi32(b16, 16)));
-        }
-    else
-        for (; g + 8 <= ng; g += 8) {
-            _mm256_storeu_ps(sc + g, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(const void *)(sr + 2 * g))));
-            _mm256_storeu_ps(bi + g, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(const void *)(br + 2 * g))));
-        }
+    for (; g + 8 <= ng; g += 8) {
+        _mm256_storeu_ps(sc + g, half8_avx2(sr + 2 * g, bf));
+        _mm256_storeu_ps(bi + g, half8_avx2(br + 2 * g, bf));
+    }
     for (; g < ng; g++) {
         sc[g] = q_load_half(sr, (size_t)g, bf);
         bi[g] = q_load_half(br, (size_t)g, bf);

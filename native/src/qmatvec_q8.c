@@ -64,18 +64,6 @@ int kn_qmatvec_q8_supported(const wmat *W) {
 /* K rounded up to whole 64-element pairs: an odd last block is paired with a zero block (q = 0, d = 0) */
 static int padded(int K) { return (K + 63) / 64 * 64; }
 
-int kn_qmatvec_q22_supported(const wmat *W) {
-    const int shape = W->kind == WM_Q && W->bits == 4 && W->group % 64 == 0 && W->cols % 64 == 0;
-#if defined(SAM_X86)
-    return cpu_has_avx2_fma() && cpu_has_f16c() && shape && W->cols / 64 <= 1024 /* Q8_MAX_PAIRS */;
-#elif defined(SAM_NEON)
-    return cpu_isa() == ISA_NEON && shape;
-#else
-    (void)W;
-    return 0;
-#endif
-}
-
 size_t kn_qmatvec_q22_scratch_floats(int K, int G) {
     return (size_t)K / 8 + 2 * (size_t)(K / G) + (3 * (size_t)K + 3) / 4; /* d, xs and xe, three planes of q */
 }
@@ -90,10 +78,6 @@ size_t kn_qmatvec_q8_scratch_floats(int M, int K, int G) {
 #include <immintrin.h>
 
 #include "simd_avx2.h"
-/* One block of 32 activations: its scale d = max|x| / 127, the int8 values (rounded to nearest even; the
- * 16 even elements to qe, the 16 odd ones to qo), the block's sum of x and of the rounding errors x - d q.
- * Vectorized because one decoded token quantizes every product's input on one thread while the others
- * wait: the scalar loop (a libm call per fmaxf and nearbyintf) was a visible share of the decode. */
 /* 32 int32 values (element order, in [-127, 127]) -> 16 even elements to qe, 16 odd ones to qo, as int8 */
 __attribute__((target("avx2"), always_inline)) static inline void q8_store_avx2(const __m256i qi[4], int8_t *qe, int8_t *qo) {
     /* 32 int32 -> 32 int8 in element order (packs interleave the 128-bit lanes; the dword permutation
@@ -123,6 +107,10 @@ __attribute__((target("avx2"), always_inline)) static inline float q8_load_avx2(
     return _mm_cvtss_f32(_mm_max_ss(m, _mm_movehdup_ps(m)));
 }
 
+/* One block of 32 activations: its scale d = max|x| / 127, the int8 values (rounded to nearest even; the
+ * 16 even elements to qe, the 16 odd ones to qo), the block's sum of x and of the rounding errors x - d q.
+ * Vectorized because one decoded token quantizes every product's input on one thread while the others
+ * wait: the scalar loop (a libm call per fmaxf and nearbyintf) was a visible share of the decode. */
 __attribute__((target("avx2,fma"))) static void q8_block_avx2(const float *xb, int8_t *qe, int8_t *qo, float *d_out, float *sum, float *err) {
     __m256 v[4];
     const float amax = q8_load_avx2(xb, v, sum);
@@ -172,9 +160,6 @@ __attribute__((target("avx2,fma"))) static void q22_block_avx2(const float *xb, 
 
 #ifdef SAM_NEON
 #include <arm_neon.h>
-/* q8_block_avx2 on arm64: the same values (round to nearest even, the same scale), the even elements to
- * qe and the odd ones to qo (one 16-byte load of 4-bit weights holds a block's even elements in its low
- * nibbles and its odd ones in the high nibbles, so the layout above serves NEON as it is). */
 /* A block of 32 activations into v, its sum to *sum; returns max|x|. */
 static inline float q8_load_neon(const float *xb, float32x4_t v[8], float *sum) {
     float32x4_t s = vdupq_n_f32(0.0f), mx = vdupq_n_f32(0.0f);
@@ -187,6 +172,19 @@ static inline float q8_load_neon(const float *xb, float32x4_t v[8], float *sum) 
     return vmaxvq_f32(mx);
 }
 
+/* 32 values as int16 (element order, in [-127, 127]) -> 16 even elements to qe, 16 odd ones to qo, as int8 */
+static inline void q8_store_neon(const int16x4_t h[8], int8_t *qe, int8_t *qo) {
+    const int8x16_t b0 = vcombine_s8(vqmovn_s16(vcombine_s16(h[0], h[1])), vqmovn_s16(vcombine_s16(h[2], h[3])));
+    const int8x16_t b1 = vcombine_s8(vqmovn_s16(vcombine_s16(h[4], h[5])), vqmovn_s16(vcombine_s16(h[6], h[7])));
+    const int8x16x2_t eo = vuzpq_s8(b0, b1); /* elements 0, 2, ..., 30 and 1, 3, ..., 31 */
+    vst1q_s8(qe, eo.val[0]);
+    vst1q_s8(qo, eo.val[1]);
+}
+
+/* q8_block_avx2 on arm64: the same values (round to nearest even, the same scale), the even elements to
+ * qe and the odd ones to qo (one 16-byte load of 4-bit weights holds a block's even elements in its low
+ * nibbles and its odd ones in the high nibbles, so the layout above serves NEON as it is). */
+
 static void q8_block_neon(const float *xb, int8_t *qe, int8_t *qo, float *d_out, float *sum, float *err) {
     float32x4_t v[8];
     const float amax = q8_load_neon(xb, v, sum);
@@ -198,11 +196,7 @@ static void q8_block_neon(const float *xb, int8_t *qe, int8_t *qo, float *d_out,
         h[i] = vqmovn_s32(vcvtq_s32_f32(r)); /* r is an integer in [-127, 127]: exact */
         e = vaddq_f32(e, vsubq_f32(v[i], vmulq_n_f32(r, d)));
     }
-    const int8x16_t b0 = vcombine_s8(vqmovn_s16(vcombine_s16(h[0], h[1])), vqmovn_s16(vcombine_s16(h[2], h[3])));
-    const int8x16_t b1 = vcombine_s8(vqmovn_s16(vcombine_s16(h[4], h[5])), vqmovn_s16(vcombine_s16(h[6], h[7])));
-    const int8x16x2_t eo = vuzpq_s8(b0, b1); /* elements 0, 2, ..., 30 and 1, 3, ..., 31 */
-    vst1q_s8(qe, eo.val[0]);
-    vst1q_s8(qo, eo.val[1]);
+    q8_store_neon(h, qe, qo);
     *err = vaddvq_f32(e);
     *d_out = d;
 }
@@ -219,11 +213,7 @@ static void q22_block_neon(const float *xb, int8_t *qe, int8_t *qo, float *d_out
             h[i] = vqmovn_s32(vcvtq_s32_f32(r)); /* an integer in [-127, 127]: exact */
             v[i] = vfmsq_f32(v[i], r, vdupq_n_f32(step[p])); /* the remainder, for the next plane */
         }
-        const int8x16_t b0 = vcombine_s8(vqmovn_s16(vcombine_s16(h[0], h[1])), vqmovn_s16(vcombine_s16(h[2], h[3])));
-        const int8x16_t b1 = vcombine_s8(vqmovn_s16(vcombine_s16(h[4], h[5])), vqmovn_s16(vcombine_s16(h[6], h[7])));
-        const int8x16x2_t eo = vuzpq_s8(b0, b1);
-        vst1q_s8(qe + 64 * p, eo.val[0]);
-        vst1q_s8(qo + 64 * p, eo.val[1]);
+        q8_store_neon(h, qe + 64 * p, qo + 64 * p);
     }
     float32x4_t e = vdupq_n_f32(0.0f);
     for (int i = 0; i < 8; i++) e = vaddq_f32(e, v[i]);
@@ -378,10 +368,7 @@ ATTR static void NAME(const q8_job *j, int r0, int r1) {                        
         __m256 tb = _mm256_setzero_ps();                                                                                                       \
         int g = 0;                                                                                                                             \
         for (; g + 8 <= ng; g += 8) {                                                                                                          \
-            const __m128i hs = _mm_loadu_si128((const __m128i *)(const void *)(sr + (size_t)g * 2));                                           \
-            const __m128i hb = _mm_loadu_si128((const __m128i *)(const void *)(br + (size_t)g * 2));                                           \
-            const __m256 s = bf ? _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(hs), 16)) : _mm256_cvtph_ps(hs);                 \
-            const __m256 b = bf ? _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(hb), 16)) : _mm256_cvtph_ps(hb);                 \
+            const __m256 s = half8_avx2(sr + (size_t)g * 2, bf), b = half8_avx2(br + (size_t)g * 2, bf);                                       \
             _mm256_storeu_ps(sg + g, s);                                                                                                       \
             tb = _mm256_fmadd_ps(b, _mm256_loadu_ps(j->xs + g), _mm256_fmadd_ps(_mm256_mul_ps(s, _mm256_set1_ps(8.0f)),                        \
                                                                                 _mm256_loadu_ps(j->xe + g), tb));                              \
@@ -563,6 +550,19 @@ void kn_qmatvec_q8(float *out, int ldo, const float *x, const wmat *W, int M, fl
         (void)out; (void)ldo; (void)q; (void)x; (void)xs; (void)xe; (void)d; /* never called: no kernel here */
 #endif
     }
+}
+
+/* q22 runs the flat one-row kernel: its shapes (q8_flat) on x86 */
+int kn_qmatvec_q22_supported(const wmat *W) {
+    const int shape = W->kind == WM_Q && W->bits == 4 && W->group % 64 == 0 && W->cols % 64 == 0;
+#if defined(SAM_X86)
+    return cpu_has_avx2_fma() && shape && q8_flat(W);
+#elif defined(SAM_NEON)
+    return cpu_isa() == ISA_NEON && shape;
+#else
+    (void)shape;
+    return 0;
+#endif
 }
 
 void kn_qmatvec_q22(float *out, const float *x, const wmat *W, float *scratch, size_t scratch_floats) {

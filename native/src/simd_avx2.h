@@ -5,6 +5,7 @@
 #define SAM_SIMD_AVX2_H
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
+#include <stdint.h>
 
 #define AVX2F __attribute__((target("avx2,fma,f16c")))
 
@@ -14,6 +15,12 @@ __attribute__((target("avx2"), always_inline)) static inline float hsum8_avx2(__
     const __m128 h = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
     const __m128 h2 = _mm_add_ps(h, _mm_movehl_ps(h, h));
     return _mm_cvtss_f32(_mm_add_ss(h2, _mm_movehdup_ps(h2)));
+}
+
+/* 8 consecutive half-precision values (fp16 with F16C, or bf16: a shift) at p as fp32. */
+__attribute__((target("avx2,f16c"), always_inline)) static inline __m256 half8_avx2(const uint8_t *p, int bf16) {
+    const __m128i h = _mm_loadu_si128((const __m128i *)(const void *)p);
+    return bf16 ? _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16)) : _mm256_cvtph_ps(h);
 }
 
 /* In-register transpose of an 8 x 8 block: r[i] holds row i before, column i after. */
