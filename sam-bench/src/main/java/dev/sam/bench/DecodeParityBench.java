@@ -103,7 +103,7 @@ public final class DecodeParityBench {
                 }
             }
         } finally {
-            Natives.decodePrecision("fp32");
+            Natives.restoreDecodePrecision();
         }
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("benchmark", "decode precision parity: fp32 against q22 (three int8 planes) and q8 (int8 activations)"

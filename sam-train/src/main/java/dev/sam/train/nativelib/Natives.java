@@ -140,11 +140,21 @@ public final class Natives {
      * parity study in docs/performance.md.
      */
     private static void decodePrecision(SamTrainLibrary l, Map<String, String> env) {
-        decodePrecision(l, env.getOrDefault(SamEnvironment.DECODE_PRECISION.name(), DEFAULT_DECODE_PRECISION));
+        loadedDecodePrecision = env.getOrDefault(SamEnvironment.DECODE_PRECISION.name(), DEFAULT_DECODE_PRECISION);
+        decodePrecision(l, loadedDecodePrecision);
     }
 
     /** What generation's decode uses when {@code SAM_DECODE_PRECISION} is unset. */
     public static final String DEFAULT_DECODE_PRECISION = "q22";
+
+    /** The decode precision the library was loaded with (SAM_DECODE_PRECISION, else the default). */
+    private static volatile String loadedDecodePrecision = DEFAULT_DECODE_PRECISION;
+
+    /** Back to the decode precision this process was started with, after {@link #decodePrecision(String)}. */
+    public static void restoreDecodePrecision() {
+        SamTrainLibrary l = lib();
+        decodePrecision(l, loadedDecodePrecision);
+    }
 
     /**
      * Sets generation's decode precision for this process, as {@code SAM_DECODE_PRECISION} does at load:

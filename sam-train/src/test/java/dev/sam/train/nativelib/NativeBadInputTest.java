@@ -69,7 +69,7 @@ class NativeBadInputTest {
             assertTrue(e.getMessage().contains("q22, fp32 or q8") && e.getMessage().contains("'int4'"), e.getMessage());
             assertEquals("q22", Natives.DEFAULT_DECODE_PRECISION);
         } finally {
-            Natives.decodePrecision(Natives.DEFAULT_DECODE_PRECISION);
+            Natives.restoreDecodePrecision();
         }
     }
 
